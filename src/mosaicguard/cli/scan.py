@@ -1,0 +1,68 @@
+"""`mosaicguard scan PATH...`"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..model import Severity
+from ..pipeline import ScanOptions, scan_paths
+from ..policy.decide import exit_code, load_baseline
+from ..policy.load import load_policy
+from ..report.base import REPORTERS, get_reporter
+from .common import Progress, add_output_options, add_policy_options, require_paths_exist, write_output
+
+
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("scan", help="scan files, folders and archives for leaks")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (recursive) or zip archives")
+    add_policy_options(p)
+    add_output_options(p, sorted(REPORTERS), "text")
+    p.add_argument("--baseline", help="earlier JSON report whose findings are accepted")
+    p.add_argument("--jobs", "-j", type=int, default=1, help="parallel worker processes (0: one per core)")
+    p.add_argument("--engine", choices=["auto", "hyperscan", "python"], default="auto",
+                   help="pattern engine (default: Hyperscan when available)")
+    p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto")
+    p.add_argument("--registry", help="registry of confidential documents (fingerprints)")
+    p.add_argument("--key-file", help="the registry's key file")
+    p.set_defaults(run=run)
+
+
+def build_options(args: argparse.Namespace) -> ScanOptions:
+    policy = load_policy(args.policy).with_profile(args.profile)
+    jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
+    extra: tuple[object, ...] = ()
+    if getattr(args, "registry", None):
+        from ..fingerprint.detector import registry_detector
+
+        extra = (registry_detector(args.registry, args.key_file, policy),)
+    return ScanOptions(
+        policy=policy,
+        engine=args.engine,
+        jobs=jobs,
+        baseline_ids=load_baseline(args.baseline),
+        ocr=args.ocr,
+        profile=args.profile,
+        policy_path=args.policy,
+        extra_detectors=extra,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    require_paths_exist(args.paths)
+    options = build_options(args)
+    progress = Progress(enabled=not args.quiet)
+    try:
+        report = scan_paths(args.paths, options, on_progress=progress)
+    finally:
+        progress.close()
+    text = get_reporter(args.format).render(report, redact=args.redact)
+    write_output(text, args.output)
+    fail_on = Severity.parse(args.fail_on or options.policy.fail_on)
+    code = exit_code(report, fail_on)
+    if not args.quiet and args.output not in ("-", ""):
+        n = sum(len(f.findings) for f in report.files)
+        print(f"mosaicguard: {len(report.files)} file(s), {n} finding(s); report written to {args.output}",
+              file=sys.stderr)
+    return code

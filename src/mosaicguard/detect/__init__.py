@@ -1,0 +1,1 @@
+"""Detectors: one module per detector family, one engine that runs them all in one pass."""

@@ -1,0 +1,93 @@
+"""The detection engine: compile every enabled rule once, run one pass per document, confirm
+and validate candidates, score them in context. Pure: Document in, findings out."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..model import Document, Finding, Layer, Location, Segment
+from ..policy.schema import Policy
+from .base import Detector, PatternRule, make_finding
+from .matcher import Matcher, build_matcher
+from .registry import enabled_detectors
+
+
+class Engine:
+    """Built once per scan (per policy and profile); `scan` is safe to call from many threads."""
+
+    def __init__(self, policy: Policy, engine: str = "auto", detectors: Sequence[Detector] | None = None) -> None:
+        self.policy = policy
+        self.detectors = list(detectors) if detectors is not None else enabled_detectors(policy)
+        self.rules: list[PatternRule] = []
+        self._owner: list[Detector] = []
+        for detector in self.detectors:
+            for rule in detector.rules(policy):
+                self.rules.append(rule)
+                self._owner.append(detector)
+        self.matcher: Matcher = build_matcher(self.rules, engine)
+
+    def scan(self, doc: Document) -> list[Finding]:
+        """All findings in `doc` and its embedded parts (not its archive members)."""
+        findings = self._scan_segments(doc.segments)
+        for detector in self.detectors:
+            findings.extend(detector.detect_document(doc, self.policy))
+        for part in doc.embedded:
+            findings.extend(_as_embedded(f, part) for f in self.scan(part))
+        threshold = self.policy.min_confidence
+        return [f for f in findings if f.confidence >= threshold]
+
+    def _scan_segments(self, segments: Sequence[Segment]) -> list[Finding]:
+        if not segments or not self.rules:
+            return []
+        # One pass over the whole document: segments joined by newlines, matches mapped back.
+        starts: list[int] = []
+        pos = 0
+        for seg in segments:
+            starts.append(pos)
+            pos += len(seg.text) + 1
+        joined = "\n".join(seg.text for seg in segments)
+        out: list[Finding] = []
+        for rule_index, match in self.matcher.find(joined):
+            seg_index = bisect.bisect_right(starts, match.start()) - 1
+            seg = segments[seg_index]
+            offset = starts[seg_index]
+            start, end = match.span("v") if "v" in match.re.groupindex and match.group("v") is not None else match.span()
+            start -= offset
+            end -= offset
+            if end > len(seg.text) or start < 0:
+                continue  # spans two segments: not one value
+            rule = self.rules[rule_index]
+            value = seg.text[start:end]
+            if rule.validate is not None and not rule.validate(value):
+                continue
+            confidence = _score(rule, seg.text, start, end)
+            finding = make_finding(rule, seg, start, end, confidence)
+            refined = self._owner[rule_index].refine(rule, match, seg, finding)
+            if refined is not None:
+                out.append(refined)
+        return out
+
+
+def _score(rule: PatternRule, text: str, start: int, end: int) -> float:
+    window = rule.context_window
+    around = text[max(0, start - window) : end + window].lower()
+    confidence = rule.confidence
+    if rule.context and any(word in around for word in rule.context):
+        confidence += rule.context_boost
+    if rule.negative_context and any(word in around for word in rule.negative_context):
+        confidence -= rule.negative_penalty
+    return confidence
+
+
+def _as_embedded(finding: Finding, part: Document) -> Finding:
+    """A finding inside an embedded file is reported on the outer file, naming the part."""
+    inner = finding.location.part
+    part_name = part.path.rsplit("!", 1)[-1]
+    location = replace(finding.location, part=f"{part_name}:{inner}" if inner else part_name)
+    layer = Layer.EMBEDDED if finding.layer == Layer.BODY else finding.layer
+    return replace(finding, location=location, layer=layer)
+
+
+__all__ = ["Engine", "Location"]

@@ -1,0 +1,145 @@
+"""Personal and financial identifiers with check digits: PRC resident ID, bank cards, passports."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from ..model import Severity
+from ..policy.schema import Policy
+from .base import Detector, PatternRule, Sample
+from .normalize import DIGIT, SEP, digits_only
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def cn_id_valid(value: str) -> bool:
+    """18-character PRC resident ID: plausible region, real birth date, ISO 7064 MOD 11-2."""
+    v = digits_only(value)
+    if len(v) != 18 or not v[:17].isdigit():
+        return False
+    if v[0] not in "123456789":
+        return False
+    if not _date_ok(v[6:14]):
+        return False
+    total = sum(int(d) * w for d, w in zip(v[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == v[17]
+
+
+def _date_ok(yyyymmdd: str) -> bool:
+    import datetime
+
+    try:
+        date = datetime.date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError:
+        return False
+    return 1900 <= date.year <= 2100
+
+
+def luhn_valid(value: str) -> bool:
+    digits = digits_only(value)
+    if not digits.isdigit() or not 16 <= len(digits) <= 19:
+        return False
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0 and len(set(digits)) > 1
+
+
+class ChineseIdDetector(Detector):
+    name = "cn_id"
+    categories = ("cn_id",)
+
+    def rules(self, policy: Policy) -> Sequence[PatternRule]:
+        sev = policy.severity_for(self.name, Severity.HIGH)
+        d = DIGIT
+        # 6+8+3+1, optionally grouped as 6 8 4 or 6 4 4 4 with spaces/hyphens.
+        body = f"{d}{{6}}{SEP}?{d}{{4}}{SEP}?{d}{{4}}{SEP}?{d}{{3}}[0-9０-９XxＸｘ]"
+        return (
+            PatternRule(
+                rule="cn_id.checksum",
+                category="cn_id",
+                regex=f"(?<![0-9０-９A-Za-z])(?P<v>{body})(?![0-9０-９A-Za-z])",
+                severity=sev,
+                confidence=0.85,
+                validate=cn_id_valid,
+                context=("身份证", "证件", "公民身份", "id card", "id no", "identity"),
+                negative_context=("订单", "流水号", "order no", "tracking"),
+                message="PRC resident ID number (valid check digit): identifies a person",
+                max_len=30,
+            ),
+        )
+
+    def samples(self) -> Sequence[Sample]:
+        return (
+            Sample("身份证号：11010519491231002X", "cn_id", match="11010519491231002X"),
+            Sample("ID 110105 1949 1231 002X here", "cn_id"),
+            Sample("身份证号：１１０１０５１９４９１２３１００２Ｘ", "cn_id"),
+            Sample("号码 110105194912310021", "cn_id", expect=False),  # wrong check digit
+            Sample("订单 110105199913450020", "cn_id", expect=False),  # month 13
+        )
+
+
+class BankCardDetector(Detector):
+    name = "bank_card"
+    categories = ("bank_card",)
+
+    def rules(self, policy: Policy) -> Sequence[PatternRule]:
+        sev = policy.severity_for(self.name, Severity.HIGH)
+        d = DIGIT
+        grouped = f"{d}{{4}}(?:{SEP}?{d}{{4}}){{3}}(?:{SEP}?{d}{{1,3}})?"
+        return (
+            PatternRule(
+                rule="bank_card.luhn",
+                category="bank_card",
+                regex=f"(?<![0-9０-９])(?P<v>{grouped})(?![0-9０-９])",
+                severity=sev,
+                confidence=0.7,
+                validate=luhn_valid,
+                context=("卡号", "银行", "账号", "开户", "card", "account", "bank", "unionpay", "银联"),
+                negative_context=("编号", "订单", "tracking", "serial", "isbn", "序列号"),
+                message="payment card number (passes the Luhn check)",
+                max_len=30,
+            ),
+        )
+
+    def samples(self) -> Sequence[Sample]:
+        return (
+            Sample("开户银行卡号 6222 0212 3456 7890 128", "bank_card"),
+            Sample("card 4111111111111111", "bank_card"),
+            Sample("编号 1234 5678 9012 3456", "bank_card", expect=False),  # fails Luhn
+        )
+
+
+class PassportDetector(Detector):
+    name = "passport"
+    categories = ("passport",)
+
+    def rules(self, policy: Policy) -> Sequence[PatternRule]:
+        sev = policy.severity_for(self.name, Severity.MEDIUM)
+        return (
+            PatternRule(
+                rule="passport.cn",
+                category="passport",
+                # PRC ordinary passports: E/G + 8 digits, or E + letter + 7 digits.
+                regex="(?<![A-Za-z0-9])(?P<v>[EeGg][0-9]{8}|[Ee][A-HJ-NP-Za-hj-np-z][0-9]{7})(?![A-Za-z0-9])",
+                severity=sev,
+                confidence=0.35,
+                context=("护照", "passport", "证件号"),
+                context_boost=0.4,
+                message="passport number",
+                max_len=12,
+            ),
+        )
+
+    def samples(self) -> Sequence[Sample]:
+        return (
+            Sample("护照号码：E12345678", "passport"),
+            Sample("Passport No. EA1234567", "passport"),
+            Sample("型号 E12345678 设备", "passport", expect=False),  # no passport context
+        )

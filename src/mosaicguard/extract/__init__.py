@@ -1,0 +1,1 @@
+"""Extractors: one module per file format, each filling the one `Document` model."""

@@ -1,0 +1,77 @@
+"""Zip archives: every member becomes a document of its own (`bundle.zip!inner/notice.docx`),
+read through the same registry, with limits against zip bombs (total size, ratio, depth, count).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from ..errors import ExtractionError, LimitExceeded
+from ..model import Document, sha256_bytes
+from .base import ExtractContext, Extractor
+
+_READ_CHUNK = 1024 * 1024
+
+
+def read_member_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: int, max_ratio: float) -> bytes:
+    """Read one member, stopping as soon as it outgrows its limits (the header's declared size
+    can lie, so the real stream is counted)."""
+    if info.flag_bits & 0x1:
+        raise ExtractionError("member is encrypted")
+    limit = min(max_bytes, int(max(info.compress_size, 1) * max_ratio) + 1024 * 1024)
+    if info.file_size > limit:
+        raise LimitExceeded(
+            f"declares {info.file_size} bytes from {info.compress_size} compressed (zip bomb guard)"
+        )
+    out = io.BytesIO()
+    with zf.open(info) as stream:
+        while True:
+            chunk = stream.read(_READ_CHUNK)
+            if not chunk:
+                break
+            out.write(chunk)
+            if out.tell() > limit:
+                raise LimitExceeded("expands beyond its limit while reading (zip bomb guard)")
+    return out.getvalue()
+
+
+class ZipExtractor(Extractor):
+    media_type = "application/zip"
+    suffixes = (".zip",)
+
+    def extract(self, data: bytes, path: str, ctx: ExtractContext) -> Document:
+        from .dispatch import extract_bytes  # the dispatcher reads members with this registry
+
+        try:
+            zf = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile as exc:
+            raise ExtractionError(f"not a readable zip archive: {exc}") from exc
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        limits = ctx.limits
+        if len(infos) > limits.max_archive_members:
+            raise LimitExceeded(f"{len(infos)} members, over the limit of {limits.max_archive_members}")
+        child_ctx = ctx.child()
+        members: list[Document] = []
+        total = 0
+        for info in infos:
+            member_path = f"{path}!{info.filename}"
+            try:
+                ctx.check_time()
+                remaining = limits.max_archive_total_bytes - total
+                if remaining <= 0:
+                    raise LimitExceeded("archive expands beyond the total size limit; member not read")
+                content = read_member_bounded(zf, info, remaining, limits.max_archive_ratio)
+                total += len(content)
+            except (ExtractionError, zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:
+                prefix = "safety limit: " if isinstance(exc, LimitExceeded) else ""
+                members.append(Document(path=member_path, media_type="", sha256="",
+                                        status="error", error=f"{prefix}{exc}"))
+                continue
+            except Exception as exc:  # noqa: BLE001 - zlib errors on hostile input
+                members.append(Document(path=member_path, media_type="", sha256="",
+                                        status="error", error=f"could not read member: {exc}"))
+                continue
+            members.append(extract_bytes(content, member_path, child_ctx))
+        return Document(path=path, media_type=self.media_type, sha256=sha256_bytes(data),
+                        members=tuple(members))

@@ -1,0 +1,37 @@
+"""Read a policy file once into a validated `Policy`, with errors that name the file and key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from ..errors import ConfigError
+from .schema import Policy
+
+
+def load_policy(path: str | Path | None) -> Policy:
+    if path is None:
+        return Policy()
+    p = Path(path)
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"policy file not found: {p}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read policy file {p}: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"policy file {p} is not valid YAML: {exc}") from None
+    if raw is None:
+        raw = {}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"policy file {p}: the top level must be a mapping of keys")
+    try:
+        return Policy.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            key = ".".join(str(part) for part in err["loc"]) or "(top level)"
+            problems.append(f"  {key}: {err['msg']}")
+        raise ConfigError(f"policy file {p} has {len(problems)} problem(s):\n" + "\n".join(problems)) from None

@@ -1,0 +1,92 @@
+"""The sanitiser contract.
+
+A sanitiser gets the original bytes, the Document the extractor made of them and the findings
+the engine reported, and returns clean bytes plus the list of actions it took. It removes, it
+never covers: redacted text is gone from the file, not hidden under a box. A sanitiser that
+cannot clean a file safely raises `SanitizeError`; the command then writes nothing for that file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from functools import cache
+
+from ..errors import MosaicGuardError
+from ..model import Document, Finding, Location
+from ..policy.schema import SanitizeSettings
+
+
+class SanitizeError(MosaicGuardError):
+    """This file cannot be sanitised safely (encrypted, malformed, unsupported construct)."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """One thing the sanitiser removed or changed, for `--dry-run` and the sanitise report."""
+
+    kind: str  # "remove_metadata", "accept_revisions", "redact_text", "remove_comments", ...
+    description: str
+    location: Location = Location()
+    category: str | None = None  # the finding category this action resolves, if any
+
+
+@dataclass(frozen=True)
+class SanitizeResult:
+    data: bytes
+    actions: tuple[Action, ...]
+
+
+class Sanitizer(ABC):
+    suffixes: tuple[str, ...] = ()
+
+    @abstractmethod
+    def plan(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> list[Action]:
+        """What `sanitize` would do, without doing it (for --dry-run)."""
+
+    @abstractmethod
+    def sanitize(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> SanitizeResult:
+        """Clean bytes. `redact` are the content findings whose text must be removed."""
+
+
+# suffix -> "module:Class"
+SANITIZERS: dict[str, str] = {
+    ".docx": "ooxml:DocxSanitizer",
+    ".docm": "ooxml:DocxSanitizer",
+    ".xlsx": "ooxml:XlsxSanitizer",
+    ".xlsm": "ooxml:XlsxSanitizer",
+    ".pptx": "ooxml:PptxSanitizer",
+    ".pptm": "ooxml:PptxSanitizer",
+    ".pdf": "pdf:PdfSanitizer",
+    ".jpg": "image:ImageSanitizer",
+    ".jpeg": "image:ImageSanitizer",
+    ".png": "image:ImageSanitizer",
+    ".tif": "image:ImageSanitizer",
+    ".tiff": "image:ImageSanitizer",
+    ".webp": "image:ImageSanitizer",
+    ".html": "text:HtmlSanitizer",
+    ".htm": "text:HtmlSanitizer",
+    ".txt": "text:PlainTextSanitizer",
+    ".md": "text:PlainTextSanitizer",
+    ".csv": "text:PlainTextSanitizer",
+}
+
+
+def register(suffix: str, spec: str) -> None:
+    SANITIZERS[suffix.lower()] = spec
+
+
+@cache
+def _load(spec: str) -> Sanitizer:
+    module_name, class_name = spec.split(":")
+    module = importlib.import_module(f"{__package__}.{module_name}")
+    instance: Sanitizer = getattr(module, class_name)()
+    return instance
+
+
+def sanitizer_for(path: str) -> Sanitizer | None:
+    lower = path.lower()
+    dot = lower.rfind(".")
+    spec = SANITIZERS.get(lower[dot:]) if dot >= 0 else None
+    return _load(spec) if spec else None
