@@ -173,6 +173,9 @@ class Document:
     status: str = "ok"  # ok | error | unsupported
     error: str | None = None
     page_count: int | None = None
+    # Things a human must look at that are not findings (e.g. "page 3: OCR confidence 0.61,
+    # below 0.80; check by hand"), so that a weak reading is flagged rather than silently passed.
+    notes: tuple[str, ...] = ()
 
     def text(self, layers: frozenset[Layer] | None = None) -> str:
         """All segment text joined by newlines (optionally only some layers)."""

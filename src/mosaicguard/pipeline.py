@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import os
 import signal
+import stat
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import FrameType
@@ -64,7 +66,12 @@ def collect_inputs(paths: Sequence[str]) -> list[InputFile]:
 def read_document(item: InputFile, options: ScanOptions) -> Document:
     """Read one input file from disk into a Document, never raising for bad input."""
     try:
-        size = os.path.getsize(item.disk_path)
+        st = os.stat(item.disk_path)
+        if not stat.S_ISREG(st.st_mode):
+            # A FIFO or device would block or never end; it is listed, not read.
+            return Document(path=item.report_path, media_type="", sha256="", status="unsupported",
+                            error="not a regular file (pipe, socket or device); not read")
+        size = st.st_size
         if size > options.limits.max_file_bytes:
             return Document(path=item.report_path, media_type="", sha256="", status="error",
                             error=f"file is {size} bytes, over the {options.limits.max_file_bytes}-byte limit")
@@ -97,12 +104,21 @@ def scan_document(doc: Document, engine: Engine, suppressor: Suppressor) -> list
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[str] = set()
+    """Drop the same finding reported twice (same id at the same place) and keep repeated
+    occurrences of one value apart: the second identical occurrence gets id `<id>-2`, which is
+    still stable across unrelated edits (it counts only identical earlier occurrences)."""
+    seen_at: set[tuple[str, int | None, int | None, int | None, str | None]] = set()
+    occurrences: dict[str, int] = {}
     out = []
     for f in findings:
-        if f.id not in seen:
-            seen.add(f.id)
-            out.append(f)
+        loc = f.location
+        key = (f.id, loc.page, loc.start, loc.end, loc.part)
+        if key in seen_at:
+            continue
+        seen_at.add(key)
+        n = occurrences.get(f.id, 0) + 1
+        occurrences[f.id] = n
+        out.append(f if n == 1 else replace(f, id=f"{f.id}-{n}"))
     return out
 
 
@@ -137,6 +153,12 @@ def scan_one(item: InputFile, engine: Engine, suppressor: Suppressor, options: S
         return scan_document(doc, engine, suppressor)
     except LimitExceeded as exc:
         return [FileResult(item.report_path, "", "error", f"safety limit: {exc}")]
+    except (RecursionError, MemoryError) as exc:
+        return [FileResult(item.report_path, "", "error", f"file too complex to scan safely ({type(exc).__name__})")]
+    except Exception as exc:  # noqa: BLE001 - one file's failure must never end the batch
+        return [FileResult(item.report_path, "", "error",
+                           f"internal error while scanning this file ({type(exc).__name__}: {exc}); "
+                           "it was not checked")]
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -169,11 +191,55 @@ def iter_scan(
             if on_progress:
                 on_progress(index + 1, total, item.report_path)
         return
-    with ProcessPoolExecutor(max_workers=options.jobs, initializer=_init_worker, initargs=(options,)) as pool:
-        for index, results in enumerate(pool.map(_worker_scan, items, chunksize=1)):
+    done = 0
+    pending = list(items)
+    while pending:
+        # A parser that crashes its process (a C library on hostile input) breaks the pool:
+        # the files not finished are retried, the first of them alone in a fresh process, so
+        # that only the culprit is reported as an error and the batch goes on.
+        pending = yield from _run_pool(pending, options, done, total, on_progress)
+        done = total - len(pending)
+        if pending:
+            culprit = pending.pop(0)
+            yield from _isolated(culprit, options)
+            done += 1
+            if on_progress:
+                on_progress(done, total, culprit.report_path)
+
+
+def _run_pool(
+    items: list[InputFile],
+    options: ScanOptions,
+    done: int,
+    total: int,
+    on_progress: Callable[[int, int, str], None] | None,
+) -> Generator[FileResult, None, list[InputFile]]:
+    """Scan `items` in a pool, yielding results in input order; returns the files left
+    unfinished when the pool broke (empty when all went well)."""
+    workers = max(1, min(options.jobs, len(items)))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(options,)) as pool:
+        futures = [pool.submit(_worker_scan, item) for item in items]
+        for index, future in enumerate(futures):
+            try:
+                results = future.result()
+            except BrokenProcessPool:
+                for rest in futures[index:]:
+                    rest.cancel()
+                return items[index:]
             yield from results
             if on_progress:
-                on_progress(index + 1, total, items[index].report_path)
+                on_progress(done + index + 1, total, items[index].report_path)
+    return []
+
+
+def _isolated(item: InputFile, options: ScanOptions) -> list[FileResult]:
+    """Scan one file alone in a fresh process; if that process dies too, the file is an error."""
+    try:
+        with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(options,)) as pool:
+            return pool.submit(_worker_scan, item).result()
+    except BrokenProcessPool:
+        return [FileResult(item.report_path, "", "error",
+                           "the reader crashed on this file (malformed or hostile content); it was not checked")]
 
 
 def scan_paths(

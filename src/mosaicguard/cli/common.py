@@ -60,7 +60,8 @@ class Progress:
         self._bar = None
         if self.enabled:
             try:
-                from rich.progress import BarColumn, MofNCompleteColumn, Progress as RichProgress, TextColumn
+                from rich.progress import BarColumn, MofNCompleteColumn, TextColumn
+                from rich.progress import Progress as RichProgress
 
                 self._bar = RichProgress(TextColumn("scanning"), BarColumn(), MofNCompleteColumn(),
                                          TextColumn("{task.description}"), transient=True)

@@ -20,13 +20,25 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add_policy_options(p)
     add_output_options(p, sorted(REPORTERS), "text")
     p.add_argument("--baseline", help="earlier JSON report whose findings are accepted")
-    p.add_argument("--jobs", "-j", type=int, default=1, help="parallel worker processes (0: one per core)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=1, help="parallel worker processes (0: one per core)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh",
+                   help="language of the text and HTML reports (both are shown; this one first)")
     p.add_argument("--engine", choices=["auto", "hyperscan", "python"], default="auto",
                    help="pattern engine (default: Hyperscan when available)")
     p.add_argument("--ocr", choices=["auto", "always", "never"], default="auto")
     p.add_argument("--registry", help="registry of confidential documents (fingerprints)")
     p.add_argument("--key-file", help="the registry's key file")
     p.set_defaults(run=run)
+
+
+def _jobs(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 (one per core) or more")
+    return n
 
 
 def build_options(args: argparse.Namespace) -> ScanOptions:
@@ -57,12 +69,14 @@ def run(args: argparse.Namespace) -> int:
         report = scan_paths(args.paths, options, on_progress=progress)
     finally:
         progress.close()
-    text = get_reporter(args.format).render(report, redact=args.redact)
-    write_output(text, args.output)
     fail_on = Severity.parse(args.fail_on or options.policy.fail_on)
+    text = get_reporter(args.format, fail_on=fail_on, lang=args.lang).render(report, redact=args.redact)
+    write_output(text, args.output)
     code = exit_code(report, fail_on)
     if not args.quiet and args.output not in ("-", ""):
         n = sum(len(f.findings) for f in report.files)
-        print(f"mosaicguard: {len(report.files)} file(s), {n} finding(s); report written to {args.output}",
+        unchecked = sum(1 for f in report.files if f.status != "ok")
+        note = f", {unchecked} not checked" if unchecked else ""
+        print(f"mosaicguard: {len(report.files)} file(s), {n} finding(s){note}; report written to {args.output}",
               file=sys.stderr)
     return code

@@ -36,7 +36,9 @@ class PhoneDetector(Detector):
                 rule="phone.cn_mobile",
                 category="phone",
                 regex=(
-                    f"(?<![0-9０-９])(?P<v>(?:(?:\\+|＋)?(?:86|８６){SEP}?)?[1１][3-9３-９]{d}{SEP}?{d}{{4}}{SEP}?{d}{{4}})"
+                    # Not after "digits + separator": that is the tail of a grouped card number.
+                    "(?<![0-9０-９])(?<![0-9０-９][ \\-])"
+                    f"(?P<v>(?:(?:\\+|＋)?(?:86|８６){SEP}?)?[1１][3-9３-９]{d}{SEP}?{d}{{4}}{SEP}?{d}{{4}})"
                     "(?![0-9０-９])"
                 ),
                 severity=sev,
@@ -51,7 +53,8 @@ class PhoneDetector(Detector):
                 rule="phone.cn_landline",
                 category="phone",
                 regex=(
-                    f"(?<![0-9０-９])(?P<v>[(（]?[0０][1-9１-９]{d}{{1,2}}[)）]?{SEP}?[2-9２-９]{d}{{2,3}}{SEP}?{d}{{4}})"
+                    "(?<![0-9０-９])(?<![0-9０-９][ \\-])"
+                    f"(?P<v>[(（]?[0０][1-9１-９]{d}{{1,2}}[)）]?{SEP}?[2-9２-９]{d}{{2,3}}{SEP}?{d}{{4}})"
                     f"(?![0-9０-９])"
                 ),
                 severity=Severity.LOW if sev == Severity.MEDIUM else sev,
@@ -71,6 +74,7 @@ class PhoneDetector(Detector):
             Sample("电话：010-62345678", "phone"),
             Sample("手机：１３８１２３４５６７８", "phone"),
             Sample("金额 12345678901234 元", "phone", expect=False),
+            Sample("卡号 6217 0595 9899 5843 123", "phone", expect=False),  # inside a grouped card number
         )
 
 

@@ -53,7 +53,8 @@ class Engine:
             seg_index = bisect.bisect_right(starts, match.start()) - 1
             seg = segments[seg_index]
             offset = starts[seg_index]
-            start, end = match.span("v") if "v" in match.re.groupindex and match.group("v") is not None else match.span()
+            has_value = "v" in match.re.groupindex and match.group("v") is not None
+            start, end = match.span("v") if has_value else match.span()
             start -= offset
             end -= offset
             if end > len(seg.text) or start < 0:

@@ -51,6 +51,16 @@ def luhn_valid(value: str) -> bool:
     return total % 10 == 0 and len(set(digits)) > 1
 
 
+def card_valid(value: str) -> bool:
+    """Luhn-valid, and not shaped like a resident ID: one 18-digit ID in ten passes Luhn by
+    chance, and 18-digit cards are rare, so 18 digits with a birth date at 7-14 are an ID (or an
+    ID with a typo in its check digit), not a card."""
+    digits = digits_only(value)
+    if len(digits) == 18 and digits[0] in "12345678" and _date_ok(digits[6:14]):
+        return False
+    return luhn_valid(value)
+
+
 class ChineseIdDetector(Detector):
     name = "cn_id"
     categories = ("cn_id",)
@@ -97,12 +107,13 @@ class BankCardDetector(Detector):
             PatternRule(
                 rule="bank_card.luhn",
                 category="bank_card",
-                regex=f"(?<![0-9０-９])(?P<v>{grouped})(?![0-9０-９])",
+                # Not followed by X: `…0123X` is the tail of a resident ID, not a card.
+                regex=f"(?<![0-9０-９])(?P<v>{grouped})(?![0-9０-９XxＸｘ])",
                 severity=sev,
                 confidence=0.7,
-                validate=luhn_valid,
+                validate=card_valid,
                 context=("卡号", "银行", "账号", "开户", "card", "account", "bank", "unionpay", "银联"),
-                negative_context=("编号", "订单", "tracking", "serial", "isbn", "序列号"),
+                negative_context=("编号", "订单", "tracking", "serial", "isbn", "序列号", "身份证"),
                 message="payment card number (passes the Luhn check)",
                 max_len=30,
             ),
@@ -113,6 +124,8 @@ class BankCardDetector(Detector):
             Sample("开户银行卡号 6222 0212 3456 7890 128", "bank_card"),
             Sample("card 4111111111111111", "bank_card"),
             Sample("编号 1234 5678 9012 3456", "bank_card", expect=False),  # fails Luhn
+            Sample("身份证 320102198810260605", "bank_card", expect=False),  # a valid ID that passes Luhn
+            Sample("身份证 44030519870108298X", "bank_card", expect=False),
         )
 
 

@@ -4,6 +4,7 @@ separators do not hide a term."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -40,10 +41,22 @@ class LexiconMatcher:
             return []
         ft = FoldedText(text)
         out = []
+        n = len(text)
         for index, start, end in self._ac.find_matches_as_indexes(ft.folded):
             s, e = ft.span(start, end)
+            # A term that begins or ends with a Latin letter or digit must not be part of a longer
+            # word: "Project Falcon" is not in "Project Falconry". Chinese has no such boundary.
+            if (s > 0 and _is_word(text[s - 1]) and _is_word(text[s])) or (
+                e < n and _is_word(text[e]) and _is_word(text[e - 1])
+            ):
+                continue
             out.append((index, s, e))
         return out
+
+
+def _is_word(ch: str) -> bool:
+    """ASCII or full-width letter or digit."""
+    return (ch.isascii() and ch.isalnum()) or ("\uff10" <= ch <= "\uff5a" and ch.isalnum())
 
 
 @lru_cache(maxsize=16)
@@ -64,35 +77,60 @@ class LexiconDetector(Detector):
     name = "protected_term"
     categories = ("protected_term",)
 
-    def detect_document(self, doc: Document, policy: Policy) -> Iterable[Finding]:
+    def __init__(self) -> None:
+        # Policy -> (terms, matcher), by identity: a scan reuses one policy object for every
+        # document, and re-parsing 1,000 terms per document cost more than matching them.
+        self._by_policy: dict[int, tuple[Policy, LexiconMatcher | None]] = {}
+
+    def _matcher(self, policy: Policy) -> LexiconMatcher | None:
+        cached = self._by_policy.get(id(policy))
+        if cached is not None and cached[0] is policy:
+            return cached[1]
         terms = policy_terms(policy)
-        if not terms:
+        matcher = _matcher_for(terms) if terms else None
+        if len(self._by_policy) > 32:
+            self._by_policy.clear()
+        self._by_policy[id(policy)] = (policy, matcher)
+        return matcher
+
+    def detect_document(self, doc: Document, policy: Policy) -> Iterable[Finding]:
+        matcher = self._matcher(policy)
+        if matcher is None or not doc.segments:
             return []
-        matcher = _matcher_for(terms)
         override = policy.detector_settings(self.name).severity
-        out: list[Finding] = []
+        # One fold for the whole document; NUL joins segments because the fold keeps it, so no
+        # term can match across two segments.
+        starts: list[int] = []
+        pos = 0
         for seg in doc.segments:
-            for index, start, end in matcher.find(seg.text):
-                term, sev = matcher.entries[index]
-                before, after = context_text(seg.text, start, end, 40)
-                loc = seg.location
-                base = loc.start or 0
-                out.append(
-                    Finding(
-                        category="protected_term",
-                        severity=Severity.parse(override) if override else sev,
-                        confidence=0.95,
-                        match=seg.text[start:end],
-                        layer=seg.layer,
-                        rule="protected_term.lexicon",
-                        message="the organisation's protected term (codename, site or project name)",
-                        location=Location(page=loc.page, start=base + start, end=base + end, part=loc.part,
-                                          bbox=loc.bbox, pointer=loc.pointer),
-                        context_before=before,
-                        context_after=after,
-                        extra=(("term", term),),
-                    )
+            starts.append(pos)
+            pos += len(seg.text) + 1
+        joined = "\x00".join(seg.text for seg in doc.segments)
+        out: list[Finding] = []
+        for index, jstart, jend in matcher.find(joined):
+            seg_index = bisect.bisect_right(starts, jstart) - 1
+            seg = doc.segments[seg_index]
+            start, end = jstart - starts[seg_index], jend - starts[seg_index]
+            term, sev = matcher.entries[index]
+            before, after = context_text(seg.text, start, end, 40)
+            loc = seg.location
+            base = loc.start or 0
+            out.append(
+                Finding(
+                    category="protected_term",
+                    severity=Severity.parse(override) if override else sev,
+                    confidence=0.95,
+                    match=seg.text[start:end],
+                    layer=seg.layer,
+                    rule="protected_term.lexicon",
+                    message="the organisation's protected term (codename, site or project name)",
+                    location=Location(page=loc.page, start=base + start, end=base + end, part=loc.part,
+                                      bbox=loc.bbox, pointer=loc.pointer),
+                    context_before=before,
+                    context_after=after,
+                    extra=(("term", term),),
                 )
+            )
         return out
 
     def samples(self) -> Sequence[Sample]:

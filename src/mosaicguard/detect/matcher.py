@@ -4,13 +4,18 @@
 approximated by a superset) and confirms each hit with the rule's exact Python regex inside a
 window around the hit. `PythonMatcher` runs the exact regexes directly. Both return the same
 matches: the exact regex decides, Hyperscan only says where to look.
+
+Why the windows are exact: prefilter mode reports a superset of the real match *ends*, so every
+real match ends at a reported hit and starts at most `max_len` characters before it. The window
+for a hit is therefore `[end - max_len - margin, end + margin)`, and the confirming search may
+read past the window's end (lookaheads must see the real text, not an artificial end of string).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from .base import PatternRule
 
@@ -24,7 +29,8 @@ class Matcher(Protocol):
 
 
 class PythonMatcher:
-    """Pure-Python fallback (no Hyperscan wheel for this platform)."""
+    """Pure-Python fallback (no Hyperscan wheel for this platform); also the reference the tests
+    compare Hyperscan against."""
 
     name = "python-re"
 
@@ -35,102 +41,171 @@ class PythonMatcher:
         out: list[Match] = []
         for index, rule in enumerate(self.rules):
             out.extend((index, m) for m in rule.compiled.finditer(text))
+        out.sort(key=lambda item: (item[1].start(), item[0]))
         return out
 
 
 class HyperscanMatcher:
     name = "hyperscan"
 
-    # Margin around a hit so that the exact regex sees the same surroundings (lookarounds,
-    # greedy tails) as it would over the whole text.
+    # Slack around a hit so lookbehinds and lookaheads see the same text as a full-text scan.
     _MARGIN = 16
 
     def __init__(self, rules: Sequence[PatternRule]) -> None:
         import hyperscan
 
         self.rules = list(rules)
-        self._db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        flags = []
-        for rule in self.rules:
-            f = hyperscan.HS_FLAG_PREFILTER | hyperscan.HS_FLAG_UTF8 | hyperscan.HS_FLAG_UCP
-            f |= hyperscan.HS_FLAG_ALLOWEMPTY
-            if rule.flags & re.IGNORECASE:
-                f |= hyperscan.HS_FLAG_CASELESS
-            if rule.flags & re.DOTALL:
-                f |= hyperscan.HS_FLAG_DOTALL
-            if rule.flags & re.MULTILINE:
-                f |= hyperscan.HS_FLAG_MULTILINE
-            flags.append(f)
-        self._db.compile(
-            expressions=[_for_hyperscan(r.regex) for r in self.rules],
-            ids=list(range(len(self.rules))),
-            elements=len(self.rules),
-            flags=flags,
-        )
-        self._scratch = hyperscan.Scratch(self._db)
+        flags = [_hs_flags(hyperscan, rule) for rule in self.rules]
+        expressions = [_for_hyperscan(r.regex) for r in self.rules]
+        ids = list(range(len(self.rules)))
+        # Rules Hyperscan cannot compile (rare syntax) run as plain Python regexes instead of
+        # failing the whole scan.
+        self._fallback: list[int] = []
+        try:
+            self._db = _compile(hyperscan, expressions, ids, flags)
+        except hyperscan.error:
+            good: list[int] = []
+            for i in ids:
+                try:
+                    _compile(hyperscan, [expressions[i]], [i], [flags[i]])
+                    good.append(i)
+                except hyperscan.error:
+                    self._fallback.append(i)
+            self._db = (
+                _compile(hyperscan, [expressions[i] for i in good], good, [flags[i] for i in good]) if good else None
+            )
+        self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
 
     def find(self, text: str) -> list[Match]:
         if not text:
             return []
+        out: list[Match] = []
+        for rule_id in self._fallback:
+            out.extend((rule_id, m) for m in self.rules[rule_id].compiled.finditer(text))
+        if self._db is not None:
+            out.extend(self._confirm(text, self._hits(text)))
+        out.sort(key=lambda item: (item[1].start(), item[0]))
+        return out
+
+    def _hits(self, text: str) -> list[tuple[int, int]]:
+        """(character end, rule id) of every prefilter hit, sorted by end."""
         data = text.encode("utf-8")
         hits: list[tuple[int, int]] = []
+        append = hits.append
 
         def on_match(rule_id: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
-            hits.append((end, rule_id))
+            append((end, rule_id))
 
         self._db.scan(data, match_event_handler=on_match, scratch=self._scratch)
-        if not hits:
-            return []
+        if not hits or len(data) == len(text):
+            return hits  # ASCII: byte offsets are character offsets
         hits.sort()
-        ascii_only = len(data) == len(text)
-        # Convert byte ends to character ends in one forward walk.
-        windows: dict[int, list[list[int]]] = {}
+        # Byte ends -> character ends in one forward walk (UTF-8 mode reports ends on boundaries).
+        converted: list[tuple[int, int]] = []
         char_pos = 0
         byte_pos = 0
         for end, rule_id in hits:
-            if ascii_only:
-                char_end = end
-            else:
-                if end > byte_pos:
-                    char_pos += len(data[byte_pos:end].decode("utf-8", errors="ignore"))
-                    byte_pos = end
-                char_end = char_pos
+            if end > byte_pos:
+                char_pos += len(data[byte_pos:end].decode("utf-8", errors="ignore"))
+                byte_pos = end
+            converted.append((char_pos, rule_id))
+        return converted
+
+    def _confirm(self, text: str, hits: list[tuple[int, int]]) -> list[Match]:
+        n = len(text)
+        windows: dict[int, list[list[int]]] = {}
+        for char_end, rule_id in sorted(hits):
             rule = self.rules[rule_id]
             lo = max(0, char_end - rule.max_len - self._MARGIN)
-            hi = min(len(text), char_end + rule.max_len + self._MARGIN)
-            spans = windows.setdefault(rule_id, [])
-            if spans and lo <= spans[-1][1]:
+            hi = min(n, char_end + self._MARGIN)
+            spans = windows.get(rule_id)
+            if spans is None:
+                windows[rule_id] = [[lo, hi]]
+            elif lo <= spans[-1][1]:
                 spans[-1][1] = max(spans[-1][1], hi)
             else:
                 spans.append([lo, hi])
         out: list[Match] = []
         for rule_id, spans in windows.items():
-            compiled = self.rules[rule_id].compiled
+            rule = self.rules[rule_id]
+            compiled = rule.compiled
             last_end = -1
             for lo, hi in spans:
-                # Start a little earlier at a point the full-text scan would also have passed,
-                # so that a match is never started mid-way through a longer one.
-                for m in compiled.finditer(text, lo, hi):
-                    if m.start() >= last_end:
-                        out.append((rule_id, m))
-                        last_end = m.end() if m.end() > m.start() else m.end() + 1
-        out.sort(key=lambda item: (item[1].start(), item[0]))
+                # Matches *start* inside the window; they may end (and look ahead) past it.
+                endpos = min(n, hi + rule.max_len + self._MARGIN)
+                pos = max(lo, last_end)
+                while pos < hi:
+                    m = compiled.search(text, pos, endpos)
+                    if m is None or m.start() >= hi:
+                        break
+                    out.append((rule_id, m))
+                    last_end = m.end()
+                    pos = m.end() if m.end() > m.start() else m.end() + 1
         return out
+
+
+def _hs_flags(hs: Any, rule: PatternRule) -> int:
+    f: int = hs.HS_FLAG_PREFILTER | hs.HS_FLAG_UTF8 | hs.HS_FLAG_UCP | hs.HS_FLAG_ALLOWEMPTY
+    if rule.flags & re.IGNORECASE:
+        f |= hs.HS_FLAG_CASELESS
+    if rule.flags & re.DOTALL:
+        f |= hs.HS_FLAG_DOTALL
+    if rule.flags & re.MULTILINE:
+        f |= hs.HS_FLAG_MULTILINE
+    return f
+
+
+def _compile(hyperscan: Any, expressions: list[bytes], ids: list[int], flags: list[int]) -> Any:
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
+    return db
 
 
 _NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 _NAMED_BACKREF = re.compile(r"\(\?P=[A-Za-z_][A-Za-z0-9_]*\)")
+_UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
 
 
 def _for_hyperscan(regex: str) -> bytes:
-    """Python regex syntax -> Hyperscan (PCRE) syntax: named groups become plain groups."""
+    """Python regex syntax -> Hyperscan (PCRE) syntax: named groups become plain groups, named
+    back-references are dropped (prefilter mode over-approximates anyway), `\\uXXXX` escapes
+    become `\\x{XXXX}` and wide bounded repeats become open ones (see `_BOUNDED_REPEAT`)."""
     converted = _NAMED_GROUP.sub("(", regex)
     converted = _NAMED_BACKREF.sub("", converted)
+    converted = _UNICODE_ESCAPE.sub(lambda m: f"{m.group(1)}\\x{{{m.group(2) or m.group(3)}}}", converted)
+    converted = _BOUNDED_REPEAT.sub(_open_repeat, converted)
+    converted = _tighten_edges(converted)
     return converted.encode("utf-8")
+
+
+# A leading `(?<![0-9])` or trailing `(?![0-9])` of one character class. Prefilter mode drops
+# lookarounds, so `1[3-9][0-9]{9}` would report every 11-digit stretch of a 20-digit order
+# number; consuming the neighbouring character instead (`(?:^|[^0-9])`) keeps the prefilter a
+# superset while making it nearly exact. Hit ends may move one character right, which the
+# confirmation window's margin covers.
+_LEAD_LOOKBEHIND = re.compile(r"^\(\?<!\[((?:\\.|[^\]\\^])(?:\\.|[^\]\\])*)\]\)")
+_TAIL_LOOKAHEAD = re.compile(r"\(\?!\[((?:\\.|[^\]\\^])(?:\\.|[^\]\\])*)\]\)$")
+
+
+def _tighten_edges(regex: str) -> str:
+    regex = _LEAD_LOOKBEHIND.sub(lambda m: f"(?:^|[^{m.group(1)}])", regex, count=1)
+    return _TAIL_LOOKAHEAD.sub(lambda m: f"(?:$|[^{m.group(1)}])", regex, count=1)
+
+
+# `x{1,100}` compiles into a large automaton (a minute for a path rule); `x{1,}` accepts a superset
+# and compiles at once. The exact regex and `max_len` still bound the real match.
+_BOUNDED_REPEAT = re.compile(r"(?<!\\)\{([0-9]+),([0-9]+)\}")
+
+
+def _open_repeat(m: re.Match[str]) -> str:
+    low, high = int(m.group(1)), int(m.group(2))
+    return m.group(0) if high <= 4 else f"{{{low},}}"
 
 
 def build_matcher(rules: Sequence[PatternRule], engine: str = "auto") -> Matcher:
     """`auto`: Hyperscan when its wheel imports, else the pure-Python matcher."""
+    if engine not in ("auto", "hyperscan", "python"):
+        raise ValueError(f"unknown engine {engine!r} (expected auto, hyperscan or python)")
     if engine in ("auto", "hyperscan"):
         try:
             return HyperscanMatcher(rules)

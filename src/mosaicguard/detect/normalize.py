@@ -7,6 +7,7 @@ import bisect
 import re
 from functools import cache
 from importlib import resources
+from typing import Any
 
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space fold to their ASCII forms.
 FULLWIDTH_TO_ASCII: dict[int, int] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -65,25 +66,75 @@ def fold_term(term: str) -> str:
     return term.translate(lexicon_fold_table())
 
 
+@cache
+def _fold_arrays() -> tuple[Any, Any] | None:
+    """`lexicon_fold_table()` as numpy lookup arrays: a 64 K-entry uint16 table for text inside
+    the Basic Multilingual Plane (small enough to stay in cache) and a full uint32 table for the
+    rest. Deleted characters map to the maximum value. None without numpy."""
+    try:
+        import numpy as np
+    except ImportError:  # pragma: no cover - numpy is a dependency; this keeps the fallback honest
+        return None
+    table = lexicon_fold_table()
+    bmp = np.arange(0x10000, dtype=np.uint32)
+    full = np.arange(0x110000, dtype=np.uint32)
+    for cp, target in table.items():
+        full[cp] = 0xFFFFFFFF if target is None else target
+        if cp < 0x10000 and (target is None or target < 0x10000):
+            bmp[cp] = 0xFFFF if target is None else target
+    return bmp.astype(np.uint16), full
+
+
 class FoldedText:
     """Text folded for lexicon matching, with a map from folded offsets back to the original.
 
-    Deleting separators shifts offsets; the map is built only when a caller asks for an original
-    offset (most segments have no lexicon hit and never pay for it)."""
+    Deleting separators shifts offsets, so the map back is built only when a caller asks for an
+    original offset (most texts have no lexicon hit and never pay for it). With numpy the fold is
+    one table lookup over the UTF-16 code units, ~10x faster than `str.translate` with a dict."""
 
-    __slots__ = ("original", "folded", "_shift")
+    __slots__ = ("_keep", "_kept", "_shift", "folded", "original")
 
     _DELETED = re.compile("[" + re.escape(SEPARATOR_CHARS) + "]")
 
     def __init__(self, original: str) -> None:
         self.original = original
-        self.folded = original.translate(lexicon_fold_table())
         self._shift: list[int] | None = None
+        self._keep: Any = None
+        self._kept: Any = None
+        arrays = _fold_arrays() if len(original) > 256 else None
+        if arrays is None or "\uffff" in original:
+            self.folded = original.translate(lexicon_fold_table())
+            return
+        import numpy as np
+
+        bmp, full = arrays
+        raw = original.encode("utf-16-le")
+        if len(raw) == 2 * len(original):  # no surrogate pairs: one code unit per character
+            mapped = bmp[np.frombuffer(raw, dtype=np.uint16)]
+            keep = mapped != 0xFFFF
+            encoding = "utf-16-le"
+        else:
+            mapped = full[np.frombuffer(original.encode("utf-32-le"), dtype=np.uint32)]
+            keep = mapped != 0xFFFFFFFF
+            encoding = "utf-32-le"
+        if keep.all():
+            self.folded = mapped.tobytes().decode(encoding)
+        else:
+            self._keep = keep
+            self.folded = mapped[keep].tobytes().decode(encoding)
 
     def to_original(self, folded_offset: int) -> int:
         """Original offset of the character at `folded_offset` in the folded text."""
         if len(self.folded) == len(self.original):
             return folded_offset
+        if self._keep is not None:
+            if self._kept is None:
+                import numpy as np
+
+                self._kept = np.flatnonzero(self._keep)
+            if folded_offset >= len(self._kept):
+                return len(self.original)
+            return int(self._kept[folded_offset])
         if self._shift is None:
             # e[i] = (position of i-th deleted char) - i; non-decreasing, so bisect works.
             self._shift = [m.start() - i for i, m in enumerate(self._DELETED.finditer(self.original))]

@@ -36,6 +36,26 @@ def read_member_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: i
     return out.getvalue()
 
 
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it. Zips made on Chinese Windows store names in
+    GBK without the UTF-8 flag; Python then decodes them as CP437 (mojibake)."""
+    name = info.filename
+    if info.flag_bits & 0x800:
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    if raw.isascii():
+        return name
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name
+
+
 class ZipExtractor(Extractor):
     media_type = "application/zip"
     suffixes = (".zip",)
@@ -45,24 +65,37 @@ class ZipExtractor(Extractor):
 
         try:
             zf = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile as exc:
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
             raise ExtractionError(f"not a readable zip archive: {exc}") from exc
         infos = [i for i in zf.infolist() if not i.is_dir()]
         limits = ctx.limits
         if len(infos) > limits.max_archive_members:
             raise LimitExceeded(f"{len(infos)} members, over the limit of {limits.max_archive_members}")
+        # Members of nested archives count against one budget for the whole tree.
+        seen = ctx.shared.get("archive_members", 0) + len(infos)
+        if seen > limits.max_archive_members:
+            raise LimitExceeded(
+                f"nested archives hold more than {limits.max_archive_members} members in all (zip bomb guard)"
+            )
+        ctx.shared["archive_members"] = seen
         child_ctx = ctx.child()
         members: list[Document] = []
-        total = 0
-        for info in infos:
-            member_path = f"{path}!{info.filename}"
+        for position, info in enumerate(infos):
+            member_path = f"{path}!{member_name(info)}"
             try:
                 ctx.check_time()
-                remaining = limits.max_archive_total_bytes - total
+            except LimitExceeded as exc:
+                # Out of time: one entry says what was not read (not one per remaining member).
+                left = len(infos) - position
+                members.append(Document(path=member_path, media_type="", sha256="", status="error",
+                                        error=f"safety limit: {exc}; this and {left - 1} later member(s) not read"))
+                break
+            try:
+                remaining = limits.max_archive_total_bytes - ctx.shared.get("archive_bytes", 0)
                 if remaining <= 0:
                     raise LimitExceeded("archive expands beyond the total size limit; member not read")
                 content = read_member_bounded(zf, info, remaining, limits.max_archive_ratio)
-                total += len(content)
+                ctx.shared["archive_bytes"] = ctx.shared.get("archive_bytes", 0) + len(content)
             except (ExtractionError, zipfile.BadZipFile, RuntimeError, OSError, EOFError) as exc:
                 prefix = "safety limit: " if isinstance(exc, LimitExceeded) else ""
                 members.append(Document(path=member_path, media_type="", sha256="",

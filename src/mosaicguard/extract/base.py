@@ -35,11 +35,15 @@ class ExtractContext:
     depth: int = 0
     deadline: float = field(default_factory=lambda: time.monotonic() + Limits().max_seconds_per_file)
     ocr: str = "auto"  # auto | always | never
+    # Counters shared by a file and everything nested in it (archive members and bytes), so
+    # that limits hold for the whole tree, not per level (a 42.zip multiplies per level).
+    shared: dict[str, int] = field(default_factory=dict)
 
     def child(self) -> ExtractContext:
         if self.depth + 1 > self.limits.max_depth:
             raise LimitExceeded(f"nesting deeper than {self.limits.max_depth} levels")
-        return ExtractContext(limits=self.limits, depth=self.depth + 1, deadline=self.deadline, ocr=self.ocr)
+        return ExtractContext(limits=self.limits, depth=self.depth + 1, deadline=self.deadline, ocr=self.ocr,
+                              shared=self.shared)
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:

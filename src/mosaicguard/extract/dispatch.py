@@ -17,7 +17,11 @@ def extract_bytes(data: bytes, path: str, ctx: ExtractContext) -> Document:
     digest = sha256_bytes(data)
     if len(data) > ctx.limits.max_file_bytes:
         return _failed(path, digest, f"file is {len(data)} bytes, over the {ctx.limits.max_file_bytes}-byte limit")
-    extractor = extractor_for(path, data[:16])
+    try:
+        extractor = extractor_for(path, data[:16])
+    except Exception as exc:  # noqa: BLE001 - a reader that fails to load must not end the batch
+        kind = type(exc).__name__
+        return _failed(path, digest, f"the reader for this kind of file could not be loaded ({kind}: {exc})")
     if extractor is None:
         return Document(path=path, media_type="", sha256=digest, status="unsupported",
                         error="this kind of file is not read by mosaicguard; review it by hand")

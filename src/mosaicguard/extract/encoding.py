@@ -16,6 +16,12 @@ _BOMS = (
 )
 
 
+def _mostly_controls(sample: str) -> bool:
+    """Binary that happens to alternate zero bytes decodes to control characters, not text."""
+    controls = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f")
+    return controls > 0.1 * max(1, len(sample))
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Return (text, encoding). Raises ExtractionError for binary data that is not text."""
     for bom, name in _BOMS:
@@ -27,10 +33,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
         zeros_odd = sample[1::2].count(0)
         half = max(1, len(sample) // 2)
         # BOM-less UTF-16: every other byte is zero for ASCII-range text.
-        if zeros_odd > 0.3 * half and zeros_even < 0.05 * half:
-            return data.decode("utf-16-le", errors="replace"), "utf-16-le"
-        if zeros_even > 0.3 * half and zeros_odd < 0.05 * half:
-            return data.decode("utf-16-be", errors="replace"), "utf-16-be"
+        for name, looks in (("utf-16-le", zeros_odd > 0.3 * half and zeros_even < 0.05 * half),
+                            ("utf-16-be", zeros_even > 0.3 * half and zeros_odd < 0.05 * half)):
+            if looks:
+                text = data.decode(name, errors="replace")
+                if _mostly_controls(text[:2048]):
+                    raise ExtractionError("binary data, not text (control characters throughout)")
+                return text, name
         if b"\x00" in sample:
             raise ExtractionError("binary data, not text (contains NUL bytes)")
     try:

@@ -37,6 +37,21 @@ _BY_SUFFIX: dict[str, str] = {
     ".gif": "image:ImageExtractor",
     ".bmp": "image:ImageExtractor",
     ".zip": "archive:ZipExtractor",
+    # issue #5: Chinese and legacy formats, e-mail, drawings
+    ".ofd": "ofd:OfdExtractor",
+    ".eml": "email_msg:EmlExtractor",
+    ".msg": "email_msg:MsgExtractor",
+    ".dxf": "dxf:DxfExtractor",
+    ".dwg": "dxf:DwgExtractor",
+    ".odt": "odf:OdfExtractor",
+    ".ods": "odf:OdfExtractor",
+    ".odp": "odf:OdfExtractor",
+    ".doc": "ole:OleExtractor",
+    ".xls": "ole:OleExtractor",
+    ".ppt": "ole:OleExtractor",
+    ".wps": "ole:OleExtractor",
+    ".et": "ole:OleExtractor",
+    ".dps": "ole:OleExtractor",
 }
 
 # Content sniffing for files whose name says nothing useful: (magic prefix, suffix to use).
@@ -47,6 +62,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", ".tif"),
     (b"MM\x00*", ".tif"),
     (b"GIF8", ".gif"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc"),  # OLE compound file (legacy Office/WPS, .msg)
 )
 
 

@@ -19,6 +19,9 @@ from .schema import Policy
 
 @dataclass(frozen=True)
 class Suppressor:
+    """Decides which findings the policy (allowlists, per-category confidence) or the baseline
+    hides. Hidden findings are counted in `FileResult.suppressed`, never dropped silently."""
+
     policy: Policy
     baseline_ids: frozenset[str] = frozenset()
     _values: tuple[tuple[frozenset[str], frozenset[str]], ...] = field(init=False)
@@ -26,7 +29,9 @@ class Suppressor:
     _paths: tuple[tuple[str, frozenset[str]], ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        values, regexes, paths = [], [], []
+        values: list[tuple[frozenset[str], frozenset[str]]] = []
+        regexes: list[tuple[re.Pattern[str], frozenset[str]]] = []
+        paths: list[tuple[str, frozenset[str]]] = []
         for entry in self.policy.allowlist:
             cats = frozenset(entry.categories)
             values.append((frozenset(normalise_for_id(v) for v in entry.values), cats))
@@ -51,9 +56,7 @@ class Suppressor:
             if (not cats or cat in cats) and (fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path.split("!")[0], glob)):
                 return True
         settings = self.policy.detectors.get(cat)
-        if settings and settings.min_confidence is not None and finding.confidence < settings.min_confidence:
-            return True
-        return False
+        return bool(settings and settings.min_confidence is not None and finding.confidence < settings.min_confidence)
 
     def apply(self, result: FileResult) -> FileResult:
         kept: list[Finding] = []

@@ -12,6 +12,8 @@ from .schema import Policy
 
 
 def load_policy(path: str | Path | None) -> Policy:
+    """The policy in `path` (the built-in default for None). Raises ConfigError naming the file
+    and every offending key."""
     if path is None:
         return Policy()
     p = Path(path)
@@ -33,5 +35,24 @@ def load_policy(path: str | Path | None) -> Policy:
         problems = []
         for err in exc.errors():
             key = ".".join(str(part) for part in err["loc"]) or "(top level)"
-            problems.append(f"  {key}: {err['msg']}")
+            hint = _did_you_mean(str(err["loc"][-1])) if err["type"] == "extra_forbidden" and err["loc"] else ""
+            problems.append(f"  {key}: {err['msg']}{hint}")
         raise ConfigError(f"policy file {p} has {len(problems)} problem(s):\n" + "\n".join(problems)) from None
+
+
+def _known_keys() -> set[str]:
+    from . import schema
+
+    keys: set[str] = set()
+    for model in (schema.Policy, schema.LexiconTerm, schema.ProtectedSubject, schema.Combination, schema.Allowlist,
+                  schema.DetectorSettings, schema.SanitizeSettings, schema.Profile):
+        keys.update(model.model_fields)
+    return keys
+
+
+def _did_you_mean(key: str) -> str:
+    """' (did you mean 'severity'?)' for a misspelt key: most policy errors are typos."""
+    import difflib
+
+    close = difflib.get_close_matches(key, sorted(_known_keys()), n=1, cutoff=0.75)
+    return f" (did you mean {close[0]!r}?)" if close else ""

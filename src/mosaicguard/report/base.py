@@ -5,12 +5,17 @@ from __future__ import annotations
 import importlib
 from abc import ABC, abstractmethod
 
-from ..model import ScanReport
+from ..model import ScanReport, Severity
 
 
 class Reporter(ABC):
     #: format name used on the command line (--format)
     name: str = ""
+
+    def __init__(self, fail_on: Severity = Severity.HIGH, lang: str = "zh") -> None:
+        # The gate decides each file's verdict in human reports ("must change" at or above it).
+        self.fail_on = fail_on
+        self.lang = lang if lang in ("zh", "en") else "zh"
 
     @abstractmethod
     def render(self, report: ScanReport, redact: bool) -> str:
@@ -26,8 +31,9 @@ REPORTERS: dict[str, str] = {
 }
 
 
-def get_reporter(name: str) -> Reporter:
+def get_reporter(name: str, fail_on: Severity = Severity.HIGH, lang: str = "zh") -> Reporter:
+    """The reporter for `--format name` (KeyError for an unknown name)."""
     module_name, class_name = REPORTERS[name].split(":")
     module = importlib.import_module(f"{__package__}.{module_name}")
-    reporter: Reporter = getattr(module, class_name)()
+    reporter: Reporter = getattr(module, class_name)(fail_on=fail_on, lang=lang)
     return reporter

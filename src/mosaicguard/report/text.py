@@ -2,46 +2,62 @@
 
 from __future__ import annotations
 
-from collections import Counter
-
-from ..model import ScanReport, mask
+from ..model import ScanReport
 from .base import Reporter
-from .labels import category_label
+from .labels import category_label, fix_label, layer_label, severity_label, verdict_label
+from .summary import location_text, masked_context, overall_verdict, sensitive_values, severity_totals, summarise
+
+_MARK = {"publish": "✓", "review": "?", "change": "✗", "unchecked": "!"}
 
 
 class TextReporter(Reporter):
     name = "text"
 
     def render(self, report: ScanReport, redact: bool) -> str:
+        zh = self.lang == "zh"
+        summaries = summarise(report, self.fail_on)
         lines: list[str] = []
-        counts: Counter[str] = Counter()
-        for fr in report.files:
+        for s in summaries:
+            fr = s.result
+            verdict = f"{verdict_label(s.verdict, 'zh')} / {verdict_label(s.verdict, 'en')}"
             if fr.status != "ok":
-                lines.append(f"{fr.path}: {fr.status.upper()} - {fr.error}")
-                counts[fr.status] += 1
+                lines.append(f"{_MARK[s.verdict]} {fr.path}: {verdict} — {fr.status}: {fr.error or ''}".rstrip())
                 continue
+            extra = f", {fr.suppressed} suppressed" if fr.suppressed else ""
             if not fr.findings:
-                counts["clean"] += 1
+                if fr.suppressed:
+                    lines.append(f"{_MARK[s.verdict]} {fr.path}: {verdict} (0 findings{extra})")
                 continue
-            lines.append(f"{fr.path}: {len(fr.findings)} finding(s)")
+            lines.append(f"{_MARK[s.verdict]} {fr.path}: {verdict} ({len(fr.findings)} finding(s){extra})")
+            others = sensitive_values(fr)
             for f in fr.findings:
-                counts[f.severity.value] += 1
-                loc = f.location
-                where = ", ".join(
-                    part
-                    for part in (
-                        f"page {loc.page}" if loc.page else "",
-                        loc.part or "",
-                        loc.pointer or "",
-                        f"chars {loc.start}-{loc.end}" if loc.start is not None else "",
-                    )
-                    if part
-                )
-                lines.append(
-                    f"  [{f.severity.value.upper():8}] {f.category} ({category_label(f.category, 'zh')}) "
-                    f"{mask(f.match)!r} layer={f.layer.value} {where}"
-                )
-                lines.append(f"             {f.message}")
-        summary = ", ".join(f"{k}: {v}" for k, v in sorted(counts.items()))
-        lines.append(f"{len(report.files)} file(s) checked; {summary or 'nothing to report'}")
+                before, shown, after = masked_context(f, others)
+                sev = f"{f.severity.value.upper()} {severity_label(f.severity.value, 'zh')}"
+                label = f"{category_label(f.category, 'zh')} / {category_label(f.category, 'en')}"
+                where = location_text(f.location, self.lang)
+                layer = layer_label(f.layer.value, self.lang)
+                lines.append(f"    [{sev}] {label}: {shown}  ({layer}{' · ' + where if where else ''})")
+                snippet = _one_line(before[-20:] + "[" + shown + "]" + after[:20])
+                lines.append(f"        {snippet}")
+                lines.append(f"        {f.message}")
+                fix = fix_label(f.category, self.lang)
+                if fix:
+                    lines.append(f"        → {fix}")
+        totals = severity_totals(summaries)
+        checked = sum(1 for s in summaries if s.result.status == "ok")
+        unchecked = len(summaries) - checked
+        counts = ", ".join(f"{k} {v}" for k, v in totals.items() if v) or ("无发现" if zh else "no findings")
+        lines.append("")
+        lines.append(
+            f"{len(summaries)} file(s): {checked} checked, {unchecked} not checked; findings: {counts}"
+        )
+        overall = overall_verdict(summaries)
+        lines.append(
+            f"结论 / Verdict: {verdict_label(overall, 'zh')} / {verdict_label(overall, 'en')}"
+            f" (gate: {self.fail_on.value})"
+        )
         return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

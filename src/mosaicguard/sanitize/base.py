@@ -69,7 +69,16 @@ SANITIZERS: dict[str, str] = {
     ".htm": "text:HtmlSanitizer",
     ".txt": "text:PlainTextSanitizer",
     ".md": "text:PlainTextSanitizer",
+    ".ofd": "ofd:OfdSanitizer",  # issue #5
     ".csv": "text:PlainTextSanitizer",
+    ".tsv": "text:PlainTextSanitizer",
+    ".log": "text:PlainTextSanitizer",
+    ".xhtml": "text:HtmlSanitizer",
+    ".json": "text:JsonSanitizer",
+    ".jsonl": "text:JsonSanitizer",
+    ".ndjson": "text:JsonSanitizer",
+    ".gif": "image:ImageSanitizer",
+    ".bmp": "image:ImageSanitizer",
 }
 
 

@@ -1,0 +1,155 @@
+"""The draft check: which exposures exist only because of the drafts.
+
+The corpus's entities are already in the index. Each draft mention (document scope) is a node;
+each corpus entity it can link to is one collapsed node carrying that entity's facts and the
+combinations it already satisfies. Only the keys and coordinates of the drafts are looked up
+(postings by key, grid cells around each coordinate), so a check costs the same against ten
+thousand or a million indexed documents.
+
+A link's document frequency counts the corpus and the drafts. A combination is *new* for a
+component when no corpus entity inside it satisfied it already.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .facts import Fact
+from .index import FactStore, Posting, StoredLink
+from .link import Node, UnionFind, key_kind
+from .normalize import distance_m
+from .rules import RuleHit, RuleSet
+from .settings import AggregationSettings
+
+Unit = str  # "d:<doc>#<scope>" for a draft node, "c:<entity>" for a corpus entity
+
+
+@dataclass(frozen=True, slots=True)
+class DraftLink:
+    fact: Fact  # the draft fact that makes the link (removing it removes the link)
+    other: Unit
+    by: str
+    value: str
+    other_doc: str
+    weight: float
+    df: int
+
+
+@dataclass
+class Component:
+    units: list[Unit]
+    facts: list[Fact]
+    hits: list[RuleHit]
+    new: list[RuleHit]
+    corpus_entities: list[str]
+    draft_links: list[DraftLink] = field(default_factory=list)
+
+
+def unit_of(node: Node) -> Unit:
+    return f"d:{node[0]}#{node[1]}"
+
+
+class CheckGraph:
+    """Drafts plus the corpus entities they touch; `components(removed)` re-evaluates quickly."""
+
+    def __init__(self, store: FactStore, draft_facts: Sequence[Fact], settings: AggregationSettings,
+                 rules: RuleSet) -> None:
+        self.rules = rules
+        self.settings = settings
+        self.draft_facts = list(draft_facts)
+        self.nodes: dict[Unit, list[Fact]] = defaultdict(list)
+        for f in self.draft_facts:
+            self.nodes[unit_of((f.doc, f.scope))].append(f)
+        total = store.doc_count() + len({f.doc for f in self.draft_facts})
+        self.links: list[DraftLink] = []
+        entities: set[str] = set()
+        # Keys: draft <-> corpus entities and draft <-> draft.
+        draft_keys: dict[str, list[Fact]] = defaultdict(list)
+        for f in self.draft_facts:
+            for k in f.keys:
+                draft_keys[k].append(f)
+        corpus_df = store.key_df(list(draft_keys))
+        for key, holders in draft_keys.items():
+            kind = key_kind(key)
+            df = corpus_df.get(key, 0) + len({f.doc for f in holders})
+            weight = settings.link_weight(kind, df, total)
+            if weight < settings.min_link_weight or weight <= 0.0:
+                continue
+            postings = store.postings(key) if corpus_df.get(key, 0) else []
+            for f in holders:
+                for p in postings:
+                    if p.entity is None:
+                        continue
+                    entities.add(p.entity)
+                    self.links.append(DraftLink(f, f"c:{p.entity}", kind, f.value, p.doc, weight, df))
+                for g in holders:
+                    if g is not f and (g.doc, g.scope) != (f.doc, f.scope):
+                        self.links.append(DraftLink(f, unit_of((g.doc, g.scope)), kind, f.value, g.doc, weight, df))
+        # Coordinates.
+        coord_facts = [f for f in self.draft_facts if f.kind == "coord" and f.extra]
+        radius = settings.coordinate_radius_m
+        for f in coord_facts:
+            lat, lon = (float(x) for x in f.extra.split(","))
+            near: list[tuple[Posting, float]] = store.coords_near(lat, lon, radius)
+            near_drafts = [g for g in coord_facts if g is not f and _close(f, g, radius)]
+            df = len({p.doc for p, _ in near} | {g.doc for g in near_drafts} | {f.doc})
+            weight = settings.link_weight("coord", df, total)
+            if weight < settings.min_link_weight or weight <= 0.0:
+                continue
+            for p, _ in near:
+                if p.entity is not None:
+                    entities.add(p.entity)
+                    self.links.append(DraftLink(f, f"c:{p.entity}", "coord", f"{f.value} ~ {p.value}", p.doc,
+                                                weight, df))
+            for g in near_drafts:
+                if (g.doc, g.scope) != (f.doc, f.scope):
+                    self.links.append(DraftLink(f, unit_of((g.doc, g.scope)), "coord", f"{f.value} ~ {g.value}",
+                                                g.doc, weight, df))
+        ents = sorted(entities)
+        self.entity_facts: dict[str, list[Fact]] = store.entity_facts(ents)
+        self.entity_links: dict[str, list[StoredLink]] = store.entity_links(ents)
+        self.entity_hits: dict[str, list[RuleHit]] = {e: rules.evaluate(self.entity_facts[e]) for e in ents}
+
+    def components(self, removed: frozenset[tuple[str, str]] = frozenset()) -> list[Component]:
+        uf: UnionFind[Unit] = UnionFind()
+        for unit in self.nodes:
+            uf.add(unit)
+        live_links = [lk for lk in self.links if lk.fact.fix_item not in removed]
+        for lk in live_links:
+            uf.union(unit_of((lk.fact.doc, lk.fact.scope)), lk.other)
+        out = []
+        for members in uf.groups().values():
+            if not any(m.startswith("d:") for m in members):
+                continue
+            ents = sorted(m[2:] for m in members if m.startswith("c:"))
+            facts = [f for m in members if m.startswith("d:") for f in self.nodes[m] if f.fix_item not in removed]
+            for e in ents:
+                facts.extend(self.entity_facts.get(e, ()))
+            hits = self.rules.evaluate(facts)
+            old = {h.rule for e in ents for h in self.entity_hits.get(e, ())}
+            new = [h for h in hits if h.rule not in old]
+            member_set = set(members)
+            links = [lk for lk in live_links if unit_of((lk.fact.doc, lk.fact.scope)) in member_set]
+            out.append(Component(sorted(members), facts, hits, new, ents, links))
+        return out
+
+    def fix_candidates(self, component: Component) -> list[tuple[str, str]]:
+        """Draft facts that matter for a component: counted attributes and link makers.
+        Attribute values come first, so that among fixes of the same size the search prefers
+        removing what the draft *says* (a purpose, a date) over the identifiers that name it."""
+        members = set(component.units)
+        attrs: set[tuple[str, str]] = set()
+        for unit in members:
+            for f in self.nodes.get(unit, ()):
+                if self.rules.counts(f) or any(k.startswith("subject:") for k in f.keys):
+                    attrs.add(f.fix_item)
+        linkers = {lk.fact.fix_item for lk in component.draft_links} - attrs
+        return sorted(attrs) + sorted(linkers)
+
+
+def _close(f: Fact, g: Fact, radius: float) -> bool:
+    a = [float(x) for x in f.extra.split(",")]
+    b = [float(x) for x in g.extra.split(",")]
+    return distance_m(a[0], a[1], b[0], b[1]) <= radius

@@ -1,0 +1,186 @@
+"""Keep the index in step with a corpus on disk: read only new or changed files.
+
+A file is unchanged when its size and mtime match the index (no read at all); a file whose
+size or mtime changed is read and hashed, and re-extracted only if its sha256 changed. Files
+gone from disk are removed from the index. Any change marks the entities for re-linking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+
+from ..model import Document
+from ..pipeline import InputFile, ScanOptions, collect_inputs, read_document
+from ..policy.schema import Policy
+from .facts import EXTRACTOR_VERSION, Fact, FactExtractor
+from .index import DocRecord, FactStore
+from .settings import AggregationSettings
+
+
+@dataclass
+class SyncStats:
+    files: int = 0
+    read: int = 0
+    reused: int = 0
+    removed: int = 0
+    facts: int = 0
+    rebuilt: bool = False
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+
+def store_fingerprint(policy: Policy, settings: AggregationSettings) -> str:
+    """What the stored facts depend on: extractor version, subjects, purposes, grid size."""
+    basis = {
+        "extractor": EXTRACTOR_VERSION,
+        "subjects": [s.model_dump() for s in policy.protected_subjects],
+        "purposes": list(policy.sensitive_purposes),
+        "radius": settings.coordinate_radius_m,
+    }
+    return hashlib.sha256(json.dumps(basis, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+
+def flatten(doc: Document) -> list[Document]:
+    """A document and, as documents of their own, its archive members (recursively)."""
+    out = [doc]
+    for member in doc.members:
+        out.extend(flatten(member))
+    return out
+
+
+def sync_corpus(
+    store: FactStore,
+    paths: Sequence[str],
+    policy: Policy,
+    settings: AggregationSettings,
+    options: ScanOptions,
+    exclude: frozenset[str] = frozenset(),
+    jobs: int = 1,
+) -> SyncStats:
+    stats = SyncStats()
+    fingerprint = store_fingerprint(policy, settings)
+    if store.get_meta("fingerprint") != fingerprint:
+        if store.documents():
+            stats.rebuilt = True
+        store.clear()
+        store.set_meta("fingerprint", fingerprint)
+    known = store.documents()
+    todo: list[tuple[InputFile, int, int]] = []
+    seen: set[str] = set()
+    for item in collect_inputs(paths):
+        if os.path.realpath(item.disk_path) in exclude:
+            continue
+        stats.files += 1
+        seen.add(item.report_path)
+        try:
+            st = os.stat(item.disk_path)
+        except OSError:
+            continue
+        rec = known.get(item.report_path)
+        if rec is not None and rec.size == st.st_size and rec.mtime_ns == st.st_mtime_ns:
+            stats.reused += 1
+            continue
+        todo.append((item, st.st_mtime_ns, st.st_size))
+    gone = [p for p in known if p.split("!", 1)[0] not in seen]
+    if gone:
+        store.remove_documents(gone)
+        stats.removed = len(gone)
+    for results in _extract_all(todo, policy, options, jobs):
+        for record, facts in results:
+            # Members of a container that changed may have vanished: drop them first.
+            store.remove_documents([p for p in known if p.startswith(record.path + "!")])
+            store.put_document(record, facts, settings.coordinate_radius_m)
+            stats.facts += len(facts)
+            if record.status != "ok":
+                stats.errors.append({"path": record.path, "status": record.status, "error": record.error or ""})
+        stats.read += 1
+    if todo or gone or stats.rebuilt:
+        store.set_meta("dirty", "1")
+    store.commit()
+    return stats
+
+
+_Extracted = list[tuple[DocRecord, list[Fact]]]
+_WORKER: tuple[FactExtractor, ScanOptions] | None = None
+
+
+def _init(policy: Policy, options: ScanOptions) -> None:
+    global _WORKER
+    _WORKER = (FactExtractor(policy), options)
+
+
+def _extract_one(job: tuple[InputFile, int, int]) -> _Extracted:
+    assert _WORKER is not None
+    extractor, options = _WORKER
+    item, mtime_ns, size = job
+    doc = read_document(item, options)
+    out: _Extracted = []
+    for d in flatten(doc):
+        facts = extractor.extract(d) if d.status == "ok" else []
+        out.append((DocRecord(d.path, d.sha256, mtime_ns, size, d.status, d.error), facts))
+    return out
+
+
+def _extract_all(todo: list[tuple[InputFile, int, int]], policy: Policy, options: ScanOptions, jobs: int
+                 ) -> list[_Extracted] | map[_Extracted]:
+    if jobs <= 1 or len(todo) < 50:
+        _init(policy, options)
+        return map(_extract_one, todo)
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(policy, options)) as pool:
+        return list(pool.map(_extract_one, todo, chunksize=64))
+
+
+def read_drafts(paths: Sequence[str], policy: Policy, options: ScanOptions
+                ) -> tuple[list[Fact], list[dict[str, str]]]:
+    """Facts of the drafts (never stored) and their read status."""
+    extractor = FactExtractor(policy)
+    facts: list[Fact] = []
+    status: list[dict[str, str]] = []
+    for item in collect_inputs(paths):
+        for d in flatten(read_document(item, options)):
+            status.append({"path": d.path, "status": d.status, "error": d.error or ""})
+            if d.status == "ok":
+                facts.extend(extractor.extract(d))
+    return facts, status
+
+
+def _extract_text_job(item: tuple[str, str]) -> tuple[str, str, list[Fact]]:
+    assert _WORKER is not None
+    path, text = item
+    return path, text, _WORKER[0].extract_text(path, text)
+
+
+def index_texts(
+    store: FactStore,
+    texts: Iterable[tuple[str, str]],
+    policy: Policy,
+    settings: AggregationSettings,
+    jobs: int = 1,
+) -> int:
+    """Index documents given as (path, text) - from a crawler, a database or the benchmark -
+    without files on disk. Returns the number of facts stored."""
+    store.set_meta("fingerprint", store_fingerprint(policy, settings))
+    n = 0
+    if jobs <= 1:
+        _init(policy, ScanOptions(policy=policy))
+        results: Iterable[tuple[str, str, list[Fact]]] = map(_extract_text_job, texts)
+        for path, text, facts in results:
+            n += _put_text(store, path, text, facts, settings)
+    else:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
+                                 initargs=(policy, ScanOptions(policy=policy))) as pool:
+            for path, text, facts in pool.map(_extract_text_job, texts, chunksize=256):
+                n += _put_text(store, path, text, facts, settings)
+    store.set_meta("dirty", "1")
+    store.commit()
+    return n
+
+
+def _put_text(store: FactStore, path: str, text: str, facts: list[Fact], settings: AggregationSettings) -> int:
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    store.put_document(DocRecord(path, digest, 0, len(text)), facts, settings.coordinate_radius_m)
+    return len(facts)

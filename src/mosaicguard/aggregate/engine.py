@@ -1,0 +1,210 @@
+"""Orchestration: corpus -> index -> entities -> rules (aggregate), plus drafts -> new exposures
+-> minimal fix (check). No printing and no formatting: results are data."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..model import Severity
+from ..pipeline import ScanOptions
+from ..policy.schema import Policy
+from .check import CheckGraph, Component, DraftLink
+from .corpus import SyncStats, read_drafts, sync_corpus
+from .facts import ANCHOR_KINDS, Fact
+from .fix import minimal_fix
+from .index import FactStore, StoredLink
+from .link import LinkStats, link_corpus
+from .result import AggregationResult, Evidence, Exposure, LinkView
+from .rules import RuleHit, RuleSet
+from .settings import AggregationSettings, combinations_for, settings_from_policy
+
+
+@dataclass(frozen=True)
+class AggregateOptions:
+    policy: Policy
+    policy_path: str | None = None
+    jobs: int = 1
+    # Use the index as it is, without looking at the corpus folder (fast checks in CI).
+    trust_index: bool = False
+
+
+class Aggregator:
+    """One corpus index and one policy; `aggregate()` and `check(drafts)`."""
+
+    def __init__(self, store: FactStore, options: AggregateOptions) -> None:
+        self.store = store
+        self.options = options
+        self.policy = options.policy
+        self.settings: AggregationSettings = settings_from_policy(self.policy)
+        self.rules = RuleSet(self.policy, combinations_for(self.policy, self.settings), self.settings)
+        self.scan_options = ScanOptions(policy=self.policy)
+        self.sync_stats = SyncStats()
+        self.link_stats: LinkStats | None = None
+        self.timings: dict[str, float] = {}
+
+    # -- corpus ------------------------------------------------------------------------------
+
+    def refresh(self, corpus: Sequence[str], exclude: Iterable[str] = ()) -> None:
+        """Bring the index up to date with the corpus and re-link if anything changed."""
+        t0 = time.perf_counter()
+        self.link_stats = None
+        if not (self.options.trust_index and self.store.doc_count()):
+            excluded = frozenset(os.path.realpath(p) for p in exclude)
+            self.sync_stats = sync_corpus(self.store, corpus, self.policy, self.settings, self.scan_options,
+                                          excluded, self.options.jobs)
+        t1 = time.perf_counter()
+        self.timings["index_s"] = t1 - t0
+        if self.store.get_meta("dirty") != "0" or self.store.get_meta("link_settings") != self.settings.fingerprint():
+            node_entity, links, self.link_stats = link_corpus(self.store, self.settings)
+            self.store.save_entities(((d, s, e) for (d, s), e in node_entity.items()), links)
+            self.store.set_meta("dirty", "0")
+            self.store.set_meta("link_settings", self.settings.fingerprint())
+            self.store.commit()
+        self.timings["link_s"] = time.perf_counter() - t1
+
+    def corpus_summary(self) -> dict[str, object]:
+        s = self.sync_stats
+        out: dict[str, object] = {
+            "documents": self.store.doc_count(), "files_seen": s.files, "read": s.read, "reused": s.reused,
+            "removed": s.removed, "rebuilt": s.rebuilt, "trusted_index": self.options.trust_index,
+        }
+        if self.link_stats is not None:
+            ls = self.link_stats
+            out["linking"] = {"shared_values": ls.keys_considered, "linking_values": ls.keys_linked,
+                              "too_common": ls.keys_too_common, "coordinate_pairs": ls.coord_pairs,
+                              "links": ls.links, "relinked": True}
+        return out
+
+    def aggregate(self, corpus: Sequence[str]) -> AggregationResult:
+        self.refresh(corpus)
+        t0 = time.perf_counter()
+        candidates = self.store.candidate_entities()
+        facts = self.store.entity_facts(candidates)
+        links = self.store.entity_links(candidates)
+        exposures = []
+        for entity in candidates:
+            hits = self.rules.evaluate(facts[entity])
+            if hits:
+                exposures.append(self._exposure(entity, facts[entity], hits, _stored_views(links[entity])))
+        self.timings["rules_s"] = time.perf_counter() - t0
+        return AggregationResult("aggregate", _ordered(exposures), self.corpus_summary(),
+                                 errors=tuple(self.sync_stats.errors), policy=self.options.policy_path,
+                                 timings=dict(self.timings))
+
+    # -- drafts ------------------------------------------------------------------------------
+
+    def check(self, drafts: Sequence[str], corpus: Sequence[str]) -> AggregationResult:
+        draft_files = [os.path.realpath(p) for p in drafts]
+        self.refresh(corpus, exclude=draft_files)
+        t0 = time.perf_counter()
+        draft_facts, draft_status = read_drafts(drafts, self.policy, self.scan_options)
+        graph = CheckGraph(self.store, draft_facts, self.settings, self.rules)
+        exposures: list[Exposure] = []
+        overall_fix: list[tuple[str, str]] = []
+        for comp in graph.components():
+            if not comp.hits:
+                continue
+            fix: tuple[tuple[str, str], ...] = ()
+            method = ""
+            if comp.new:
+                fix, method = self._fix_for(graph, comp)
+                overall_fix.extend(fix)
+            views = [_draft_view(lk) for lk in comp.draft_links]
+            for e in comp.corpus_entities:
+                views.extend(_stored_views(graph.entity_links.get(e, [])))
+            entity = comp.corpus_entities[0] if comp.corpus_entities else _draft_entity_id(comp.facts)
+            exposures.append(self._exposure(entity, comp.facts, comp.hits, views, comp, fix, method))
+        self.timings["check_s"] = time.perf_counter() - t0
+        return AggregationResult("check", _ordered(exposures), self.corpus_summary(), tuple(draft_status),
+                                 tuple(self.sync_stats.errors), tuple(sorted(set(overall_fix))),
+                                 self.options.policy_path, dict(self.timings))
+
+    def _fix_for(self, graph: CheckGraph, comp: Component) -> tuple[tuple[tuple[str, str], ...], str]:
+        scope = {u for u in comp.units if u.startswith("d:")}
+
+        def cost(removed: frozenset[tuple[str, str]]) -> int:
+            return sum(len(c.new) for c in graph.components(removed) if scope & set(c.units))
+
+        return minimal_fix(graph.fix_candidates(comp), cost, self.settings.exact_fix_max_facts)
+
+    # -- building exposures ----------------------------------------------------------------------
+
+    def _exposure(self, entity: str, facts: Sequence[Fact], hits: list[RuleHit], links: list[LinkView],
+                  comp: Component | None = None, fix: tuple[tuple[str, str], ...] = (), method: str = ""
+                  ) -> Exposure:
+        draft_docs = {f.doc for f in _draft_fact_set(comp)} if comp is not None else set()
+        attrs: dict[str, dict[tuple[str, str], Evidence]] = {}
+        for f in facts:
+            if self.rules.counts(f) and f.attr is not None:
+                attrs.setdefault(f.attr, {}).setdefault(
+                    (f.value, f.doc), Evidence(f.value, f.doc, f.kind, f.snippet, f.doc in draft_docs))
+        names = Counter(f.value for f in facts if f.kind in ANCHOR_KINDS or f.kind == "unit")
+        lead = comp.new[0] if comp is not None and comp.new else hits[0]
+        docs = sorted({f.doc for f in facts})
+        subjects = sorted(self.rules.subjects(facts))
+        purposes = sorted(self.rules.sensitive_purposes(facts))
+        link_summary = sorted({f"{lk.by} {lk.value!r}" for lk in links})[:6]
+        why = (f"{len(docs)} document(s) together give {lead.rule}"
+               + (f" about protected subject {', '.join(subjects)}" if subjects else "")
+               + (f" (sensitive purpose: {', '.join(purposes)})" if purposes else "")
+               + (f"; linked by {', '.join(link_summary)}" if link_summary else "; stated in one document"))
+        return Exposure(
+            entity_id=entity,
+            names=tuple(n for n, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))),
+            attributes=tuple((a, tuple(ev.values())) for a, ev in sorted(attrs.items())),
+            rule=lead.rule,
+            severity=lead.severity,
+            rules=tuple(h.rule for h in hits),
+            documents=tuple(docs),
+            links=tuple(_dedupe_links(links)),
+            subjects=tuple(subjects),
+            purposes=tuple(purposes),
+            new=bool(comp is not None and comp.new),
+            new_rules=tuple(h.rule for h in comp.new) if comp is not None else (),
+            minimal_fix=fix,
+            fix_method=method,
+            explanation=why,
+        )
+
+
+def _draft_fact_set(comp: Component) -> set[Fact]:
+    units = set(comp.units)
+    return {f for f in comp.facts if f"d:{f.doc}#{f.scope}" in units}
+
+
+def _stored_views(links: Iterable[StoredLink]) -> list[LinkView]:
+    return [LinkView(lk.from_doc, lk.to_doc, lk.by, lk.value, lk.weight, lk.df) for lk in links]
+
+
+def _draft_view(lk: DraftLink) -> LinkView:
+    return LinkView(lk.fact.doc, lk.other_doc, lk.by, lk.value, lk.weight, lk.df)
+
+
+def _dedupe_links(links: Iterable[LinkView]) -> list[LinkView]:
+    seen: dict[tuple[str, str, str, str], LinkView] = {}
+    for lk in links:
+        a, b = sorted((lk.from_doc, lk.to_doc))
+        seen.setdefault((a, b, lk.by, lk.value), lk)
+    return sorted(seen.values(), key=lambda lk: (lk.from_doc, lk.to_doc, lk.by, lk.value))
+
+
+def _draft_entity_id(facts: Sequence[Fact]) -> str:
+    for prefix in ("subject:", "code:", "name:", "unit:"):
+        keys = sorted(k for f in facts for k in f.keys if k.startswith(prefix))
+        if keys:
+            return keys[0]
+    f = min(facts, key=lambda x: (x.doc, x.scope))
+    return f"doc:{f.doc}#{f.scope}"
+
+
+def _ordered(exposures: list[Exposure]) -> tuple[Exposure, ...]:
+    return tuple(sorted(exposures, key=lambda e: (not e.new, -e.severity.rank, e.entity_id)))
+
+
+def max_severity(result: AggregationResult) -> Severity | None:
+    sev = [e.severity for e in result.exposures]
+    return max(sev, key=lambda s: s.rank) if sev else None

@@ -1,0 +1,334 @@
+"""The corpus index: facts per document, link keys, coordinates and the computed entities.
+
+`FactStore` is the interface the aggregation engine uses; `SQLiteFactStore` keeps it in one
+SQLite file (or in memory when no `--index` is given). A document is keyed by its path, with
+size + mtime to skip unchanged files without reading them, and sha256 to notice a changed file.
+A PostgreSQL store implements the same interface later.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+from .facts import Fact
+from .normalize import distance_m, grid_cell, lon_span
+
+SEP = "\x1f"
+
+
+@dataclass(frozen=True, slots=True)
+class DocRecord:
+    path: str
+    sha256: str
+    mtime_ns: int
+    size: int
+    status: str = "ok"
+    error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Posting:
+    """A node (document scope) that holds a link key, and the entity it belongs to."""
+
+    doc: str
+    scope: int
+    value: str
+    entity: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredLink:
+    entity: str
+    from_doc: str
+    to_doc: str
+    by: str
+    value: str
+    weight: float
+    df: int
+
+
+class FactStore(ABC):
+    """Where corpus facts and entities live between runs."""
+
+    # -- documents --
+    @abstractmethod
+    def documents(self) -> dict[str, DocRecord]: ...
+    @abstractmethod
+    def put_document(self, record: DocRecord, facts: Sequence[Fact], radius_m: float) -> None: ...
+    @abstractmethod
+    def remove_documents(self, paths: Iterable[str]) -> None: ...
+    @abstractmethod
+    def doc_count(self) -> int: ...
+    @abstractmethod
+    def commit(self) -> None: ...
+
+    # -- settings and bookkeeping --
+    @abstractmethod
+    def get_meta(self, key: str) -> str | None: ...
+    @abstractmethod
+    def set_meta(self, key: str, value: str) -> None: ...
+    @abstractmethod
+    def clear(self) -> None: ...
+
+    # -- linking inputs --
+    @abstractmethod
+    def shared_keys(self) -> Iterator[tuple[str, list[tuple[str, int, str]]]]:
+        """Every key held by two or more nodes: (key, [(doc, scope, value)])."""
+    @abstractmethod
+    def all_coords(self) -> list[tuple[str, int, float, float, str]]: ...
+    @abstractmethod
+    def nodes(self) -> Iterator[tuple[str, int]]: ...
+    @abstractmethod
+    def anchor_keys(self) -> Iterator[tuple[str, str, int]]: ...
+
+    # -- entities --
+    @abstractmethod
+    def save_entities(self, node_entity: Iterable[tuple[str, int, str]], links: Iterable[StoredLink]) -> None: ...
+    @abstractmethod
+    def candidate_entities(self) -> list[str]:
+        """Entities holding a purpose or a protected subject (the only ones rules can fire on)."""
+    @abstractmethod
+    def entity_facts(self, entities: Sequence[str]) -> dict[str, list[Fact]]: ...
+    @abstractmethod
+    def entity_links(self, entities: Sequence[str]) -> dict[str, list[StoredLink]]: ...
+
+    # -- draft check look-ups --
+    @abstractmethod
+    def key_df(self, keys: Sequence[str]) -> dict[str, int]: ...
+    @abstractmethod
+    def postings(self, key: str) -> list[Posting]: ...
+    @abstractmethod
+    def coords_near(self, lat: float, lon: float, radius_m: float) -> list[tuple[Posting, float]]: ...
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS docs(doc_id INTEGER PRIMARY KEY, path TEXT UNIQUE NOT NULL, sha256 TEXT,
+    mtime_ns INTEGER, size INTEGER, status TEXT, error TEXT);
+CREATE TABLE IF NOT EXISTS facts(doc_id INTEGER, scope INTEGER, kind TEXT, value TEXT, attr TEXT,
+    keys TEXT, extra TEXT, start INTEGER, snippet TEXT);
+CREATE INDEX IF NOT EXISTS facts_doc ON facts(doc_id, scope);
+CREATE TABLE IF NOT EXISTS keys(key TEXT, doc_id INTEGER, scope INTEGER, value TEXT);
+CREATE INDEX IF NOT EXISTS keys_key ON keys(key, doc_id);
+CREATE INDEX IF NOT EXISTS keys_doc ON keys(doc_id);
+CREATE TABLE IF NOT EXISTS coords(doc_id INTEGER, scope INTEGER, lat REAL, lon REAL, cx INTEGER, cy INTEGER,
+    value TEXT);
+CREATE INDEX IF NOT EXISTS coords_cell ON coords(cx, cy);
+CREATE INDEX IF NOT EXISTS coords_doc ON coords(doc_id);
+CREATE TABLE IF NOT EXISTS node_entity(doc_id INTEGER, scope INTEGER, entity TEXT, PRIMARY KEY(doc_id, scope));
+CREATE INDEX IF NOT EXISTS node_entity_e ON node_entity(entity);
+CREATE TABLE IF NOT EXISTS links(entity TEXT, from_doc INTEGER, to_doc INTEGER, by TEXT, value TEXT,
+    weight REAL, df INTEGER);
+CREATE INDEX IF NOT EXISTS links_entity ON links(entity);
+"""
+
+
+class SQLiteFactStore(FactStore):
+    """One SQLite file (WAL, one writer). `path=":memory:"` for a throw-away index."""
+
+    def __init__(self, path: str = ":memory:") -> None:
+        self.path = path
+        self.db = sqlite3.connect(path)
+        self.db.execute("PRAGMA journal_mode=WAL" if path != ":memory:" else "PRAGMA journal_mode=MEMORY")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self.db.execute("PRAGMA temp_store=MEMORY")
+        self.db.executescript(_SCHEMA)
+        self._ids: dict[int, str] | None = None
+
+    def close(self) -> None:
+        self.db.close()
+
+    # -- documents ---------------------------------------------------------------------
+
+    def documents(self) -> dict[str, DocRecord]:
+        rows = self.db.execute("SELECT path, sha256, mtime_ns, size, status, error FROM docs")
+        return {r[0]: DocRecord(*r) for r in rows}
+
+    def put_document(self, record: DocRecord, facts: Sequence[Fact], radius_m: float) -> None:
+        self._ids = None
+        self.remove_documents([record.path])
+        cur = self.db.execute(
+            "INSERT INTO docs(path, sha256, mtime_ns, size, status, error) VALUES (?,?,?,?,?,?)",
+            (record.path, record.sha256, record.mtime_ns, record.size, record.status, record.error),
+        )
+        doc_id = cur.lastrowid
+        self.db.executemany(
+            "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?)",
+            [(doc_id, f.scope, f.kind, f.value, f.attr, SEP.join(f.keys), f.extra, f.start, f.snippet) for f in facts],
+        )
+        key_rows = {(k, doc_id, f.scope): f.value for f in facts for k in f.keys}
+        self.db.executemany("INSERT INTO keys VALUES (?,?,?,?)", [(*k, v) for k, v in key_rows.items()])
+        coord_rows = []
+        for f in facts:
+            if f.kind == "coord" and f.extra:
+                lat, lon = (float(x) for x in f.extra.split(","))
+                cy, cx = grid_cell(lat, lon, radius_m)
+                coord_rows.append((doc_id, f.scope, lat, lon, cx, cy, f.value))
+        self.db.executemany("INSERT INTO coords VALUES (?,?,?,?,?,?,?)", coord_rows)
+
+    def remove_documents(self, paths: Iterable[str]) -> None:
+        self._ids = None
+        for path in paths:
+            row = self.db.execute("SELECT doc_id FROM docs WHERE path=?", (path,)).fetchone()
+            if row is None:
+                continue
+            for table in ("facts", "keys", "coords", "node_entity"):
+                self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", row)
+            self.db.execute("DELETE FROM docs WHERE doc_id=?", row)
+
+    def doc_count(self) -> int:
+        return int(self.db.execute("SELECT COUNT(*) FROM docs WHERE status='ok'").fetchone()[0])
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    def get_meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        self.db.execute("INSERT OR REPLACE INTO meta VALUES (?,?)", (key, value))
+
+    def clear(self) -> None:
+        self._ids = None
+        for table in ("docs", "facts", "keys", "coords", "node_entity", "links", "meta"):
+            self.db.execute(f"DELETE FROM {table}")
+
+    def _paths(self) -> dict[int, str]:
+        if self._ids is None:
+            self._ids = dict(self.db.execute("SELECT doc_id, path FROM docs"))
+        return self._ids
+
+    def _doc_id(self, path: str) -> int:
+        row = self.db.execute("SELECT doc_id FROM docs WHERE path=?", (path,)).fetchone()
+        if row is None:
+            raise KeyError(path)
+        return int(row[0])
+
+    # -- linking inputs ------------------------------------------------------------------
+
+    def shared_keys(self) -> Iterator[tuple[str, list[tuple[str, int, str]]]]:
+        paths = self._paths()
+        rows = self.db.execute(
+            "SELECT key, doc_id, scope, value FROM keys WHERE key IN "
+            "(SELECT key FROM keys GROUP BY key HAVING COUNT(*) > 1) ORDER BY key, doc_id, scope"
+        )
+        current: str | None = None
+        group: list[tuple[str, int, str]] = []
+        for key, doc_id, scope, value in rows:
+            if key != current:
+                if current is not None:
+                    yield current, group
+                current, group = key, []
+            group.append((paths[doc_id], scope, value))
+        if current is not None:
+            yield current, group
+
+    def all_coords(self) -> list[tuple[str, int, float, float, str]]:
+        paths = self._paths()
+        return [(paths[d], s, lat, lon, v) for d, s, lat, lon, v in
+                self.db.execute("SELECT doc_id, scope, lat, lon, value FROM coords")]
+
+    def nodes(self) -> Iterator[tuple[str, int]]:
+        paths = self._paths()
+        for doc_id, scope in self.db.execute("SELECT DISTINCT doc_id, scope FROM facts"):
+            yield paths[doc_id], scope
+
+    def anchor_keys(self) -> Iterator[tuple[str, str, int]]:
+        paths = self._paths()
+        rows = self.db.execute(
+            "SELECT key, doc_id, scope FROM keys WHERE key >= 'code:' AND key < 'code;' OR key >= 'name:' "
+            "AND key < 'name;' OR key >= 'subject:' AND key < 'subject;' OR key >= 'unit:' AND key < 'unit;'"
+        )
+        for key, doc_id, scope in rows:
+            yield key, paths[doc_id], scope
+
+    # -- entities ----------------------------------------------------------------------
+
+    def save_entities(self, node_entity: Iterable[tuple[str, int, str]], links: Iterable[StoredLink]) -> None:
+        ids = {p: i for i, p in self._paths().items()}
+        self.db.execute("DELETE FROM node_entity")
+        self.db.execute("DELETE FROM links")
+        self.db.executemany("INSERT INTO node_entity VALUES (?,?,?)",
+                            ((ids[doc], scope, ent) for doc, scope, ent in node_entity))
+        self.db.executemany(
+            "INSERT INTO links VALUES (?,?,?,?,?,?,?)",
+            ((lk.entity, ids[lk.from_doc], ids[lk.to_doc], lk.by, lk.value, lk.weight, lk.df) for lk in links),
+        )
+
+    def candidate_entities(self) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT ne.entity FROM facts f JOIN node_entity ne ON ne.doc_id=f.doc_id AND ne.scope=f.scope "
+            "WHERE f.kind IN ('purpose', 'subject') OR (f.kind='code' AND f.keys LIKE '%subject:%')"
+        )
+        return sorted(r[0] for r in rows)
+
+    def entity_facts(self, entities: Sequence[str]) -> dict[str, list[Fact]]:
+        paths = self._paths()
+        out: dict[str, list[Fact]] = {e: [] for e in entities}
+        for chunk in _chunks(list(entities), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                "SELECT ne.entity, f.doc_id, f.scope, f.kind, f.value, f.attr, f.keys, f.extra, f.start, f.snippet "
+                f"FROM node_entity ne JOIN facts f ON f.doc_id=ne.doc_id AND f.scope=ne.scope "
+                f"WHERE ne.entity IN ({marks}) ORDER BY f.doc_id, f.start",
+                chunk,
+            )
+            for ent, doc_id, scope, kind, value, attr, keys, extra, start, snippet in rows:
+                out[ent].append(Fact(paths[doc_id], scope, kind, value, attr,
+                                     tuple(keys.split(SEP)) if keys else (), extra, start, snippet))
+        return out
+
+    def entity_links(self, entities: Sequence[str]) -> dict[str, list[StoredLink]]:
+        paths = self._paths()
+        out: dict[str, list[StoredLink]] = {e: [] for e in entities}
+        for chunk in _chunks(list(entities), 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self.db.execute(
+                f"SELECT entity, from_doc, to_doc, by, value, weight, df FROM links WHERE entity IN ({marks})",
+                chunk,
+            )
+            for ent, a, b, by, value, weight, df in rows:
+                out[ent].append(StoredLink(ent, paths[a], paths[b], by, value, weight, df))
+        return out
+
+    # -- draft look-ups --------------------------------------------------------------------
+
+    def key_df(self, keys: Sequence[str]) -> dict[str, int]:
+        out = {}
+        for key in set(keys):
+            row = self.db.execute("SELECT COUNT(DISTINCT doc_id) FROM keys WHERE key=?", (key,)).fetchone()
+            out[key] = int(row[0])
+        return out
+
+    def postings(self, key: str) -> list[Posting]:
+        rows = self.db.execute(
+            "SELECT d.path, k.scope, k.value, ne.entity FROM keys k JOIN docs d ON d.doc_id=k.doc_id "
+            "LEFT JOIN node_entity ne ON ne.doc_id=k.doc_id AND ne.scope=k.scope WHERE k.key=?",
+            (key,),
+        )
+        return [Posting(p, s, v, e) for p, s, v, e in rows]
+
+    def coords_near(self, lat: float, lon: float, radius_m: float) -> list[tuple[Posting, float]]:
+        cy, cx = grid_cell(lat, lon, radius_m)
+        span = lon_span(lat)
+        rows = self.db.execute(
+            "SELECT d.path, c.scope, c.value, ne.entity, c.lat, c.lon FROM coords c JOIN docs d ON d.doc_id=c.doc_id "
+            "LEFT JOIN node_entity ne ON ne.doc_id=c.doc_id AND ne.scope=c.scope "
+            "WHERE c.cy BETWEEN ? AND ? AND c.cx BETWEEN ? AND ?",
+            (cy - 1, cy + 1, cx - span, cx + span),
+        )
+        out = []
+        for path, scope, value, entity, plat, plon in rows:
+            d = distance_m(lat, lon, plat, plon)
+            if d <= radius_m:
+                out.append((Posting(path, scope, value, entity), d))
+        return out
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for i in range(0, len(items), size):
+        yield items[i: i + size]

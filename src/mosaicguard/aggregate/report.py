@@ -1,0 +1,193 @@
+"""Aggregation reports: JSON (CONTRACTS.md shape, plus explanation fields) and a self-contained
+HTML page showing each exposure as a picture (documents -> facts -> entity, with the links) and
+the text evidence beside it. Attribute values are the evidence and are shown; personal contact
+values (phone numbers, names with roles) are masked in HTML and everywhere with `redact`."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+from typing import Any
+
+from .. import __version__
+from ..model import mask
+from ..report.labels import severity_label
+from .facts import LANDLINE_RE, MOBILE_RE, ROLE_RE
+from .result import AggregationResult, Exposure
+
+ATTRIBUTE_LABELS: dict[str, tuple[str, str]] = {
+    "location": ("位置", "location"),
+    "purpose": ("用途", "purpose"),
+    "schedule": ("进度", "schedule"),
+    "capacity": ("规模/参数", "capacity"),
+    "personnel": ("人员/联系方式", "personnel"),
+    "organisation": ("单位", "organisation"),
+}
+LINK_LABELS: dict[str, tuple[str, str]] = {
+    "code": ("编号相同", "same code"),
+    "subject": ("受保护项目别名", "protected subject alias"),
+    "name": ("项目名称相同", "same project name"),
+    "unit": ("部队番号相同", "same unit designator"),
+    "address": ("详细地址相同", "same precise address"),
+    "coord": ("坐标相近", "coordinates within radius"),
+    "phone": ("罕见电话相同", "same rare phone"),
+    "person": ("相同人员", "same person"),
+}
+PERSONAL_KINDS = frozenset({"phone", "person"})
+
+
+def _label(table: dict[str, tuple[str, str]], key: str) -> str:
+    zh, en = table.get(key, (key, key))
+    return f"{zh} / {en}"
+
+
+def render_json(result: AggregationResult, redact: bool = False) -> str:
+    data = result.to_dict(__version__)
+    if redact:
+        for exp in data["exposures"]:
+            for values in exp["attributes"].values():
+                for v in values:
+                    v["value"] = mask(v["value"])
+                    v.pop("context", None)
+            for lk in exp["links"]:
+                lk["value"] = mask(lk["value"])
+            for fx in exp["minimal_fix"]:
+                fx["value"] = mask(fx["value"])
+        for fx in data["minimal_fix"]:
+            fx["value"] = mask(fx["value"])
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _shown(value: str, kind: str, redact: bool) -> str:
+    return mask(value) if redact or kind in PERSONAL_KINDS else _scrub(value)
+
+
+def _scrub(text: str) -> str:
+    """Mask personal numbers and names-with-roles inside free text (context, explanations)."""
+    text = MOBILE_RE.sub(lambda m: mask(m.group(0)), text)
+    text = LANDLINE_RE.sub(lambda m: mask(m.group(0)), text)
+    return ROLE_RE.sub(lambda m: m.group(0).replace(m.group("name") or m.group("ename"),
+                                                      mask(m.group("name") or m.group("ename"))), text)
+
+
+def _short(path: str, n: int = 28) -> str:
+    return path if len(path) <= n else "…" + path[-(n - 1):]
+
+
+def exposure_svg(exp: Exposure, redact: bool = False) -> str:
+    """Documents (left) -> facts (middle) -> entity (right); document-to-document links as arcs."""
+    docs = list(exp.documents)[:12]
+    facts = [(attr, ev) for attr, evs in exp.attributes for ev in evs if attr != "organisation"][:14]
+    row = 34
+    height = max(len(docs), len(facts), 1) * row + 40
+    x_doc, x_fact, x_ent = 10, 300, 620
+    y_doc = {d: 30 + i * row for i, d in enumerate(docs)}
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="780" height="{height}" role="img" '
+             f'aria-label="{escape(exp.entity_id)}" font-size="11" font-family="sans-serif">']
+    ent_y = height // 2
+    for i, (attr, ev) in enumerate(facts):
+        y = 30 + i * row
+        if ev.doc in y_doc:
+            colour = "#c0392b" if ev.draft else "#7f8c8d"
+            parts.append(f'<line x1="{x_doc + 200}" y1="{y_doc[ev.doc]}" x2="{x_fact}" y2="{y}" stroke="{colour}"/>')
+        parts.append(f'<line x1="{x_fact + 230}" y1="{y}" x2="{x_ent}" y2="{ent_y}" stroke="#bbb"/>')
+        text = escape(_short(f"{ATTRIBUTE_LABELS.get(attr, (attr, attr))[0]}: {_shown(ev.value, ev.kind, redact)}", 34))
+        parts.append(f'<rect x="{x_fact}" y="{y - 12}" width="230" height="22" rx="4" fill="#fdf2e9" stroke="#e59866"/>'
+                     f'<text x="{x_fact + 6}" y="{y + 3}">{text}</text>')
+    for d, y in y_doc.items():
+        draft = any(ev.draft and ev.doc == d for _, ev in facts)
+        fill = "#fadbd8" if draft else "#eaf2f8"
+        parts.append(f'<rect x="{x_doc}" y="{y - 12}" width="200" height="22" rx="4" fill="{fill}" stroke="#5d6d7e"/>'
+                     f'<text x="{x_doc + 6}" y="{y + 3}">{escape(_short(d))}</text>')
+    for lk in exp.links[:20]:
+        if lk.from_doc in y_doc and lk.to_doc in y_doc and lk.from_doc != lk.to_doc:
+            y1, y2 = y_doc[lk.from_doc], y_doc[lk.to_doc]
+            bend = x_doc - 4 - min(60, abs(y2 - y1) // 3)
+            parts.append(f'<path d="M{x_doc} {y1} C{bend} {y1} {bend} {y2} {x_doc} {y2}" fill="none" '
+                         f'stroke="#2874a6" stroke-dasharray="3 2"><title>{escape(lk.by)}: '
+                         f'{escape(_shown(lk.value, lk.by, redact))}</title></path>')
+    name = exp.names[0] if exp.names else exp.entity_id
+    parts.append(f'<rect x="{x_ent}" y="{ent_y - 16}" width="150" height="32" rx="6" fill="#fcf3cf" '
+                 f'stroke="#b7950b"/><text x="{x_ent + 6}" y="{ent_y + 4}" font-weight="bold">'
+                 f'{escape(_short(name, 22))}</text></svg>')
+    return "".join(parts)
+
+
+_CSS = """
+body{font-family:system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;margin:2em;color:#222}
+h1{font-size:1.4em} .exp{border:1px solid #ccc;border-radius:6px;margin:1.5em 0;padding:1em}
+.sev-critical{border-left:8px solid #922b21}.sev-high{border-left:8px solid #d35400}
+.sev-medium{border-left:8px solid #d4ac0d}.sev-low{border-left:8px solid #7f8c8d}
+.new{background:#c0392b;color:#fff;padding:2px 6px;border-radius:4px;margin-left:.5em}
+.grid{display:flex;gap:1.5em;flex-wrap:wrap}.grid>div{flex:1 1 380px;overflow-x:auto}
+table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ddd;padding:3px 6px;vertical-align:top}
+.draft{background:#fdedec}.fix{background:#eafaf1;padding:.5em;border-radius:4px}code{background:#f4f4f4}
+"""
+
+
+def render_html(result: AggregationResult, redact: bool = False) -> str:
+    title = "汇聚风险报告 / Aggregation report" if result.mode == "aggregate" else "发布前汇聚核查 / Draft check"
+    out = [f"<!doctype html><html lang='zh'><head><meta charset='utf-8'><title>{title}</title>"
+           f"<style>{_CSS}</style></head><body><h1>{title}</h1>"]
+    corpus = result.corpus
+    out.append(f"<p>语料 / corpus: {corpus.get('documents', 0)} 份文档 / documents · "
+               f"暴露 / exposures: {len(result.exposures)} · mosaicguard {escape(__version__)}</p>")
+    if result.mode == "check":
+        new = [e for e in result.exposures if e.new]
+        out.append(f"<p><b>新增暴露 / new exposures: {len(new)}</b></p>")
+        if result.minimal_fix:
+            out.append("<div class='fix'><b>最小修改 / minimal fix</b>: 从草稿中删除 / remove from the drafts:<ul>")
+            out.extend(f"<li><code>{escape(d)}</code>: {escape(mask(v) if redact else _scrub(v))}</li>"
+                       for d, v in result.minimal_fix)
+            out.append("</ul></div>")
+    if not result.exposures:
+        out.append("<p>未发现汇聚暴露 / no exposure found.</p>")
+    for exp in result.exposures:
+        out.append(_exposure_html(exp, redact))
+    if result.errors:
+        out.append("<h2>未能读取 / not read</h2><ul>")
+        out.extend(f"<li>{escape(e['path'])}: {escape(e.get('error', ''))}</li>" for e in result.errors)
+        out.append("</ul>")
+    out.append("</body></html>\n")
+    return "".join(out)
+
+
+def _exposure_html(exp: Exposure, redact: bool) -> str:
+    sev = f"{severity_label(exp.severity.value, 'zh')} / {exp.severity.value}"
+    names = "、".join(escape(n) for n in exp.names[:5]) or escape(exp.entity_id)
+    head = (f"<div class='exp sev-{exp.severity.value}'><h2>{names}"
+            + ("<span class='new'>新增 / NEW</span>" if exp.new else "")
+            + f"</h2><p>规则 / rule: <b>{escape(exp.rule)}</b> · 严重程度 / severity: <b>{sev}</b> · "
+            f"{escape(_scrub(exp.explanation))}</p>")
+    rows: list[str] = []
+    for attr, evs in exp.attributes:
+        for ev in evs:
+            cls = " class='draft'" if ev.draft else ""
+            value = escape(_shown(ev.value, ev.kind, redact))
+            context = escape("" if redact else _scrub(ev.snippet))
+            rows.append(f"<tr{cls}><td>{_label(ATTRIBUTE_LABELS, attr)}</td><td>{value}</td>"
+                        f"<td><code>{escape(ev.doc)}</code></td><td>{context}</td></tr>")
+    links = [f"<tr><td>{_label(LINK_LABELS, lk.by)}</td><td>{escape(_shown(lk.value, lk.by, redact))}</td>"
+             f"<td><code>{escape(lk.from_doc)}</code> ↔ <code>{escape(lk.to_doc)}</code></td>"
+             f"<td>{lk.weight:.2f} ({lk.df} docs)</td></tr>" for lk in exp.links[:40]]
+    fix = ""
+    if exp.minimal_fix:
+        items = "".join(f"<li><code>{escape(d)}</code>: {escape(mask(v) if redact else _scrub(v))}</li>"
+                        for d, v in exp.minimal_fix)
+        fix = f"<div class='fix'><b>最小修改 / minimal fix</b> ({escape(exp.fix_method)}):<ul>{items}</ul></div>"
+    return (head + "<div class='grid'><div>" + exposure_svg(exp, redact) + "</div><div>"
+            + "<table><tr><th>属性 / attribute</th><th>值 / value</th><th>文档 / document</th><th>原文 / text</th></tr>"
+            + "".join(rows) + "</table>"
+            + ("<h3>关联 / links</h3><table><tr><th>依据 / by</th><th>值 / value</th><th>文档 / documents</th>"
+               "<th>权重 / weight</th></tr>" + "".join(links) + "</table>" if links else "")
+            + fix + "</div></div></div>")
+
+
+def render(result: AggregationResult, fmt: str, redact: bool = False) -> str:
+    if fmt == "html":
+        return render_html(result, redact)
+    return render_json(result, redact)
+
+
+def summary(result: AggregationResult) -> dict[str, Any]:
+    return {"exposures": len(result.exposures), "new": sum(1 for e in result.exposures if e.new)}

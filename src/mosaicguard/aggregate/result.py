@@ -1,0 +1,110 @@
+"""Results of `aggregate` and `check` as plain frozen data; reports render them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..model import Severity
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One attribute value and where it came from."""
+
+    value: str
+    doc: str
+    kind: str
+    snippet: str = ""
+    draft: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"value": self.value, "doc": self.doc, "kind": self.kind}
+        if self.snippet:
+            out["context"] = self.snippet
+        if self.draft:
+            out["draft"] = True
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class LinkView:
+    from_doc: str
+    to_doc: str
+    by: str
+    value: str
+    weight: float
+    df: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.from_doc, "to": self.to_doc, "by": self.by, "value": self.value,
+                "weight": round(self.weight, 3), "documents_with_value": self.df}
+
+
+@dataclass(frozen=True, slots=True)
+class Exposure:
+    entity_id: str
+    names: tuple[str, ...]
+    attributes: tuple[tuple[str, tuple[Evidence, ...]], ...]
+    rule: str
+    severity: Severity
+    rules: tuple[str, ...]
+    documents: tuple[str, ...]
+    links: tuple[LinkView, ...]
+    subjects: tuple[str, ...] = ()
+    purposes: tuple[str, ...] = ()
+    new: bool = False
+    new_rules: tuple[str, ...] = ()
+    minimal_fix: tuple[tuple[str, str], ...] = ()
+    fix_method: str = ""
+    explanation: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity": {"id": self.entity_id, "names": list(self.names)},
+            "attributes": {attr: [e.to_dict() for e in ev] for attr, ev in self.attributes},
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "rules": list(self.rules),
+            "documents": list(self.documents),
+            "links": [lk.to_dict() for lk in self.links],
+            "new": self.new,
+            "new_rules": list(self.new_rules),
+            "minimal_fix": [{"doc": d, "value": v} for d, v in self.minimal_fix],
+            "fix_method": self.fix_method,
+            "protected_subjects": list(self.subjects),
+            "sensitive_purposes": list(self.purposes),
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
+class AggregationResult:
+    mode: str  # aggregate | check
+    exposures: tuple[Exposure, ...]
+    corpus: dict[str, Any] = field(default_factory=dict)
+    drafts: tuple[dict[str, Any], ...] = ()
+    errors: tuple[dict[str, str], ...] = ()
+    minimal_fix: tuple[tuple[str, str], ...] = ()
+    policy: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def gated(self, fail_on: Severity) -> list[Exposure]:
+        """Exposures that fail the gate: in `check`, only the new ones."""
+        return [e for e in self.exposures
+                if e.severity.at_least(fail_on) and (self.mode == "aggregate" or e.new)]
+
+    def to_dict(self, version: str) -> dict[str, Any]:
+        return {
+            "tool": "mosaicguard",
+            "version": version,
+            "report_version": 1,
+            "mode": self.mode,
+            "policy": self.policy,
+            "exposures": [e.to_dict() for e in self.exposures],
+            "minimal_fix": [{"doc": d, "value": v} for d, v in self.minimal_fix],
+            "corpus": self.corpus,
+            "drafts": list(self.drafts),
+            "errors": list(self.errors),
+            "timings_s": {k: round(v, 3) for k, v in self.timings.items()},
+        }

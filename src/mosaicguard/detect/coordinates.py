@@ -1,0 +1,179 @@
+"""Geographic coordinates in the forms people write them: decimal pairs, hemisphere letters,
+degrees-minutes-seconds (Unicode and ASCII), and Chinese 东经/北纬. A coordinate is a leak in any
+datum (WGS-84, GCJ-02, CGCS2000), so no datum is assumed; values are range-checked.
+
+Bare decimal pairs are common in tables of prices and rates, so they need geo context words or
+GPS-like precision; anything with a hemisphere, a degree sign or 经纬 words stands on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ..model import Finding, Segment, Severity
+from ..policy.schema import Policy
+from .base import Detector, PatternRule, Sample
+
+_SP = "[ \\t\\u00a0]"
+_DEG = "(?:°|º|˚|度|d(?![A-Za-z]))"
+_MIN = "(?:′|'|’|分)"
+_SEC = "(?:″|\"|”|''|秒)"
+_NUM = "[0-9]{1,3}(?:\\.[0-9]{1,8})?"
+# Degrees, optional minutes and seconds: 39°54′15″, 39d54'15.2", 39.9042°, 116度24分27秒.
+_DMS = (
+    f"[0-9]{{1,3}}(?:\\.[0-9]{{1,8}})?{_SP}?{_DEG}"
+    f"(?:{_SP}?[0-9]{{1,2}}(?:\\.[0-9]{{1,6}})?{_SP}?{_MIN}(?:{_SP}?[0-9]{{1,2}}(?:\\.[0-9]{{1,4}})?{_SP}?{_SEC})?)?"
+)
+_DEC = "[0-9]{1,3}\\.[0-9]{2,8}"  # a decimal degree without a degree sign
+_ZH_HEMI = "(?:东经|西经|北纬|南纬)"
+# One component: hemisphere before or after the number, or a Chinese prefix.
+_COMPONENT = (
+    f"(?:{_ZH_HEMI}{_SP}?(?:{_DMS}|{_DEC})"
+    f"|[NSEW]{_SP}?(?:{_DMS}|{_DEC})"
+    f"|(?:{_DMS}|{_DEC}){_SP}?[NSEW](?![A-Za-z]))"
+)
+_PAIR_SEP = f"{_SP}*[,，、;；/]?{_SP}*"
+
+_COMPONENT_RE = re.compile(
+    "(?P<zh>东经|西经|北纬|南纬)?[ \\t\\u00a0]?(?P<pre>[NSEW])?[ \\t\\u00a0]?"
+    "(?P<deg>[0-9]{1,3}(?:\\.[0-9]+)?)[ \\t\\u00a0]?(?:°|º|˚|度|d)?"
+    "(?:[ \\t\\u00a0]?(?P<min>[0-9]{1,2}(?:\\.[0-9]+)?)[ \\t\\u00a0]?(?:′|'|’|分)"
+    "(?:[ \\t\\u00a0]?(?P<sec>[0-9]{1,2}(?:\\.[0-9]+)?)[ \\t\\u00a0]?(?:″|\"|”|''|秒))?)?"
+    # A hemisphere letter after the number only when none came before it (`N39° E116°`).
+    "(?(pre)|(?(zh)|[ \\t\\u00a0]?(?P<post>[NSEW](?![A-Za-z]))?))"
+)
+_AXIS = {"东经": "lon", "西经": "lon", "北纬": "lat", "南纬": "lat", "E": "lon", "W": "lon", "N": "lat", "S": "lat"}
+
+
+def parse_components(value: str) -> list[tuple[str, float]]:
+    """(axis, degrees) for every component of a coordinate string; axis is lat, lon or ''."""
+    out: list[tuple[str, float]] = []
+    for m in _COMPONENT_RE.finditer(value):
+        deg = float(m.group("deg"))
+        minutes = float(m.group("min") or 0)
+        seconds = float(m.group("sec") or 0)
+        if minutes >= 60 or seconds >= 60:
+            return []
+        hemi = m.group("zh") or m.group("pre") or m.group("post") or ""
+        out.append((_AXIS.get(hemi, ""), deg + minutes / 60 + seconds / 3600))
+    return out
+
+
+def _in_range(axis: str, degrees: float) -> bool:
+    return degrees <= (90 if axis == "lat" else 180)
+
+
+def hemisphere_valid(value: str) -> bool:
+    """Every component in range, and a pair is one latitude and one longitude."""
+    parts = parse_components(value)
+    if not parts or not all(_in_range(axis, deg) for axis, deg in parts):
+        return False
+    if len(parts) == 2:
+        return {parts[0][0], parts[1][0]} == {"lat", "lon"}
+    # One component alone needs a Chinese prefix or a degree mark: `12.50 W` is a power rating.
+    return len(parts) == 1 and parts[0][0] != "" and any(c in value for c in "°º˚度′分东西南北")
+
+
+def decimal_pair_valid(value: str) -> bool:
+    """`lat, lon` (or `lon, lat`): both in range, neither zero, at least 3 decimals each."""
+    nums = re.findall(r"-?[0-9]{1,3}\.([0-9]+)", value)
+    values = [float(v) for v in re.findall(r"-?[0-9]{1,3}\.[0-9]+", value)]
+    if len(values) != 2 or min(len(d) for d in nums) < 3:
+        return False
+    a, b = (abs(v) for v in values)
+    if a == 0 or b == 0:
+        return False
+    return (a <= 90 and b <= 180) or (a <= 180 and b <= 90)
+
+
+def _decimals(value: str) -> int:
+    found = re.findall(r"\.([0-9]+)", value)
+    return min((len(d) for d in found), default=0)
+
+
+_GEO_CONTEXT = (
+    "坐标", "经度", "纬度", "经纬", "位置", "定位", "地点", "gps", "北斗", "wgs", "gcj", "cgcs",
+    "lat", "lon", "lng", "coord", "location", "position", "geo", "map", "地图",
+)
+
+
+class CoordinatesDetector(Detector):
+    name = "coordinates"
+    categories = ("coordinates",)
+
+    def rules(self, policy: Policy) -> Sequence[PatternRule]:
+        sev = policy.severity_for(self.name, Severity.HIGH)
+        message = "geographic coordinates: pinpoint a place"
+        return (
+            PatternRule(
+                rule="coordinates.hemisphere",
+                category="coordinates",
+                regex=(
+                    f"(?<![A-Za-z0-9.])(?P<v>{_COMPONENT}(?:{_PAIR_SEP}{_COMPONENT})?)(?![0-9])"
+                ),
+                severity=sev,
+                confidence=0.8,
+                validate=hemisphere_valid,
+                context=_GEO_CONTEXT,
+                message=message,
+                max_len=80,
+            ),
+            PatternRule(
+                rule="coordinates.decimal_pair",
+                category="coordinates",
+                regex=(
+                    "(?<![0-9A-Za-z.])(?<![0-9][,，])(?<![0-9][,，] )(?P<v>-?[0-9]{1,3}\\.[0-9]{3,8}°?"
+                    f"{_SP}*[,，]{_SP}*-?[0-9]{{1,3}}\\.[0-9]{{3,8}}°?)(?![0-9]|\\.[0-9]|{_SP}*[,，]{_SP}*-?[0-9])"
+                ),
+                severity=sev,
+                confidence=0.42,
+                validate=decimal_pair_valid,
+                context=_GEO_CONTEXT,
+                context_boost=0.35,
+                negative_context=("元", "价", "¥", "$", "版本", "version", "rate", "汇率", "%"),
+                context_window=30,
+                message=message,
+                max_len=40,
+            ),
+            PatternRule(
+                rule="coordinates.labelled",
+                category="coordinates",
+                # `纬度：39.9042`, `lat=39.9042`, `longitude: 116.4074`: a labelled single value.
+                regex=(
+                    "(?<![A-Za-z])(?i:纬度|经度|latitude|longitude|lat|lng|lon)"
+                    f"{_SP}*[:：=]?{_SP}*(?P<v>-?[0-9]{{1,3}}\\.[0-9]{{3,8}})°?(?![0-9])"
+                ),
+                severity=sev,
+                confidence=0.75,
+                validate=lambda v: abs(float(v)) <= 180 and float(v) != 0,
+                message=message,
+                max_len=40,
+            ),
+        )
+
+    def refine(self, rule: PatternRule, match: re.Match[str], segment: Segment, finding: Finding) -> Finding | None:
+        # Survey-grade precision (5+ decimals on both numbers) is GPS, not a price or a rate.
+        if rule.rule == "coordinates.decimal_pair" and _decimals(finding.match) >= 5:
+            return replace(finding, confidence=min(1.0, finding.confidence + 0.15))
+        return finding
+
+    def samples(self) -> Sequence[Sample]:
+        return (
+            Sample("坐标：39.90421, 116.40739", "coordinates", match="39.90421, 116.40739"),
+            Sample("at 39.904211, 116.407395 the gate", "coordinates"),
+            Sample("N39.9042° E116.4074°", "coordinates", match="N39.9042° E116.4074°"),
+            Sample("39.9042°N, 116.4074°E", "coordinates", match="39.9042°N, 116.4074°E"),
+            Sample("39°54′15″N 116°24′27″E", "coordinates", match="39°54′15″N 116°24′27″E"),
+            Sample("39d54'15\"N 116d24'27\"E", "coordinates"),
+            Sample("位于东经116°24′27″，北纬39°54′15″处", "coordinates", match="东经116°24′27″，北纬39°54′15″"),
+            Sample("北纬39.9042度", "coordinates", match="北纬39.9042度"),
+            Sample("GPS lat: 31.2304 lon: 121.4737", "coordinates"),
+            Sample("version 1.2345, 2.3456", "coordinates", expect=False),
+            Sample("单价 12.500, 13.250 元", "coordinates", expect=False),
+            Sample("北纬95°12′", "coordinates", expect=False),  # out of range
+            Sample("39°75′15″N 116°24′27″E", "coordinates", expect=False),  # 75 minutes
+            Sample("Python 3.11.4 released", "coordinates", expect=False),
+            Sample("温度 25.5°C", "coordinates", expect=False),
+        )

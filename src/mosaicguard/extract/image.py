@@ -1,0 +1,388 @@
+"""Images (JPEG, PNG, TIFF, WebP, GIF, BMP): what a photo tells besides its pixels.
+
+EXIF (camera, serial numbers, owner, time, free-text descriptions), the GPS IFD (where the photo
+was taken), XMP packets, PNG text chunks and JPEG/GIF comments. Only the header and metadata are
+read; pixels are never decoded here, so a decompression bomb costs nothing (and is refused by the
+pixel limit before anything else). OCR of the pixels is another stage (`ctx.ocr`, see `ocr_segments`).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import struct
+import warnings
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..errors import ExtractionError, LimitExceeded
+from ..model import Document, HiddenItem, Layer, Location, MetadataField, Segment, Severity, sha256_bytes
+from .base import ExtractContext, Extractor
+
+# EXIF tags read from the main IFD (0th) and the Exif sub-IFD, with how revealing each one is.
+# None: recorded as metadata but not reported on its own.
+BASE_TAGS: dict[int, tuple[str, Severity | None]] = {
+    0x010E: ("ImageDescription", Severity.MEDIUM),
+    0x010F: ("Make", None),
+    0x0110: ("Model", None),
+    0x0131: ("Software", None),
+    0x0132: ("DateTime", None),
+    0x013B: ("Artist", Severity.MEDIUM),
+    0x013C: ("HostComputer", Severity.MEDIUM),
+    0x8298: ("Copyright", Severity.LOW),
+    0x9C9B: ("XPTitle", Severity.LOW),
+    0x9C9C: ("XPComment", Severity.MEDIUM),
+    0x9C9D: ("XPAuthor", Severity.MEDIUM),
+    0x9C9E: ("XPKeywords", Severity.LOW),
+    0x9C9F: ("XPSubject", Severity.LOW),
+}
+EXIF_TAGS: dict[int, tuple[str, Severity | None]] = {
+    0x9003: ("DateTimeOriginal", Severity.LOW),
+    0x9286: ("UserComment", Severity.MEDIUM),
+    0xA420: ("ImageUniqueID", None),
+    0xA430: ("CameraOwnerName", Severity.MEDIUM),
+    0xA431: ("BodySerialNumber", Severity.MEDIUM),
+    0xA434: ("LensModel", None),
+    0xA435: ("LensSerialNumber", Severity.MEDIUM),
+}
+# IPTC-IIM datasets (record 2) that news and agency photos carry.
+IPTC_FIELDS: dict[tuple[int, int], tuple[str, Severity | None]] = {
+    (2, 5): ("ObjectName", None),
+    (2, 25): ("Keywords", Severity.LOW),
+    (2, 80): ("By-line", Severity.MEDIUM),
+    (2, 85): ("By-lineTitle", Severity.LOW),
+    (2, 90): ("City", Severity.MEDIUM),
+    (2, 92): ("Sub-location", Severity.MEDIUM),
+    (2, 95): ("Province-State", Severity.LOW),
+    (2, 101): ("Country", None),
+    (2, 105): ("Headline", None),
+    (2, 110): ("Credit", Severity.LOW),
+    (2, 115): ("Source", Severity.LOW),
+    (2, 116): ("CopyrightNotice", Severity.LOW),
+    (2, 120): ("Caption-Abstract", Severity.MEDIUM),
+    (2, 122): ("Writer-Editor", Severity.MEDIUM),
+}
+_IFD_EXIF, _IFD_GPS, _IFD1 = 0x8769, 0x8825, 1
+_XMP_TIFF_TAG = 700
+# XMP properties (local names, lower-case) that name a person or a device.
+_XMP_REVEALING = ("creator", "artist", "author", "owner", "serialnumber", "cameraownername", "lensserialnumber",
+                  "by-line", "captionwriter", "lastmodifiedby")
+_MAX_XMP_FIELDS = 200
+_MAX_CHUNK_TEXT = 1 << 20
+_PNG_SIG = b"\x89PNG\r\n\x1a\n"
+
+
+@dataclass
+class _Found:
+    """What has been read so far, in the order it was found."""
+
+    segments: list[Segment] = field(default_factory=list)
+    metadata: list[MetadataField] = field(default_factory=list)
+    hidden: list[HiddenItem] = field(default_factory=list)
+    offset: int = 0
+
+    def add(self, key: str, value: str, part: str, severity: Severity | None = None, what: str = "") -> Location:
+        value = value.strip().strip("\x00").strip()
+        loc = Location(start=self.offset, end=self.offset + len(value), part=part, pointer=key)
+        if not value:
+            return loc
+        self.metadata.append(MetadataField(key, value, part))
+        self.segments.append(Segment(value, layer=Layer.METADATA, location=loc, field=key))
+        self.offset += len(value) + 1
+        if severity is not None:
+            self.hidden.append(HiddenItem("metadata", what or f"image metadata {key}", value=value,
+                                          location=loc, severity=severity))
+        return loc
+
+    def gps(self, lat: float, lon: float, source: str, part: str) -> None:
+        text = f"GPS {lat:.6f}, {lon:.6f}"
+        if any(h.category == "gps" and h.value == text[4:] for h in self.hidden):
+            return  # XMP often repeats the EXIF position; one finding per place
+        loc = Location(start=self.offset, end=self.offset + len(text), part=part, pointer=source)
+        self.segments.append(Segment(text, layer=Layer.METADATA, location=loc, field=source))
+        self.metadata.append(MetadataField(source, f"{lat:.6f}, {lon:.6f}", part))
+        self.offset += len(text) + 1
+        self.hidden.append(HiddenItem("gps", f"photo records where it was taken ({source})",
+                                      value=f"{lat:.6f}, {lon:.6f}", location=loc, severity=Severity.HIGH))
+
+
+def text_of(value: object, tag_name: str = "") -> str:
+    """An EXIF value as text: XP* tags are UTF-16LE, UserComment has an 8-byte charset prefix."""
+    if isinstance(value, bytes):
+        if tag_name.startswith("XP"):
+            return value.decode("utf-16-le", "replace").rstrip("\x00")
+        if tag_name == "UserComment" and len(value) >= 8:
+            prefix, body = value[:8], value[8:]
+            if prefix.startswith(b"UNICODE"):
+                encoding = "utf-16-be" if body[:1] == b"\x00" else "utf-16-le"
+                return body.decode(encoding, "replace").rstrip("\x00")
+            return body.decode("utf-8", "replace").rstrip("\x00")
+        for encoding in ("utf-8", "gb18030"):
+            try:
+                return value.decode(encoding).rstrip("\x00")
+            except UnicodeDecodeError:
+                continue
+        return value.decode("latin-1").rstrip("\x00")
+    if isinstance(value, tuple) and value and all(isinstance(v, int) for v in value) and tag_name.startswith("XP"):
+        return bytes(value).decode("utf-16-le", "replace").rstrip("\x00")
+    return str(value)
+
+
+def dms_to_decimal(value: object, ref: object) -> float | None:
+    """EXIF (deg, min, sec) rationals and an N/S/E/W reference -> signed decimal degrees."""
+    try:
+        parts = [float(v) for v in value]  # type: ignore[attr-defined]
+    except (TypeError, ValueError, ZeroDivisionError):
+        return None
+    if not parts:
+        return None
+    parts += [0.0] * (3 - len(parts))
+    degrees = parts[0] + parts[1] / 60 + parts[2] / 3600
+    ref_text = text_of(ref).strip().upper()[:1]
+    return -degrees if ref_text in ("S", "W") else degrees
+
+
+_XMP_COORD = re.compile(r"^\s*(\d+(?:\.\d+)?)(?:,(\d+(?:\.\d+)?))?(?:,(\d+(?:\.\d+)?))?\s*([NSEW])\s*$", re.I)
+
+
+def xmp_coordinate(text: str) -> float | None:
+    """XMP writes GPS as "39,54.2526N" (degrees, decimal minutes) or "39,54,15.16N"."""
+    m = _XMP_COORD.match(text)
+    if not m:
+        try:
+            return float(text)
+        except ValueError:
+            return None
+    deg, minutes, seconds, ref = m.groups()
+    value = float(deg) + float(minutes or 0) / 60 + float(seconds or 0) / 3600
+    return -value if ref.upper() in ("S", "W") else value
+
+
+def _plausible(lat: float | None, lon: float | None) -> bool:
+    return lat is not None and lon is not None and abs(lat) <= 90 and abs(lon) <= 180 and (lat, lon) != (0.0, 0.0)
+
+
+def png_text_chunks(data: bytes) -> Iterable[tuple[str, str]]:
+    """(keyword, text) of every tEXt, zTXt and iTXt chunk, wherever it is in the file (Pillow only
+    sees chunks before the image data without decoding the pixels)."""
+    pos = len(_PNG_SIG)
+    n = len(data)
+    while pos + 8 <= n:
+        length, ctype = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if ctype == b"IEND":
+            break
+        if ctype not in (b"tEXt", b"zTXt", b"iTXt"):
+            continue
+        keyword, _, rest = body.partition(b"\x00")
+        key = keyword.decode("latin-1", "replace")
+        try:
+            if ctype == b"tEXt":
+                yield key, rest.decode("latin-1", "replace")
+            elif ctype == b"zTXt":
+                yield key, _inflate(rest[1:]).decode("latin-1", "replace")
+            else:
+                compressed = rest[:1] == b"\x01"
+                _lang, _, rest2 = rest[2:].partition(b"\x00")
+                _translated, _, text = rest2.partition(b"\x00")
+                yield key, (_inflate(text) if compressed else text).decode("utf-8", "replace")
+        except zlib.error:
+            yield key, "(unreadable compressed text)"
+
+
+def _inflate(data: bytes) -> bytes:
+    inflater = zlib.decompressobj()
+    out = inflater.decompress(data, _MAX_CHUNK_TEXT)  # bounded: a text chunk can be a zip bomb too
+    return out
+
+
+def xmp_fields(packet: bytes) -> list[tuple[str, str]]:
+    """(prefix:name, value) for each leaf value and attribute of an XMP packet."""
+    from defusedxml import ElementTree
+
+    start = packet.find(b"<x:xmpmeta")
+    if start < 0:
+        start = packet.find(b"<rdf:RDF")
+    end_tag = b"</x:xmpmeta>" if packet.find(b"</x:xmpmeta>") >= 0 else b"</rdf:RDF>"
+    end = packet.find(end_tag)
+    if start < 0 or end < 0:
+        return []
+    try:
+        root = ElementTree.fromstring(packet[start : end + len(end_tag)])
+    except Exception:  # noqa: BLE001 - defusedxml raises several types for hostile or broken XML
+        return [("XMP", "(unreadable XMP packet)")]
+    out: list[tuple[str, str]] = []
+
+    def local(name: str) -> str:
+        return name.rsplit("}", 1)[-1]
+
+    def visit(elem: object, prop: str) -> None:
+        tag = local(elem.tag)  # type: ignore[attr-defined]
+        name = prop if tag in ("li", "Seq", "Bag", "Alt", "Description", "RDF", "xmpmeta") else tag
+        for attr, value in elem.attrib.items():  # type: ignore[attr-defined]
+            attr_name = local(attr)
+            if attr_name not in ("about", "parseType", "lang", "resource") and value.strip():
+                out.append((attr_name, value))
+        text = (elem.text or "").strip()  # type: ignore[attr-defined]
+        children = list(elem)  # type: ignore[call-overload]
+        if text and not children:
+            out.append((name, text))
+        for child in children:
+            visit(child, name)
+
+    visit(root, "")
+    return out[:_MAX_XMP_FIELDS]
+
+
+class ImageExtractor(Extractor):
+    media_type = "image/*"
+    suffixes = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp")
+
+    def extract(self, data: bytes, path: str, ctx: ExtractContext) -> Document:
+        from PIL import Image, UnidentifiedImageError
+
+        Image.MAX_IMAGE_PIXELS = ctx.limits.max_image_pixels
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                im = Image.open(io.BytesIO(data))
+        except Image.DecompressionBombError as exc:
+            raise LimitExceeded(f"image is too large to open safely (decompression bomb guard): {exc}") from None
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as exc:
+            raise ExtractionError(f"not a readable image: {exc}") from None
+        with im:
+            width, height = im.size
+            if width * height > ctx.limits.max_image_pixels:
+                raise LimitExceeded(
+                    f"image declares {width}x{height} pixels, over the limit of {ctx.limits.max_image_pixels}"
+                    " (decompression bomb guard)")
+            found = _Found()
+            self._exif(im, found)
+            self._xmp(im, found)
+            self._iptc(im, found)
+            self._comments(im, data, found)
+            segments = found.segments + list(self.ocr_segments(im, ctx))
+            media_type = Image.MIME.get(im.format or "", "image/*")
+        return Document(path=path, media_type=media_type, sha256=sha256_bytes(data), segments=tuple(segments),
+                        metadata=tuple(found.metadata), hidden=tuple(found.hidden), page_count=1)
+
+    def ocr_segments(self, im: object, ctx: ExtractContext) -> tuple[Segment, ...]:
+        """Hook for text in the pixels (scanned notices, photos of screens): issue #5 adds OCR here,
+        honouring `ctx.ocr` (auto | always | never). Until then images contribute metadata only."""
+        # issue #5 OCR call site (added by helper-8, minimal): read the upright pixels, as the image
+        # sanitiser blacks out on the upright image; boxes are pixels of that image.
+        from PIL import ImageOps
+
+        from .ocr import OcrUnavailable, ocr_image, should_ocr_image
+
+        if ctx.ocr == "never":
+            return ()  # do not decode the pixels at all
+        upright = ImageOps.exif_transpose(im)  # type: ignore[call-overload]
+        if not should_ocr_image(ctx, upright):
+            return ()
+        try:
+            return ocr_image(upright, ctx, page=1).segments
+        except OcrUnavailable:
+            return ()
+
+    @staticmethod
+    def _exif(im: object, found: _Found) -> None:
+        exif = im.getexif()  # type: ignore[attr-defined]
+        if not exif:
+            return
+        make_model: list[str] = []
+        for tag, (name, severity) in BASE_TAGS.items():
+            if tag in exif:
+                value = text_of(exif[tag], name)
+                found.add(f"EXIF:{name}", value, "exif", severity)
+                if name in ("Make", "Model") and value.strip():
+                    make_model.append(value.strip().strip("\x00"))
+        sub = exif.get_ifd(_IFD_EXIF)
+        for tag, (name, severity) in EXIF_TAGS.items():
+            if tag in sub:
+                what = "time the photo was taken" if name == "DateTimeOriginal" else ""
+                found.add(f"EXIF:{name}", text_of(sub[tag], name), "exif", severity, what)
+        if make_model:
+            found.hidden.append(HiddenItem("metadata", "camera make and model", value=" ".join(make_model),
+                                           location=Location(part="exif", pointer="EXIF:Make/Model"),
+                                           severity=Severity.LOW))
+        gps = exif.get_ifd(_IFD_GPS)
+        if gps:
+            lat = dms_to_decimal(gps.get(2), gps.get(1, "N")) if 2 in gps else None
+            lon = dms_to_decimal(gps.get(4), gps.get(3, "E")) if 4 in gps else None
+            if _plausible(lat, lon):
+                assert lat is not None and lon is not None
+                found.gps(lat, lon, "EXIF:GPS", "exif")
+            elif lat is not None or lon is not None:
+                found.hidden.append(HiddenItem("gps", "photo carries a partial GPS position",
+                                               value=f"{lat}, {lon}", location=Location(part="exif",
+                                                                                        pointer="EXIF:GPS")))
+        try:
+            thumb = exif.get_ifd(_IFD1)
+        except (KeyError, ValueError, struct.error):
+            thumb = {}
+        if thumb and (0x0201 in thumb or 0x0111 in thumb):
+            found.hidden.append(HiddenItem("embedded", "EXIF thumbnail: a small copy of the original image "
+                                           "(it is not changed when the picture is edited or cropped)",
+                                           location=Location(part="exif", pointer="EXIF:IFD1"),
+                                           severity=Severity.LOW))
+
+    @staticmethod
+    def _xmp(im: object, found: _Found) -> None:
+        info = im.info  # type: ignore[attr-defined]
+        packet = info.get("xmp") or info.get("XML:com.adobe.xmp")
+        if packet is None:
+            try:
+                packet = im.getexif().get(_XMP_TIFF_TAG)  # type: ignore[attr-defined]
+            except Exception:  # noqa: BLE001 - a broken TIFF tag must not hide the other metadata
+                packet = None
+        if not packet:
+            return
+        raw = packet.encode("utf-8") if isinstance(packet, str) else bytes(packet)
+        fields = xmp_fields(raw)
+        lat = lon = None
+        for name, value in fields:
+            low = name.lower()
+            if low == "gpslatitude":
+                lat = xmp_coordinate(value)
+            elif low == "gpslongitude":
+                lon = xmp_coordinate(value)
+            severity = Severity.MEDIUM if any(k in low for k in _XMP_REVEALING) else None
+            found.add(f"XMP:{name}", value, "xmp", severity)
+        if _plausible(lat, lon):
+            assert lat is not None and lon is not None
+            found.gps(lat, lon, "XMP:GPS", "xmp")
+        found.hidden.append(HiddenItem("metadata", f"XMP metadata packet ({len(fields)} values)",
+                                       location=Location(part="xmp", pointer="XMP"), severity=Severity.LOW))
+
+    @staticmethod
+    def _iptc(im: object, found: _Found) -> None:
+        from PIL import IptcImagePlugin
+
+        try:
+            info = IptcImagePlugin.getiptcinfo(im)  # type: ignore[arg-type]
+        except Exception:  # noqa: BLE001 - a broken IPTC block must not hide the other metadata
+            found.hidden.append(HiddenItem("metadata", "unreadable IPTC block", location=Location(part="iptc")))
+            return
+        for key, (name, severity) in IPTC_FIELDS.items():
+            raw = (info or {}).get(key)
+            if raw is None:
+                continue
+            values = raw if isinstance(raw, list) else [raw]
+            text = "; ".join(text_of(v) for v in values)
+            found.add(f"IPTC:{name}", text, "iptc", severity, f"IPTC {name}")
+
+    @staticmethod
+    def _comments(im: object, data: bytes, found: _Found) -> None:
+        comment = im.info.get("comment")  # type: ignore[attr-defined]
+        if comment:
+            found.add("Comment", text_of(comment), "comment", Severity.MEDIUM, "comment stored in the image file")
+        if data.startswith(_PNG_SIG):
+            for key, text in png_text_chunks(data):
+                if key == "XML:com.adobe.xmp":
+                    continue  # read as XMP above
+                severity = Severity.MEDIUM if key.lower() in ("author", "comment", "description", "disclaimer",
+                                                              "warning", "source") else Severity.LOW
+                found.add(f"PNG:{key}", text, "png", severity, f"PNG text chunk '{key}'")

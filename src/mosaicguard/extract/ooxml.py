@@ -1,0 +1,498 @@
+"""The shared template for Office Open XML packages (docx, xlsx, pptx): a zip of XML parts tied
+together by relationship files.
+
+Everything here is bounded: the package is refused when it is an encrypted (OLE) file, a damaged
+zip, has too many members, or a part expands beyond its limits; XML is parsed with entity
+resolution and network access off, and any part that declares a DTD is refused outright (no
+legitimate OOXML part has one; a DTD is how "billion laughs" bombs are built).
+
+The format modules (`docx`, `xlsx`, `pptx`) read their parts through `Package`; the sanitisers
+reuse the same parser and relationship helpers so that what is cleaned is exactly what was read.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import re
+import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree  # type: ignore[import-untyped]
+
+from ..errors import ExtractionError, LimitExceeded
+from ..model import Document, HiddenItem, Layer, Location, MetadataField, Segment
+from .archive import read_member_bounded
+from .base import ExtractContext, Limits
+
+#: an lxml element (lxml ships no type information)
+Element = Any
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+NS = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "x": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "rel": "http://schemas.openxmlformats.org/package/2006/relationships",
+    "ct": "http://schemas.openxmlformats.org/package/2006/content-types",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+    "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    "cust": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    "p188": "http://schemas.microsoft.com/office/powerpoint/2018/8/main",
+    "c": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+}
+
+CONTENT_TYPES = "[Content_Types].xml"
+ROOT_RELS = "_rels/.rels"
+
+# One parser for every part: no entity expansion, no DTD loading, no network, no huge trees.
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, remove_comments=False
+)
+
+# Metadata fields worth a HiddenItem of their own: they name people, organisations or paths.
+_REVEALING_FIELDS = {
+    "dc:creator": "author",
+    "cp:lastModifiedBy": "last modified by",
+    "ep:Company": "company",
+    "ep:Manager": "manager",
+    "ep:Template": "template",
+    "ep:HyperlinkBase": "hyperlink base",
+    "dc:title": "title",
+    "dc:subject": "subject",
+    "dc:description": "description (comments)",
+    "cp:keywords": "keywords",
+    "cp:category": "category",
+    "cp:contentStatus": "content status",
+}
+_VALUE_PREVIEW = 200
+
+
+def q(prefix: str, local: str) -> str:
+    """Clark notation for a namespaced name: q("w", "t") -> "{...main}t"."""
+    return f"{{{NS[prefix]}}}{local}"
+
+
+def preview(text: str, limit: int = _VALUE_PREVIEW) -> str:
+    """A HiddenItem value: whitespace folded, cut at `limit` characters."""
+    folded = " ".join(text.split())
+    return folded if len(folded) <= limit else folded[: limit - 1] + "…"
+
+
+def parse_xml(data: bytes, name: str) -> Element:
+    """Parse one XML part safely; refuse DTDs and name the part in every error."""
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise ExtractionError(f"malformed XML in part {name}: {exc}") from exc
+    if root is None:
+        raise ExtractionError(f"part {name} is empty")
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise ExtractionError(
+            f"part {name} declares a DTD/entities (a possible XML bomb); refused to read it"
+        )
+    return root
+
+
+def serialize_xml(root: Element) -> bytes:
+    """Serialise a part as Office writes it (UTF-8, standalone declaration)."""
+    data: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return data
+
+
+def local_name(tag: object) -> str:
+    """The local part of an element's tag ("" for comments and processing instructions)."""
+    if not isinstance(tag, str):
+        return ""
+    return tag.rsplit("}", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """One entry of a .rels file, with its target resolved to a part name (no leading slash)."""
+
+    id: str
+    type: str
+    target: str
+    external: bool
+
+    @property
+    def kind(self) -> str:
+        """The last path step of the relationship type ("comments", "image", "hyperlink")."""
+        return self.type.rsplit("/", 1)[-1]
+
+
+def rels_name(part: str) -> str:
+    """The relationship part of `part`: word/document.xml -> word/_rels/document.xml.rels."""
+    folder, base = posixpath.split(part)
+    return posixpath.join(folder, "_rels", base + ".rels")
+
+
+def source_of_rels(rels: str) -> str:
+    """Inverse of `rels_name` ("" for the package's root relationships)."""
+    folder, base = posixpath.split(rels)
+    parent = posixpath.dirname(folder)
+    return posixpath.join(parent, base[: -len(".rels")]) if base != ".rels" else ""
+
+
+def resolve_target(source: str, target: str) -> str:
+    """Resolve a relationship target relative to its source part."""
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    base = posixpath.dirname(source)
+    return posixpath.normpath(posixpath.join(base, target)).lstrip("/")
+
+
+def parse_rels(data: bytes, rels_part: str) -> list[Relationship]:
+    """All relationships declared in one .rels part."""
+    return rels_from_tree(parse_xml(data, rels_part), rels_part)
+
+
+def rels_from_tree(root: Element, rels_part: str) -> list[Relationship]:
+    """All relationships of an already parsed .rels part (the sanitiser edits these trees)."""
+    source = source_of_rels(rels_part)
+    out: list[Relationship] = []
+    for rel in root.iter(q("rel", "Relationship")):
+        target = rel.get("Target", "")
+        external = rel.get("TargetMode", "") == "External"
+        resolved = target if external else resolve_target(source, target)
+        out.append(Relationship(rel.get("Id", ""), rel.get("Type", ""), resolved, external))
+    return out
+
+
+@dataclass
+class Package:
+    """An opened OOXML package with bounded member reading and cached relationships."""
+
+    data: bytes
+    limits: Limits = field(default_factory=Limits)
+    _zip: zipfile.ZipFile = field(init=False, repr=False)
+    _infos: dict[str, zipfile.ZipInfo] = field(init=False, repr=False)
+    _rels: dict[str, list[Relationship]] = field(init=False, repr=False, default_factory=dict)
+    _read_total: int = field(init=False, default=0)
+
+    def __post_init__(self) -> None:
+        if self.data.startswith(OLE_MAGIC):
+            raise ExtractionError(
+                "file is password-protected/encrypted (an encrypted Office file is stored as an OLE "
+                "container) or is a legacy binary Office file; it cannot be checked until it is "
+                "saved without a password"
+            )
+        if not self.data.startswith(b"PK"):
+            raise ExtractionError("not an Office Open XML file (no zip container)")
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(self.data))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+            raise ExtractionError(f"damaged or truncated Office file (zip container unreadable: {exc})") from exc
+        infos = [i for i in self._zip.infolist() if not i.is_dir()]
+        if len(infos) > self.limits.max_archive_members:
+            raise LimitExceeded(f"{len(infos)} parts, over the limit of {self.limits.max_archive_members}")
+        self._infos = {i.filename.lstrip("/"): i for i in infos}
+        if CONTENT_TYPES not in self._infos:
+            raise ExtractionError("not an Office Open XML package (no [Content_Types].xml part)")
+
+    @property
+    def names(self) -> list[str]:
+        """Every part name, in zip order."""
+        return list(self._infos)
+
+    def has(self, name: str) -> bool:
+        return name in self._infos
+
+    def read(self, name: str, max_bytes: int | None = None) -> bytes:
+        """The bytes of one part, bounded by size, expansion ratio and the package total."""
+        info = self._infos.get(name)
+        if info is None:
+            raise ExtractionError(f"part {name} is missing from the package")
+        remaining = self.limits.max_archive_total_bytes - self._read_total
+        cap = min(max_bytes or self.limits.max_file_bytes, remaining)
+        if cap <= 0:
+            raise LimitExceeded("package expands beyond the total size limit")
+        try:
+            content = read_member_bounded(self._zip, info, cap, self.limits.max_archive_ratio)
+        except LimitExceeded as exc:
+            raise LimitExceeded(f"part {name} {exc}") from exc
+        except ExtractionError as exc:
+            raise ExtractionError(f"part {name}: {exc}") from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
+            raise ExtractionError(f"part {name} is damaged or truncated ({exc})") from exc
+        self._read_total += len(content)
+        return content
+
+    def xml(self, name: str) -> Element:
+        """One XML part parsed safely (size-limited to `max_xml_part_bytes`)."""
+        return parse_xml(self.read(name, self.limits.max_xml_part_bytes), name)
+
+    def rels(self, source: str) -> list[Relationship]:
+        """Relationships of `source` ("" for the package root); empty when it has none."""
+        name = ROOT_RELS if source == "" else rels_name(source)
+        if name not in self._rels:
+            data = self.read(name, self.limits.max_xml_part_bytes) if self.has(name) else None
+            self._rels[name] = parse_rels(data, name) if data is not None else []
+        return self._rels[name]
+
+    def rel_map(self, source: str) -> dict[str, Relationship]:
+        return {r.id: r for r in self.rels(source)}
+
+    def main_part(self, kind: str) -> str:
+        """The target of the root `officeDocument` relationship (falls back to the usual name)."""
+        for rel in self.rels(""):
+            if rel.kind == "officeDocument" and not rel.external:
+                return rel.target
+        defaults = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml", "pptx": "ppt/presentation.xml"}
+        return defaults[kind]
+
+
+# ---------------------------------------------------------------------------------------------
+# Text streams: one per part, segments separated by a newline, offsets kept exact.
+
+
+@dataclass
+class PartText:
+    """Builds the text stream of one part: every added piece becomes a Segment whose
+    `location.start/end` are its offsets in the stream (pieces are separated by one newline)."""
+
+    part: str
+    pos: int = 0
+    segments: list[Segment] = field(default_factory=list)
+
+    def add(self, text: str, layer: Layer, pointer: str | None = None, field_name: str | None = None) -> Location:
+        start = self.pos
+        end = start + len(text)
+        location = Location(start=start, end=end, part=self.part, pointer=pointer)
+        if text:
+            self.segments.append(Segment(text, layer, location, field_name))
+        self.pos = end + 1
+        return location
+
+
+# ---------------------------------------------------------------------------------------------
+# Document properties (docProps/core.xml, app.xml, custom.xml), common to all three formats.
+
+_CORE_PART = "docProps/core.xml"
+_APP_PART = "docProps/app.xml"
+_CUSTOM_PART = "docProps/custom.xml"
+_PREFIX_BY_NS = {uri: prefix for prefix, uri in NS.items()}
+
+
+@dataclass
+class Extracted:
+    """What a format extractor accumulates before it freezes a Document."""
+
+    segments: list[Segment] = field(default_factory=list)
+    metadata: list[MetadataField] = field(default_factory=list)
+    hidden: list[HiddenItem] = field(default_factory=list)
+    embedded: list[Document] = field(default_factory=list)
+
+    def add_stream(self, stream: PartText) -> None:
+        self.segments.extend(stream.segments)
+
+
+_DEFAULT_TEMPLATES = {"normal.dotm", "normal.dot", "normal", "blank.potx", ""}
+_NOT_INFORMATIVE = re.compile(r"[\d.:TZ+\- ]*|true|false", re.IGNORECASE)
+
+
+def _informative(value: str) -> bool:
+    return not _NOT_INFORMATIVE.fullmatch(value)
+
+
+def _prefixed(tag: str) -> str:
+    uri, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+    prefix = _PREFIX_BY_NS.get(uri)
+    return f"{prefix}:{local}" if prefix else local
+
+
+def _property_location(pkg: Package, part: str) -> str | None:
+    return part if pkg.has(part) else None
+
+
+def read_properties(pkg: Package, out: Extracted) -> None:
+    """Core, extended and custom properties as MetadataFields, metadata-layer segments (so content
+    detectors see a phone number in the Author field) and one HiddenItem per revealing field."""
+    for part in (_CORE_PART, _APP_PART):
+        if not pkg.has(part):
+            continue
+        stream = PartText(part)
+        root = pkg.xml(part)
+        for child in root:
+            if not isinstance(child.tag, str) or len(child):
+                continue  # nested vectors (HeadingPairs, TitlesOfParts) repeat visible titles
+            value = (child.text or "").strip()
+            if not value:
+                continue
+            key = _prefixed(child.tag)
+            out.metadata.append(MetadataField(key, value, part))
+            if not _informative(value):
+                continue  # counters, flags and timestamps: nothing for content detectors
+            location = stream.add(value, Layer.METADATA, key, key)
+            label = _REVEALING_FIELDS.get(key)
+            if label and not (key == "ep:Template" and value.lower() in _DEFAULT_TEMPLATES):
+                out.hidden.append(
+                    HiddenItem("metadata", f"document property {label} ({key})", preview(value), location)
+                )
+        out.add_stream(stream)
+    if pkg.has(_CUSTOM_PART):
+        stream = PartText(_CUSTOM_PART)
+        for prop in pkg.xml(_CUSTOM_PART).iter(q("cust", "property")):
+            name = prop.get("name", "")
+            value = " ".join(t.strip() for t in prop.itertext() if t.strip())
+            if not value:
+                continue
+            key = f"custom:{name}"
+            out.metadata.append(MetadataField(key, value, _CUSTOM_PART))
+            location = stream.add(value, Layer.METADATA, key, key)
+            out.hidden.append(
+                HiddenItem("metadata", f"custom document property '{name}'", preview(value), location)
+            )
+        out.add_stream(stream)
+
+
+_PATH_MARKERS = ("\\\\", ":\\", "file:", "smb:", "/home/", "/users/")
+
+
+def looks_like_path(value: str) -> bool:
+    """True for values that reveal a file system or network share (template paths, links)."""
+    lower = value.lower()
+    return any(marker in lower for marker in _PATH_MARKERS)
+
+
+def read_external_targets(pkg: Package, out: Extracted) -> None:
+    """External relationship targets (hyperlinks, linked templates and files, external workbooks)
+    as metadata segments; those that point into a file system or share are HiddenItems too."""
+    for name in pkg.names:
+        if not name.endswith(".rels"):
+            continue
+        source = source_of_rels(name)
+        stream = PartText(name)
+        for rel in pkg.rels(source):
+            if not rel.external or not rel.target:
+                continue
+            location = stream.add(rel.target, Layer.METADATA, f"{rel.kind} {rel.id}", rel.kind)
+            if looks_like_path(rel.target) or rel.kind in {"attachedTemplate", "externalLinkPath", "oleObject"}:
+                out.hidden.append(
+                    HiddenItem("metadata", f"external {rel.kind} link from {source or 'package'}",
+                               preview(rel.target), location)
+                )
+        out.add_stream(stream)
+
+
+# ---------------------------------------------------------------------------------------------
+# Embedded media and objects
+
+
+# Parts outside the story/slide/sheet parts whose text is shown: charts (titles, category and
+# series names), SmartArt data and spreadsheet drawings (text boxes, shapes).
+_DRAWING_PARTS = (("charts/chart", "chart"), ("diagrams/data", "diagram"), ("drawings/drawing", "drawing"))
+
+
+def is_chart_label(el: Element) -> bool:
+    """A c:v that holds a chart's category or series name (c:strCache/c:pt/c:v), not a number."""
+    parent = el.getparent()
+    grand = parent.getparent() if parent is not None else None
+    return grand is not None and grand.tag == q("c", "strCache")
+
+
+def drawing_texts(root: Element) -> Iterator[str]:
+    """Shown text of a chart, SmartArt or drawing part: paragraphs and chart labels."""
+    for el in root.iter(q("a", "p"), q("c", "v")):
+        if el.tag == q("a", "p"):
+            text = "".join(t.text or "" for t in el.iter(q("a", "t")))
+        elif is_chart_label(el):
+            text = el.text or ""
+        else:
+            continue
+        if text.strip():
+            yield text
+
+
+def read_drawing_text(pkg: Package, folder: str, out: Extracted) -> None:
+    """Text of charts, SmartArt and spreadsheet drawings as body segments (one per paragraph or
+    label; pointer like "chart chart1.xml")."""
+    for name in pkg.names:
+        if not name.startswith(folder + "/") or not name.endswith(".xml"):
+            continue
+        inner = name[len(folder) + 1:]
+        label = next((kind for prefix, kind in _DRAWING_PARTS if inner.startswith(prefix)), None)
+        if label is None:
+            continue
+        stream = PartText(name)
+        pointer = f"{label} {posixpath.basename(name)}"
+        for text in drawing_texts(pkg.xml(name)):
+            stream.add(text, Layer.BODY, pointer)
+        out.add_stream(stream)
+
+
+def is_macro_part(name: str) -> bool:
+    """The VBA project of a .docm/.xlsm/.pptm (and its signature and data parts)."""
+    base = posixpath.basename(name).lower()
+    return base.startswith("vbaproject") or base == "vbadata.xml"
+
+
+def _is_embedded_part(name: str, media_dirs: Iterable[str]) -> bool:
+    return any(name.startswith(d) for d in media_dirs)
+
+
+def read_embedded(pkg: Package, path: str, ctx: ExtractContext, folder: str, out: Extracted) -> None:
+    """Media (`<folder>/media/*`) and embedded objects (`<folder>/embeddings/*`) go through the
+    dispatcher into `Document.embedded` (an embedded JPEG's EXIF is then checked by the image
+    extractor); every embedded object is also a HiddenItem of category `embedded`."""
+    from .dispatch import extract_bytes  # the dispatcher imports the registry, which imports us
+
+    media_dir = f"{folder}/media/"
+    objects_dir = f"{folder}/embeddings/"
+    child_ctx: ExtractContext | None = None
+    for name in pkg.names:
+        if is_macro_part(name):
+            # Macros can carry author names, paths and logic; they never belong in a publication.
+            out.hidden.append(HiddenItem("embedded", f"VBA macro project ({name})", posixpath.basename(name),
+                                         Location(part=name)))
+            continue
+        if not _is_embedded_part(name, (media_dir, objects_dir)):
+            continue
+        ctx.check_time()
+        if child_ctx is None:
+            child_ctx = ctx.child()
+        content = pkg.read(name)
+        if name.startswith(objects_dir):
+            out.hidden.append(
+                HiddenItem("embedded", f"embedded object {posixpath.basename(name)}",
+                           posixpath.basename(name), Location(part=name))
+            )
+        try:
+            inner = extract_bytes(content, f"{path}!{name}", child_ctx)
+        except ImportError:  # a format module not installed in this build: the part stays unread
+            continue
+        if inner.status == "ok":
+            out.embedded.append(inner)
+
+
+def finish(extracted: Extracted, path: str, media_type: str, sha256: str, page_count: int | None = None) -> Document:
+    """Freeze what was extracted into a Document."""
+    return Document(
+        path=path,
+        media_type=media_type,
+        sha256=sha256,
+        segments=tuple(extracted.segments),
+        metadata=tuple(extracted.metadata),
+        hidden=tuple(extracted.hidden),
+        embedded=tuple(extracted.embedded),
+        page_count=page_count,
+    )
+
+
+def check_text_budget(extracted: Extracted, limits: Limits) -> None:
+    """Refuse documents whose text outgrows the limit instead of returning part of it."""
+    total = sum(len(s.text) for s in extracted.segments)
+    if total > limits.max_text_chars:
+        raise LimitExceeded(f"more than {limits.max_text_chars} characters of text")

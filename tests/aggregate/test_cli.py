@@ -1,0 +1,158 @@
+"""`mosaicguard aggregate` and `mosaicguard check` end to end: exit codes, JSON shape, HTML,
+and the index (a second check does not re-read the corpus; changes are picked up incrementally)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from mosaicguard.aggregate.synth import Manifest, write_corpus
+from mosaicguard.cli import main
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Manifest:
+    return write_corpus(tmp_path_factory.mktemp("cli"), background=60)
+
+
+def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(args)
+    return code, capsys.readouterr().out
+
+
+def test_aggregate_json_and_exit_code(demo: Manifest, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "-q"], capsys)
+    assert code == 1  # critical exposures at or above the default gate
+    data = json.loads(out)
+    assert data["report_version"] == 1 and data["mode"] == "aggregate"
+    exp = data["exposures"][0]
+    for key in ("entity", "attributes", "rule", "severity", "documents", "links", "new", "minimal_fix"):
+        assert key in exp
+    assert exp["severity"] in ("low", "medium", "high", "critical")
+
+
+def test_fail_on_above_everything_exits_0(demo: Manifest, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(demo.policy.read_text(encoding="utf-8").replace("critical", "low").replace("high", "low")
+                      .replace("medium", "low"), encoding="utf-8")
+    code, _ = run(["aggregate", str(demo.corpus), "--policy", str(policy), "--fail-on", "high", "-q"], capsys)
+    assert code == 0
+
+
+def test_check_new_exposure_exit_1_harmless_exit_0(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    index = tmp_path / "idx.sqlite"
+    base = ["--corpus", str(demo.corpus), "--policy", str(demo.policy), "--index", str(index), "-q"]
+    code, out = run(["check", str(demo.drafts / "completes.txt"), *base], capsys)
+    assert code == 1
+    data = json.loads(out)
+    new = [e for e in data["exposures"] if e["new"]]
+    assert new and new[0]["minimal_fix"] and data["minimal_fix"]
+    assert data["corpus"]["read"] > 0
+    code, out = run(["check", str(demo.drafts / "harmless.txt"), *base], capsys)
+    assert code == 0
+    data = json.loads(out)
+    assert data["corpus"]["read"] == 0 and data["corpus"]["reused"] == data["corpus"]["documents"]
+    assert "linking" not in data["corpus"]  # nothing changed: entities were not recomputed
+    code, _ = run(["check", str(demo.drafts / "restates.txt"), *base], capsys)
+    assert code == 0  # already public: not new
+
+
+def test_index_is_incremental(demo: Manifest, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for p in sorted(demo.corpus.iterdir())[:40]:
+        (corpus / p.name).write_bytes(p.read_bytes())
+    index = tmp_path / "idx.sqlite"
+    args = ["aggregate", str(corpus), "--policy", str(demo.policy), "--index", str(index), "-q"]
+    _, out = run(args, capsys)
+    first = json.loads(out)["corpus"]
+    assert first["read"] == 40
+    (corpus / "new.txt").write_text("招标编号:ZB-2026-5555\n采购内容:雷达天线罩\n", encoding="utf-8")
+    (corpus / sorted(os.listdir(corpus))[0]).unlink()
+    touched = corpus / sorted(os.listdir(corpus))[0]
+    os.utime(touched, ns=(1, 1))  # same content, new mtime: read and hashed, facts kept
+    _, out = run(args, capsys)
+    second = json.loads(out)["corpus"]
+    assert (second["read"], second["removed"], second["documents"]) == (2, 1, 40)
+    rows = sqlite3.connect(index).execute("SELECT COUNT(*) FROM docs WHERE path LIKE '%new.txt'").fetchone()
+    assert rows[0] == 1
+    # Draft check against the trusted index does not even list the corpus folder.
+    code, out = run(["check", str(demo.drafts / "harmless.txt"), "--corpus", str(tmp_path / "gone"),
+                     "--policy", str(demo.policy), "--index", str(index), "--trust-index", "-q"], capsys)
+    assert code == 0 and json.loads(out)["corpus"]["files_seen"] == 0
+
+
+def test_changed_policy_subjects_rebuild_the_index(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path) -> None:
+    index = tmp_path / "idx.sqlite"
+    run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "--index", str(index), "-q"], capsys)
+    policy = tmp_path / "p.yaml"
+    policy.write_text(demo.policy.read_text(encoding="utf-8").replace("p7301", "p7302"), encoding="utf-8")
+    _, out = run(["aggregate", str(demo.corpus), "--policy", str(policy), "--index", str(index), "-q"], capsys)
+    data = json.loads(out)
+    assert data["corpus"]["rebuilt"] is True and data["corpus"]["read"] == data["corpus"]["documents"]
+
+
+class _Collect(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+
+
+def test_check_html_renders_pictures_and_masks_phones(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    out = tmp_path / "report.html"
+    code, _ = run(["check", str(demo.drafts / "two-ways.txt"), "--corpus", str(demo.corpus),
+                   "--policy", str(demo.policy), "--format", "html", "-o", str(out), "-q"], capsys)
+    assert code == 1
+    html = out.read_text(encoding="utf-8")
+    parser = _Collect()
+    parser.feed(html)
+    assert "svg" in parser.tags and "table" in parser.tags
+    text = "".join(parser.text)
+    assert "新增 / NEW" in text and "最小修改 / minimal fix" in text
+    phone = (demo.drafts / "two-ways.txt").read_text(encoding="utf-8").split("电话:")[1].strip()
+    assert phone not in html  # a personal number is masked for human eyes
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")  # self-contained
+
+
+@pytest.mark.parametrize(("extra", "policy_text"), [
+    ([], "aggregation: {min_link_weight: 7}\n"),
+    ([], "aggregation: {no_such_key: 1}\n"),
+    (["--trust-index"], "sensitive_purposes: [雷达]\n"),
+])
+def test_usage_and_policy_errors_exit_2(demo: Manifest, capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                        extra: list[str], policy_text: str) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(policy_text, encoding="utf-8")
+    code = main(["check", str(demo.drafts / "harmless.txt"), "--corpus", str(demo.corpus),
+                 "--policy", str(policy), "-q", *extra])
+    assert code == 2
+    assert main(["aggregate", str(tmp_path / "missing"), "--policy", str(policy)]) == 2
+    assert main(["check", str(demo.drafts / "harmless.txt"), "--policy", str(policy)]) == 2  # no --corpus
+
+
+def test_unreadable_corpus_file_is_reported_not_fatal(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "ok.txt").write_text("招标编号:ZB-2026-1212\n采购内容:雷达天线罩\n交货地点:青山县王家镇李庄村\n",
+                                   encoding="utf-8")
+    (corpus / "broken.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    code, out = run(["aggregate", str(corpus), "--policy", str(demo.policy), "-q"], capsys)
+    data = json.loads(out)
+    assert code == 1 and data["exposures"]
+    assert any(e["path"].endswith("broken.zip") for e in data["errors"])

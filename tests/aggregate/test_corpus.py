@@ -1,0 +1,109 @@
+"""The proof: a generated corpus of 300 notices with planted chains and decoys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
+from mosaicguard.aggregate.index import SQLiteFactStore
+from mosaicguard.aggregate.result import AggregationResult
+from mosaicguard.aggregate.synth import Manifest, write_corpus
+from mosaicguard.policy.load import load_policy
+
+
+@pytest.fixture(scope="module")
+def planted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Manifest, Aggregator, AggregationResult]:
+    manifest = write_corpus(tmp_path_factory.mktemp("agg"))
+    aggregator = Aggregator(SQLiteFactStore(), AggregateOptions(load_policy(manifest.policy)))
+    return manifest, aggregator, aggregator.aggregate([str(manifest.corpus)])
+
+
+def test_corpus_is_big_enough(planted: tuple[Manifest, Aggregator, AggregationResult]) -> None:
+    manifest, _, result = planted
+    assert result.corpus["documents"] >= 300
+    assert {c.link for c in manifest.chains} == {"code", "alias", "address", "coord", "phone", "multi"}
+
+
+def test_every_planted_chain_is_found(planted: tuple[Manifest, Aggregator, AggregationResult]) -> None:
+    manifest, _, result = planted
+    for chain in manifest.chains:
+        hits = [e for e in result.exposures if set(chain.docs) <= set(e.documents) and chain.rule in e.rules]
+        assert hits, f"chain {chain.name} ({chain.link}) not found"
+        exposure = hits[0]
+        # Explainable: the links name the documents and the shared value.
+        linked = {d for lk in exposure.links for d in (lk.from_doc, lk.to_doc)}
+        assert set(chain.docs) <= linked, chain.name
+        assert all(lk.value and lk.by for lk in exposure.links)
+
+
+def test_no_decoy_is_merged(planted: tuple[Manifest, Aggregator, AggregationResult]) -> None:
+    manifest, _, result = planted
+    for decoy in manifest.decoys:
+        merged = [e.entity_id for e in result.exposures if set(decoy.docs) <= set(e.documents)]
+        assert not merged, f"decoy {decoy.name} merged into {merged}"
+
+
+def test_no_exposure_spans_unrelated_chains(planted: tuple[Manifest, Aggregator, AggregationResult]) -> None:
+    manifest, _, result = planted
+    chain_of = {d: c.name for c in manifest.chains for d in c.docs}
+    for exposure in result.exposures:
+        chains = {chain_of[d] for d in exposure.documents if d in chain_of}
+        assert len(chains) <= 1, (exposure.entity_id, chains)
+        assert len(exposure.documents) <= 4
+
+
+def test_background_notices_are_not_exposures(planted: tuple[Manifest, Aggregator, AggregationResult]) -> None:
+    _, _, result = planted
+    assert not [e for e in result.exposures if any("/notice-" in d for d in e.documents)]
+
+
+def test_contract_fields(planted: tuple[Manifest, Aggregator, AggregationResult]) -> None:
+    _, _, result = planted
+    data = result.to_dict("test")
+    exp = data["exposures"][0]
+    assert set(exp) >= {"entity", "attributes", "rule", "severity", "documents", "links", "new", "minimal_fix"}
+    assert set(exp["entity"]) == {"id", "names"}
+    for values in exp["attributes"].values():
+        assert all({"value", "doc"} <= set(v) for v in values)
+    assert all({"from", "to", "by", "value"} <= set(lk) for lk in exp["links"])
+
+
+def _remove_fix(path: Path, fix: tuple[tuple[str, str], ...], out: Path) -> Path:
+    text = path.read_text(encoding="utf-8")
+    for doc, value in fix:
+        assert doc == str(path)
+        assert value in text
+        text = text.replace(value, "")
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+@pytest.mark.parametrize("draft", ["completes.txt", "two-ways.txt", "harmless.txt", "restates.txt"])
+def test_drafts(planted: tuple[Manifest, Aggregator, AggregationResult], draft: str, tmp_path: Path) -> None:
+    manifest, aggregator, _ = planted
+    expect_new, fix_size = manifest.draft_expect[draft]
+    path = manifest.drafts / draft
+    result = aggregator.check([str(path)], [str(manifest.corpus)])
+    assert result.corpus["read"] == 0  # the index was reused, nothing re-read
+    new = [e for e in result.exposures if e.new]
+    assert bool(new) is expect_new
+    if not expect_new:
+        return
+    assert len(result.minimal_fix) == fix_size
+    assert all(e.fix_method == "exact" for e in new)
+    assert all(ev.draft for e in new for evs in (dict(e.attributes).values()) for ev in evs if ev.doc == str(path))
+    # The fix works: the draft without those values creates no new exposure ...
+    fixed = _remove_fix(path, result.minimal_fix, tmp_path / draft)
+    after = aggregator.check([str(fixed)], [str(manifest.corpus)])
+    assert not [e for e in after.exposures if e.new]
+    # ... and it is minimal: leaving out any one of its items is not enough.
+    for i in range(len(result.minimal_fix)):
+        partial = result.minimal_fix[:i] + result.minimal_fix[i + 1:]
+        partial_fixed = tmp_path / f"partial-{i}-{draft}"
+        text = path.read_text(encoding="utf-8")
+        for _, value in partial:
+            text = text.replace(value, "")
+        partial_fixed.write_text(text, encoding="utf-8")
+        assert [e for e in aggregator.check([str(partial_fixed)], [str(manifest.corpus)]).exposures if e.new]

@@ -1,0 +1,66 @@
+"""Link weights, blocking and the minimal-fix search."""
+
+from __future__ import annotations
+
+from mosaicguard.aggregate.fix import minimal_fix
+from mosaicguard.aggregate.link import UnionFind, coordinate_links
+from mosaicguard.aggregate.settings import AggregationSettings
+
+S = AggregationSettings()
+
+
+def test_rare_values_link_common_ones_do_not() -> None:
+    assert S.link_weight("phone", 2, 300) >= S.min_link_weight
+    assert S.link_weight("phone", 100, 300) == 0.0  # a switchboard on a third of the notices
+    assert S.link_weight("phone", 9, 100_000) < S.min_link_weight  # busy even in a huge corpus
+    assert S.link_weight("code", 40, 300) == 1.0  # many notices about one tender is normal
+    assert S.link_weight("org", 2, 300) == 0.0  # a contractor alone never merges projects
+
+
+def test_policy_can_tune_kinds() -> None:
+    s = AggregationSettings.model_validate({"link_kinds": {"org": {"weight": 0.9, "rare_df": 3}}})
+    assert s.link_weight("org", 2, 300) >= s.min_link_weight
+
+
+def test_union_find_groups() -> None:
+    uf: UnionFind[int] = UnionFind()
+    for a, b in [(1, 2), (3, 4), (2, 3)]:
+        uf.union(a, b)
+    uf.add(9)
+    groups = sorted(sorted(g) for g in uf.groups().values())
+    assert groups == [[1, 2, 3, 4], [9]]
+
+
+def test_coordinates_within_radius_only_and_blocked() -> None:
+    pts = [("a", 0, 30.00000, 120.00000, "a"), ("b", 0, 30.00100, 120.00050, "b"),  # ~120 m
+           ("c", 0, 30.01000, 120.00000, "c"),  # ~1.1 km
+           ("d", 0, 60.00000, 10.00000, "d"), ("e", 0, 60.00000, 10.00300, "e")]  # ~167 m at 60N
+    pairs = {(a[0], b[0]) for a, b, *_ in coordinate_links(pts, S, 100)}
+    assert pairs == {("a", "b"), ("d", "e")}
+
+
+def test_exact_fix_is_smallest() -> None:
+    # Exposures: {x needs a and b} and {y needs c}; removing a or b kills x, c kills y.
+    def cost(removed: frozenset[tuple[str, str]]) -> int:
+        names = {v for _, v in removed}
+        return int(not ({"a", "b"} & names)) + int("c" not in names)
+
+    cands = [("d", v) for v in "abcdef"]
+    fix, method = minimal_fix(cands, cost, exact_max=16)
+    assert method == "exact" and len(fix) == 2 and ("d", "c") in fix
+
+
+def test_greedy_fix_when_too_many_candidates() -> None:
+    def cost(removed: frozenset[tuple[str, str]]) -> int:
+        names = {v for _, v in removed}
+        return sum(1 for need in ("a", "b", "c") if need not in names)
+
+    cands = [("d", f"x{i}") for i in range(30)] + [("d", v) for v in "abc"]
+    fix, method = minimal_fix(cands, cost, exact_max=4)
+    assert method == "greedy" and sorted(v for _, v in fix) == ["a", "b", "c"]
+
+
+def test_no_fix_needed_and_no_fix_possible() -> None:
+    assert minimal_fix([("d", "a")], lambda r: 0, 16) == ((), "exact")
+    fix, method = minimal_fix([("d", "a")], lambda r: 1, 16)
+    assert method == "none" and fix == (("d", "a"),)

@@ -1,0 +1,120 @@
+"""OFD: text with page positions, DocInfo metadata, annotations, attachments, media EXIF,
+hidden text objects; and the OFD sanitiser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from formats.factory_cn import build_ofd, jpeg_with_gps
+from mosaicguard.extract.base import ExtractContext
+from mosaicguard.extract.dispatch import extract_bytes
+from mosaicguard.model import Layer
+from mosaicguard.pipeline import ScanOptions, scan_paths
+
+ID = "11010519491231002X"
+PHONE = "13812345678"
+
+
+def _ofd() -> bytes:
+    return build_ofd(
+        [[("关于7301工程验收的通知", (20, 30, 150, 8)), (f"联系人身份证号{ID}", (20, 50, 150, 8))],
+         [(f"现场电话 {PHONE}", (20, 40, 150, 8))]],
+        author="李明 13912345678", custom={"承办处室": "保密处"},
+        annotation=("王芳", "此处删去坐标 N39.9042 E116.4074"),
+        attachment=("名单.txt", f"内部名单 {ID}".encode()),
+        image=jpeg_with_gps(), hidden_text="秘密★10年",
+    )
+
+
+def test_ofd_text_pages_and_boxes() -> None:
+    doc = extract_bytes(_ofd(), "notice.ofd", ExtractContext())
+    assert doc.status == "ok", doc.error
+    assert doc.page_count == 2
+    body = [s for s in doc.segments if s.layer is Layer.BODY]
+    id_seg = next(s for s in body if ID in s.text)
+    assert id_seg.location.page == 1 and id_seg.location.bbox == (20.0, 50.0, 170.0, 58.0)
+    phone_seg = next(s for s in body if PHONE in s.text)
+    assert phone_seg.location.page == 2
+    # offsets are exact within the part
+    assert id_seg.location.end - id_seg.location.start == len(id_seg.text)
+
+
+def test_ofd_metadata_annotations_attachments_hidden() -> None:
+    doc = extract_bytes(_ofd(), "notice.ofd", ExtractContext())
+    meta = {m.key: m.value for m in doc.metadata}
+    assert meta["Author"].startswith("李明") and meta["Creator"] == "WPS Office"
+    assert meta["CustomData:承办处室"] == "保密处"
+    kinds = {h.category for h in doc.hidden}
+    assert {"metadata", "comment", "embedded", "hidden_text"} <= kinds
+    comment = next(s for s in doc.segments if s.layer is Layer.COMMENT and "N39" in s.text)
+    assert comment.location.page == 1
+    assert any(s.layer is Layer.HIDDEN_TEXT and "秘密" in s.text for s in doc.segments)
+    names = sorted(e.path for e in doc.embedded)
+    assert any(n.endswith("!名单.txt") for n in names) and any(n.endswith("photo.jpg") for n in names)
+    photo = next(e for e in doc.embedded if e.path.endswith("photo.jpg"))
+    assert any(h.category == "gps" for h in photo.hidden)
+
+
+def test_ofd_scan_end_to_end(tmp_path: Path) -> None:
+    path = tmp_path / "notice.ofd"
+    path.write_bytes(_ofd())
+    report = scan_paths([str(path)], ScanOptions(engine="python"))
+    result = report.files[0]
+    assert result.status == "ok"
+    cats = {(f.category, f.layer.value) for f in result.findings}
+    assert ("cn_id", "body") in cats
+    assert ("phone", "body") in cats
+    assert ("phone", "metadata") in cats  # a phone number in the Author field
+    assert ("coordinates", "comment") in cats
+    assert ("comment", "comment") in cats and ("hidden_text", "hidden_text") in cats
+    assert any(f.category == "cn_id" and f.layer.value == "embedded" for f in result.findings)
+    located = next(f for f in result.findings if f.category == "cn_id" and f.layer.value == "body")
+    assert located.location.page == 1 and located.location.bbox is not None
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"PK\x03\x04garbage", "damaged"),
+    (b"not a zip", "not a OFD"),
+])
+def test_ofd_broken_files_are_errors(data: bytes, message: str) -> None:
+    doc = extract_bytes(data, "bad.ofd", ExtractContext())
+    assert doc.status == "error" and message in (doc.error or "")
+
+
+def test_ofd_without_entry_point_is_error() -> None:
+    import io
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("Doc_0/Document.xml", "<x/>")
+    doc = extract_bytes(buf.getvalue(), "bad.ofd", ExtractContext())
+    assert doc.status == "error" and "OFD.xml" in (doc.error or "")
+
+
+def test_ofd_sanitize_removes_metadata_annotations_attachments_and_values(tmp_path: Path) -> None:
+    from mosaicguard.sanitize.run import sanitize_paths
+
+    src = tmp_path / "in" / "notice.ofd"
+    src.parent.mkdir()
+    src.write_bytes(_ofd())
+    out = tmp_path / "out"
+    report = sanitize_paths([str(src)], str(out), ScanOptions(engine="python"))
+    outcome = report.files[0]
+    assert outcome.status == "sanitized", outcome.error
+    kinds = {a.kind for a in outcome.actions}
+    assert {"remove_metadata", "remove_comments", "remove_embedded", "remove_hidden", "redact_text"} <= kinds
+    clean = (out / "notice.ofd").read_bytes()
+    doc = extract_bytes(clean, "notice.ofd", ExtractContext())
+    assert doc.status == "ok"
+    assert {m.key for m in doc.metadata} <= {"DocID"}
+    assert not doc.hidden and not [e for e in doc.embedded if e.path.endswith(".txt")]
+    text = doc.text()
+    assert ID not in text and PHONE not in text and "李明" not in text and "N39.9042" not in text
+    assert "关于7301工程验收的通知" in text  # the publishable text stays
+    photo = next(e for e in doc.embedded if e.path.endswith("photo.jpg"))
+    assert not [h for h in photo.hidden if h.category == "gps"]
+    # the verifying re-scan found nothing left at or above the redaction level
+    assert not [f for _, f in outcome.residual if f.category in ("cn_id", "phone", "comment", "metadata")]
