@@ -69,6 +69,7 @@ def _filler(rng: random.Random) -> str:
 
 def _planted(rng: random.Random) -> str:
     return rng.choice((
+        f"关于{rng.choice(_TERMS)}的说明",
         f"联系电话：138{rng.randint(10000000, 99999999)}",
         f"email li.{rng.randint(1, 999)}@example.cn",
         "服务器 10.12.3.45",
@@ -105,7 +106,7 @@ def lexicon(n: int = 1000, seed: int = SEED) -> list[str]:
     """n protected terms, 60 % Chinese (codenames, sites) and 40 % English."""
     rng = random.Random(seed + 1)
     chars = "红星东方长城天山昆仑黄河泰山华夏神舟北斗蓝天海峡雄鹰飞龙金盾银河磐石利剑卫士曙光"
-    terms = set()
+    terms = set(_TERMS)
     while len(terms) < n:
         if rng.random() < 0.6:
             stem = "".join(rng.choice(chars) for _ in range(rng.randint(2, 4)))
@@ -114,6 +115,9 @@ def lexicon(n: int = 1000, seed: int = SEED) -> list[str]:
             name = rng.choice(("Falcon", "Orion", "Atlas", "Hermes", "Nova", "Vega"))
             terms.add(f"Project {name}-{rng.randint(1, 999)}")
     return sorted(terms)
+
+
+_TERMS = ("红星东方工程", "Project Atlas-12", "金盾基地")  # also in the generated lexicon
 
 
 def documents(paragraphs: list[str], doc_chars: int = 64_000) -> Iterator[Document]:

@@ -52,21 +52,25 @@ def main(argv: list[str] | None = None) -> int:
         data = path.read_bytes()
         options = ScanOptions()
         scan_paths([str(path)], options)  # warm-up: imports, engine compilation
-        extract_best = scan_best = float("inf")
+        # Wall time and CPU time of this process: on a shared machine the CPU time is the fair
+        # "per core" figure (other jobs stretch the wall clock, not the work done).
+        best = {"extract": (float("inf"), float("inf")), "scan": (float("inf"), float("inf"))}
         findings = 0
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             doc = extract_bytes(data, "report.pdf", ExtractContext())
-            extract_best = min(extract_best, time.perf_counter() - started)
+            best["extract"] = min(best["extract"], (time.perf_counter() - wall, time.process_time() - cpu))
             assert doc.status == "ok" and doc.page_count == args.pages, doc.error
-            started = time.perf_counter()
+            wall, cpu = time.perf_counter(), time.process_time()
             report = scan_paths([str(path)], options)
-            scan_best = min(scan_best, time.perf_counter() - started)
+            best["scan"] = min(best["scan"], (time.perf_counter() - wall, time.process_time() - cpu))
             findings = len(report.files[0].findings)
         chars = sum(len(s.text) for s in doc.segments)
     print(f"pages: {args.pages} ({args.lines} lines each, {chars} characters, {len(data) / 1e6:.1f} MB)")
-    print(f"extract only:        {args.pages / extract_best:7.0f} pages/s ({extract_best:.2f} s)")
-    print(f"scan end to end:     {args.pages / scan_best:7.0f} pages/s ({scan_best:.2f} s, {findings} findings)")
+    for name, label in (("extract", "extract only"), ("scan", f"scan end to end ({findings} findings)")):
+        wall_s, cpu_s = best[name]
+        print(f"{label:38} {args.pages / cpu_s:6.0f} pages/s per core (CPU {cpu_s:.2f} s; "
+              f"wall {wall_s:.2f} s = {args.pages / wall_s:.0f} pages/s)")
     return 0
 
 

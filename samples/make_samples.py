@@ -114,7 +114,7 @@ Reference: ZB-2026-7301-L2
 
 ## Scope
 Supply and installation of a climate-controlled maintenance shelter for the Project 7301 radome,
-including foundations and a 10 kV connection. Site: 30.2625, 120.2083 (Shimen town, Qingshi county).
+including foundations and a 10 kV connection. Site: 30.26254, 120.20833 (Shimen town, Qingshi county).
 
 ## Contacts
 Procurement questions: service@jiangbei-ggzy.example.cn
@@ -131,7 +131,7 @@ Attendees: site office, design institute, contractor.
 1. Survey data is on \\\\fs01.qs-base.internal\\survey\\2026 and on the VPN host 10.31.7.15.
 2. Contractor portal login for the design team: user qsdesign / password: Qs!2026-Radome
 3. Payroll for local labour: transfer to card 6222 0212 0300 4567 89X is NOT our account - check.
-4. Next site visit: the unit (PLA unit 61234) escorts visitors from the north gate.
+4. Next site visit: 中国人民解放军61234部队 (the unit) escorts visitors from the north gate.
 """
 
 
@@ -267,13 +267,21 @@ def _xlsx(path: Path) -> None:
     wb.properties.modified = FIXED
     buf = io.BytesIO()
     wb.save(buf)
-    path.write_bytes(_normalise_zip(buf.getvalue()))
+    path.write_bytes(_normalise_zip(buf.getvalue(), fix_modified=True))
 
 
-def _normalise_zip(data: bytes) -> bytes:
-    """Fixed member timestamps so that regenerating gives the same bytes."""
+def _normalise_zip(data: bytes, fix_modified: bool = False) -> bytes:
+    """Fixed member timestamps so that regenerating gives the same bytes (openpyxl also stamps
+    the save time into docProps/core.xml)."""
+    import re
+
     src = zipfile.ZipFile(io.BytesIO(data))
-    return _zip_bytes({i.filename: src.read(i) for i in src.infolist()})
+    parts: dict[str, str | bytes] = {i.filename: src.read(i) for i in src.infolist()}
+    core = parts.get("docProps/core.xml")
+    if fix_modified and isinstance(core, bytes):
+        stamp = FIXED.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+        parts["docProps/core.xml"] = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>" + stamp, core)
+    return _zip_bytes(parts)
 
 
 # ---------------------------------------------------------------- pptx
@@ -324,7 +332,7 @@ def _pdf(path: Path) -> None:
         y += size * 2.2
     if box is not None:
         # The "redaction": a filled rectangle drawn on top. The text is still there.
-        page.draw_rect((*box, -1, -1, 1, 1), color=(0, 0, 0), fill=(0, 0, 0))
+        page.draw_rect(pymupdf.Rect(box.x0 - 1, box.y0 - 1, box.x1 + 1, box.y1 + 1), color=(0, 0, 0), fill=(0, 0, 0))
     doc.set_metadata({
         "title": "7301工程配套道路 现场踏勘通知",
         "author": "张伟",
@@ -371,7 +379,7 @@ def _social_posts(path: Path) -> None:
         {"id": "p1001", "author": "石门小李", "time": "2026-03-18T21:04:00+08:00",
          "text": "又在青石基地加班到十点，天线罩今天吊装完成💪", "location": "石门镇"},
         {"id": "p1002", "author": "石门小李", "time": "2026-03-19T07:40:00+08:00",
-         "text": "早上跑步打卡 30.2625, 120.2083 山里空气真好", "location": None},
+         "text": "早上跑步打卡 30.262541,120.208333 山里空气真好", "location": None},
         {"id": "p1003", "author": "江北路桥小陈", "time": "2026-03-20T12:00:00+08:00",
          "text": "工地食堂伙食不错，就是离镇上太远了", "location": "柳河村"},
         {"id": "p1004", "author": "江北路桥小陈", "time": "2026-03-21T18:30:00+08:00",

@@ -379,3 +379,21 @@ def make_pptx(path: Path, *, metadata: bool = True, image: bool = True) -> Path:
         _add_company(more)
         edit_package(path, more)
     return path
+
+
+def make_white_tiny_docx(path: Path) -> Path:
+    """White text on white, 1 pt text (both hidden) and white text on a dark paragraph (not)."""
+    import docx
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor
+
+    document = docx.Document()
+    para = document.add_paragraph("normal ")
+    para.add_run("white secret 白色文字").font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    para.add_run(" tiny secret 小字").font.size = Pt(1)
+    shaded = document.add_paragraph()
+    shaded.add_run("white on dark 深色底").font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    shd = shaded._p.get_or_add_pPr().makeelement(qn("w:shd"), {qn("w:val"): "clear", qn("w:fill"): "1F3864"})
+    shaded._p.get_or_add_pPr().append(shd)
+    document.save(path)
+    return path

@@ -63,6 +63,16 @@ def test_header_that_lies_about_the_size_is_caught(tmp_path: Path) -> None:
     assert status == "error" and error
 
 
+def test_huge_declared_size_is_refused_before_reading(tmp_path: Path) -> None:
+    data = bytearray(_zip({"huge.txt": b"B" * 4096}))
+    for sig, at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+        pos = data.find(sig)
+        data[pos + at : pos + at + 4] = struct.pack("<I", 0xFFFFFF00)
+    results = _results(tmp_path, {"huge.zip": bytes(data)})
+    status, error = results["huge.zip!huge.txt"]
+    assert status == "error" and "declares 4294967040 bytes" in error and "zip bomb" in error
+
+
 def test_too_many_members(tmp_path: Path) -> None:
     data = _zip({f"m{i}.txt": "x" for i in range(30)})
     results = _results(tmp_path, {"many.zip": data}, Limits(max_archive_members=20))

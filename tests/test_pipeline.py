@@ -30,7 +30,22 @@ def test_collect_inputs_is_recursive_sorted_and_keeps_given_paths(tmp_path: Path
         (tmp_path / name).write_text("x", encoding="utf-8")
     items = collect_inputs([str(tmp_path), str(tmp_path / "top.txt")])
     rel = [Path(i.report_path).relative_to(tmp_path).as_posix() for i in items]
-    assert rel == ["top.txt", "a/z.txt", "b/1.txt", "b/2.txt", "top.txt"]
+    assert rel == ["top.txt", "a/z.txt", "b/1.txt", "b/2.txt"]  # top.txt named twice, listed once
+
+
+def test_duplicates_once_and_linked_folders_listed(tmp_path: Path) -> None:
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "docs" / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "docs" / "loop").symlink_to(tmp_path / "docs", target_is_directory=True)
+    (tmp_path / "docs" / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    report = scan_paths([str(tmp_path / "docs"), str(tmp_path / "docs" / "a.txt")], ScanOptions())
+    files = _by_name(report.files)
+    assert sorted(files) == ["a.txt", "dangling.txt", "link", "loop"]
+    assert files["link"].status == "unsupported" and "symbolic link" in files["link"].error
+    assert files["loop"].status == "unsupported"
+    assert files["dangling.txt"].status == "error" and "cannot open" in files["dangling.txt"].error
 
 
 def test_bad_files_in_a_folder_are_errors_and_the_rest_is_scanned(tmp_path: Path) -> None:
@@ -56,7 +71,6 @@ def test_bad_files_in_a_folder_are_errors_and_the_rest_is_scanned(tmp_path: Path
     assert files["empty.txt"].status == "ok" and not files["empty.txt"].findings
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
 def test_a_fifo_is_listed_not_read(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe.txt")  # opening it would block for ever
     (tmp_path / "a.txt").write_text("x", encoding="utf-8")

@@ -11,6 +11,7 @@ from collections.abc import Callable, Generator, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from pathlib import Path
 from types import FrameType
 
@@ -50,16 +51,28 @@ def collect_inputs(paths: Sequence[str]) -> list[InputFile]:
     """Files named, and files under folders named (recursively, sorted). A folder's files are
     reported relative to the folder as given (`notices/a.txt`)."""
     out: list[InputFile] = []
+    seen: set[str] = set()
+
+    def add(disk: Path, report: str) -> None:
+        # The same file named twice (a folder and a file in it) is scanned and listed once.
+        key = os.path.realpath(disk)
+        if key not in seen:
+            seen.add(key)
+            out.append(InputFile(str(disk), report))
+
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
             for root, dirs, files in os.walk(p):
                 dirs.sort()
-                for name in sorted(files):
+                # Linked folders are not followed (loops), but they are listed: nothing that was
+                # found may vanish from the report silently.
+                entries = sorted(files) + [d for d in dirs if os.path.islink(os.path.join(root, d))]
+                for name in sorted(entries):
                     full = Path(root) / name
-                    out.append(InputFile(str(full), str(full)))
+                    add(full, str(full))
         else:
-            out.append(InputFile(str(p), raw))
+            add(p, raw)
     return out
 
 
@@ -67,6 +80,9 @@ def read_document(item: InputFile, options: ScanOptions) -> Document:
     """Read one input file from disk into a Document, never raising for bad input."""
     try:
         st = os.stat(item.disk_path)
+        if stat.S_ISDIR(st.st_mode):
+            return Document(path=item.report_path, media_type="", sha256="", status="unsupported",
+                            error="a folder reached through a symbolic link; not followed (scan it directly)")
         if not stat.S_ISREG(st.st_mode):
             # A FIFO or device would block or never end; it is listed, not read.
             return Document(path=item.report_path, media_type="", sha256="", status="unsupported",
@@ -132,10 +148,19 @@ def _init_worker(options: ScanOptions) -> None:
 
 
 def _build_engine(options: ScanOptions) -> Engine:
+    if not options.extra_detectors:
+        return _cached_engine(options.policy.model_dump_json(), options.engine)
     engine = Engine(options.policy, options.engine)
-    if options.extra_detectors:
-        engine.detectors.extend(options.extra_detectors)  # type: ignore[arg-type]
+    engine.detectors.extend(options.extra_detectors)  # type: ignore[arg-type]
     return engine
+
+
+@lru_cache(maxsize=4)
+def _cached_engine(policy_json: str, kind: str) -> Engine:
+    # Compiling every rule (Hyperscan) takes about a second; a long-lived process (web app,
+    # sanitiser re-scans, tests) scanning again with the same policy reuses the compiled engine.
+    # Engine.scan keeps no state between documents, so sharing it is safe.
+    return Engine(Policy.model_validate_json(policy_json), kind)
 
 
 def _alarm(_signum: int, _frame: FrameType | None) -> None:

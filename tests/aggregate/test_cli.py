@@ -76,10 +76,10 @@ def test_index_is_incremental(demo: Manifest, capsys: pytest.CaptureFixture[str]
     (corpus / "new.txt").write_text("招标编号:ZB-2026-5555\n采购内容:雷达天线罩\n", encoding="utf-8")
     (corpus / sorted(os.listdir(corpus))[0]).unlink()
     touched = corpus / sorted(os.listdir(corpus))[0]
-    os.utime(touched, ns=(1, 1))  # same content, new mtime: read and hashed, facts kept
+    os.utime(touched, ns=(1, 1))  # same content, new mtime: hashed, facts kept, not re-extracted
     _, out = run(args, capsys)
     second = json.loads(out)["corpus"]
-    assert (second["read"], second["removed"], second["documents"]) == (2, 1, 40)
+    assert (second["read"], second["rehashed"], second["removed"], second["documents"]) == (1, 1, 1, 40)
     rows = sqlite3.connect(index).execute("SELECT COUNT(*) FROM docs WHERE path LIKE '%new.txt'").fetchone()
     assert rows[0] == 1
     # Draft check against the trusted index does not even list the corpus folder.
@@ -156,3 +156,22 @@ def test_unreadable_corpus_file_is_reported_not_fatal(demo: Manifest, capsys: py
     data = json.loads(out)
     assert code == 1 and data["exposures"]
     assert any(e["path"].endswith("broken.zip") for e in data["errors"])
+
+
+def test_parallel_reading_gives_the_same_report(demo: Manifest, capsys: pytest.CaptureFixture[str]) -> None:
+    _, one = run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "-q"], capsys)
+    _, two = run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "-q", "--jobs", "2"], capsys)
+    assert json.loads(one)["exposures"] == json.loads(two)["exposures"]
+
+
+def test_draft_inside_the_corpus_folder_is_not_part_of_the_corpus(demo: Manifest, tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    corpus = tmp_path / "public"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("招标编号:ZB-2026-6161\n交货地点:青山县王家镇李庄村\n", encoding="utf-8")
+    draft = corpus / "draft.txt"
+    draft.write_text("ZB-2026-6161 补充:雷达天线罩\n", encoding="utf-8")
+    code, out = run(["check", str(draft), "--corpus", str(corpus), "--policy", str(demo.policy), "-q"], capsys)
+    data = json.loads(out)
+    assert code == 1 and data["corpus"]["documents"] == 1
+    assert data["minimal_fix"] == [{"doc": str(draft), "value": "雷达天线"}]

@@ -51,6 +51,13 @@ def test_exit_codes_follow_fail_on(run_cli, notice: Path, tmp_path: Path) -> Non
     assert run_cli("scan", notice, "-q", "--policy", policy, "--fail-on", "medium").code == 1  # flag wins
 
 
+def test_unchecked_files_can_fail_the_gate(run_cli, tmp_path: Path) -> None:
+    (tmp_path / "clean.txt").write_text("无问题。\n", encoding="utf-8")
+    (tmp_path / "plan.xyz").write_bytes(b"\x00\x01")
+    assert run_cli("scan", tmp_path, "-q").code == 0  # the contract: findings decide
+    assert run_cli("scan", tmp_path, "-q", "--fail-on-unchecked").code == 1
+
+
 def test_stdout_is_the_default_output(run_cli, notice: Path) -> None:
     result = run_cli("scan", notice, "--format", "json")
     data = json.loads(result.out)
@@ -150,7 +157,7 @@ def test_repeated_value_gets_distinct_stable_ids(run_cli, tmp_path: Path) -> Non
 
 def test_profile_allows_the_agencys_published_phone(run_cli, samples_dir: Path, tmp_path: Path) -> None:
     doc = tmp_path / "notice.txt"
-    doc.write_text("采购代理机构联系人：刘女士，联系电话：0571-87654321\n", encoding="utf-8")
+    doc.write_text("项目咨询联系人：刘女士，联系电话：0571-87654321\n", encoding="utf-8")
     policy = samples_dir / "policy.yaml"
     plain = json.loads(run_cli("scan", doc, "--policy", policy, "--format", "json").out)
     phones = [f for f in plain["files"][0]["findings"] if f["category"] == "phone"]
@@ -193,6 +200,11 @@ def test_samples_demo_report(run_cli, samples_dir: Path, tmp_path: Path) -> None
     assert "gps" in cats["site-photo.jpg"]
     assert "redaction_failure" in cats["site-visit-notice.pdf"]
     assert "cn_id" in cats["award-notice-gbk.txt"]
-    assert "protected_term" in cats["staff-posts.json"]
+    assert {"protected_term", "coordinates"} <= cats["staff-posts.json"]
+    assert {"marking", "coordinates", "email"} <= cats["tender-notice-en.md"]
+    assert {"credential", "internal_network", "marking"} <= cats["meeting-minutes-en.txt"]
+    assert {"hidden_text", "comment", "metadata"} <= cats["press-release.html"]
+    assert "notes" in cats["progress-briefing.pptx"]
+    assert "bank_card" in cats["tender-package.zip!招标文件/附件1-报价清单.csv"]
     unread = [name for name, fr in files.items() if fr["status"] != "ok"]
     assert unread == ["tender-package.zip!招标文件/附件2-总平面图.dwg"]

@@ -191,6 +191,8 @@ def decoy(rng: random.Random) -> str:
         "温度 25.5°C。",
         "Unit 12345 of the apartment block. ",
         "内部控制制度应当完善。",
+        f"采购代理机构：某招标有限公司，联系电话：010-{rng.randint(62000000, 69999999)}。",
+        f"Invoice {rng.randint(10**14, 10**15 - 1)} paid. ",
     ))
 
 

@@ -11,6 +11,7 @@ import pytest
 from detect.helpers import CONTENT_DETECTORS, SAMPLE_POLICY
 from mosaicguard.detect.base import PatternRule
 from mosaicguard.detect.engine import Engine
+from mosaicguard.detect.lexicon import LexiconMatcher
 from mosaicguard.detect.matcher import HyperscanMatcher, PythonMatcher, _for_hyperscan, build_matcher
 from mosaicguard.detect.registry import get_detector
 from mosaicguard.model import Document, Layer, Location, Segment, Severity
@@ -144,3 +145,18 @@ def test_regex_flags_do_not_leak_between_rules() -> None:
     hs = HyperscanMatcher(rules)
     assert [m.group() for _, m in hs.find("Secret top TOP")] == ["Secret", "TOP"]
     assert re.compile("TOP").search("top") is None
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_lexicon_backends_agree(seed: int) -> None:
+    """Hyperscan literals and Aho-Corasick pick the same leftmost-longest terms."""
+    rng = random.Random(seed)
+    alphabet = "ab工程 -7３x關于"
+    for _ in range(60):
+        terms = sorted({"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 4))) for _ in range(8)})
+        pairs = [(t, Severity.HIGH) for t in terms]
+        hs, ac = LexiconMatcher(pairs, "hyperscan"), LexiconMatcher(pairs, "aho-corasick")
+        assert (hs.backend, ac.backend) == ("hyperscan", "aho-corasick")
+        for _ in range(10):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))
+            assert hs.find(text) == ac.find(text)

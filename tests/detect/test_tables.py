@@ -215,3 +215,18 @@ def test_coordinates_context_decides_bare_pairs() -> None:
     assert matches("坐标 39.9042, 116.4074", "coordinates") == ["39.9042, 116.4074"]
     assert matches("数值 39.9042, 116.4074", "coordinates") == []  # 4 decimals, no geo words
     assert matches("数值 39.904211, 116.407395", "coordinates") == ["39.904211, 116.407395"]  # GPS precision
+
+
+def test_detector_min_confidence_overrides_policy_threshold() -> None:
+    from mosaicguard.detect.engine import Engine
+    from mosaicguard.detect.registry import get_detector
+    from mosaicguard.model import Document, Location, Segment
+    from mosaicguard.policy.schema import Policy
+
+    text = "数值 39.9042, 116.4074 手机 13812345678"  # bare pair: confidence 0.42
+    doc = Document(path="x", media_type="", sha256="", segments=(Segment(text, Layer.BODY, Location(start=0)),))
+    detectors = [get_detector("coordinates"), get_detector("phone")]
+    loose = Policy.model_validate({"detectors": {"coordinates": {"min_confidence": 0.4}}})
+    strict = Policy.model_validate({"detectors": {"phone": {"min_confidence": 0.99}}})
+    assert {f.category for f in Engine(loose, "python", detectors).scan(doc)} == {"coordinates", "phone"}
+    assert {f.category for f in Engine(strict, "python", detectors).scan(doc)} == set()

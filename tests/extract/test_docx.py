@@ -31,6 +31,7 @@ from office_factory import (
     VISIBLE_TEXT,
     edit_package,
     make_docx,
+    make_white_tiny_docx,
 )
 
 
@@ -271,3 +272,13 @@ def test_zip_bomb_part_is_refused() -> None:
     assert doc.status == "error"
     assert "zip bomb" in (doc.error or "")
     assert "word/document.xml" in (doc.error or "")
+
+
+def test_white_and_tiny_text_are_hidden_text(tmp_path: Path) -> None:
+    doc = _extract(make_white_tiny_docx(tmp_path / "white.docx").read_bytes())
+    layers = {s.text.strip(): s.layer for s in doc.segments}
+    assert layers["white secret 白色文字"] is Layer.HIDDEN_TEXT
+    assert layers["tiny secret 小字"] is Layer.HIDDEN_TEXT
+    assert layers["white on dark 深色底"] is Layer.BODY  # legitimate: white on a shaded paragraph
+    reasons = sorted(h.description for h in doc.hidden if h.category == "hidden_text")
+    assert reasons == ["text of 1 pt or less in paragraph 1", "white text on a white background in paragraph 1"]

@@ -195,6 +195,35 @@ def _square_annot(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
     annot.update()
 
 
+def _png(colour: tuple[int, ...], mode: str = "RGB") -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    buf = BytesIO()
+    Image.new(mode, (20, 5), colour).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _black_picture_after(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
+    rect = _text(page)
+    page.insert_image(rect, stream=_png((0, 0, 0)), keep_proportion=False)
+
+
+def _picture_before_text(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
+    page.insert_image(pymupdf.Rect(60, 80, 260, 110), stream=_png((200, 220, 240)), keep_proportion=False)
+    _text(page)
+
+
+def _transparent_picture_after(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
+    rect = _text(page)
+    page.insert_image(rect, stream=_png((0, 0, 0, 0), "RGBA"), keep_proportion=False)
+
+
+def _highlighted(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
+    page.add_highlight_annot(_text(page))
+
+
 def _invisible(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
     _text(page, render_mode=3)
 
@@ -226,6 +255,10 @@ def _light_grey_text(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
         (_small_but_readable, Layer.BODY, None),
         (_light_grey_text, Layer.BODY, None),
         (_invisible_over_scan, Layer.BODY, None),  # an OCR layer over a scanned page
+        (_picture_before_text, Layer.BODY, None),
+        (_transparent_picture_after, Layer.BODY, None),
+        (_highlighted, Layer.BODY, None),
+        (_black_picture_after, Layer.UNDER_REDACTION, "redaction_failure"),
         (_black_box_after, Layer.UNDER_REDACTION, "redaction_failure"),
         (_white_box_after, Layer.UNDER_REDACTION, "redaction_failure"),
         (_black_text_on_black_box, Layer.UNDER_REDACTION, "redaction_failure"),
@@ -238,7 +271,7 @@ def _light_grey_text(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
 )
 def test_hidden_or_not(build: Callable[[pymupdf.Document, pymupdf.Page], None], layer: Layer,
                        category: str | None) -> None:
-    doc = _extract(_page(build))
+    doc = _extract(_page(build), ctx=ExtractContext(ocr="never"))  # short pages with pictures look like scans
     assert doc.status == "ok", doc.error
     seg = next(s for s in doc.segments if "SECRET-TEXT-1234" in s.text)
     assert seg.layer == layer
@@ -436,3 +469,69 @@ def test_scanned_page_without_text_layer_is_read_by_ocr(tmp_path: Path) -> None:
     assert phone.layer == Layer.OCR and phone.location.page == 1 and phone.match == pf.PHONE
     scale = 72 / 150
     assert _overlaps(phone.location.bbox, pymupdf.Rect(box) * scale)
+
+
+def test_text_in_a_layer_switched_off_is_hidden_text() -> None:
+    def build(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
+        layer = pdf.add_ocg("Internal notes", on=False)
+        page.insert_text((72, 72), "Visible paragraph", fontname="helv")
+        page.insert_text((72, 100), "LAYER-SECRET-1 site address", fontname="helv", oc=layer)
+
+    doc = _extract(_page(build))
+    seg = next(s for s in doc.segments if "LAYER-SECRET-1" in s.text)
+    assert seg.layer == Layer.HIDDEN_TEXT and seg.location.page == 1 and seg.location.bbox is not None
+    item = next(h for h in doc.hidden if h.category == "hidden_text")
+    assert "'Internal notes'" in item.description and "LAYER-SECRET-1" in item.value
+    assert not any(s.layer == Layer.BODY and "LAYER-SECRET" in s.text for s in doc.segments)
+
+
+def test_thumbnails_and_private_application_data_are_reported() -> None:
+    def build(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
+        page.insert_text((72, 72), "Page with a stale thumbnail", fontname="helv")
+        thumb = pdf.get_new_xref()
+        pdf.update_object(thumb, "<</Type/XObject/Subtype/Image/Width 1/Height 1/BitsPerComponent 8"
+                                 "/ColorSpace/DeviceGray>>")
+        pdf.update_stream(thumb, b"\x00", new=True)
+        pdf.xref_set_key(page.xref, "Thumb", f"{thumb} 0 R")
+        pdf.xref_set_key(page.xref, "PieceInfo", "<</Illustrator<</Private(PIECE-SECRET)>>>>")
+
+    doc = _extract(_page(build))
+    descriptions = [h.description for h in doc.hidden if h.category == "embedded"]
+    assert any("thumbnails" in d for d in descriptions) and any("PieceInfo" in d for d in descriptions)
+
+
+def test_running_header_and_footer_layers(tmp_path: Path) -> None:
+    pdf = pymupdf.open()
+    for number in range(1, 4):
+        page = pdf.new_page()
+        zh = page.insert_font(fontname="wqy", fontfile=pf.CJK_FONT) and "wqy"
+        page.insert_text((250, 40), "机密★10年", fontname=zh, fontsize=10)
+        page.insert_text((72, 300), f"Body text of page {number}", fontname="helv")
+        page.insert_text((280, 810), f"- {number} -", fontname="helv", fontsize=9)
+    data = pdf.tobytes()
+    pdf.close()
+    doc = _extract(data)
+    layers = {(s.location.page, s.text): s.layer for s in doc.segments}
+    assert all(layers[(n, "机密★10年")] == Layer.HEADER for n in (1, 2, 3))
+    assert all(layers[(n, f"- {n} -")] == Layer.FOOTER for n in (1, 2, 3))
+    assert layers[(2, "Body text of page 2")] == Layer.BODY
+    report = scan_paths([str(_write(tmp_path / "marked.pdf", data))], ScanOptions())
+    assert any(f.category == "marking" and f.layer == Layer.HEADER for f in report.files[0].findings)
+
+
+def _write(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
+def test_cjk_compatibility_ideographs_are_folded() -> None:
+    def build(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
+        page.insert_font(fontname="wqy", fontfile=pf.CJK_FONT)
+        page.insert_text((72, 100), "工程2027年3月竣工", fontname="wqy", fontsize=11)
+
+    with pymupdf.open(stream=_page(build), filetype="pdf") as pdf:
+        raw = pdf[0].get_text()
+    doc = _extract(_page(build))
+    # WenQuanYi maps 年 to U+F98E; the segment holds the character detectors and lexicons expect.
+    assert "\uf98e" in raw
+    assert [s.text for s in doc.segments] == ["工程2027年3月竣工"]

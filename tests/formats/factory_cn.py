@@ -207,6 +207,8 @@ def build_dxf(*, geodata: tuple[float, float] | None = (116.4074, 39.9042), surv
     block.add_attdef("DRAWER", insert=(0, 0), text="未填")
     insert = msp.add_blockref("TITLE-7301", (100, 100))
     insert.add_attrib("DRAWER", "身份证 11010519491231002X", (100, 100))
+    image_def = doc.add_image_def(filename=r"\\fileserver\design\7301\site-photo.jpg", size_in_pixel=(640, 480))
+    msp.add_image(image_def, insert=(0, 0), size_in_units=(6.4, 4.8))
     line = msp.add_line((0, 0), (10, 10))
     line.set_xdata("SURVEY", [(1000, "测量员 王芳 坐标 N39.9042 E116.4074")])
     if geodata is not None:

@@ -29,6 +29,7 @@ def test_dxf_text_names_xdata_header_geodata() -> None:
     assert meta["$LASTSAVEDBY"] == "zhangwei"
     descriptions = " | ".join(h.description for h in doc.hidden)
     assert "last saved by" in descriptions and "XDATA" in descriptions and "GEODATA" in descriptions
+    assert any(h.description == "linked raster image path" and "fileserver" in h.value for h in doc.hidden)
     attrib = next(s for s in doc.segments if "11010519491231002X" in s.text)
     assert attrib.location.pointer and "ATTRIB DRAWER" in attrib.location.pointer
 

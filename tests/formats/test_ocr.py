@@ -199,3 +199,32 @@ def test_scan_and_sanitize_png_end_to_end(strip: tuple, tmp_path: Path) -> None:
     assert outcome.status == "sanitized", outcome.error
     assert not [f for _, f in outcome.residual if f.category in ("phone", "cn_id")]
     assert still_readable((tmp_path / "out" / "scan.png").read_bytes(), [PHONE, ID, "7301工程"]) == ["7301工程"]
+
+
+def test_preprocess_scales_low_dpi_and_maps_boxes_back() -> None:
+    from mosaicguard.extract.ocr.preprocess import estimate_skew, prepare, to_gray
+
+    image, _ = render_text_image(["低分辨率扫描 13812345678"], width=1200)
+    small = image.resize((600, image.size[1] // 2))
+    small.info["dpi"] = (150, 150)
+    prepared = prepare(small)
+    assert prepared.scale == pytest.approx(2.0) and prepared.gray.shape[1] == 1200
+    assert prepared.to_original((200.0, 40.0, 400.0, 80.0)) == pytest.approx((100.0, 20.0, 200.0, 40.0))
+    tilted = image.convert("L").rotate(2.0, fillcolor=255)
+    assert estimate_skew(to_gray(tilted)) == pytest.approx(-2.0, abs=0.3)
+    straight = prepare(tilted)
+    assert straight.matrix is not None
+    # a box on the straightened page maps back near where the tilted original has it
+    x0, y0, x1, y1 = straight.to_original((600.0, 100.0, 610.0, 110.0))
+    assert abs((x0 + x1) / 2 - 605) < 30 and abs((y0 + y1) / 2 - 105) < 30
+
+
+def test_huge_pdf_page_is_rendered_within_pixel_cap() -> None:
+    import pymupdf
+
+    from mosaicguard.extract.ocr import render_page
+
+    doc = pymupdf.open()
+    page = doc.new_page(width=5000, height=5000)  # a 1.76 m square poster
+    image = render_page(page)
+    assert image.size[0] * image.size[1] <= 40_000_000 and image.info["dpi"][0] < 300

@@ -78,3 +78,15 @@ def test_verdicts_labels_and_unchecked_files(scanned) -> None:
 def test_english_first_when_asked(scanned) -> None:
     html = get_reporter("html", lang="en").render(scanned.report, redact=True)
     assert '<body class="lang-en">' in html and '<html lang="en">' in html
+
+
+def test_csp_hash_matches_the_inline_script(scanned) -> None:
+    # A mismatch would make browsers block the language switch and the filter.
+    import base64
+    import hashlib
+
+    html = get_reporter("html").render(scanned.report, redact=False)
+    script = html.split("<script>", 1)[1].split("</script>", 1)[0]
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode()
+    assert f"script-src 'sha256-{digest}'" in html
+    assert "lang-toggle" in script and 'id="lang-toggle"' in html and 'id="only-problems"' in html

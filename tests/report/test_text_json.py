@@ -33,6 +33,11 @@ def test_json_follows_the_contract(scanned) -> None:
     assert statuses["clean.txt"] == "ok"
     text = json.dumps(data, ensure_ascii=False)
     assert scanned.person_id in text  # machine-facing: raw unless --redact
+    # Additive fields: verdicts and a summary for CI.
+    assert data["fail_on"] == "high"
+    assert data["summary"]["not_checked"] == 2 and data["summary"]["verdict"] == "change"
+    assert data["summary"]["files"] == len(data["files"])
+    assert {f["verdict"] for f in data["files"]} == {"publish", "review", "change", "unchecked"}
 
 
 def test_json_redact_masks_matches(scanned) -> None:

@@ -429,3 +429,12 @@ def test_chart_label_redacted(tmp_path: Path) -> None:
     assert not contains_text(blob, PHONE)
     assert contains_text(blob, "other")
     assert Presentation(io.BytesIO(result.data)).slides[0].shapes[0].has_chart
+
+
+def test_white_and_tiny_text_removed_shaded_white_kept(tmp_path: Path) -> None:
+    from office_factory import make_white_tiny_docx
+
+    _, result = _sanitize(make_white_tiny_docx(tmp_path / "white.docx"))
+    blob = all_member_bytes(result.data)
+    assert not contains_text(blob, "白色文字") and not contains_text(blob, "小字")
+    assert contains_text(blob, "white on dark 深色底")

@@ -7,6 +7,7 @@ import asyncio
 import io
 import json
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import pymupdf
@@ -16,7 +17,7 @@ import pdf_factory as pf
 from mosaicguard.detect.engine import Engine
 from mosaicguard.extract.base import ExtractContext
 from mosaicguard.extract.dispatch import extract_bytes
-from mosaicguard.extract.pdf import revision_ends
+from mosaicguard.extract.pdf import CJK_COMPAT, revision_ends
 from mosaicguard.model import CONTENT_CATEGORIES, Document, Finding, Layer, Severity
 from mosaicguard.policy.schema import Policy, SanitizeSettings
 from mosaicguard.sanitize.base import SanitizeError, SanitizeResult, sanitizer_for
@@ -105,7 +106,7 @@ def test_structure_is_gone(cleaned: tuple[Path, bytes, Path, SanitizeResult]) ->
         assert len(pdf[0].get_images()) == 1
     kinds = {a.kind for a in result.actions}
     assert kinds >= {"redact_text", "redact_region", "remove_hidden_text", "remove_comments", "remove_attachments",
-                     "remove_javascript", "remove_metadata", "flatten_history"}
+                     "remove_active_content", "remove_metadata", "flatten_history"}
 
 
 def test_rescan_of_output_is_clean(cleaned: tuple[Path, bytes, Path, SanitizeResult]) -> None:
@@ -293,3 +294,58 @@ def test_form_field_holding_a_value_is_removed() -> None:
         assert list(out[0].widgets()) == []
         assert "Contact form" in out[0].get_text()
     assert not any(pf.PHONE.encode() in blob for blob in pf.all_stream_bytes(result.data))
+
+
+def test_text_in_a_hidden_layer_is_removed() -> None:
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    layer = pdf.add_ocg("Internal notes", on=False)
+    page.insert_text((72, 72), "Visible paragraph", fontname="helv")
+    page.insert_text((72, 100), "LAYER-SECRET-1 site address", fontname="helv", oc=layer)
+    data = pdf.tobytes()
+    pdf.close()
+    _, result = _sanitize(data)
+    with pymupdf.open(stream=result.data, filetype="pdf") as out:
+        for config in out.layer_ui_configs():
+            out.set_layer_ui_config(config["number"], 0)
+        text = out[0].get_text()
+    assert "LAYER-SECRET-1" not in text and "Visible paragraph" in text
+    assert not any(b"LAYER-SECRET".hex().encode() in blob or b"LAYER-SECRET" in blob
+                   for blob in pf.all_stream_bytes(result.data))
+
+
+def test_thumbnails_and_private_data_are_removed() -> None:
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    page.insert_text((72, 72), "Page with a stale thumbnail", fontname="helv")
+    thumb = pdf.get_new_xref()
+    pdf.update_object(thumb, "<</Type/XObject/Subtype/Image/Width 1/Height 1/BitsPerComponent 8"
+                             "/ColorSpace/DeviceGray>>")
+    pdf.update_stream(thumb, b"THUMB-SECRET", new=True)
+    pdf.xref_set_key(page.xref, "Thumb", f"{thumb} 0 R")
+    pdf.xref_set_key(page.xref, "PieceInfo", "<</Illustrator<</Private(PIECE-SECRET)>>>>")
+    data = pdf.tobytes()
+    pdf.close()
+    _, result = _sanitize(data)
+    assert "remove_active_content" in {a.kind for a in result.actions}
+    blobs = pf.all_stream_bytes(result.data)
+    assert not any(b"THUMB-SECRET" in b or b"PIECE-SECRET" in b for b in blobs)
+    with pymupdf.open(stream=result.data, filetype="pdf") as out:
+        assert out.xref_get_key(out[0].xref, "Thumb")[0] == "null"
+
+
+def test_value_with_compatibility_ideograph_is_cut_precisely() -> None:
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    page.insert_font(fontname="wqy", fontfile=pf.CJK_FONT)
+    page.insert_text((72, 100), "7301工程计划于2027年3月竣工交付", fontname="wqy", fontsize=11)
+    data = pdf.tobytes()
+    pdf.close()
+    doc = extract_bytes(data, "s.pdf", ExtractContext())
+    seg = doc.segments[0]
+    start = seg.text.index("2027年3月")
+    hit = Finding("protected_term", Severity.HIGH, 0.9, "2027年3月", Layer.BODY, "lexicon.term", "schedule",
+                  location=replace(seg.location, start=start, end=start + 7))
+    result = PdfSanitizer().sanitize(data, doc, [hit], SanitizeSettings())
+    text = _all_text(result.data).translate(CJK_COMPAT)
+    assert "2027年3月" not in text and "7301工程计划于" in text and "竣工交付" in text

@@ -27,6 +27,7 @@ class SyncStats:
     files: int = 0
     read: int = 0
     reused: int = 0
+    rehashed: int = 0  # mtime changed, content did not: hashed, not re-extracted
     removed: int = 0
     facts: int = 0
     rebuilt: bool = False
@@ -84,6 +85,10 @@ def sync_corpus(
         if rec is not None and rec.size == st.st_size and rec.mtime_ns == st.st_mtime_ns:
             stats.reused += 1
             continue
+        if rec is not None and rec.size == st.st_size and rec.sha256 and _sha256_file(item.disk_path) == rec.sha256:
+            store.touch_document(item.report_path, st.st_mtime_ns, st.st_size)
+            stats.rehashed += 1
+            continue
         todo.append((item, st.st_mtime_ns, st.st_size))
     gone = [p for p in known if p.split("!", 1)[0] not in seen]
     if gone:
@@ -102,6 +107,17 @@ def sync_corpus(
         store.set_meta("dirty", "1")
     store.commit()
     return stats
+
+
+def _sha256_file(path: str) -> str:
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return ""
+    return digest.hexdigest()
 
 
 _Extracted = list[tuple[DocRecord, list[Fact]]]
@@ -163,24 +179,29 @@ def index_texts(
 ) -> int:
     """Index documents given as (path, text) - from a crawler, a database or the benchmark -
     without files on disk. Returns the number of facts stored."""
-    store.set_meta("fingerprint", store_fingerprint(policy, settings))
+    fingerprint = store_fingerprint(policy, settings)
+    if store.get_meta("fingerprint") != fingerprint:
+        store.clear()
+        store.set_meta("fingerprint", fingerprint)
+    known = set(store.documents())
     n = 0
     if jobs <= 1:
         _init(policy, ScanOptions(policy=policy))
         results: Iterable[tuple[str, str, list[Fact]]] = map(_extract_text_job, texts)
         for path, text, facts in results:
-            n += _put_text(store, path, text, facts, settings)
+            n += _put_text(store, path, text, facts, settings, path in known)
     else:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
                                  initargs=(policy, ScanOptions(policy=policy))) as pool:
             for path, text, facts in pool.map(_extract_text_job, texts, chunksize=256):
-                n += _put_text(store, path, text, facts, settings)
+                n += _put_text(store, path, text, facts, settings, path in known)
     store.set_meta("dirty", "1")
     store.commit()
     return n
 
 
-def _put_text(store: FactStore, path: str, text: str, facts: list[Fact], settings: AggregationSettings) -> int:
+def _put_text(store: FactStore, path: str, text: str, facts: list[Fact], settings: AggregationSettings,
+              replace: bool) -> int:
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    store.put_document(DocRecord(path, digest, 0, len(text)), facts, settings.coordinate_radius_m)
+    store.put_document(DocRecord(path, digest, 0, len(text)), facts, settings.coordinate_radius_m, replace)
     return len(facts)

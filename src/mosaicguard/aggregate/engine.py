@@ -69,7 +69,7 @@ class Aggregator:
     def corpus_summary(self) -> dict[str, object]:
         s = self.sync_stats
         out: dict[str, object] = {
-            "documents": self.store.doc_count(), "files_seen": s.files, "read": s.read, "reused": s.reused,
+            "documents": self.store.doc_count(), "files_seen": s.files, "read": s.read, "reused": s.reused, "rehashed": s.rehashed,
             "removed": s.removed, "rebuilt": s.rebuilt, "trusted_index": self.options.trust_index,
         }
         if self.link_stats is not None:
@@ -142,7 +142,7 @@ class Aggregator:
             if self.rules.counts(f) and f.attr is not None:
                 attrs.setdefault(f.attr, {}).setdefault(
                     (f.value, f.doc), Evidence(f.value, f.doc, f.kind, f.snippet, f.doc in draft_docs))
-        names = Counter(f.value for f in facts if f.kind in ANCHOR_KINDS or f.kind == "unit")
+        names = Counter(f.value for f in facts if (f.kind in ANCHOR_KINDS or f.kind == "unit") and f.keys)
         lead = comp.new[0] if comp is not None and comp.new else hits[0]
         docs = sorted({f.doc for f in facts})
         subjects = sorted(self.rules.subjects(facts))

@@ -57,7 +57,11 @@ class FactStore(ABC):
     @abstractmethod
     def documents(self) -> dict[str, DocRecord]: ...
     @abstractmethod
-    def put_document(self, record: DocRecord, facts: Sequence[Fact], radius_m: float) -> None: ...
+    def put_document(self, record: DocRecord, facts: Sequence[Fact], radius_m: float, replace: bool = True) -> None:
+        """Store a document's facts; `replace=False` when the caller knows the path is new."""
+    @abstractmethod
+    def touch_document(self, path: str, mtime_ns: int, size: int) -> None:
+        """Record a new mtime for a file whose content (sha256) did not change."""
     @abstractmethod
     def remove_documents(self, paths: Iterable[str]) -> None: ...
     @abstractmethod
@@ -147,9 +151,10 @@ class SQLiteFactStore(FactStore):
         rows = self.db.execute("SELECT path, sha256, mtime_ns, size, status, error FROM docs")
         return {r[0]: DocRecord(*r) for r in rows}
 
-    def put_document(self, record: DocRecord, facts: Sequence[Fact], radius_m: float) -> None:
+    def put_document(self, record: DocRecord, facts: Sequence[Fact], radius_m: float, replace: bool = True) -> None:
         self._ids = None
-        self.remove_documents([record.path])
+        if replace:
+            self.remove_documents([record.path])
         cur = self.db.execute(
             "INSERT INTO docs(path, sha256, mtime_ns, size, status, error) VALUES (?,?,?,?,?,?)",
             (record.path, record.sha256, record.mtime_ns, record.size, record.status, record.error),
@@ -168,6 +173,9 @@ class SQLiteFactStore(FactStore):
                 cy, cx = grid_cell(lat, lon, radius_m)
                 coord_rows.append((doc_id, f.scope, lat, lon, cx, cy, f.value))
         self.db.executemany("INSERT INTO coords VALUES (?,?,?,?,?,?,?)", coord_rows)
+
+    def touch_document(self, path: str, mtime_ns: int, size: int) -> None:
+        self.db.execute("UPDATE docs SET mtime_ns=?, size=? WHERE path=?", (mtime_ns, size, path))
 
     def remove_documents(self, paths: Iterable[str]) -> None:
         self._ids = None

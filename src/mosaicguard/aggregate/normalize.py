@@ -139,7 +139,7 @@ def parse_addresses(text: str) -> list[tuple[int, int, Address]]:
                     trimmed = _ADDR_STOP.sub("", name)
                     start = pos + c.start() + (len(name) - len(trimmed))
                     name = trimmed
-                    if not name:
+                    if len(name) < 2:  # "通村道路": a one-character first name is a word, not a place
                         continue
                 if name in _NOT_PLACE or name[-1] in "的在于":
                     break

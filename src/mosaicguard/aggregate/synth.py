@@ -97,11 +97,13 @@ class _Names:
                 return n
 
     def code(self, prefix: str = "ZB") -> str:
-        while True:
-            c = f"{prefix}-2026-{self.rng.randint(1000, 9999)}"
+        for attempt in range(1_000_000):
+            high = 9999 if attempt < 20 else 9_999_999  # four digits run out in big corpora
+            c = f"{prefix}-2026-{self.rng.randint(1000, high)}"
             if c not in self.used and c != "ZB-2026-7301":
                 self.used.add(c)
                 return c
+        raise RuntimeError("code space exhausted")
 
 
 def _address(names: _Names, full: bool = True) -> str:

@@ -29,7 +29,8 @@ def add_output_options(parser: argparse.ArgumentParser, formats: list[str], defa
 
 
 def write_output(text: str, destination: str) -> None:
-    """Write atomically (a half-written report must never look complete)."""
+    """Write atomically (a half-written report must never look complete). The file is created
+    readable by its owner only (mkstemp): reports quote the very values they warn about."""
     if destination in ("-", ""):
         sys.stdout.write(text)
         sys.stdout.flush()

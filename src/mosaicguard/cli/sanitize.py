@@ -76,7 +76,8 @@ def render_text(report: SanitizeReport) -> str:
         if o.error:
             lines.append(f"    原因 reason: {o.error}")
         if o.status in ("sanitized", "planned"):
-            lines.append(f"    发现 findings: {o.findings}; 删除/遮盖 to redact: {o.redacted}; 操作 actions: {len(o.actions)}")
+            lines.append(f"    发现 findings: {o.findings}; 删除/遮盖 to redact: {o.redacted}; "
+                         f"操作 actions: {len(o.actions)}")
         for a in o.actions:
             what = f" [{category_label(a.category, 'zh')} {category_label(a.category, 'en')}]" if a.category else ""
             where = a.location.pointer or ""

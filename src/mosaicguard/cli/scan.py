@@ -20,6 +20,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add_policy_options(p)
     add_output_options(p, sorted(REPORTERS), "text")
     p.add_argument("--baseline", help="earlier JSON report whose findings are accepted")
+    p.add_argument("--fail-on-unchecked", action="store_true",
+                   help="also exit 1 when a file could not be read or is of an unsupported kind")
     p.add_argument("--jobs", "-j", type=_jobs, default=1, help="parallel worker processes (0: one per core)")
     p.add_argument("--lang", choices=["zh", "en"], default="zh",
                    help="language of the text and HTML reports (both are shown; this one first)")
@@ -73,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
     text = get_reporter(args.format, fail_on=fail_on, lang=args.lang).render(report, redact=args.redact)
     write_output(text, args.output)
     code = exit_code(report, fail_on)
+    if args.fail_on_unchecked and any(f.status != "ok" for f in report.files):
+        code = 1
     if not args.quiet and args.output not in ("-", ""):
         n = sum(len(f.findings) for f in report.files)
         unchecked = sum(1 for f in report.files if f.status != "ok")

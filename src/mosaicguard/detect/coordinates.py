@@ -76,10 +76,15 @@ def hemisphere_valid(value: str) -> bool:
     return len(parts) == 1 and parts[0][0] != "" and any(c in value for c in "°º˚度′分东西南北")
 
 
+_DECIMAL = re.compile(r"(-?[0-9]{1,3})\.([0-9]+)")
+_FRACTION = re.compile(r"\.([0-9]+)")
+
+
 def decimal_pair_valid(value: str) -> bool:
     """`lat, lon` (or `lon, lat`): both in range, neither zero, at least 3 decimals each."""
-    nums = re.findall(r"-?[0-9]{1,3}\.([0-9]+)", value)
-    values = [float(v) for v in re.findall(r"-?[0-9]{1,3}\.[0-9]+", value)]
+    found = _DECIMAL.findall(value)
+    nums = [frac for _, frac in found]
+    values = [float(whole + "." + frac) for whole, frac in found]
     if len(values) != 2 or min(len(d) for d in nums) < 3:
         return False
     a, b = (abs(v) for v in values)
@@ -89,7 +94,7 @@ def decimal_pair_valid(value: str) -> bool:
 
 
 def _decimals(value: str) -> int:
-    found = re.findall(r"\.([0-9]+)", value)
+    found = _FRACTION.findall(value)
     return min((len(d) for d in found), default=0)
 
 

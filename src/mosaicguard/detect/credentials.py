@@ -49,9 +49,12 @@ def token_valid(value: str) -> bool:
     return has_digit and has_alpha and entropy(v) >= 3.5
 
 
+_URL_PASSWORD = re.compile(r"://[^:/@\s]+:([^@\s]+)@")
+
+
 def connection_valid(value: str) -> bool:
     """A URL whose password part is not a placeholder."""
-    m = re.search(r"://[^:/@\s]+:([^@\s]+)@", value)
+    m = _URL_PASSWORD.search(value)
     return m is not None and password_valid(m.group(1))
 
 

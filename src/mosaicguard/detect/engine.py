@@ -27,6 +27,14 @@ class Engine:
                 self.rules.append(rule)
                 self._owner.append(detector)
         self.matcher: Matcher = build_matcher(self.rules, engine)
+        # A detector's own `min_confidence` (policy `detectors: {phone: {min_confidence: 0.8}}`)
+        # overrides the policy-wide threshold for the categories it emits.
+        self._threshold: dict[str, float] = {}
+        for detector in self.detectors:
+            own = policy.detector_settings(detector.name).min_confidence
+            if own is not None:
+                for category in detector.categories:
+                    self._threshold[category] = own
 
     def scan(self, doc: Document) -> list[Finding]:
         """All findings in `doc` and its embedded parts (not its archive members)."""
@@ -35,8 +43,10 @@ class Engine:
             findings.extend(detector.detect_document(doc, self.policy))
         for part in doc.embedded:
             findings.extend(_as_embedded(f, part) for f in self.scan(part))
-        threshold = self.policy.min_confidence
-        return [f for f in findings if f.confidence >= threshold]
+        default = self.policy.min_confidence
+        if not self._threshold:
+            return [f for f in findings if f.confidence >= default]
+        return [f for f in findings if f.confidence >= self._threshold.get(f.category, default)]
 
     def _scan_segments(self, segments: Sequence[Segment]) -> list[Finding]:
         if not segments or not self.rules:

@@ -83,10 +83,27 @@ class ChineseIdDetector(Detector):
                 message="PRC resident ID number (valid check digit): identifies a person",
                 max_len=30,
             ),
+            PatternRule(
+                rule="cn_id.legacy15",
+                category="cn_id",
+                # First-generation IDs: 6-digit region, YYMMDD, 3-digit sequence, no check digit.
+                # Without a check digit any 15-digit number could pass, so ID words must be near.
+                regex="(?<![0-9０-９A-Za-z])(?P<v>[1-8][0-9]{5}[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3})"
+                "(?![0-9０-９A-Za-z])",
+                severity=sev,
+                confidence=0.3,
+                validate=lambda v: _date_ok("19" + v[6:12]),
+                context=("身份证", "证件", "公民身份", "id card", "id no", "identity"),
+                context_boost=0.45,
+                message="PRC resident ID number, 15-digit first-generation form: identifies a person",
+                max_len=15,
+            ),
         )
 
     def samples(self) -> Sequence[Sample]:
         return (
+            Sample("身份证号：110105491231002", "cn_id", match="110105491231002"),  # 15-digit form
+            Sample("流水号 110105491231002", "cn_id", expect=False),  # 15 digits without ID words
             Sample("身份证号：11010519491231002X", "cn_id", match="11010519491231002X"),
             Sample("ID 110105 1949 1231 002X here", "cn_id"),
             Sample("身份证号：１１０１０５１９４９１２３１００２Ｘ", "cn_id"),
@@ -140,13 +157,17 @@ class PassportDetector(Detector):
                 rule="passport.cn",
                 category="passport",
                 # PRC ordinary passports: E/G + 8 digits, or E + letter + 7 digits.
-                regex="(?<![A-Za-z0-9])(?P<v>[EeGg][0-9]{8}|[Ee][A-HJ-NP-Za-hj-np-z][0-9]{7})(?![A-Za-z0-9])",
+                # A bare `E12345678` is a model or part number as often as a passport, so the rule
+                # needs a passport word shortly before the number (this also gives Hyperscan a
+                # literal to anchor on instead of every E and G in the text).
+                regex=(
+                    "(?i:护照|passport|证件号)[^\\n]{0,16}?(?<![A-Za-z0-9])"
+                    "(?P<v>[EeGg][0-9]{8}|[Ee][A-HJ-NP-Za-hj-np-z][0-9]{7})(?![A-Za-z0-9])"
+                ),
                 severity=sev,
-                confidence=0.35,
-                context=("护照", "passport", "证件号"),
-                context_boost=0.4,
+                confidence=0.75,
                 message="passport number",
-                max_len=12,
+                max_len=40,
             ),
         )
 

@@ -5,8 +5,10 @@ separators do not hide a term."""
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
+from typing import Any
 
 from ..model import Document, Finding, Location, Severity
 from ..policy.schema import Policy
@@ -15,34 +17,51 @@ from .normalize import FoldedText, fold_term
 
 
 class LexiconMatcher:
-    """All terms of a policy in one Aho-Corasick automaton."""
+    """All terms of a policy in one automaton over folded text, leftmost-longest.
 
-    def __init__(self, terms: Sequence[tuple[str, Severity]]) -> None:
-        import ahocorasick_rs
+    Hyperscan (a literal database; ~10x faster than Aho-Corasick here) when its wheel imports,
+    `ahocorasick_rs` otherwise; `backend` forces one. Both select the same matches: at the
+    leftmost position where a term starts, the longest term, then on after its end."""
 
+    def __init__(self, terms: Sequence[tuple[str, Severity]], backend: str = "auto") -> None:
         self.entries: list[tuple[str, Severity]] = []
-        folded: list[str] = []
+        self._folded: list[str] = []
         seen: set[str] = set()
         for term, sev in terms:
             f = fold_term(term)
             if f and f not in seen:
                 seen.add(f)
-                folded.append(f)
+                self._folded.append(f)
                 self.entries.append((term, sev))
-        self._ac = (
-            ahocorasick_rs.AhoCorasick(folded, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-            if folded
-            else None
-        )
+        self._ac: Any = None
+        self._hs: Any = None
+        if not self._folded:
+            self.backend = "none"
+            return
+        if backend in ("auto", "hyperscan"):
+            try:
+                self._hs = _literal_database(self._folded)
+                self._lengths = [len(f.encode("utf-8")) for f in self._folded]
+                self.backend = "hyperscan"
+                return
+            except ImportError:
+                if backend == "hyperscan":
+                    raise
+        import ahocorasick_rs
+
+        self._ac = ahocorasick_rs.AhoCorasick(self._folded, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+        self.backend = "aho-corasick"
 
     def find(self, text: str) -> list[tuple[int, int, int]]:
         """(entry index, start, end) in original offsets."""
-        if self._ac is None or not text:
+        if self.backend == "none" or not text:
             return []
         ft = FoldedText(text)
+        folded = ft.folded
+        found = self._find_hyperscan(folded) if self._hs is not None else self._ac.find_matches_as_indexes(folded)
         out = []
         n = len(text)
-        for index, start, end in self._ac.find_matches_as_indexes(ft.folded):
+        for index, start, end in found:
             s, e = ft.span(start, end)
             # A term that begins or ends with a Latin letter or digit must not be part of a longer
             # word: "Project Falcon" is not in "Project Falconry". Chinese has no such boundary.
@@ -52,6 +71,44 @@ class LexiconMatcher:
                 continue
             out.append((index, s, e))
         return out
+
+    def _find_hyperscan(self, folded: str) -> list[tuple[int, int, int]]:
+        data = folded.encode("utf-8")
+        hits: list[tuple[int, int, int]] = []  # (byte start, -byte length, index)
+        lengths = self._lengths
+
+        def on_match(index: int, _start: int, end: int, _flags: int, _ctx: object) -> None:
+            hits.append((end - lengths[index], -lengths[index], index))
+
+        self._hs.scan(data, match_event_handler=on_match)
+        if not hits:
+            return []
+        hits.sort()
+        out: list[tuple[int, int, int]] = []
+        last_end = 0
+        char_pos = byte_pos = 0
+        for start, neg_len, index in hits:
+            if start < last_end:
+                continue  # overlaps the chosen match (leftmost-longest, non-overlapping)
+            last_end = start - neg_len
+            # Byte offsets -> character offsets, walking forward once.
+            char_pos += len(data[byte_pos:start].decode("utf-8"))
+            byte_pos = start
+            out.append((index, char_pos, char_pos + len(self._folded[index])))
+        return out
+
+
+def _literal_database(folded: Sequence[str]) -> Any:
+    import hyperscan
+
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(
+        expressions=[re.escape(f).encode("utf-8") for f in folded],
+        ids=list(range(len(folded))),
+        elements=len(folded),
+        flags=[hyperscan.HS_FLAG_UTF8] * len(folded),
+    )
+    return db
 
 
 def _is_word(ch: str) -> bool:
@@ -80,24 +137,25 @@ class LexiconDetector(Detector):
     def __init__(self) -> None:
         # Policy -> (terms, matcher), by identity: a scan reuses one policy object for every
         # document, and re-parsing 1,000 terms per document cost more than matching them.
-        self._by_policy: dict[int, tuple[Policy, LexiconMatcher | None]] = {}
+        self._by_policy: dict[int, tuple[Policy, LexiconMatcher | None, str | None]] = {}
 
-    def _matcher(self, policy: Policy) -> LexiconMatcher | None:
+    def _matcher(self, policy: Policy) -> tuple[LexiconMatcher | None, str | None]:
+        """The policy's matcher and severity override."""
         cached = self._by_policy.get(id(policy))
         if cached is not None and cached[0] is policy:
-            return cached[1]
+            return cached[1], cached[2]
         terms = policy_terms(policy)
         matcher = _matcher_for(terms) if terms else None
+        override = policy.detector_settings(self.name).severity
         if len(self._by_policy) > 32:
             self._by_policy.clear()
-        self._by_policy[id(policy)] = (policy, matcher)
-        return matcher
+        self._by_policy[id(policy)] = (policy, matcher, override)
+        return matcher, override
 
     def detect_document(self, doc: Document, policy: Policy) -> Iterable[Finding]:
-        matcher = self._matcher(policy)
+        matcher, override = self._matcher(policy)
         if matcher is None or not doc.segments:
             return []
-        override = policy.detector_settings(self.name).severity
         # One fold for the whole document; NUL joins segments because the fold keeps it, so no
         # term can match across two segments.
         starts: list[int] = []

@@ -21,6 +21,9 @@ from .base import PatternRule
 
 Match = tuple[int, re.Match[str]]  # (rule index, match)
 
+# bytes.translate table: UTF-8 continuation bytes (0b10xxxxxx) -> 0x80, every other byte -> 0.
+_CONTINUATION = bytes(0x80 if 0x80 <= b < 0xC0 else 0 for b in range(256))
+
 
 class Matcher(Protocol):
     name: str
@@ -100,13 +103,15 @@ class HyperscanMatcher:
         if not hits or len(data) == len(text):
             return hits  # ASCII: byte offsets are character offsets
         hits.sort()
-        # Byte ends -> character ends in one forward walk (UTF-8 mode reports ends on boundaries).
+        # Byte ends -> character ends in one forward walk: characters in a byte range are its
+        # bytes minus its UTF-8 continuation bytes, counted in C on a marked copy (no decoding).
+        marks = data.translate(_CONTINUATION)
         converted: list[tuple[int, int]] = []
         char_pos = 0
         byte_pos = 0
         for end, rule_id in hits:
             if end > byte_pos:
-                char_pos += len(data[byte_pos:end].decode("utf-8", errors="ignore"))
+                char_pos += end - byte_pos - marks.count(0x80, byte_pos, end)
                 byte_pos = end
             converted.append((char_pos, rule_id))
         return converted

@@ -129,6 +129,16 @@ class DxfExtractor(Extractor):
             name = block.name
             if not name.startswith("*"):  # *Model_Space, *Paper_Space, anonymous blocks
                 stream.add(name, Layer.METADATA, "block name", "block")
+            xref = block.block.dxf.get("xref_path", "") if block.block is not None else ""
+            if xref:  # an external reference names another drawing on the author's disk or share
+                loc = stream.add(xref, Layer.METADATA, f"XREF {name}", "xref")
+                out.hidden.append(HiddenItem("metadata", f"external reference '{name}' to another drawing",
+                                             preview(xref), loc))
+        for imagedef in doc.objects.query("IMAGEDEF"):
+            filename = imagedef.dxf.get("filename", "")
+            if filename:
+                loc = stream.add(filename, Layer.METADATA, f"IMAGEDEF #{imagedef.dxf.handle}", "image path")
+                out.hidden.append(HiddenItem("metadata", "linked raster image path", preview(filename), loc))
         out.add_stream(stream)
 
     def _spaces(self, doc: Any) -> Iterable[tuple[str, Iterable[Any]]]:

@@ -106,8 +106,10 @@ def _mask_values(text: str, values: frozenset[str]) -> str:
     for value in sorted(values, key=len, reverse=True):
         if value in text:
             text = text.replace(value, mask(value))
-    # A value cut by the edge of the context window still shows its visible piece.
-    for value in values:
+    # A value cut by the edge of the context window still shows its visible piece. Only short
+    # values (identifiers, numbers, names): a whole comment or note matched by the hidden-data
+    # detector would otherwise blank out the very context it sits in.
+    for value in (v for v in values if len(v) <= _MAX_EDGE_VALUE):
         for k in range(min(len(value) - 1, len(text)), _MIN_PIECE - 1, -1):
             if text.startswith(value[-k:]):
                 text = "*" * k + text[k:]
@@ -120,3 +122,4 @@ def _mask_values(text: str, values: frozenset[str]) -> str:
 
 
 _MIN_PIECE = 4  # shorter pieces at the window edge are too common to be worth masking
+_MAX_EDGE_VALUE = 40

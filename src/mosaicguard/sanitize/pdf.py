@@ -12,12 +12,13 @@ The output is re-opened and checked before it is returned.
 
 from __future__ import annotations
 
+import bisect
 from typing import Any
 
 import pymupdf
 
 from ..errors import ExtractionError
-from ..extract.pdf import TEXT_FLAGS, grow, open_pdf, revision_ends
+from ..extract.pdf import ATTACHMENTS, CJK_COMPAT, TEXT_FLAGS, grow, open_pdf, revision_ends
 from ..model import Document, Finding, Layer, Location
 from ..policy.schema import SanitizeSettings
 from .base import Action, SanitizeError, Sanitizer, SanitizeResult
@@ -27,6 +28,7 @@ _PAGE_LAYERS = {Layer.BODY, Layer.HEADER, Layer.FOOTER, Layer.TABLE, Layer.HIDDE
                 Layer.OCR}
 _FORM_FIELD = " form field "  # the extractor names a field's part "page N form field NAME"
 _PAD = 1.0  # points around a line box when searching for a value inside it
+_MAX_GLYPH = 200.0  # points: no glyph is taller, so a band lookup may start this far above
 
 
 class PdfSanitizer(Sanitizer):
@@ -59,12 +61,12 @@ class PdfSanitizer(Sanitizer):
                     actions.append(Action("remove_comment", f"remove the annotation holding {finding.category} "
                                           f"on page {finding.location.page}", finding.location, finding.category))
         embedded = [i for i in doc.hidden if i.category == "embedded"]
-        if any("attached" in i.description for i in embedded) and (
+        if any(i.location.part == ATTACHMENTS for i in embedded) and (
                 settings.remove_embedded or Layer.EMBEDDED in forced):
             actions.append(Action("remove_attachments", "remove attached files", category="embedded"))
-        if any("attached" not in i.description for i in embedded):
-            actions.append(Action("remove_javascript", "remove JavaScript, automatic and launch actions",
-                                  category="embedded"))
+        if any(i.location.part != ATTACHMENTS for i in embedded):
+            actions.append(Action("remove_active_content", "remove JavaScript, automatic and launch actions, page "
+                                  "thumbnails and application private data", category="embedded"))
         if settings.remove_metadata and (doc.metadata or any(e.hidden for e in doc.embedded)):
             actions.append(Action("remove_metadata", "remove document properties (Info, custom keys), XMP and "
                                   "image metadata", category="metadata"))
@@ -115,6 +117,7 @@ def _redact_pages(pdf: pymupdf.Document, doc: Document, redact: list[Finding], k
     """Add and apply redactions page by page; return (page, text, box) to verify afterwards."""
     boxes: dict[int, list[tuple[pymupdf.Rect, bool]]] = {}  # page -> (box, keep a black fill)
     ocr_cache: dict[int, Any] = {}
+    pages: dict[int, _PageText] = {}
     fields: dict[int, list[tuple[pymupdf.Rect, str, str | None]]] = {}  # page -> (box, value, field name)
     checks: list[tuple[int, str, pymupdf.Rect]] = []
     for finding in redact:
@@ -122,7 +125,9 @@ def _redact_pages(pdf: pymupdf.Document, doc: Document, redact: list[Finding], k
         if finding.layer not in _PAGE_LAYERS or not loc.page or not loc.bbox or loc.page > pdf.page_count:
             continue
         line = grow(pymupdf.Rect(loc.bbox), _PAD, _PAD)
-        page = pdf[loc.page - 1]
+        if loc.page not in pages:
+            pages[loc.page] = _PageText(pdf[loc.page - 1])
+        page = pages[loc.page].page
         # A value shown in a form field lives in the field, whichever way the finding names it.
         fields.setdefault(loc.page, []).append((line, finding.match, _field_name(loc.part)))
         if _field_name(loc.part):
@@ -131,7 +136,7 @@ def _redact_pages(pdf: pymupdf.Document, doc: Document, redact: list[Finding], k
             # Text read from the page image: the value's own boxes come from the OCR reading.
             hits = _ocr_boxes(page, loc, ocr_cache)
         else:
-            hits = page.search_for(finding.match, clip=line) if finding.match.strip() else []
+            hits = pages[loc.page].value_boxes(finding.match, line)
             checks.append((loc.page, finding.match, line))
         for hit in hits or [line]:
             boxes.setdefault(loc.page, []).append((pymupdf.Rect(hit), True))
@@ -171,6 +176,49 @@ def _redact_pages(pdf: pymupdf.Document, doc: Document, redact: list[Finding], k
             page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
                                   graphics=pymupdf.PDF_REDACT_LINE_ART_NONE)
     return checks
+
+
+class _PageText:
+    """One page's text, read once and only when needed (a page can hold hundreds of findings)."""
+
+    def __init__(self, page: pymupdf.Page) -> None:
+        self.page = page
+        self.textpage = page.get_textpage(clip=pymupdf.INFINITE_RECT(), flags=TEXT_FLAGS | pymupdf.TEXT_DEHYPHENATE)
+        self._chars: list[tuple[float, int, str, tuple[float, float, float, float]]] | None = None
+        self._tops: list[float] = []
+
+    def text_in(self, area: pymupdf.Rect) -> list[tuple[str, tuple[float, float, float, float]]]:
+        """The characters whose box overlaps `area`, in reading order."""
+        if self._chars is None:
+            raw = self.textpage.extractRAWDICT()
+            chars = [(c["c"], tuple(c["bbox"])) for block in raw["blocks"] for ln in block.get("lines", ())
+                     for span in ln["spans"] for c in span["chars"]]
+            # Indexed by top edge so a lookup reads one band of the page, not every character.
+            self._chars = sorted((b[1], index, c, b) for index, (c, b) in enumerate(chars))
+            self._tops = [t[0] for t in self._chars]
+        x0, y0, x1, y1 = area
+        lo = bisect.bisect_left(self._tops, y0 - _MAX_GLYPH)
+        hi = bisect.bisect_left(self._tops, y1)
+        found = sorted((index, c, b) for _, index, c, b in self._chars[lo:hi]
+                       if b[0] < x1 and b[2] > x0 and b[3] > y0)
+        return [(c, b) for _, c, b in found]
+
+    def value_boxes(self, value: str, line: pymupdf.Rect) -> list[pymupdf.Rect]:
+        """The exact boxes of `value` inside a line: MuPDF's search first, then the line's
+        characters (compatibility ideographs folded, as the extractor does). Empty: box the line."""
+        if not value.strip():
+            return []
+        hits = [pymupdf.Rect(h) for h in self.page.search_for(value, clip=line, textpage=self.textpage)]
+        if hits:
+            return hits
+        chars = self.text_in(line)
+        start = "".join(c for c, _ in chars).translate(CJK_COMPAT).find(value)
+        if start < 0:
+            return []
+        box = pymupdf.Rect(chars[start][1])
+        for _, bbox in chars[start + 1:start + len(value)]:
+            box |= pymupdf.Rect(bbox)
+        return [box]
 
 
 def _field_name(part: str | None) -> str | None:
@@ -218,12 +266,19 @@ def _on_page(loc: Location, pdf: pymupdf.Document) -> bool:
 def _remove_attachments(pdf: pymupdf.Document) -> None:
     for name in pdf.embfile_names():
         pdf.embfile_del(name)
+    if pdf.xref_get_key(pdf.pdf_catalog(), "PageMode")[1] == "/UseAttachments":
+        pdf.xref_set_key(pdf.pdf_catalog(), "PageMode", "/UseNone")
 
 
 def _remove_active_content(pdf: pymupdf.Document) -> None:
-    """JavaScript, OpenAction, additional actions and launch actions: a published file runs no code."""
+    """JavaScript, OpenAction, additional actions and launch actions (a published file runs no
+    code), page thumbnails and application private data."""
     catalog = pdf.pdf_catalog()
-    for key in ("OpenAction", "AA"):
+    for pno in range(pdf.page_count):  # thumbnails can show the page as it was before redaction
+        for key in ("Thumb", "PieceInfo", "AA"):
+            if pdf.xref_get_key(pdf.page_xref(pno), key)[0] != "null":
+                pdf.xref_set_key(pdf.page_xref(pno), key, "null")
+    for key in ("OpenAction", "AA", "PieceInfo"):
         if pdf.xref_get_key(catalog, key)[0] != "null":
             pdf.xref_set_key(catalog, key, "null")
     if pdf.xref_get_key(catalog, "Names/JavaScript")[0] != "null":
@@ -299,10 +354,12 @@ def _verify(out: bytes, checks: list[tuple[int, str, pymupdf.Rect]]) -> None:
     """Every removed value must be gone from where it was; otherwise write nothing."""
     pdf = pymupdf.open(stream=out, filetype="pdf")
     try:
+        pages: dict[int, _PageText] = {}
         for page_no, text, box in checks:
-            page = pdf[page_no - 1]
-            area = grow(box, _PAD, _PAD)
-            left = "".join(page.get_text("text", flags=TEXT_FLAGS, clip=area).split())
+            if page_no not in pages:
+                pages[page_no] = _PageText(pdf[page_no - 1])
+            chars = pages[page_no].text_in(grow(box, _PAD, _PAD))
+            left = "".join("".join(c for c, _ in chars).translate(CJK_COMPAT).split())
             if "".join(text.split()) and "".join(text.split()) in left:
                 raise SanitizeError(f"could not remove text on page {page_no}; nothing was written")
     finally:

@@ -28,9 +28,11 @@ def open_image(data: ImageInput, ctx: ExtractContext | None = None) -> Any:
     """A PIL image from bytes (or the image itself), refusing decompression bombs."""
     from PIL import Image
 
-    if not isinstance(data, bytes | bytearray):
-        return data
     limits = (ctx or ExtractContext()).limits
+    if not isinstance(data, bytes | bytearray):
+        if data.size[0] * data.size[1] > limits.max_image_pixels:
+            raise LimitExceeded(f"image has {data.size[0]}x{data.size[1]} pixels, over the limit")
+        return data
     try:
         image = Image.open(io.BytesIO(bytes(data)))
     except Exception as exc:

@@ -18,14 +18,20 @@ from .result import DEFAULT_LOW_CONFIDENCE, OcrPage
 OCR_DPI = 300
 #: fewer visible characters than this on a page with an image: the page is a scan
 MIN_TEXT_CHARS = 20
+_MAX_RENDER_PIXELS = 40_000_000
 _DARK_LEVEL = 60  # gray value at or below which a pixel counts as "black box"
 _DARK_SHARE = 0.9  # share of a character's box that must be dark for it to count as covered
 
 
 def render_page(page: Any, dpi: int = OCR_DPI) -> Any:
     """The page as a grayscale PIL image at `dpi` (what the reader sees, no invisible text)."""
+    import math
+
     from PIL import Image
 
+    # A poster-sized page at 300 dpi would be hundreds of megapixels: cap the render size.
+    inches = max(1e-6, page.rect.width / 72.0) * max(1e-6, page.rect.height / 72.0)
+    dpi = max(36, min(dpi, int(math.sqrt(_MAX_RENDER_PIXELS / inches))))
     pix = page.get_pixmap(dpi=dpi, colorspace="gray", alpha=False)
     image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
     image.info["dpi"] = (dpi, dpi)
@@ -47,13 +53,24 @@ def ocr_pdf_pages(pages: Sequence[Any], ctx: ExtractContext | None = None, *, dp
                   engine: str | None = None, jobs: int | None = None,
                   low_confidence: float = DEFAULT_LOW_CONFIDENCE) -> list[OcrPage]:
     """OCR several PyMuPDF pages in parallel; boxes in PDF points, page numbers 1-based."""
-    images = [render_page(p, dpi) for p in pages]
-    scale = 72.0 / dpi
-    out = ocr_images(images, ctx, first_page=None, scale=scale, jobs=jobs, engine=engine,
-                     low_confidence=low_confidence)
     from dataclasses import replace
 
-    return [replace(res, page=p.number + 1) for p, res in zip(pages, out, strict=True)]
+    images = [render_page(p, dpi) for p in pages]
+    out = ocr_images(images, ctx, first_page=None, jobs=jobs, engine=engine, low_confidence=low_confidence)
+    # Pixels -> points with each page's own render resolution (large pages are rendered lower).
+    return [_in_points(replace(res, page=p.number + 1), 72.0 / img.info["dpi"][0])
+            for p, img, res in zip(pages, images, out, strict=True)]
+
+
+def _in_points(page: OcrPage, s: float) -> OcrPage:
+    from dataclasses import replace
+
+    def box(b: BBox) -> BBox:
+        return (b[0] * s, b[1] * s, b[2] * s, b[3] * s)
+
+    lines = tuple(replace(ln, bbox=box(ln.bbox), char_boxes=tuple(None if c is None else box(c) for c in ln.char_boxes))
+                  for ln in page.lines)
+    return replace(page, lines=lines, width=page.width * s, height=page.height * s)
 
 
 def ocr_pdf_page(page: Any, ctx: ExtractContext | None = None, *, dpi: int = OCR_DPI,

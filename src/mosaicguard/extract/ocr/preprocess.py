@@ -17,6 +17,7 @@ from ...model import BBox
 PREPROCESS_VERSION = "1"  # part of the cache key: change it when the steps change
 TARGET_DPI = 300.0
 _MAX_UPSCALE = 3.0
+_MAX_PIXELS = 40_000_000  # never upscale past this (large pages are already rendered lower)
 _MAX_SKEW_DEG = 5.0
 _MIN_SKEW_DEG = 0.3
 
@@ -90,9 +91,13 @@ def prepare(image: Any, *, binarise: bool = False, deskew: bool = True) -> Prepa
     scale = 1.0
     dpi = image.info.get("dpi")
     if dpi and isinstance(dpi, tuple) and dpi[0] and 50 <= float(dpi[0]) < 0.8 * TARGET_DPI:
-        scale = min(_MAX_UPSCALE, TARGET_DPI / float(dpi[0]))
+        scale = min(_MAX_UPSCALE, TARGET_DPI / float(dpi[0]),
+                    (_MAX_PIXELS / max(1, gray.shape[0] * gray.shape[1])) ** 0.5)
+    if scale > 1.01:
         gray = cv2.resize(gray, (int(gray.shape[1] * scale), int(gray.shape[0] * scale)),
                           interpolation=cv2.INTER_CUBIC)
+    else:
+        scale = 1.0
     matrix: Any = None
     angle = estimate_skew(gray) if deskew else 0.0
     if abs(angle) >= _MIN_SKEW_DEG:
