@@ -24,7 +24,7 @@ from mosaicguard.aggregate.corpus import index_texts
 from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
 from mosaicguard.aggregate.index import SQLiteFactStore
 from mosaicguard.aggregate.settings import settings_from_policy
-from mosaicguard.aggregate.synth import POLICY_YAML, stream_texts
+from mosaicguard.aggregate.synth import AGENCY_PHONE, POLICY_YAML, stream_texts
 from mosaicguard.policy.load import load_policy
 
 
@@ -53,7 +53,8 @@ def run(n: int, jobs: int, workdir: Path) -> dict[str, object]:
     store.close()
     # A draft that completes one more chain: its code is in the index with a location only.
     draft = workdir / "draft.txt"
-    draft.write_text("ZB-2026-BENCH1补充公告:增加雷达天线罩。\n", encoding="utf-8")
+    # It also carries the switchboard printed on a third of the corpus: the worst look-up.
+    draft.write_text(f"ZB-2026-BENCH1补充公告:增加雷达天线罩。联系电话:{AGENCY_PHONE}\n", encoding="utf-8")
     timings = []
     for _ in range(3):
         t3 = time.perf_counter()

@@ -69,6 +69,17 @@ class Generator:
         return "".join(parts)
 
 
+def regenerate_samples(n: int, seed: int) -> list[str]:
+    """The sample texts `register_all` keeps, regenerated without registering (--checks-only)."""
+    gen = Generator(seed)
+    samples = []
+    for i in range(n):
+        text = gen.document(gen.rng.randint(1000, 3000))
+        if i % max(1, n // 50) == 0:
+            samples.append(text)
+    return samples
+
+
 def register_all(db: Path, key: RegistryKey, n: int, seed: int) -> tuple[dict[str, float], list[str]]:
     gen = Generator(seed)
     store = SqliteStore(db, create=True)
@@ -134,19 +145,31 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--clean-drafts", type=int, default=20, help="extra unrelated drafts to check")
+    parser.add_argument("--checks-only", action="store_true",
+                        help="reuse OUT/reg.db and OUT/reg.key from an earlier run (same --docs and --seed)")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     db = out / "reg.db"
-    for p in out.glob("reg.db*"):
-        p.unlink()
-    raw_key = os.urandom(32).hex().encode()
     key_path = out / "reg.key"
-    key_path.unlink(missing_ok=True)
-    key_path.write_bytes(raw_key)
-    key_path.chmod(0o600)  # kept so that the registry can be inspected and scanned against afterwards
-    key = RegistryKey.from_bytes(raw_key)
-    results, samples = register_all(db, key, args.docs, args.seed)
+    results: dict[str, object]
+    if args.checks_only:
+        key = RegistryKey.from_bytes(key_path.read_bytes())
+        earlier = json.loads((out / "results.json").read_text(encoding="utf-8"))
+        results = {k: v for k, v in earlier.items() if k in ("documents", "register_seconds", "docs_per_second",
+                                                            "registered_text_mb", "registry_mb",
+                                                            "registry_mb_per_registered_mb")}
+        samples = regenerate_samples(args.docs, args.seed)
+    else:
+        for p in out.glob("reg.db*"):
+            p.unlink()
+        raw_key = os.urandom(32).hex().encode()
+        key_path.unlink(missing_ok=True)
+        key_path.write_bytes(raw_key)
+        key_path.chmod(0o600)  # kept so that the registry can be inspected and scanned against afterwards
+        key = RegistryKey.from_bytes(raw_key)
+        registered, samples = register_all(db, key, args.docs, args.seed)
+        results = dict(registered)
 
     detector = RegistryDetector(open_matcher(str(db), key, Policy()))
     gen = Generator(args.seed + 1)

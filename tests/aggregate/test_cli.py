@@ -174,4 +174,15 @@ def test_draft_inside_the_corpus_folder_is_not_part_of_the_corpus(demo: Manifest
     code, out = run(["check", str(draft), "--corpus", str(corpus), "--policy", str(demo.policy), "-q"], capsys)
     data = json.loads(out)
     assert code == 1 and data["corpus"]["documents"] == 1
-    assert data["minimal_fix"] == [{"doc": str(draft), "value": "雷达天线"}]
+    assert data["minimal_fix"] == [{"doc": str(draft), "value": "雷达天线罩"}]
+
+
+def test_aggregate_html_lists_every_exposure(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    out = tmp_path / "agg.html"
+    _, js = run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "-q"], capsys)
+    run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "--format", "html", "-o", str(out), "-q"],
+        capsys)
+    html = out.read_text(encoding="utf-8")
+    assert html.count("<svg") == len(json.loads(js)["exposures"]) > 0
+    assert "汇聚风险报告 / Aggregation report" in html

@@ -535,3 +535,25 @@ def test_cjk_compatibility_ideographs_are_folded() -> None:
     # WenQuanYi maps 年 to U+F98E; the segment holds the character detectors and lexicons expect.
     assert "\uf98e" in raw
     assert [s.text for s in doc.segments] == ["工程2027年3月竣工"]
+
+
+def test_band_index_finds_overlaps_and_points() -> None:
+    from mosaicguard.extract.pdf.page import BandIndex
+
+    index = BandIndex([(0, 0, 10, 10), (5, 100, 50, 900), (-20, -20, -5, -5), (200, 15, 300, 17)])
+    assert index.touching((8, 8, 20, 12)) == [0]
+    assert index.touching((0, 500, 600, 510)) == [1]
+    assert index.touching((-10, -10, 210, 16)) == [0, 2, 3]
+    assert index.containing(10, 850) == [1] and index.containing(-6, -6) == [2] and index.containing(100, 50) == []
+
+
+def test_scan_pages_beyond_the_time_limit_are_noted_not_lost() -> None:
+    png, _ = _scan_image("电话 13812345678", black_out=False)
+
+    def build(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
+        page.insert_image(page.rect, stream=png)
+
+    # Too little time left for OCR: the file is still read, the page is named for a human.
+    doc = _extract(_page(build), ctx=ExtractContext(deadline=time.monotonic() + 3))
+    assert doc.status == "ok" and doc.page_count == 1
+    assert any("time limit" in note and "page(s) 1" in note for note in doc.notes)

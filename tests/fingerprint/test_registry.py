@@ -35,7 +35,7 @@ from mosaicguard.fingerprint.normalize import unit_stream
 from mosaicguard.fingerprint.register import Registry, register_paths
 from mosaicguard.fingerprint.store import SqliteStore
 from mosaicguard.fingerprint.winnow import DEFAULT_PARAMS
-from mosaicguard.model import Finding, Severity
+from mosaicguard.model import Document, Finding, Segment, Severity
 from mosaicguard.pipeline import InputFile, ScanOptions, read_document
 from mosaicguard.policy.schema import Policy
 
@@ -370,3 +370,41 @@ def test_detector_pickles_for_worker_processes(registry: Path, tmp_path: Path) -
     first = list(detector.detect_document(doc, Policy()))  # opens a connection
     clone = pickle.loads(pickle.dumps(detector))
     assert list(clone.detect_document(doc, Policy())) == first != []
+
+
+def _zh_units() -> list[str]:
+    units = unit_stream([SECRET_ZH]).units
+    assert all(len(u) == 1 for u in units)  # Chinese only: one character per unit
+    return units
+
+
+def test_guarantee_holds_end_to_end_through_the_store(registry: Path) -> None:
+    """Every run of t = 24 units of a registered document is found; every run of 2t = 48 units
+    is reported as a passage at the label's severity (docs/fingerprint.md, section 3)."""
+    units = _zh_units()
+    t = DEFAULT_PARAMS.guarantee
+    detector = RegistryDetector(open_matcher(str(registry), KEY, Policy()))
+    wanted = _ids(registry)["plan.txt"]
+    for length in (t, 2 * t):
+        for start in range(len(units) - length + 1):
+            text = "公开的开头。" + "".join(units[start : start + length]) + "。公开的结尾"
+            stream = unit_stream([text])
+            matches = detector.matcher.match(stream)
+            assert [m.record.id for m in matches] == [wanted], (length, start)
+            if length == 2 * t:
+                assert matches[0].covered_units >= t, start
+
+
+def test_short_fragments_are_reported_two_levels_down(tmp_path: Path) -> None:
+    db = build_registry(tmp_path, {"a.txt": SECRET_ZH}, label="机密")
+    units = _zh_units()
+    detector = RegistryDetector(open_matcher(str(db), KEY, Policy()))
+    fragments = []
+    for start in range(0, len(units) - 18, 3):
+        draft = Document(path="d.txt", media_type="text/plain", sha256="0",
+                         segments=(Segment("说明：" + "".join(units[start : start + 18])),))
+        fragments.extend(detector.detect_document(draft, Policy()))
+    assert fragments, "no 18-character fragment found at all"
+    for f in fragments:
+        assert f.severity == Severity.MEDIUM and f.confidence == pytest.approx(0.55)
+        assert f.message.startswith("short fragment")

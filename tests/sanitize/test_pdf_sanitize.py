@@ -349,3 +349,26 @@ def test_value_with_compatibility_ideograph_is_cut_precisely() -> None:
     result = PdfSanitizer().sanitize(data, doc, [hit], SanitizeSettings())
     text = _all_text(result.data).translate(CJK_COMPAT)
     assert "2027年3月" not in text and "7301工程计划于" in text and "竣工交付" in text
+
+
+def test_gps_in_a_page_image_goes_even_when_metadata_is_kept() -> None:
+    from PIL import Image
+
+    img = Image.new("RGB", (64, 48), (120, 160, 200))
+    exif = Image.Exif()
+    exif[0x8825] = {1: "N", 2: (39.0, 54.0, 15.0), 3: "E", 4: (116.0, 24.0, 27.0)}  # GPS IFD
+    jpg = io.BytesIO()
+    img.save(jpg, "JPEG", exif=exif.tobytes())
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    page.insert_text((72, 72), "Photo of the works site follows below.", fontname="helv")
+    page.insert_image(pymupdf.Rect(72, 100, 200, 196), stream=jpg.getvalue())
+    page_image = pdf.tobytes()
+    pdf.close()
+    doc, result = _sanitize(page_image, SanitizeSettings(remove_metadata=False))
+    assert any(f.category == "coordinates" for f in _redactable(doc, SanitizeSettings()))
+    assert "remove_image_metadata" in {a.kind for a in result.actions}
+    after = extract_bytes(result.data, "clean.pdf", ExtractContext())
+    assert [f for f in ENGINE.scan(after) if f.category in ("gps", "coordinates")] == []
+    with pymupdf.open(stream=result.data, filetype="pdf") as out:
+        assert len(out[0].get_images()) == 1  # the photo stays

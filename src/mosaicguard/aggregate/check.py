@@ -62,7 +62,7 @@ class CheckGraph:
         self.nodes: dict[Unit, list[Fact]] = defaultdict(list)
         for f in self.draft_facts:
             self.nodes[unit_of((f.doc, f.scope))].append(f)
-        total = store.doc_count() + len({f.doc for f in self.draft_facts})
+        total = store.linked_doc_count() + len({f.doc for f in self.draft_facts})
         self.links: list[DraftLink] = []
         entities: set[str] = set()
         # Keys: draft <-> corpus entities and draft <-> draft.

@@ -52,15 +52,15 @@ class Aggregator:
         """Bring the index up to date with the corpus and re-link if anything changed."""
         t0 = time.perf_counter()
         self.link_stats = None
-        if not (self.options.trust_index and self.store.doc_count()):
+        if not (self.options.trust_index and self.store.linked_doc_count()):
             excluded = frozenset(os.path.realpath(p) for p in exclude)
             self.sync_stats = sync_corpus(self.store, corpus, self.policy, self.settings, self.scan_options,
                                           excluded, self.options.jobs)
         t1 = time.perf_counter()
         self.timings["index_s"] = t1 - t0
         if self.store.get_meta("dirty") != "0" or self.store.get_meta("link_settings") != self.settings.fingerprint():
-            node_entity, links, self.link_stats = link_corpus(self.store, self.settings)
-            self.store.save_entities(((d, s, e) for (d, s), e in node_entity.items()), links)
+            node_entity, links, self.link_stats, key_dfs = link_corpus(self.store, self.settings)
+            self.store.save_entities(((d, s, e) for (d, s), e in node_entity.items()), links, key_dfs)
             self.store.set_meta("dirty", "0")
             self.store.set_meta("link_settings", self.settings.fingerprint())
             self.store.commit()
@@ -69,8 +69,10 @@ class Aggregator:
     def corpus_summary(self) -> dict[str, object]:
         s = self.sync_stats
         out: dict[str, object] = {
-            "documents": self.store.doc_count(), "files_seen": s.files, "read": s.read, "reused": s.reused, "rehashed": s.rehashed,
-            "removed": s.removed, "rebuilt": s.rebuilt, "trusted_index": self.options.trust_index,
+            "documents": self.store.linked_doc_count() if self.options.trust_index else self.store.doc_count(),
+            "files_seen": s.files, "read": s.read, "reused": s.reused,
+            "rehashed": s.rehashed, "removed": s.removed, "rebuilt": s.rebuilt,
+            "trusted_index": self.options.trust_index,
         }
         if self.link_stats is not None:
             ls = self.link_stats

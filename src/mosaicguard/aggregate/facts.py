@@ -69,7 +69,7 @@ def _imply(terms: Iterable[str], purposes: tuple[str, ...]) -> None:
         _TERM_FORMS[normalise_text(t).lower()] = fold(t)
 
 
-_imply(["雷达", "雷达站", "天线罩", "雷达罩", "相控阵", "雷达天线", "radar", "radome", "phased array"],
+_imply(["雷达", "雷达站", "天线罩", "雷达罩", "相控阵", "雷达天线", "雷达天线罩", "radar", "radome", "phased array"],
        ("雷达", "radar"))
 _imply(["导弹", "发射架", "发射井", "发射车", "发射阵地", "missile", "launcher", "launch pad", "silo"],
        ("导弹", "missile"))
@@ -127,9 +127,10 @@ ROLE_RE = re.compile(
 )
 _NAME_TAIL_RE = re.compile(r"(?:先生|女士|同志|电话|手机|联系|经理|工程|负责|,|。).*$")
 _NOT_PERSON = frozenset({"项目", "本项", "公司", "负责", "联系", "电话", "经理", "工程", "单位", "部门", "采购"})
+# Years 19xx/20xx and months 1-12 only, never inside a code (`ZB-2026-4242` is not April 2026).
 _DATE = (
-    r"(?:[0-9]{4}\s*年\s*[0-9]{1,2}\s*月(?:\s*[0-9]{1,2}\s*日)?(?:[上中下]旬|底|初)?"
-    r"|[0-9]{4}[-/.][0-9]{1,2}(?:[-/.][0-9]{1,2})?"
+    r"(?<![A-Za-z0-9\-])(?:(?:19|20)[0-9]{2}\s*年\s*(?:1[0-2]|0?[1-9])\s*月(?:\s*[0-9]{1,2}\s*日)?(?:[上中下]旬|底|初)?"
+    r"|(?:19|20)[0-9]{2}([-/.])(?:1[0-2]|0?[1-9])(?:\1[0-3]?[0-9])?(?![0-9\-])"
     r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?:[0-9]{1,2},?\s+)?[0-9]{4}"
     r"|[0-9]{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+[0-9]{4})"
 )

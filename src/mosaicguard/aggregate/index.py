@@ -67,6 +67,8 @@ class FactStore(ABC):
     @abstractmethod
     def doc_count(self) -> int: ...
     @abstractmethod
+    def linked_doc_count(self) -> int: ...
+    @abstractmethod
     def commit(self) -> None: ...
 
     # -- settings and bookkeeping --
@@ -84,13 +86,16 @@ class FactStore(ABC):
     @abstractmethod
     def all_coords(self) -> list[tuple[str, int, float, float, str]]: ...
     @abstractmethod
-    def nodes(self) -> Iterator[tuple[str, int]]: ...
-    @abstractmethod
     def anchor_keys(self) -> Iterator[tuple[str, str, int]]: ...
 
     # -- entities --
     @abstractmethod
-    def save_entities(self, node_entity: Iterable[tuple[str, int, str]], links: Iterable[StoredLink]) -> None: ...
+    def save_entities(self, node_entity: Iterable[tuple[str, int, str]], links: Iterable[StoredLink],
+                      key_dfs: Iterable[tuple[str, int]] = ()) -> None:
+        """Replace the entities; `key_dfs` are the document frequencies of shared keys (kept
+        so that a draft check never counts a switchboard's hundred thousand postings). Nodes not
+        listed are entities of their own, `doc:<path>#<scope>` (most documents of a big corpus
+        link to nothing: they are never held in memory)."""
     @abstractmethod
     def candidate_entities(self) -> list[str]:
         """Entities holding a purpose or a protected subject (the only ones rules can fire on)."""
@@ -127,6 +132,7 @@ CREATE INDEX IF NOT EXISTS node_entity_e ON node_entity(entity);
 CREATE TABLE IF NOT EXISTS links(entity TEXT, from_doc INTEGER, to_doc INTEGER, by TEXT, value TEXT,
     weight REAL, df INTEGER);
 CREATE INDEX IF NOT EXISTS links_entity ON links(entity);
+CREATE TABLE IF NOT EXISTS key_stats(key TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
 """
 
 
@@ -190,6 +196,11 @@ class SQLiteFactStore(FactStore):
     def doc_count(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM docs WHERE status='ok'").fetchone()[0])
 
+    def linked_doc_count(self) -> int:
+        """Documents at the last linking (cheap; falls back to counting)."""
+        value = self.get_meta("doc_count")
+        return int(value) if value is not None else self.doc_count()
+
     def commit(self) -> None:
         self.db.commit()
 
@@ -202,19 +213,13 @@ class SQLiteFactStore(FactStore):
 
     def clear(self) -> None:
         self._ids = None
-        for table in ("docs", "facts", "keys", "coords", "node_entity", "links", "meta"):
+        for table in ("docs", "facts", "keys", "coords", "node_entity", "links", "meta", "key_stats"):
             self.db.execute(f"DELETE FROM {table}")
 
     def _paths(self) -> dict[int, str]:
         if self._ids is None:
             self._ids = dict(self.db.execute("SELECT doc_id, path FROM docs"))
         return self._ids
-
-    def _doc_id(self, path: str) -> int:
-        row = self.db.execute("SELECT doc_id FROM docs WHERE path=?", (path,)).fetchone()
-        if row is None:
-            raise KeyError(path)
-        return int(row[0])
 
     # -- linking inputs ------------------------------------------------------------------
 
@@ -240,11 +245,6 @@ class SQLiteFactStore(FactStore):
         return [(paths[d], s, lat, lon, v) for d, s, lat, lon, v in
                 self.db.execute("SELECT doc_id, scope, lat, lon, value FROM coords")]
 
-    def nodes(self) -> Iterator[tuple[str, int]]:
-        paths = self._paths()
-        for doc_id, scope in self.db.execute("SELECT DISTINCT doc_id, scope FROM facts"):
-            yield paths[doc_id], scope
-
     def anchor_keys(self) -> Iterator[tuple[str, str, int]]:
         paths = self._paths()
         rows = self.db.execute(
@@ -256,11 +256,19 @@ class SQLiteFactStore(FactStore):
 
     # -- entities ----------------------------------------------------------------------
 
-    def save_entities(self, node_entity: Iterable[tuple[str, int, str]], links: Iterable[StoredLink]) -> None:
+    def save_entities(self, node_entity: Iterable[tuple[str, int, str]], links: Iterable[StoredLink],
+                      key_dfs: Iterable[tuple[str, int]] = ()) -> None:
         ids = {p: i for i, p in self._paths().items()}
         self.db.execute("DELETE FROM node_entity")
         self.db.execute("DELETE FROM links")
-        self.db.executemany("INSERT INTO node_entity VALUES (?,?,?)",
+        self.db.execute("DELETE FROM key_stats")
+        self.db.executemany("INSERT INTO key_stats VALUES (?,?)", key_dfs)
+        self.set_meta("doc_count", str(self.doc_count()))
+        self.db.execute(
+            "INSERT INTO node_entity SELECT DISTINCT f.doc_id, f.scope, 'doc:' || d.path || '#' || f.scope "
+            "FROM facts f JOIN docs d ON d.doc_id=f.doc_id"
+        )
+        self.db.executemany("INSERT OR REPLACE INTO node_entity VALUES (?,?,?)",
                             ((ids[doc], scope, ent) for doc, scope, ent in node_entity))
         self.db.executemany(
             "INSERT INTO links VALUES (?,?,?,?,?,?,?)",
@@ -275,32 +283,33 @@ class SQLiteFactStore(FactStore):
         return sorted(r[0] for r in rows)
 
     def entity_facts(self, entities: Sequence[str]) -> dict[str, list[Fact]]:
-        paths = self._paths()
+        # Paths by join, not from the id->path map: a check must not load a million paths.
         out: dict[str, list[Fact]] = {e: [] for e in entities}
         for chunk in _chunks(list(entities), 500):
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
-                "SELECT ne.entity, f.doc_id, f.scope, f.kind, f.value, f.attr, f.keys, f.extra, f.start, f.snippet "
-                f"FROM node_entity ne JOIN facts f ON f.doc_id=ne.doc_id AND f.scope=ne.scope "
-                f"WHERE ne.entity IN ({marks}) ORDER BY f.doc_id, f.start",
+                "SELECT ne.entity, d.path, f.scope, f.kind, f.value, f.attr, f.keys, f.extra, f.start, f.snippet "
+                "FROM node_entity ne JOIN facts f ON f.doc_id=ne.doc_id AND f.scope=ne.scope "
+                f"JOIN docs d ON d.doc_id=f.doc_id WHERE ne.entity IN ({marks}) ORDER BY f.doc_id, f.start",
                 chunk,
             )
-            for ent, doc_id, scope, kind, value, attr, keys, extra, start, snippet in rows:
-                out[ent].append(Fact(paths[doc_id], scope, kind, value, attr,
+            for ent, path, scope, kind, value, attr, keys, extra, start, snippet in rows:
+                out[ent].append(Fact(path, scope, kind, value, attr,
                                      tuple(keys.split(SEP)) if keys else (), extra, start, snippet))
         return out
 
     def entity_links(self, entities: Sequence[str]) -> dict[str, list[StoredLink]]:
-        paths = self._paths()
         out: dict[str, list[StoredLink]] = {e: [] for e in entities}
         for chunk in _chunks(list(entities), 500):
             marks = ",".join("?" * len(chunk))
             rows = self.db.execute(
-                f"SELECT entity, from_doc, to_doc, by, value, weight, df FROM links WHERE entity IN ({marks})",
+                "SELECT l.entity, a.path, b.path, l.by, l.value, l.weight, l.df FROM links l "
+                "JOIN docs a ON a.doc_id=l.from_doc JOIN docs b ON b.doc_id=l.to_doc "
+                f"WHERE l.entity IN ({marks})",
                 chunk,
             )
             for ent, a, b, by, value, weight, df in rows:
-                out[ent].append(StoredLink(ent, paths[a], paths[b], by, value, weight, df))
+                out[ent].append(StoredLink(ent, a, b, by, value, weight, df))
         return out
 
     # -- draft look-ups --------------------------------------------------------------------
@@ -308,7 +317,11 @@ class SQLiteFactStore(FactStore):
     def key_df(self, keys: Sequence[str]) -> dict[str, int]:
         out = {}
         for key in set(keys):
-            row = self.db.execute("SELECT COUNT(DISTINCT doc_id) FROM keys WHERE key=?", (key,)).fetchone()
+            row = self.db.execute("SELECT df FROM key_stats WHERE key=?", (key,)).fetchone()
+            if row is None:  # held by at most one document (or the index was never linked)
+                row = self.db.execute(
+                    "SELECT COUNT(DISTINCT doc_id) FROM (SELECT doc_id FROM keys WHERE key=? LIMIT 1000)", (key,)
+                ).fetchone()
             out[key] = int(row[0])
         return out
 

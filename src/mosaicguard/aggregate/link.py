@@ -100,15 +100,20 @@ class LinkStats:
     links: int = 0
 
 
-def link_corpus(store: FactStore, settings: AggregationSettings) -> tuple[dict[Node, str], list[StoredLink], LinkStats]:
-    """Entities of the whole stored corpus: node -> entity id, and the links that made them."""
+def link_corpus(
+    store: FactStore, settings: AggregationSettings
+) -> tuple[dict[Node, str], list[StoredLink], LinkStats, list[tuple[str, int]]]:
+    """Entities of the whole stored corpus: node -> entity id for every linked node (a node not
+    in the mapping is an entity of its own), and the links that made them."""
     total = store.doc_count()
     uf: UnionFind[Node] = UnionFind()
     links: list[Link] = []
     stats = LinkStats()
+    key_dfs: list[tuple[str, int]] = []
     for key, holders in store.shared_keys():
         stats.keys_considered += 1
         df = len({doc for doc, _, _ in holders})
+        key_dfs.append((key, df))
         kind = key_kind(key)
         weight = settings.link_weight(kind, df, total)
         if weight < settings.min_link_weight or weight <= 0.0:
@@ -124,15 +129,15 @@ def link_corpus(store: FactStore, settings: AggregationSettings) -> tuple[dict[N
         stats.coord_pairs += 1
         if uf.union(a, b):
             links.append(Link(a, b, "coord", value, weight, df))
-    for node in store.nodes():
-        uf.add(node)
+    # Only linked nodes are held in memory; the store names every other node after itself.
     anchors: dict[Node, list[str]] = defaultdict(list)
     for key, doc, scope in store.anchor_keys():
-        anchors[(doc, scope)].append(key)
+        if (doc, scope) in uf.parent:
+            anchors[(doc, scope)].append(key)
     node_entity = name_entities(uf.groups(), anchors)
     stored = [lk.to_stored(node_entity[lk.a]) for lk in links if lk.a[0] != lk.b[0] or lk.a != lk.b]
     stats.links = len(stored)
-    return node_entity, stored, stats
+    return node_entity, stored, stats, key_dfs
 
 
 def coordinate_links(

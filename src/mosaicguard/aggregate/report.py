@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import json
 from html import escape
-from typing import Any
 
 from .. import __version__
 from ..model import mask
 from ..report.labels import severity_label
 from .facts import LANDLINE_RE, MOBILE_RE, ROLE_RE
-from .result import AggregationResult, Exposure
+from .result import AggregationResult, Evidence, Exposure
 
 ATTRIBUTE_LABELS: dict[str, tuple[str, str]] = {
     "location": ("位置", "location"),
@@ -74,40 +73,63 @@ def _short(path: str, n: int = 28) -> str:
     return path if len(path) <= n else "…" + path[-(n - 1):]
 
 
+_ATTR_ORDER = ("location", "purpose", "schedule", "capacity", "personnel", "organisation")
+
+
+def _ordered_attributes(exp: Exposure) -> list[tuple[str, tuple[Evidence, ...]]]:
+    """The lead rule's attributes first, then the others in a fixed order."""
+    lead = exp.rule.split("+")
+    rank = {a: (0 if a in lead else 1, _ATTR_ORDER.index(a) if a in _ATTR_ORDER else 9) for a, _ in exp.attributes}
+    return sorted(exp.attributes, key=lambda item: rank[item[0]])
+
+
 def exposure_svg(exp: Exposure, redact: bool = False) -> str:
-    """Documents (left) -> facts (middle) -> entity (right); document-to-document links as arcs."""
-    docs = list(exp.documents)[:12]
-    facts = [(attr, ev) for attr, evs in exp.attributes for ev in evs if attr != "organisation"][:14]
-    row = 34
-    height = max(len(docs), len(facts), 1) * row + 40
-    x_doc, x_fact, x_ent = 10, 300, 620
-    y_doc = {d: 30 + i * row for i, d in enumerate(docs)}
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="780" height="{height}" role="img" '
+    """Documents (left) -> facts (middle) -> entity (right); document-to-document links as arcs.
+    One box per distinct value, with a line from every document that states it."""
+    docs = list(exp.documents)[:14]
+    boxes: dict[tuple[str, str], list[Evidence]] = {}
+    for attr, evs in _ordered_attributes(exp):
+        if attr == "organisation":
+            continue
+        for ev in evs:
+            key = (attr, ev.value)
+            if key in boxes or len(boxes) < 16:
+                boxes.setdefault(key, []).append(ev)
+    row = 30
+    height = max(len(docs), len(boxes), 1) * row + 30
+    x_doc, x_fact, x_ent = 80, 360, 690
+    y_doc = {d: 25 + i * row for i, d in enumerate(docs)}
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 860 {height}" width="100%" role="img" '
              f'aria-label="{escape(exp.entity_id)}" font-size="11" font-family="sans-serif">']
     ent_y = height // 2
-    for i, (attr, ev) in enumerate(facts):
-        y = 30 + i * row
-        if ev.doc in y_doc:
-            colour = "#c0392b" if ev.draft else "#7f8c8d"
-            parts.append(f'<line x1="{x_doc + 200}" y1="{y_doc[ev.doc]}" x2="{x_fact}" y2="{y}" stroke="{colour}"/>')
-        parts.append(f'<line x1="{x_fact + 230}" y1="{y}" x2="{x_ent}" y2="{ent_y}" stroke="#bbb"/>')
-        text = escape(_short(f"{ATTRIBUTE_LABELS.get(attr, (attr, attr))[0]}: {_shown(ev.value, ev.kind, redact)}", 34))
-        parts.append(f'<rect x="{x_fact}" y="{y - 12}" width="230" height="22" rx="4" fill="#fdf2e9" stroke="#e59866"/>'
-                     f'<text x="{x_fact + 6}" y="{y + 3}">{text}</text>')
-    for d, y in y_doc.items():
-        draft = any(ev.draft and ev.doc == d for _, ev in facts)
-        fill = "#fadbd8" if draft else "#eaf2f8"
-        parts.append(f'<rect x="{x_doc}" y="{y - 12}" width="200" height="22" rx="4" fill="{fill}" stroke="#5d6d7e"/>'
-                     f'<text x="{x_doc + 6}" y="{y + 3}">{escape(_short(d))}</text>')
-    for lk in exp.links[:20]:
+    for i, ((attr, value), box) in enumerate(boxes.items()):
+        y = 25 + i * row
+        for ev in box:
+            if ev.doc in y_doc:
+                colour = "#c0392b" if ev.draft else "#95a5a6"
+                parts.append(f'<line x1="{x_doc + 200}" y1="{y_doc[ev.doc]}" x2="{x_fact}" y2="{y}" '
+                             f'stroke="{colour}"/>')
+        parts.append(f'<line x1="{x_fact + 240}" y1="{y}" x2="{x_ent}" y2="{ent_y}" stroke="#ccc"/>')
+        label = ATTRIBUTE_LABELS.get(attr, (attr, attr))[0]
+        text = escape(_short(f"{label}: {_shown(value, box[0].kind, redact)}", 36))
+        draft = any(ev.draft for ev in box)
+        parts.append(f'<rect x="{x_fact}" y="{y - 11}" width="240" height="22" rx="4" '
+                     f'fill="{"#fadbd8" if draft else "#fdf2e9"}" stroke="#e59866"/>'
+                     f'<text x="{x_fact + 6}" y="{y + 4}">{text}</text>')
+    for lk in exp.links[:30]:
         if lk.from_doc in y_doc and lk.to_doc in y_doc and lk.from_doc != lk.to_doc:
             y1, y2 = y_doc[lk.from_doc], y_doc[lk.to_doc]
-            bend = x_doc - 4 - min(60, abs(y2 - y1) // 3)
+            bend = x_doc - 10 - min(60, abs(y2 - y1) // 3)
             parts.append(f'<path d="M{x_doc} {y1} C{bend} {y1} {bend} {y2} {x_doc} {y2}" fill="none" '
                          f'stroke="#2874a6" stroke-dasharray="3 2"><title>{escape(lk.by)}: '
                          f'{escape(_shown(lk.value, lk.by, redact))}</title></path>')
+    for d, y in y_doc.items():
+        draft = any(ev.draft and ev.doc == d for evs in boxes.values() for ev in evs)
+        fill = "#fadbd8" if draft else "#eaf2f8"
+        parts.append(f'<rect x="{x_doc}" y="{y - 11}" width="200" height="22" rx="4" fill="{fill}" stroke="#5d6d7e"/>'
+                     f'<text x="{x_doc + 6}" y="{y + 4}"><title>{escape(d)}</title>{escape(_short(d))}</text>')
     name = exp.names[0] if exp.names else exp.entity_id
-    parts.append(f'<rect x="{x_ent}" y="{ent_y - 16}" width="150" height="32" rx="6" fill="#fcf3cf" '
+    parts.append(f'<rect x="{x_ent}" y="{ent_y - 16}" width="165" height="32" rx="6" fill="#fcf3cf" '
                  f'stroke="#b7950b"/><text x="{x_ent + 6}" y="{ent_y + 4}" font-weight="bold">'
                  f'{escape(_short(name, 22))}</text></svg>')
     return "".join(parts)
@@ -119,7 +141,7 @@ h1{font-size:1.4em} .exp{border:1px solid #ccc;border-radius:6px;margin:1.5em 0;
 .sev-critical{border-left:8px solid #922b21}.sev-high{border-left:8px solid #d35400}
 .sev-medium{border-left:8px solid #d4ac0d}.sev-low{border-left:8px solid #7f8c8d}
 .new{background:#c0392b;color:#fff;padding:2px 6px;border-radius:4px;margin-left:.5em}
-.grid{display:flex;gap:1.5em;flex-wrap:wrap}.grid>div{flex:1 1 380px;overflow-x:auto}
+.grid{display:flex;gap:1.5em;flex-wrap:wrap}.grid>div{flex:1 1 480px;overflow-x:auto}
 table{border-collapse:collapse;font-size:.9em}td,th{border:1px solid #ddd;padding:3px 6px;vertical-align:top}
 .draft{background:#fdedec}.fix{background:#eafaf1;padding:.5em;border-radius:4px}code{background:#f4f4f4}
 """
@@ -160,7 +182,7 @@ def _exposure_html(exp: Exposure, redact: bool) -> str:
             + f"</h2><p>规则 / rule: <b>{escape(exp.rule)}</b> · 严重程度 / severity: <b>{sev}</b> · "
             f"{escape(_scrub(exp.explanation))}</p>")
     rows: list[str] = []
-    for attr, evs in exp.attributes:
+    for attr, evs in _ordered_attributes(exp):
         for ev in evs:
             cls = " class='draft'" if ev.draft else ""
             value = escape(_shown(ev.value, ev.kind, redact))
@@ -187,7 +209,3 @@ def render(result: AggregationResult, fmt: str, redact: bool = False) -> str:
     if fmt == "html":
         return render_html(result, redact)
     return render_json(result, redact)
-
-
-def summary(result: AggregationResult) -> dict[str, Any]:
-    return {"exposures": len(result.exposures), "new": sum(1 for e in result.exposures if e.new)}

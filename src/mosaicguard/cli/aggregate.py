@@ -63,6 +63,10 @@ def _finish(args: argparse.Namespace, result: AggregationResult, policy_fail_on:
     write_output(render(result, args.format, redact=args.redact), args.output)
     fail_on = Severity.parse(args.fail_on or policy_fail_on)
     gated = result.gated(fail_on)
+    unread = [d for d in result.drafts if d.get("status") != "ok"]
+    for d in unread:  # a draft that was not read was not checked: say so even with --quiet
+        print(f"mosaicguard: warning: draft {d['path']} was not checked ({d['status']}: {d.get('error', '')})",
+              file=sys.stderr)
     if not args.quiet:
         what = "new exposure(s)" if result.mode == "check" else "exposure(s)"
         n = sum(1 for e in result.exposures if e.new) if result.mode == "check" else len(result.exposures)

@@ -1,13 +1,15 @@
 """PDF sanitiser: true redaction, not boxes.
 
-Text to redact is found again at its page and box (`search_for` inside the line's box gives the
-exact sub-box of the matched value) and removed with redaction annotations that are then applied:
-the characters leave the content stream and image pixels under them are blanked. Text that an
-earlier author only covered with a drawn box is removed the same way (the box stays, so the page
-looks unchanged). Hidden text, comments, attachments, JavaScript and automatic actions, metadata
-(Info with custom keys, XMP on the catalog and on every object) go as the settings say, and the
-file is written anew with garbage collection, so no earlier incremental revision survives.
-The output is re-opened and checked before it is returned.
+Text to redact is found again at its page and box (MuPDF's search inside the line's box, else the
+line's characters, gives the exact sub-box of the value; OCR findings use the OCR character boxes)
+and removed with redaction annotations that are then applied: the characters leave the content
+stream and image pixels under them are blanked. Text that an earlier author only covered with a
+drawn box or a pasted picture is removed the same way (the box stays, so the page looks the same).
+Form fields holding a value are deleted. Hidden text (white, tiny, off-page, invisible, in layers
+switched off), comments, attachments and image metadata go as the settings say; JavaScript,
+automatic and launch actions, page thumbnails and application private data always go. The file is
+written anew with garbage collection, so no earlier incremental revision survives, and the output
+is re-opened and checked before it is returned.
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ _MAX_GLYPH = 200.0  # points: no glyph is taller, so a band lookup may start thi
 
 
 class PdfSanitizer(Sanitizer):
+    """Sanitises PDFs from the Document the PDF extractor made of them (pages, boxes, hidden items)."""
+
     suffixes = (".pdf",)
 
     def plan(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> list[Action]:
@@ -77,6 +81,9 @@ class PdfSanitizer(Sanitizer):
                     what = f"property {loc.pointer}" if loc.part == "Info" else "XMP packet"
                     actions.append(Action("remove_metadata_field", f"remove {what} (holds {finding.category})", loc,
                                           finding.category))
+                elif finding.layer == Layer.METADATA and loc.part:  # inside an image on a page ("page1-image7.jpg:")
+                    actions.append(Action("remove_image_metadata", f"remove metadata of images (holds "
+                                          f"{finding.category})", loc, finding.category))
         if len(revision_ends(data)) > 1:
             actions.append(Action("flatten_history", "rewrite the file without its earlier revisions",
                                   category="pdf_history"))
@@ -99,6 +106,8 @@ class PdfSanitizer(Sanitizer):
                 _strip_image_metadata(pdf)
             else:
                 _remove_metadata_fields(pdf, [a.location for a in actions if a.kind == "remove_metadata_field"])
+                if "remove_image_metadata" in kinds:
+                    _strip_image_metadata(pdf)
             # A full rewrite with garbage collection keeps one revision only; `clean` rewrites page
             # content streams so removed operators do not linger as unused bytes.
             out = pdf.tobytes(garbage=4, deflate=True, clean=True, incremental=False)

@@ -57,7 +57,8 @@ def image_frames(data: bytes, ctx: ExtractContext | None = None) -> list[Any]:
 def read_lines(image: Any, engine_name: str | None = None) -> list[OcrLine]:
     """The engine's lines for one image, in the image's own pixel coordinates (no cache)."""
     engine = get_engine(engine_name)
-    prepared = prepare(image, binarise=engine.name == "tesseract")
+    deskew, binarise = _prep_flags(engine.name)
+    prepared = prepare(image, binarise=binarise, deskew=deskew)
     lines = engine.recognise(prepared.gray)
     if prepared.scale == 1.0 and prepared.matrix is None:
         return lines
@@ -66,6 +67,16 @@ def read_lines(image: Any, engine_name: str | None = None) -> list[OcrLine]:
                 tuple(None if b is None else prepared.to_original(b) for b in ln.char_boxes))
         for ln in lines
     ]
+
+
+def _prep_flags(engine_name: str) -> tuple[bool, bool]:
+    """(deskew, binarise): defaults chosen by measurement (docs/benchmarks-ocr.md); the
+    environment overrides them for ablation runs (`MOSAICGUARD_OCR_DESKEW=0`,
+    `MOSAICGUARD_OCR_BINARISE=0|1`)."""
+    deskew = os.environ.get("MOSAICGUARD_OCR_DESKEW", "1") != "0"
+    forced = os.environ.get("MOSAICGUARD_OCR_BINARISE", "")
+    binarise = forced == "1" if forced in ("0", "1") else engine_name == "tesseract"
+    return deskew, binarise
 
 
 def _worker(payload: tuple[str, tuple[int, int], bytes, Any, str | None]) -> list[OcrLine]:
@@ -109,7 +120,8 @@ def ocr_images(
     ctx = ctx or ExtractContext()
     eng = get_engine(engine)
     pils = [open_image(img, ctx) for img in images]
-    keys = [cache.page_key(img, eng.ident, PREPROCESS_VERSION) for img in pils]
+    prep_id = f"{PREPROCESS_VERSION}-{_prep_flags(eng.name)}"
+    keys = [cache.page_key(img, eng.ident, prep_id) for img in pils]
     found: list[list[OcrLine] | None] = [cache.load(k) for k in keys]
     pending = [i for i, lines in enumerate(found) if lines is None]
     cached = [lines is not None for lines in found]

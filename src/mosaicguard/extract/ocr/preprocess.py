@@ -1,10 +1,11 @@
 """Page-image preparation before OCR: grayscale, scale to ~300 dpi, deskew, binarise.
 
-Each step is measured, not ritual: grayscale and DPI scaling help both engines; deskew helps both
-on tilted scans (a 2-degree tilt cost RapidOCR whole lines); Otsu binarisation helps Tesseract on
-grey or uneven backgrounds but slightly hurts the neural RapidOCR, so it is used for Tesseract
-only. Boxes found on the prepared image are mapped back to the original's pixels with
-`Prepared.to_original`.
+Grayscale and DPI scaling are always applied (both engines read 300-dpi text best and the colour
+carries nothing for them). Deskew straightens a tilted scan (projection-profile search over
++-5 degrees). Otsu binarisation is on for Tesseract and off for RapidOCR, whose neural models
+were trained on natural grey images. The effect of each step on scan-like pages is measured by
+`bench/ocr_pages.py --ablation` (docs/benchmarks-ocr.md). Boxes found on the prepared image are
+mapped back to the original's pixels with `Prepared.to_original`.
 """
 
 from __future__ import annotations

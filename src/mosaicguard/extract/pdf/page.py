@@ -40,17 +40,16 @@ _HIDDEN_DESCRIPTION = {
     INVISIBLE: "invisible text (render mode 3) not over a scanned image",
 }
 
-# Info keys that say who made the file or what it is about; the rest (dates, producer) still go
-
 
 @dataclass(frozen=True)
 class Cover:
-    """An opaque shape over the page that may hide text: a drawn filled box or an annotation."""
+    """An opaque shape over the page that may hide text: a drawn filled box, a picture or an
+    annotation."""
 
     rect: pymupdf.Rect
-    seqno: int  # drawing order; annotations are drawn after all page content
-    fill: tuple[float, ...]
-    source: str  # "drawn box", "Redact annotation", "Square annotation"
+    seqno: int  # painting order; annotations are painted after all page content
+    fill: tuple[float, ...]  # empty for pictures
+    source: str  # how a reviewer would call it: "drawn box", "picture pasted on top", ...
     always: bool = False  # an unapplied Redact annotation hides nothing: anything under it is a failure
 
 
@@ -66,6 +65,8 @@ class _Run:
 
 @dataclass
 class PageText:
+    """What one page yields, plus what the document-level checks need from it."""
+
     segments: list[Segment] = field(default_factory=list)
     hidden: list[HiddenItem] = field(default_factory=list)
     # Normalised line texts without covered characters: what an earlier revision is compared with.
@@ -79,9 +80,12 @@ def read_page(page: pymupdf.Page, page_no: int) -> PageText:
     """Segments (one per run of same-kind characters in a line) and hidden items of one page."""
     covers = find_covers(page)
     out = PageText()
-    kind = "rawdict" if covers else "dict"  # characters with boxes only where a box may cover some
-    data = page.get_text(kind, flags=TEXT_FLAGS, clip=pymupdf.INFINITE_RECT())
     classifier = _Classifier(page, covers)
+    data = page.get_text("dict", flags=TEXT_FLAGS, clip=pymupdf.INFINITE_RECT())
+    if covers and any(classifier.cover_index.touching(span["bbox"]) for block in data["blocks"]
+                      for line in block.get("lines", ()) for span in line["spans"]):
+        # Characters with their boxes, only where a box may cover some of them.
+        data = page.get_text("rawdict", flags=TEXT_FLAGS, clip=pymupdf.INFINITE_RECT())
     part = f"page {page_no}"
     offset = 0
     covered_text: dict[int, list[str]] = {}
@@ -238,9 +242,10 @@ class _Classifier:
         # Text and drawings come in unrotated page coordinates; `page.rect` is the rotated view.
         self.area = pymupdf.Rect(page.rect * page.derotation_matrix).normalize()
         self.visible = to_bbox(grow(self.area, 1, 1))
-        self._trace: list[tuple[pymupdf.Rect, int]] | None = None
+        self.cover_index = BandIndex([to_bbox(c.rect) for c in covers])
+        self._trace: tuple[BandIndex, list[int]] | None = None
         self._full_image: bool | None = None
-        self._backgrounds: list[tuple[pymupdf.Rect, bool]] | None = None
+        self._backgrounds: BandIndex | None = None
 
     def span_kind(self, span: dict[str, Any]) -> str:
         bbox: BBox = span["bbox"]
@@ -257,26 +262,26 @@ class _Classifier:
 
     def covering(self, bbox: BBox, colour: int) -> int:
         """Index of the cover hiding a character with this box, or -1."""
-        centre = pymupdf.Point((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-        for index, cover in enumerate(self.covers):
-            if not cover.rect.contains(centre):
-                continue
+        x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+        for index in self.cover_index.containing(x, y):
+            cover = self.covers[index]
             if cover.always or _same_colour(cover.fill, colour):
                 return index
-            seqno = self._text_seqno(centre)
+            seqno = self._text_seqno(x, y)
             # Unknown order (the trace missed the character): trust colour only, as above.
             if seqno is not None and seqno < cover.seqno:
                 return index
         return -1
 
-    def _text_seqno(self, point: pymupdf.Point) -> int | None:
+    def _text_seqno(self, x: float, y: float) -> int | None:
+        """Painting order of the text at this point (to tell text under a box from text on it)."""
         if self._trace is None:
-            self._trace = [(grow(pymupdf.Rect(t["bbox"]), 0.5, 2), int(t["seqno"]))
-                           for t in self.page.get_texttrace()]
-        for rect, seqno in self._trace:
-            if rect.contains(point):
-                return seqno
-        return None
+            trace = self.page.get_texttrace()
+            self._trace = (BandIndex([to_bbox(grow(pymupdf.Rect(t["bbox"]), 0.5, 2)) for t in trace]),
+                           [int(t["seqno"]) for t in trace])
+        index, seqnos = self._trace
+        found = index.containing(x, y)
+        return seqnos[found[0]] if found else None
 
     def _over_full_image(self) -> bool:
         if self._full_image is None:
@@ -288,11 +293,43 @@ class _Classifier:
     def _on_background(self, bbox: BBox) -> bool:
         """White text is readable on a dark box or a picture."""
         if self._backgrounds is None:
-            self._backgrounds = [(pymupdf.Rect(d["rect"]), True) for d in self.page.get_drawings()
-                                 if d.get("fill") is not None and not _is_white_rgb(d["fill"])]
-            self._backgrounds += [(pymupdf.Rect(i["bbox"]), True) for i in self.page.get_image_info()]
-        centre = pymupdf.Point((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2)
-        return any(rect.contains(centre) for rect, _ in self._backgrounds)
+            boxes = [to_bbox(d["rect"]) for d in self.page.get_drawings()
+                     if d.get("fill") is not None and not _is_white_rgb(d["fill"])]
+            self._backgrounds = BandIndex(boxes + [tuple(i["bbox"]) for i in self.page.get_image_info()])
+        return bool(self._backgrounds.containing((bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2))
+
+
+class BandIndex:
+    """Boxes bucketed by horizontal bands of the page, so "which boxes touch this one" reads a
+    few bands instead of every box (maps and drawings have thousands of filled shapes)."""
+
+    BAND = 16.0  # points
+    MAX_BANDS = 400  # a box taller than this many bands is clamped (it is a page background)
+
+    def __init__(self, boxes: list[BBox]) -> None:
+        self.boxes = boxes
+        self._bands: dict[int, list[int]] = {}
+        for index, box in enumerate(boxes):
+            for band in self._span(box[1], box[3]):
+                self._bands.setdefault(band, []).append(index)
+
+    def _span(self, top: float, bottom: float) -> range:
+        first = int(top // self.BAND)
+        return range(first, min(int(bottom // self.BAND), first + self.MAX_BANDS) + 1)
+
+    def touching(self, box: BBox) -> list[int]:
+        """Indices (ascending) of the boxes that overlap `box`."""
+        seen: set[int] = set()
+        for band in self._span(box[1], box[3]):
+            seen.update(self._bands.get(band, ()))
+        x0, y0, x1, y1 = box
+        return sorted(i for i in seen if self.boxes[i][0] < x1 and self.boxes[i][2] > x0
+                      and self.boxes[i][1] < y1 and self.boxes[i][3] > y0)
+
+    def containing(self, x: float, y: float) -> list[int]:
+        """Indices (ascending) of the boxes that contain the point."""
+        return sorted(i for i in self._bands.get(int(y // self.BAND), ())
+                      if self.boxes[i][0] <= x <= self.boxes[i][2] and self.boxes[i][1] <= y <= self.boxes[i][3])
 
 
 def _line_runs(line: dict[str, Any], classifier: _Classifier) -> list[_Run]:

@@ -3,6 +3,7 @@ page image blacks out (redacted in the pixels, still in the text)."""
 
 from __future__ import annotations
 
+import time
 from dataclasses import replace
 
 import pymupdf
@@ -12,33 +13,53 @@ from ...model import HiddenItem, Layer, Location, Segment
 from ..base import ExtractContext
 
 SCAN_MAX_CHARS = 20  # fewer visible characters on a page with an image: a scan, read it by OCR
+OCR_BATCH = 4  # pages per OCR call (the OCR module runs a batch in parallel)
+OCR_TIME_MARGIN = 5.0  # seconds kept for the checks that follow OCR
 
 
 def ocr_scanned_pages(pdf: pymupdf.Document, pages: list[int], ctx: ExtractContext) -> tuple[list[Segment], list[str]]:
     """OCR segments (layer `ocr`, boxes in points) for pages that are images, and notes for pages
-    a human must check (OCR off, unavailable, or unsure)."""
+    a human must check (OCR off, unavailable, unsure, or not reached within the time limit).
+
+    Pages go to OCR in small batches so that a long scan that outgrows the per-file time limit
+    still yields the pages read so far plus a note naming the rest, instead of losing the file."""
     if not pages:
         return [], []
-    numbers = ", ".join(str(p + 1) for p in pages[:10]) + (" ..." if len(pages) > 10 else "")
     if ctx.ocr == "never":
-        return [], [f"page(s) {numbers}: scanned image without a text layer, not read (OCR is off); check by hand"]
+        return [], [f"page(s) {_numbers(pages)}: scanned image without a text layer, not read (OCR is off); "
+                    "check by hand"]
     try:
         from ..ocr.pdf import ocr_pdf_pages
-
-        results = ocr_pdf_pages([pdf.load_page(p) for p in pages], ctx)
-    except LimitExceeded:
-        raise
-    except (ImportError, ExtractionError) as exc:
-        return [], [f"page(s) {numbers}: scanned image without a text layer, OCR unavailable ({exc}); check by hand"]
+    except ImportError as exc:
+        return [], [f"page(s) {_numbers(pages)}: scanned image without a text layer, OCR unavailable ({exc}); "
+                    "check by hand"]
     segments: list[Segment] = []
     notes: list[str] = []
-    for result in results:
-        result = replace(result, part=f"page {result.page} ocr")
-        segments.extend(result.segments)
-        note = result.note()
-        if note:
-            notes.append(note)
+    for start in range(0, len(pages), OCR_BATCH):
+        batch = pages[start:start + OCR_BATCH]
+        try:
+            if time.monotonic() > ctx.deadline - OCR_TIME_MARGIN:
+                raise LimitExceeded("no time left")
+            results = ocr_pdf_pages([pdf.load_page(p) for p in batch], ctx)
+        except LimitExceeded:
+            notes.append(f"page(s) {_numbers(pages[start:])}: scanned image without a text layer, not read "
+                         "(per-file time limit reached during OCR); check by hand")
+            break
+        except ExtractionError as exc:  # no OCR engine installed, or it failed on these pages
+            notes.append(f"page(s) {_numbers(batch)}: scanned image without a text layer, OCR unavailable "
+                         f"({exc}); check by hand")
+            continue
+        for result in results:
+            result = replace(result, part=f"page {result.page} ocr")
+            segments.extend(result.segments)
+            note = result.note()
+            if note:
+                notes.append(note)
     return segments, notes
+
+
+def _numbers(pages: list[int]) -> str:
+    return ", ".join(str(p + 1) for p in pages[:10]) + (" ..." if len(pages) > 10 else "")
 
 
 def raster_redaction_failures(pdf: pymupdf.Document, pages: list[int], segments: list[Segment],

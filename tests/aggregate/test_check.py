@@ -1,0 +1,69 @@
+"""Draft checks on small hand-made corpora: a draft that bridges two corpus entities, a draft
+linked by coordinates, and a draft that only repeats what is public."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
+from mosaicguard.aggregate.index import SQLiteFactStore
+from mosaicguard.policy.schema import Policy
+
+POLICY = Policy.model_validate({
+    "sensitive_purposes": ["雷达", "导弹"],
+    "combinations": [{"attributes": ["location", "purpose"], "severity": "critical"},
+                     {"attributes": ["purpose", "schedule"], "severity": "medium"}],
+})
+
+
+def _corpus(tmp_path: Path, files: dict[str, str]) -> Path:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, text in files.items():
+        (corpus / name).write_text(text, encoding="utf-8")
+    return corpus
+
+
+def _check(tmp_path: Path, corpus: Path, draft_text: str) -> tuple[Aggregator, object]:
+    draft = tmp_path / "draft.txt"
+    draft.write_text(draft_text, encoding="utf-8")
+    aggregator = Aggregator(SQLiteFactStore(), AggregateOptions(POLICY))
+    return aggregator, aggregator.check([str(draft)], [str(corpus)])
+
+
+def test_draft_bridging_two_corpus_entities_is_new_and_fix_cuts_a_link(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path, {
+        "a.txt": "招标编号:ZB-2026-3131\n交货地点:青山县王家镇李庄村\n",
+        "b.txt": "采购内容:雷达天线罩\n项目经理电话:13912345678\n",
+    })
+    aggregator = Aggregator(SQLiteFactStore(), AggregateOptions(POLICY))
+    assert aggregator.aggregate([str(corpus)]).exposures == ()  # apart, nothing is inferable
+    _, result = _check(tmp_path, corpus, "ZB-2026-3131 项目经理电话:13912345678\n")
+    new = [e for e in result.exposures if e.new]  # type: ignore[attr-defined]
+    assert len(new) == 1 and new[0].rule == "location+purpose"
+    assert {Path(d).name for d in new[0].documents} == {"a.txt", "b.txt", "draft.txt"}
+    assert len(new[0].minimal_fix) == 1  # remove the code or the phone: either cuts the bridge
+    assert new[0].minimal_fix[0][1] in ("ZB-2026-3131", "13912345678")
+    assert {lk.by for lk in new[0].links} == {"code", "phone"}
+
+
+def test_draft_linked_by_nearby_coordinates(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path, {"env.txt": "环评公示 坐标:北纬30.12345度,东经120.54321度\n"})
+    _, result = _check(tmp_path, corpus, "施工通知 site N30.12400° E120.54350° 导弹发射架基础\n")
+    new = [e for e in result.exposures if e.new]  # type: ignore[attr-defined]
+    assert new and any(lk.by == "coord" for lk in new[0].links)
+    far_corpus = _corpus(tmp_path / "far", {"env.txt": "坐标:北纬30.13345度,东经120.54321度\n"})
+    _, far = _check(tmp_path / "far", far_corpus, "施工通知 导弹发射架基础 计划2027年3月竣工\n")
+    # Without the link the draft alone still states purpose+schedule (new, medium), not location.
+    assert [e.rule for e in far.exposures] == ["purpose+schedule"]  # type: ignore[attr-defined]
+
+
+def test_draft_repeating_public_facts_is_not_new(tmp_path: Path) -> None:
+    corpus = _corpus(tmp_path, {
+        "a.txt": "招标编号:ZB-2026-4242\n交货地点:青山县王家镇李庄村\n",
+        "b.txt": "项目编号:ZB-2026-4242\n采购内容:雷达天线罩\n",
+    })
+    _, result = _check(tmp_path, corpus, "ZB-2026-4242 交货地点:青山县王家镇李庄村,雷达天线罩。\n")
+    exposures = result.exposures  # type: ignore[attr-defined]
+    assert exposures and not any(e.new for e in exposures)
+    assert result.minimal_fix == ()  # type: ignore[attr-defined]
