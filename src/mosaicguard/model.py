@@ -9,12 +9,12 @@ stored without surprises.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
-from enum import Enum
+from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     """Ordered severities; compare with `rank`."""
 
     LOW = "low"
@@ -43,7 +43,7 @@ class Severity(str, Enum):
 _SEVERITY_RANK = {"low": 1, "medium": 2, "high": 3, "critical": 4}
 
 
-class Layer(str, Enum):
+class Layer(StrEnum):
     """Where in a file a piece of text lives (CONTRACTS.md). Hidden layers are what readers miss."""
 
     BODY = "body"
@@ -246,9 +246,11 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     media_type: str = ""
     suppressed: int = 0  # findings hidden by allowlist or baseline, counted for transparency
+    # Document.notes of the file and its embedded parts: what a human must check by hand.
+    notes: tuple[str, ...] = ()
 
     def to_dict(self, redact: bool = False) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "path": self.path,
             "sha256": self.sha256,
             "status": self.status,
@@ -257,6 +259,9 @@ class FileResult:
             "suppressed": self.suppressed,
             "findings": [f.to_dict(redact=redact) for f in self.findings],
         }
+        if self.notes:  # only when there are some: existing report consumers see no change
+            out["notes"] = list(self.notes)
+        return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -110,13 +110,20 @@ def scan_document(doc: Document, engine: Engine, suppressor: Suppressor) -> list
             key=lambda f: (f.location.page or 0, f.location.part or "", f.location.start or 0, f.category, f.rule),
         )
         findings = _dedupe(findings)
-        result = FileResult(doc.path, doc.sha256, "ok", None, tuple(findings), doc.media_type)
+        result = FileResult(doc.path, doc.sha256, "ok", None, tuple(findings), doc.media_type,
+                            notes=_notes(doc))
     else:
         result = FileResult(doc.path, doc.sha256, doc.status, doc.error, (), doc.media_type)
     results.append(suppressor.apply(result))
     for member in doc.members:
         results.extend(scan_document(member, engine, suppressor))
     return results
+
+
+def _notes(doc: Document, prefix: str = "") -> tuple[str, ...]:
+    """The document's notes and those of its embedded parts (named by their path)."""
+    own = tuple(f"{prefix}{n}" for n in doc.notes)
+    return own + tuple(n for part in doc.embedded for n in _notes(part, f"{part.path}: "))
 
 
 def _dedupe(findings: list[Finding]) -> list[Finding]:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
 from mosaicguard.aggregate.index import SQLiteFactStore
+from mosaicguard.aggregate.result import AggregationResult
 from mosaicguard.policy.schema import Policy
 
 POLICY = Policy.model_validate({
@@ -18,13 +19,14 @@ POLICY = Policy.model_validate({
 
 def _corpus(tmp_path: Path, files: dict[str, str]) -> Path:
     corpus = tmp_path / "corpus"
-    corpus.mkdir()
+    corpus.mkdir(parents=True)
     for name, text in files.items():
         (corpus / name).write_text(text, encoding="utf-8")
     return corpus
 
 
-def _check(tmp_path: Path, corpus: Path, draft_text: str) -> tuple[Aggregator, object]:
+def _check(tmp_path: Path, corpus: Path, draft_text: str) -> tuple[Aggregator, AggregationResult]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     draft = tmp_path / "draft.txt"
     draft.write_text(draft_text, encoding="utf-8")
     aggregator = Aggregator(SQLiteFactStore(), AggregateOptions(POLICY))
@@ -39,7 +41,7 @@ def test_draft_bridging_two_corpus_entities_is_new_and_fix_cuts_a_link(tmp_path:
     aggregator = Aggregator(SQLiteFactStore(), AggregateOptions(POLICY))
     assert aggregator.aggregate([str(corpus)]).exposures == ()  # apart, nothing is inferable
     _, result = _check(tmp_path, corpus, "ZB-2026-3131 项目经理电话:13912345678\n")
-    new = [e for e in result.exposures if e.new]  # type: ignore[attr-defined]
+    new = [e for e in result.exposures if e.new]
     assert len(new) == 1 and new[0].rule == "location+purpose"
     assert {Path(d).name for d in new[0].documents} == {"a.txt", "b.txt", "draft.txt"}
     assert len(new[0].minimal_fix) == 1  # remove the code or the phone: either cuts the bridge
@@ -50,12 +52,12 @@ def test_draft_bridging_two_corpus_entities_is_new_and_fix_cuts_a_link(tmp_path:
 def test_draft_linked_by_nearby_coordinates(tmp_path: Path) -> None:
     corpus = _corpus(tmp_path, {"env.txt": "环评公示 坐标:北纬30.12345度,东经120.54321度\n"})
     _, result = _check(tmp_path, corpus, "施工通知 site N30.12400° E120.54350° 导弹发射架基础\n")
-    new = [e for e in result.exposures if e.new]  # type: ignore[attr-defined]
+    new = [e for e in result.exposures if e.new]
     assert new and any(lk.by == "coord" for lk in new[0].links)
     far_corpus = _corpus(tmp_path / "far", {"env.txt": "坐标:北纬30.13345度,东经120.54321度\n"})
     _, far = _check(tmp_path / "far", far_corpus, "施工通知 导弹发射架基础 计划2027年3月竣工\n")
     # Without the link the draft alone still states purpose+schedule (new, medium), not location.
-    assert [e.rule for e in far.exposures] == ["purpose+schedule"]  # type: ignore[attr-defined]
+    assert [e.rule for e in far.exposures] == ["purpose+schedule"]
 
 
 def test_draft_repeating_public_facts_is_not_new(tmp_path: Path) -> None:
@@ -64,6 +66,6 @@ def test_draft_repeating_public_facts_is_not_new(tmp_path: Path) -> None:
         "b.txt": "项目编号:ZB-2026-4242\n采购内容:雷达天线罩\n",
     })
     _, result = _check(tmp_path, corpus, "ZB-2026-4242 交货地点:青山县王家镇李庄村,雷达天线罩。\n")
-    exposures = result.exposures  # type: ignore[attr-defined]
+    exposures = result.exposures
     assert exposures and not any(e.new for e in exposures)
-    assert result.minimal_fix == ()  # type: ignore[attr-defined]
+    assert result.minimal_fix == ()

@@ -160,3 +160,20 @@ def test_lexicon_backends_agree(seed: int) -> None:
         for _ in range(10):
             text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 400)))
             assert hs.find(text) == ac.find(text)
+
+
+PATHOLOGICAL = ("1", "a", "a.", "1.", " ", "\\\\", "/home/a", "eyJ", "机 ", "秘密", "SECRET//", "password=", "a@",
+                "1 ", "°", "N1.", "10.", ":", "A1:", "-", "ab-", "＊", "密码：a", "\u3000")
+
+
+@pytest.mark.parametrize("unit", PATHOLOGICAL)
+def test_no_catastrophic_backtracking(engines: tuple[Engine, Engine], unit: str) -> None:
+    """100 K characters of one repeated unit: every rule stays linear on both engines (a regex
+    with two unbounded space runs around an optional bracket once took minutes on spaces)."""
+    import time
+
+    doc = _doc(unit * (100_000 // len(unit)))
+    for engine in engines:
+        started = time.process_time()
+        engine.scan(doc)
+        assert time.process_time() - started < 3.0, (engine.matcher.name, unit)

@@ -25,6 +25,7 @@ def build_ofd(
     attachment: tuple[str, bytes] | None = None,
     image: bytes | None = None,
     hidden_text: str | None = None,
+    scan: tuple[bytes, float] | None = None,  # (PNG, page height in mm): one extra image-only page
 ) -> bytes:
     """A minimal valid OFD package; each page is a list of (text, boundary x y w h in mm)."""
     ns = f'xmlns:ofd="{OFD_NS}"'
@@ -37,7 +38,8 @@ def build_ofd(
         f"{'<ofd:CustomDatas>' + customs + '</ofd:CustomDatas>' if customs else ''}"
         f"</ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot></ofd:DocBody></ofd:OFD>"
     )
-    page_refs = "".join(f'<ofd:Page ID="{10 + i}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
+    n_pages = len(pages) + (1 if scan else 0)
+    page_refs = "".join(f'<ofd:Page ID="{10 + i}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(n_pages))
     extras = ""
     if annotation:
         extras += "<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>"
@@ -60,11 +62,19 @@ def build_ofd(
                      f'<ofd:TextCode X="0" Y="4">{hidden_text}</ofd:TextCode></ofd:TextObject>')
         files[f"Doc_0/Pages/Page_{i}/Content.xml"] = _xml(
             f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="2">{objs}</ofd:Layer></ofd:Content></ofd:Page>')
-    res = ""
+    media = ""
     if image is not None:
-        res = ('<ofd:MultiMedias><ofd:MultiMedia ID="50" Type="Image" Format="JPEG">'
-               "<ofd:MediaFile>photo.jpg</ofd:MediaFile></ofd:MultiMedia></ofd:MultiMedias>")
+        media += ('<ofd:MultiMedia ID="50" Type="Image" Format="JPEG">'
+                  "<ofd:MediaFile>photo.jpg</ofd:MediaFile></ofd:MultiMedia>")
         files["Doc_0/Res/photo.jpg"] = image
+    if scan is not None:
+        media += ('<ofd:MultiMedia ID="51" Type="Image" Format="PNG">'
+                  "<ofd:MediaFile>scan.png</ofd:MediaFile></ofd:MultiMedia>")
+        files["Doc_0/Res/scan.png"] = scan[0]
+        files[f"Doc_0/Pages/Page_{len(pages)}/Content.xml"] = _xml(
+            f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="3"><ofd:ImageObject ID="61" ResourceID="51" '
+            f'Boundary="0 0 210 {scan[1]}" CTM="210 0 0 {scan[1]} 0 0"/></ofd:Layer></ofd:Content></ofd:Page>')
+    res = f"<ofd:MultiMedias>{media}</ofd:MultiMedias>" if media else ""
     files["Doc_0/DocumentRes.xml"] = _xml(f'<ofd:Res {ns} BaseLoc="Res">{res}</ofd:Res>')
     if annotation:
         files["Doc_0/Annots/Annotations.xml"] = _xml(

@@ -118,3 +118,57 @@ def test_ofd_sanitize_removes_metadata_annotations_attachments_and_values(tmp_pa
     assert not [h for h in photo.hidden if h.category == "gps"]
     # the verifying re-scan found nothing left at or above the redaction level
     assert not [f for _, f in outcome.residual if f.category in ("cn_id", "phone", "comment", "metadata")]
+
+
+def test_scanned_ofd_page_is_ocrd_in_place(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from formats.factory_cn import render_text_image
+    from mosaicguard.extract.ocr.result import overlaps
+
+    monkeypatch.setenv("MOSAICGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    image, planted = render_text_image([f"扫描件 电话 {PHONE}"], width=1240, line_height=120)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    height_mm = 210 * image.size[1] / image.size[0]
+    data = build_ofd([[("正文一页", (20, 30, 150, 8))]], scan=(buf.getvalue(), height_mm))
+    doc = extract_bytes(data, "scan.ofd", ExtractContext())
+    assert doc.page_count == 2
+    ocr = [s for s in doc.segments if s.layer is Layer.OCR]
+    phone = next(s for s in ocr if PHONE in s.text.replace(" ", ""))
+    assert phone.location.page == 2
+    mm = 210 / image.size[0]
+    planted_mm = tuple(v * mm for v in planted[0])
+    assert phone.location.bbox is not None and overlaps(phone.location.bbox, planted_mm)
+    # the scan is still checked as an embedded image, but not read twice
+    scan_doc = next(e for e in doc.embedded if e.path.endswith("scan.png"))
+    assert not [s for s in scan_doc.segments if s.layer is Layer.OCR]
+    never = extract_bytes(data, "scan.ofd", ExtractContext(ocr="never"))
+    assert not [s for s in never.segments if s.layer is Layer.OCR]
+
+
+def test_sanitize_scanned_ofd_blacks_out_pixels(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from formats.factory_cn import render_text_image
+    from mosaicguard.extract.ocr import still_readable
+    from mosaicguard.sanitize.run import sanitize_paths
+
+    monkeypatch.setenv("MOSAICGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    image, _ = render_text_image([f"扫描件 电话 {PHONE}"], width=1240, line_height=120)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    src = tmp_path / "in" / "scan.ofd"
+    src.parent.mkdir()
+    src.write_bytes(build_ofd([[("正文", (20, 30, 150, 8))]], scan=(buf.getvalue(), 210 * image.size[1] / 1240)))
+    outcome = sanitize_paths([str(src)], str(tmp_path / "out"), ScanOptions(engine="python")).files[0]
+    assert outcome.status == "sanitized", outcome.error
+    assert any(a.kind == "black_out" and a.category == "phone" for a in outcome.actions)
+    assert not [f for _, f in outcome.residual if f.category == "phone"]
+    clean = extract_bytes((tmp_path / "out" / "scan.ofd").read_bytes(), "scan.ofd", ExtractContext(ocr="never"))
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "out" / "scan.ofd") as zf:
+        pixels = zf.read("Doc_0/Res/scan.png")
+    assert still_readable(pixels, [PHONE, "扫描件"]) == ["扫描件"]
+    assert clean.status == "ok"

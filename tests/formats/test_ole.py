@@ -79,3 +79,14 @@ def test_encrypted_and_unknown_ole() -> None:
 def test_broken_ole(data: bytes, fragment: str) -> None:
     doc = extract_bytes(data, "x.doc", ExtractContext())
     assert doc.status == "error" and fragment in (doc.error or ""), doc.error
+
+
+def test_document_notes_reach_the_json_report(tmp_path: Path) -> None:
+    path = tmp_path / "n.xls"
+    path.write_bytes(build_xls([("公开", 0, ["项目"])]))
+    report = scan_paths([str(path)], ScanOptions(engine="python")).to_dict()
+    notes = report["files"][0]["notes"]
+    assert any("legacy .xls" in n for n in notes)
+    plain = tmp_path / "p.txt"
+    plain.write_text("nothing here", encoding="utf-8")
+    assert "notes" not in scan_paths([str(plain)], ScanOptions(engine="python")).to_dict()["files"][0]

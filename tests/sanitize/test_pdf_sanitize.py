@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import io
 import json
+import os
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -119,17 +119,34 @@ def test_rescan_of_output_is_clean(cleaned: tuple[Path, bytes, Path, SanitizeRes
     assert all(not d.hidden for d in doc.embedded)
 
 
-def test_xray_sees_the_bad_redaction_before_and_none_after(
-        cleaned: tuple[Path, bytes, Path, SanitizeResult], monkeypatch: pytest.MonkeyPatch) -> None:
-    # x-ray 0.4 pins PyMuPDF 1.24 and calls Rect.get_area(), which PyMuPDF 1.26 dropped; the alias
-    # lets the independent checker run on the PyMuPDF this project ships.
-    monkeypatch.setattr(pymupdf.Rect, "get_area", lambda self, *_: abs(self), raising=False)
-    import xray
+# x-ray runs from its own virtualenv (made by `make setup`) with the PyMuPDF it pins, so it is a
+# truly independent checker: nothing of this project is imported into it.
+XRAY_PYTHON = Path(os.environ.get("MOSAICGUARD_XRAY_PYTHON", Path(__file__).parents[2] / ".venv-xray/bin/python"))
+_XRAY_SCRIPT = (
+    "import asyncio, json, sys, xray\n"
+    "data = open(sys.argv[1], 'rb').read()\n"
+    "print(json.dumps(asyncio.run(xray.inspect(data))))\n"
+)
 
+
+def _xray(path: Path) -> dict[str, list[dict[str, object]]]:
+    assert XRAY_PYTHON.exists(), f"x-ray's virtualenv is missing at {XRAY_PYTHON}: run `make setup`"
+    run = subprocess.run([str(XRAY_PYTHON), "-c", _XRAY_SCRIPT, str(path)], capture_output=True, text=True,
+                         check=True, timeout=120)
+    found: dict[str, list[dict[str, object]]] = json.loads(run.stdout)
+    return found
+
+
+def test_xray_sees_the_bad_redaction_before_and_none_after(
+        cleaned: tuple[Path, bytes, Path, SanitizeResult], tmp_path: Path) -> None:
     _, original, _, result = cleaned
-    before = asyncio.run(xray.inspect(original))
-    assert [r["text"] for r in before[1]] == [pf.ID_UNDER_BOX]
-    assert asyncio.run(xray.inspect(result.data)) == {}
+    before_path = tmp_path / "before.pdf"
+    after_path = tmp_path / "after.pdf"
+    before_path.write_bytes(original)
+    after_path.write_bytes(result.data)
+    before = _xray(before_path)
+    assert [r["text"] for r in before["1"]] == [pf.ID_UNDER_BOX]
+    assert _xray(after_path) == {}
 
 
 def test_exiftool_finds_no_author_or_history(cleaned: tuple[Path, bytes, Path, SanitizeResult]) -> None:

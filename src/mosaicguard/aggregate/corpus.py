@@ -72,8 +72,10 @@ def sync_corpus(
     known = store.documents()
     todo: list[tuple[InputFile, int, int]] = []
     seen: set[str] = set()
+    exclude_names = {os.path.basename(p) for p in exclude}
     for item in collect_inputs(paths):
-        if os.path.realpath(item.disk_path) in exclude:
+        # realpath only for a name that could be a draft (it costs a syscall per path component).
+        if os.path.basename(item.disk_path) in exclude_names and os.path.realpath(item.disk_path) in exclude:
             continue
         stats.files += 1
         seen.add(item.report_path)

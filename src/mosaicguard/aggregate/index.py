@@ -141,7 +141,7 @@ class SQLiteFactStore(FactStore):
 
     def __init__(self, path: str = ":memory:") -> None:
         self.path = path
-        self.db = sqlite3.connect(path)
+        self.db = sqlite3.connect(path, timeout=60)  # a second run waits for the writer
         self.db.execute("PRAGMA journal_mode=WAL" if path != ":memory:" else "PRAGMA journal_mode=MEMORY")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA temp_store=MEMORY")

@@ -10,7 +10,6 @@ run (`samples`), as gitleaks rules do.
 from __future__ import annotations
 
 import re
-from abc import ABC
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -60,7 +59,7 @@ class Sample:
     match: str | None = None  # the expected matched value, when it matters
 
 
-class Detector(ABC):
+class Detector:
     """Base of every detector. Override `rules()` for pattern detectors, `detect_document()` for
     the others; `refine()` lets a pattern detector judge a confirmed match in context."""
 

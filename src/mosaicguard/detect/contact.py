@@ -30,7 +30,9 @@ class PhoneDetector(Detector):
         sev = policy.severity_for(self.name, Severity.MEDIUM)
         d = DIGIT
         context = ("电话", "手机", "联系", "tel", "phone", "mobile", "call", "热线", "传真", "fax")
-        negative = ("订单", "编号", "金额", "元", "serial", "invoice", "no.")
+        # Words that make an 11-digit number an order or serial number. Not "no.": "Tel No." is
+        # how English notices introduce a phone number.
+        negative = ("订单", "单号", "编号", "流水", "金额", "元", "serial", "invoice", "order", "tracking")
         return (
             PatternRule(
                 rule="phone.cn_mobile",
@@ -46,6 +48,7 @@ class PhoneDetector(Detector):
                 validate=mobile_valid,
                 context=context,
                 negative_context=negative,
+                negative_penalty=0.5,
                 message="mobile phone number: reaches a person directly",
                 max_len=24,
             ),
@@ -77,6 +80,8 @@ class PhoneDetector(Detector):
             Sample("电话：010-62345678", "phone"),
             Sample("手机：１３８１２３４５６７８", "phone"),
             Sample("金额 12345678901234 元", "phone", expect=False),
+            Sample("请联系。order no. 18117540092，", "phone", expect=False),
+            Sample("Tel No. 13812345678", "phone"),
             Sample("卡号 6217 0595 9899 5843 123", "phone", expect=False),  # inside a grouped card number
             Sample("采购代理机构：某招标公司，联系电话：010-62345678", "phone", expect=False),
         )

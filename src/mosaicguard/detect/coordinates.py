@@ -34,7 +34,7 @@ _COMPONENT = (
     f"|[NSEW]{_SP}?(?:{_DMS}|{_DEC})"
     f"|(?:{_DMS}|{_DEC}){_SP}?[NSEW](?![A-Za-z]))"
 )
-_PAIR_SEP = f"{_SP}*[,，、;；/]?{_SP}*"
+_PAIR_SEP = f"{_SP}{{0,3}}[,，、;；/]?{_SP}{{0,3}}"  # bounded: see marking._LEAD
 
 _COMPONENT_RE = re.compile(
     "(?P<zh>东经|西经|北纬|南纬)?[ \\t\\u00a0]?(?P<pre>[NSEW])?[ \\t\\u00a0]?"
@@ -130,7 +130,7 @@ class CoordinatesDetector(Detector):
                 category="coordinates",
                 regex=(
                     "(?<![0-9A-Za-z.])(?<![0-9][,，])(?<![0-9][,，] )(?P<v>-?[0-9]{1,3}\\.[0-9]{3,8}°?"
-                    f"{_SP}*[,，]{_SP}*-?[0-9]{{1,3}}\\.[0-9]{{3,8}}°?)(?![0-9]|\\.[0-9]|{_SP}*[,，]{_SP}*-?[0-9])"
+                    f"{_SP}{{0,3}}[,，]{_SP}{{0,3}}-?[0-9]{{1,3}}\\.[0-9]{{3,8}}°?)(?![0-9]|\\.[0-9]|{_SP}*[,，]{_SP}*-?[0-9])"
                 ),
                 severity=sev,
                 confidence=0.42,
@@ -148,7 +148,7 @@ class CoordinatesDetector(Detector):
                 # `纬度：39.9042`, `lat=39.9042`, `longitude: 116.4074`: a labelled single value.
                 regex=(
                     "(?<![A-Za-z])(?i:纬度|经度|latitude|longitude|lat|lng|lon)"
-                    f"{_SP}*[:：=]?{_SP}*(?P<v>-?[0-9]{{1,3}}\\.[0-9]{{3,8}})°?(?![0-9])"
+                    f"{_SP}{{0,3}}[:：=]?{_SP}{{0,3}}(?P<v>-?[0-9]{{1,3}}\\.[0-9]{{3,8}})°?(?![0-9])"
                 ),
                 severity=sev,
                 confidence=0.75,

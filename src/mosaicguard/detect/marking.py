@@ -37,35 +37,44 @@ _LEVELS_ZH = {"绝密": Severity.CRITICAL, "机密": Severity.CRITICAL, "秘密"
 _RULE_SUFFIX = {"绝密": "top_secret", "机密": "secret", "秘密": "confidential"}
 
 # Opening brackets or spaces a label line may start with.
-_LEAD = f"(?:^|(?<=\\n)){_SP}*[【\\[（(〔]?{_SP}*"
+# Bounded on purpose: two unbounded space runs around an optional bracket backtrack
+# quadratically on a long run of spaces.
+# Markdown heading, quote or emphasis marks (`# 机密`, `**秘密**`) may come first.
+_LEAD = f"(?:^|(?<=\\n)){_SP}{{0,8}}(?:[#>*_]{{1,6}}{_SP}{{0,2}})?[【\\[（(〔]?{_SP}{{0,3}}"
 # Internal-use labels (medium): order matters, longest alternatives first.
 _INTERNAL = (
-    f"(?:仅供|仅限)?内部资料(?:{_SP}*[，,、]?{_SP}*注意保存)?|(?:仅供|仅限)?内部使用|内部文件|内部材料|内部刊物"
+    f"(?:仅供|仅限)?内部资料(?:{_SP}{{0,3}}[，,、]?{_SP}{{0,3}}注意保存)?|(?:仅供|仅限)?内部使用|内部文件|内部材料|内部刊物"
     f"|{_spaced('工作秘密')}|{_spaced('商业秘密')}|{_spaced('内部')}|敏感信息|{_spaced('敏感')}"
 )
 
 _EN_CAVEAT = "(?://[A-Z0-9][A-Z0-9 ,-]{0,40}(?:/{1,2}[A-Z0-9][A-Z0-9 ,-]{0,40}){0,4})"
 
 # Characters that may follow a label on its line without turning it into prose.
-_LABEL_TAIL = " \t\u3000\u00a0】]）)〕:：|-–—/"
+_LABEL_TAIL = " \t\u3000\u00a0】]）)〕:：|-–—/#*_"
 _CJK = re.compile("[\u4e00-\u9fff]")
 
 
+_LINE_REACH = 240  # a label's line is short; never walk a megabyte-long line per candidate
+
+
 def _line_around(text: str, start: int, end: int) -> tuple[str, str]:
-    """The text before the match on its line, and after it on its line."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
+    """The text before the match on its line, and after it on its line (at most `_LINE_REACH`
+    characters each way: a longer line is prose, and the cap keeps refine() linear)."""
+    lo = max(0, start - _LINE_REACH)
+    hi = min(len(text), end + _LINE_REACH)
+    line_start = text.rfind("\n", lo, start) + 1 or lo
+    line_end = text.find("\n", end, hi)
     if line_end < 0:
-        line_end = len(text)
+        line_end = hi
     return text[line_start:start], text[end:line_end]
 
 
 def _is_label_zh(match_text: str, before: str, after: str, layer: Layer) -> bool:
     """A Chinese level word at the start of a line is a label when nothing, a bracket, or a gap
     follows it; `机密文件管理办法` (word run straight on into prose) is not."""
-    if before.strip(_LABEL_TAIL + "【[（(〔"):
+    if before.strip(_LABEL_TAIL + "【[（(〔>"):
         return False
-    rest = after.lstrip("】]）)〕")
+    rest = after.lstrip("】]）)〕*_")
     if not rest.strip(_LABEL_TAIL):
         return True
     if layer in (Layer.HEADER, Layer.FOOTER):
@@ -127,7 +136,7 @@ class MarkingDetector(Detector):
                     severity=sev(level_sev),
                     confidence=0.8,
                     message=f"secrecy level label {word} at the head of a line",
-                    max_len=24,
+                    max_len=40,
                 )
             )
         out.append(
@@ -138,7 +147,7 @@ class MarkingDetector(Detector):
                 severity=sev(Severity.MEDIUM),
                 confidence=0.75,
                 message="internal-use or sensitivity label (内部 / 工作秘密 / 商业秘密 / 敏感)",
-                max_len=40,
+                max_len=64,
             )
         )
         out.append(
@@ -241,6 +250,9 @@ class MarkingDetector(Detector):
             Sample("机 密\n关于调整的通知", "marking", match="机 密"),
             Sample("秘密\n", "marking", match="秘密"),
             Sample("【机密】 第1页", "marking", match="机密"),
+            Sample("# 秘密\n\n会议纪要", "marking", match="秘密"),
+            Sample("**机密★5年**", "marking", match="机密★5年"),
+            Sample("**内部资料**", "marking", match="内部资料"),
             Sample("内部资料 注意保存", "marking", match="内部资料 注意保存"),
             Sample("工作秘密\n会议纪要", "marking", match="工作秘密"),
             Sample("商业秘密", "marking", match="商业秘密"),
@@ -258,6 +270,7 @@ class MarkingDetector(Detector):
             Sample("I will tell you, this is a secret.", "marking", expect=False),
             Sample("严禁泄露国家秘密和机密信息。", "marking", expect=False),
             Sample("机密文件管理办法第三条", "marking", expect=False),
+            Sample("## 机密文件的管理", "marking", expect=False),
             Sample("商业秘密保护是企业的重要工作。", "marking", expect=False),
             Sample("内部控制制度应当完善。", "marking", expect=False),
             Sample("The Secret Garden is a novel.", "marking", expect=False),

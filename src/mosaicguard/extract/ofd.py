@@ -9,6 +9,7 @@ so their EXIF is checked). Boxes are in OFD page units (millimetres, top-left or
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass, field, replace
 
 from ..errors import ExtractionError
 from ..model import BBox, Document, HiddenItem, Layer, Location, MetadataField, Segment, sha256_bytes
@@ -49,6 +50,7 @@ class OfdExtractor(Extractor):
         for body in bodies:
             self._docinfo(child(body, "DocInfo"), out)
         page_no = 0
+        scans = _Scans()
         for body in bodies:
             root_loc = text_of(child(body, "DocRoot"))
             if not root_loc:
@@ -56,19 +58,21 @@ class OfdExtractor(Extractor):
             doc_part = resolve("OFD.xml", root_loc)
             if not parts.has(doc_part):
                 raise ExtractionError(f"OFD DocRoot {doc_part} is missing")
-            page_no = self._document(parts, doc_part, page_no, out, ctx, path)
-        self._media(parts, path, ctx, out)
+            page_no = self._document(parts, doc_part, page_no, out, ctx, path, scans)
+        self._ocr_scans(parts, scans, ctx, out)
+        self._media(parts, path, ctx, out, scans.read)
         check_text_budget(out, ctx.limits)
-        return finish(out, path, self.media_type, sha256_bytes(data), page_count=page_no)
+        doc = finish(out, path, self.media_type, sha256_bytes(data), page_count=page_no)
+        return replace(doc, notes=tuple(scans.notes)) if scans.notes else doc
 
     def _docinfo(self, info: Element | None, out: Extracted) -> None:
         if info is None:
             return
         stream = PartText("OFD.xml")
-        for field in info:
-            name = local_name(field.tag)
+        for item_el in info:
+            name = local_name(item_el.tag)
             if name == "CustomDatas":
-                for item in children(field, "CustomData"):
+                for item in children(item_el, "CustomData"):
                     key, value = f"CustomData:{item.get('Name', '')}", text_of(item)
                     if value:
                         out.metadata.append(MetadataField(key, value, "OFD.xml"))
@@ -76,7 +80,7 @@ class OfdExtractor(Extractor):
                         out.hidden.append(HiddenItem("metadata", f"OFD custom data '{item.get('Name', '')}'",
                                                      preview(value), loc))
                 continue
-            value = " ".join(t.strip() for t in field.itertext() if t.strip())
+            value = " ".join(t.strip() for t in item_el.itertext() if t.strip())
             if not name or not value:
                 continue
             out.metadata.append(MetadataField(name, value, "OFD.xml"))
@@ -89,8 +93,9 @@ class OfdExtractor(Extractor):
         out.add_stream(stream)
 
     def _document(self, parts: ZipParts, doc_part: str, page_no: int, out: Extracted, ctx: ExtractContext,
-                  path: str) -> int:
+                  path: str, scans: _Scans) -> int:
         doc = parts.xml(doc_part)
+        media = _media_map(parts, doc_part, doc)
         page_ids: dict[str, int] = {}
         pages = child(doc, "Pages")
         for page in children(pages, "Page") if pages is not None else ():
@@ -99,7 +104,9 @@ class OfdExtractor(Extractor):
             page_ids[page.get("ID", "")] = page_no
             content_part = resolve(doc_part, page.get("BaseLoc", ""))
             if parts.has(content_part):
-                self._page(parts.xml(content_part), content_part, page_no, Layer.BODY, out)
+                content = parts.xml(content_part)
+                if self._page(content, content_part, page_no, Layer.BODY, out) == 0 or ctx.ocr == "always":
+                    scans.add_page(content, page_no, media, ctx)
         for tpl in descendants(doc, "TemplatePage"):
             tpl_part = resolve(doc_part, tpl.get("BaseLoc", ""))
             if parts.has(tpl_part):  # templates carry letterheads, headers and markings
@@ -112,7 +119,8 @@ class OfdExtractor(Extractor):
             self._attachments(parts, resolve(doc_part, attachs), out, ctx, path)
         return page_no
 
-    def _page(self, root: Element, part: str, page_no: int | None, layer: Layer, out: Extracted) -> None:
+    def _page(self, root: Element, part: str, page_no: int | None, layer: Layer, out: Extracted) -> int:
+        """Text objects of one page as segments; returns how many there were."""
         stream = PartText(part)
         for obj in descendants(root, "TextObject"):
             text = "".join(text_of(code) for code in children(obj, "TextCode"))
@@ -126,6 +134,7 @@ class OfdExtractor(Extractor):
                 out.hidden.append(HiddenItem("hidden_text", f"invisible text object on page {page_no}",
                                              preview(text), loc))
         out.add_stream(stream)
+        return len(stream.segments)
 
     def _annotations(self, parts: ZipParts, index_part: str, page_ids: dict[str, int], out: Extracted) -> None:
         index = parts.xml(index_part)
@@ -172,21 +181,87 @@ class OfdExtractor(Extractor):
                 out.embedded.append(inner)
                 self_read.add(target)
 
-    def _media(self, parts: ZipParts, path: str, ctx: ExtractContext, out: Extracted) -> None:
+    def _ocr_scans(self, parts: ZipParts, scans: _Scans, ctx: ExtractContext, out: Extracted) -> None:
+        """Scanned pages (images, no text objects): OCR the page images in parallel and place
+        the text on the page, boxes in millimetres like the text objects."""
+        if not scans.items:
+            return
+        from .ocr import OcrUnavailable, ocr_images, open_image
+
+        try:
+            images = [open_image(parts.read(part), ctx) for _, _, part in scans.items]
+            pages = ocr_images(images, ctx, first_page=None)
+        except OcrUnavailable as exc:
+            scans.notes.append(f"scanned OFD page(s) not read: OCR unavailable ({exc}); check by hand")
+            return
+        for (page_no, box, part), image, reading in zip(scans.items, images, pages, strict=True):
+            scans.read.add(part)
+            sx = (box[2] - box[0]) / max(1, image.size[0])
+            sy = (box[3] - box[1]) / max(1, image.size[1])
+            for seg in reading.segments:
+                b = seg.location.bbox or (0.0, 0.0, 0.0, 0.0)
+                mm = (box[0] + b[0] * sx, box[1] + b[1] * sy, box[0] + b[2] * sx, box[1] + b[3] * sy)
+                loc = replace(seg.location, page=page_no, part=f"{part} ocr", bbox=mm, pointer=f"image {part}")
+                out.segments.append(replace(seg, location=loc))
+            note = replace(reading, page=page_no).note()
+            if note:
+                scans.notes.append(note)
+
+    def _media(self, parts: ZipParts, path: str, ctx: ExtractContext, out: Extracted, read: set[str]) -> None:
         from .dispatch import extract_bytes
 
         child_ctx: ExtractContext | None = None
+        quiet_ctx: ExtractContext | None = None
         for name in parts.names:
             if not name.lower().endswith(_IMAGE_SUFFIXES) or name in _attached(out):
                 continue
             ctx.check_time()
             child_ctx = child_ctx or ctx.child()
+            # A page scan already read in place is still checked for EXIF, but not OCR'd twice.
+            quiet_ctx = quiet_ctx or replace(child_ctx, ocr="never")
             try:
-                inner = extract_bytes(parts.read(name), f"{path}!{name}", child_ctx)
+                inner = extract_bytes(parts.read(name), f"{path}!{name}", quiet_ctx if name in read else child_ctx)
             except ImportError:
                 continue
             if inner.status == "ok":
                 out.embedded.append(inner)
+
+
+@dataclass
+class _Scans:
+    """Page images to OCR: (page number, ImageObject boundary in mm, image part)."""
+
+    items: list[tuple[int, BBox, str]] = field(default_factory=list)
+    read: set[str] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    def add_page(self, content: Element, page_no: int, media: dict[str, str], ctx: ExtractContext) -> None:
+        if ctx.ocr == "never":
+            return
+        for obj in descendants(content, "ImageObject"):
+            part = media.get(obj.get("ResourceID", ""))
+            box = _box(obj.get("Boundary", ""))
+            if part and box and part.lower().endswith(_IMAGE_SUFFIXES):
+                self.items.append((page_no, box, part))
+
+
+def _media_map(parts: ZipParts, doc_part: str, doc: Element) -> dict[str, str]:
+    """MultiMedia resource ID -> image part, from the document's DocumentRes and PublicRes."""
+    out: dict[str, str] = {}
+    common = child(doc, "CommonData")
+    for tag in ("DocumentRes", "PublicRes"):
+        for ref in children(common, tag) if common is not None else ():
+            res_part = resolve(doc_part, text_of(ref))
+            if not parts.has(res_part):
+                continue
+            root = parts.xml(res_part)
+            base = root.get("BaseLoc", "")
+            anchor = resolve(res_part, base + "/x") if base else res_part
+            for item in descendants(root, "MultiMedia"):
+                media_file = text_of(child(item, "MediaFile"))
+                if media_file:
+                    out[item.get("ID", "")] = resolve(anchor, media_file)
+    return out
 
 
 def _add(stream: PartText, text: str, layer: Layer, pointer: str, page: int | None, bbox: BBox | None) -> Location:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import Document, Location, Segment, sha256_bytes
+from ..model import Document, Location, MetadataField, Segment, sha256_bytes
 from .base import ExtractContext, Extractor
 from .encoding import decode_text
 
@@ -38,5 +38,6 @@ class TextExtractor(Extractor):
             media_type=self.media_type,
             sha256=sha256_bytes(data),
             segments=split_into_segments(text),
-            metadata=(),
+            # Which decoding was used, so a reviewer can tell a GBK file from a UTF-8 one.
+            metadata=(MetadataField("text:encoding", encoding),),
         )

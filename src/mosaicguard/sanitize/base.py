@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import importlib
 from abc import ABC, abstractmethod
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from ..errors import MosaicGuardError
@@ -28,7 +28,7 @@ class Action:
 
     kind: str  # "remove_metadata", "accept_revisions", "redact_text", "remove_comments", ...
     description: str
-    location: Location = Location()
+    location: Location = field(default_factory=Location)
     category: str | None = None  # the finding category this action resolves, if any
 
 

@@ -61,15 +61,45 @@ class OfdSanitizer(Sanitizer):
             root_loc = text_of(child(body, "DocRoot"))
             if root_loc:
                 self._document(parts, resolve("OFD.xml", root_loc), redact, settings, work)
+        self._scans(parts, redact, work)
         if settings.remove_metadata:
             for name in parts.names:
-                if name.lower().endswith(_IMAGE_SUFFIXES) and name not in work.removed:
+                if name.lower().endswith(_IMAGE_SUFFIXES) and name not in work.removed and name not in work.changed:
                     clean = _strip_image_metadata(parts.read(name))
                     if clean is not None:
                         work.changed[name] = clean
                         work.actions.append(Action("remove_metadata", f"re-encode image {name} without EXIF/GPS",
                                                    Location(part=name), "gps"))
         return work
+
+    def _scans(self, parts: ZipParts, redact: list[Finding], work: _Work) -> None:
+        """Black out OCR findings in the pixels of scanned page images (the extractor names
+        their part "<image part> ocr" and keeps offsets into the image's OCR text)."""
+        by_image: dict[str, list[Finding]] = {}
+        for f in redact:
+            part = f.location.part or ""
+            if f.layer is Layer.OCR and part.endswith(" ocr") and parts.has(part[:-4]):
+                by_image.setdefault(part[:-4], []).append(f)
+        if not by_image:
+            return
+        from ..extract.ocr import blackout, ocr_image, open_image
+
+        for name, findings in by_image.items():
+            try:
+                image = open_image(parts.read(name))
+                fmt = image.format or "PNG"
+                reading = ocr_image(image)  # a cache hit: the scan just read this image
+            except ExtractionError as exc:
+                raise SanitizeError(f"scanned page {name} could not be re-read: {exc}") from None
+            boxes = [b for f in findings if f.location.start is not None and f.location.end is not None
+                     for b in reading.boxes_for_span(f.location.start, f.location.end)]
+            out = io.BytesIO()
+            # Re-encoded from pixels: EXIF and other metadata blocks do not survive either.
+            blackout(image, boxes).save(out, format=fmt)
+            work.changed[name] = out.getvalue()
+            for f in findings:
+                work.actions.append(Action("black_out", f"black out {f.category} in scanned page {name}",
+                                           f.location, f.category))
 
     def _document(self, parts: ZipParts, doc_part: str, redact: list[Finding], settings: SanitizeSettings,
                   work: _Work) -> None:
