@@ -157,3 +157,24 @@ def test_two_projects_split_by_paragraph() -> None:
     assert scope["ZB-2026-1111"] == scope["青山县王家镇李庄村"]
     assert scope["ZB-2026-2222"] == scope["青山县河东镇张庄村"]
     assert scope["ZB-2026-1111"] != scope["ZB-2026-2222"]
+
+
+@pytest.mark.parametrize(("text", "precision", "linkable"), [
+    ("Delivery: Wangzhuang Village, Hedong Town, Qingshan County.", "precise", True),
+    ("Office: No. 12 Xinhua Road, Shunyi District", "precise", True),
+    ("Qingshan County only", "county", False),
+    ("The Village People played", None, False),
+])
+def test_english_addresses(text: str, precision: str | None, linkable: bool) -> None:
+    found = facts(text, "address")
+    if precision is None:
+        assert not found
+        return
+    assert found[0].extra == precision and bool(found[0].keys) is linkable
+
+
+def test_english_notices_link_by_address() -> None:
+    a = {k for f in facts("Radome delivery to Wangzhuang Village, Hedong Town.", "address") for k in f.keys}
+    b = {k for f in facts("Wangzhuang Village, Hedong Town, Qingshan County: works start May 2027", "address")
+         for k in f.keys}
+    assert a & b

@@ -64,3 +64,26 @@ def test_no_fix_needed_and_no_fix_possible() -> None:
     assert minimal_fix([("d", "a")], lambda r: 0, 16) == ((), "exact")
     fix, method = minimal_fix([("d", "a")], lambda r: 1, 16)
     assert method == "none" and fix == (("d", "a"),)
+
+
+def test_default_combinations_only_when_the_policy_has_none() -> None:
+    from mosaicguard.aggregate.settings import DEFAULT_COMBINATIONS, combinations_for, settings_from_policy
+    from mosaicguard.policy.schema import Policy
+
+    bare = Policy()
+    assert combinations_for(bare, settings_from_policy(bare)) == DEFAULT_COMBINATIONS
+    off = Policy.model_validate({"aggregation": {"default_combinations": False}})
+    assert combinations_for(off, settings_from_policy(off)) == ()
+    own = Policy.model_validate({"combinations": [{"attributes": ["location", "purpose"]}]})
+    assert [c.rule_name for c in combinations_for(own, settings_from_policy(own))] == ["location+purpose"]
+
+
+def test_metadata_values_are_read() -> None:
+    from mosaicguard.aggregate.facts import FactExtractor
+    from mosaicguard.model import Document, MetadataField, Segment
+    from mosaicguard.policy.schema import Policy
+
+    doc = Document("a.docx", "x", "0", segments=(Segment("交货地点:青山县王家镇李庄村"),),
+                   metadata=(MetadataField("dc:title", "ZB-2026-9191 雷达天线罩"),))
+    kinds = {f.kind for f in FactExtractor(Policy()).extract(doc)}
+    assert {"code", "purpose", "address"} <= kinds

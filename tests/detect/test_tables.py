@@ -230,3 +230,30 @@ def test_detector_min_confidence_overrides_policy_threshold() -> None:
     strict = Policy.model_validate({"detectors": {"phone": {"min_confidence": 0.99}}})
     assert {f.category for f in Engine(loose, "python", detectors).scan(doc)} == {"coordinates", "phone"}
     assert {f.category for f in Engine(strict, "python", detectors).scan(doc)} == set()
+
+
+def test_one_marking_finding_for_a_field_with_a_star() -> None:
+    for kind in ENGINES:
+        assert matches("密级：秘密★6个月", "marking", kind) == ["秘密★6个月"]
+
+
+def test_overlapping_rules_of_one_category_give_one_finding() -> None:
+    text = "token: ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789"
+    for kind in ENGINES:
+        found = [f for f in scan_text(text, kind) if f.category == "credential"]
+        assert [(f.rule, f.match) for f in found] == [
+            ("credential.cloud_key", "ghp_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789")
+        ]
+
+
+def test_different_categories_on_the_same_text_both_stay() -> None:
+    cats = {f.category for f in scan_text("DSN postgres://ops:S3cr3tPw@10.20.30.40:5432/ops")}
+    assert cats == {"credential", "internal_network"}
+
+
+def test_negative_words_on_another_line_do_not_count() -> None:
+    text = "收款银行卡号：6201116424677627086。\n订单号 202601150001234"
+    (card,) = [f for f in scan_text(text) if f.category == "bank_card"]
+    assert card.confidence == 0.9
+    same_line = [f for f in scan_text("订单编号 6201116424677627086 卡号") if f.category == "bank_card"]
+    assert [f.confidence for f in same_line] == [0.5]  # 0.7 + 0.2 - 0.4, exactly

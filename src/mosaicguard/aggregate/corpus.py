@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
@@ -61,6 +61,7 @@ def sync_corpus(
     options: ScanOptions,
     exclude: frozenset[str] = frozenset(),
     jobs: int = 1,
+    on_progress: Callable[[int, int, str], None] | None = None,
 ) -> SyncStats:
     stats = SyncStats()
     fingerprint = store_fingerprint(policy, settings)
@@ -96,15 +97,26 @@ def sync_corpus(
     if gone:
         store.remove_documents(gone)
         stats.removed = len(gone)
-    for results in _extract_all(todo, policy, options, jobs):
+    if todo or gone or stats.rebuilt:
+        # Before any write: an interrupted run leaves the index marked for re-linking.
+        store.set_meta("dirty", "1")
+    members: dict[str, list[str]] = {}
+    for p in known:
+        if "!" in p:
+            members.setdefault(p.split("!", 1)[0], []).append(p)
+    for done, results in enumerate(_extract_all(todo, policy, options, jobs), 1):
         for record, facts in results:
             # Members of a container that changed may have vanished: drop them first.
-            store.remove_documents([p for p in known if p.startswith(record.path + "!")])
+            store.remove_documents(members.pop(record.path, []))
             store.put_document(record, facts, settings.coordinate_radius_m)
             stats.facts += len(facts)
             if record.status != "ok":
                 stats.errors.append({"path": record.path, "status": record.status, "error": record.error or ""})
         stats.read += 1
+        if done % COMMIT_EVERY == 0:
+            store.commit()
+        if on_progress is not None:
+            on_progress(done, len(todo), todo[done - 1][0].report_path)
     if todo or gone or stats.rebuilt:
         store.set_meta("dirty", "1")
     store.commit()
@@ -123,6 +135,9 @@ def _sha256_file(path: str) -> str:
 
 
 _Extracted = list[tuple[DocRecord, list[Fact]]]
+# Commit in batches: one transaction per document is slow, one for a million grows the WAL to
+# the size of the index.
+COMMIT_EVERY = 5000
 _WORKER: tuple[FactExtractor, ScanOptions] | None = None
 
 
@@ -144,12 +159,14 @@ def _extract_one(job: tuple[InputFile, int, int]) -> _Extracted:
 
 
 def _extract_all(todo: list[tuple[InputFile, int, int]], policy: Policy, options: ScanOptions, jobs: int
-                 ) -> list[_Extracted] | map[_Extracted]:
+                 ) -> Iterator[_Extracted]:
+    """Results in input order, streamed (never the whole corpus's facts in memory at once)."""
     if jobs <= 1 or len(todo) < 50:
         _init(policy, options)
-        return map(_extract_one, todo)
+        yield from map(_extract_one, todo)
+        return
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(policy, options)) as pool:
-        return list(pool.map(_extract_one, todo, chunksize=64))
+        yield from pool.map(_extract_one, todo, chunksize=64)
 
 
 def read_drafts(paths: Sequence[str], policy: Policy, options: ScanOptions
@@ -190,13 +207,17 @@ def index_texts(
     if jobs <= 1:
         _init(policy, ScanOptions(policy=policy))
         results: Iterable[tuple[str, str, list[Fact]]] = map(_extract_text_job, texts)
-        for path, text, facts in results:
+        for i, (path, text, facts) in enumerate(results, 1):
             n += _put_text(store, path, text, facts, settings, path in known)
+            if i % COMMIT_EVERY == 0:
+                store.commit()
     else:
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
                                  initargs=(policy, ScanOptions(policy=policy))) as pool:
-            for path, text, facts in pool.map(_extract_text_job, texts, chunksize=256):
+            for i, (path, text, facts) in enumerate(pool.map(_extract_text_job, texts, chunksize=256), 1):
                 n += _put_text(store, path, text, facts, settings, path in known)
+                if i % COMMIT_EVERY == 0:
+                    store.commit()
     store.set_meta("dirty", "1")
     store.commit()
     return n

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from ..model import Severity
@@ -30,6 +30,8 @@ class AggregateOptions:
     jobs: int = 1
     # Use the index as it is, without looking at the corpus folder (fast checks in CI).
     trust_index: bool = False
+    # Called as (done, total, path) while new or changed corpus files are read.
+    on_progress: Callable[[int, int, str], None] | None = None
 
 
 class Aggregator:
@@ -55,7 +57,7 @@ class Aggregator:
         if not (self.options.trust_index and self.store.linked_doc_count()):
             excluded = frozenset(os.path.realpath(p) for p in exclude)
             self.sync_stats = sync_corpus(self.store, corpus, self.policy, self.settings, self.scan_options,
-                                          excluded, self.options.jobs)
+                                          excluded, self.options.jobs, self.options.on_progress)
         t1 = time.perf_counter()
         self.timings["index_s"] = t1 - t0
         if self.store.get_meta("dirty") != "0" or self.store.get_meta("link_settings") != self.settings.fingerprint():

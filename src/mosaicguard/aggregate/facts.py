@@ -25,7 +25,15 @@ import ahocorasick_rs
 
 from ..model import Document
 from ..policy.schema import Policy
-from .normalize import code_key, fold, normalise_text, parse_addresses, parse_coordinates, phone_key
+from .normalize import (
+    code_key,
+    fold,
+    normalise_text,
+    parse_addresses,
+    parse_addresses_en,
+    parse_coordinates,
+    phone_key,
+)
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
 EXTRACTOR_VERSION = "1"
@@ -221,6 +229,9 @@ class FactExtractor:
         self._orgs(para, add)
         for s, e, addr in parse_addresses(para):
             add("address", addr.text, s, e, "location", addr.keys(), addr.precision)
+        if para.isascii() or "Village" in para or "Road" in para:
+            for s, e, addr in parse_addresses_en(para):
+                add("address", addr.text, s, e, "location", addr.keys(), addr.precision)
         for s, e, lat, lon in parse_coordinates(para):
             add("coord", para[s:e], s, e, "location", (), f"{lat:.6f},{lon:.6f}")
         self._contacts(para, add)
@@ -367,7 +378,8 @@ def _approx_pos(para: str, alias: str) -> int:
 
 
 def _document_text(doc: Document) -> str:
-    parts = [doc.text()]
+    # Metadata is published with the file: a title or subject field can name the project.
+    parts = [doc.text(), *(m.value for m in doc.metadata if m.value)]
     for emb in doc.embedded:
         parts.append(_document_text(emb))
     return "\n".join(p for p in parts if p)

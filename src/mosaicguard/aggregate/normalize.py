@@ -166,6 +166,41 @@ def parse_addresses(text: str) -> list[tuple[int, int, Address]]:
     return out
 
 
+# English (pinyin) addresses: "Wangzhuang Village, Hedong Town, Qingshan County",
+# "No. 12 Xinhua Road, Shunyi District". Same levels and the same precision rule as Chinese.
+_EN_WORD = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+_EN_LEVEL = {"province": "province", "city": "city", "prefecture": "city", "county": "county", "district": "county",
+             "town": "town", "township": "town", "subdistrict": "town", "village": "village"}
+EN_ADDRESS_RE = re.compile(
+    rf"(?:(?:No\.\s?)?(?P<num>[0-9]{{1,5}}),?\s)?(?:(?P<road>{_EN_WORD})\s(?:Road|Street|Avenue|Lane|Rd\.|St\.),?\s?)?"
+    rf"(?P<rest>(?:{_EN_WORD}\s(?:Village|Town|Township|Subdistrict|County|District|City|Prefecture|Province)"
+    rf"(?:,\s?|\s)?)+)"
+)
+_EN_PART_RE = re.compile(rf"({_EN_WORD})\s(Village|Town|Township|Subdistrict|County|District|City|Prefecture|Province)")
+
+
+def parse_addresses_en(text: str) -> list[tuple[int, int, Address]]:
+    """English addresses as (start, end, Address); names keep their level word."""
+    out: list[tuple[int, int, Address]] = []
+    for m in EN_ADDRESS_RE.finditer(text):
+        parts: list[tuple[str, str]] = []
+        for name, level in _EN_PART_RE.findall(m.group("rest")):
+            parts.append((_EN_LEVEL[level.lower()], f"{name} {level}"))
+        if m.group("road"):
+            parts.append(("road", m.group("road") + " Road"))
+            if m.group("num"):
+                parts.append(("number", m.group("num")))
+        order = {lvl: i for i, lvl in enumerate(LEVELS)}
+        parts.sort(key=lambda p: order[p[0]])
+        levels = {lvl for lvl, _ in parts}
+        # "The Village", "Global Village": an English village needs a town or county beside it.
+        if not parts or ("village" in levels and not levels & {"town", "county"} and len(parts) == 1):
+            continue
+        written = m.group(0).rstrip(" ,")
+        out.append((m.start(), m.start() + len(written), Address(written, tuple(parts))))
+    return out
+
+
 # ---- coordinates -------------------------------------------------------------------------
 
 _NUM = r"\d{1,3}(?:\.\d+)?"

@@ -45,7 +45,7 @@ DEFAULT_LINK_KINDS: dict[str, LinkKind] = {
     "address": LinkKind(weight=0.8, rare_df=10),
     "coord": LinkKind(weight=0.8, rare_df=10),
     "phone": LinkKind(weight=0.8, rare_df=5),
-    "person": LinkKind(weight=0.6, rare_df=3),
+    "person": LinkKind(weight=0.6, rare_df=2),
     # A contractor works on many projects: its name alone must not merge them.
     "org": LinkKind(weight=0.0, rare_df=1),
 }

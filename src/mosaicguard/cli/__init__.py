@@ -21,7 +21,9 @@ SUBCOMMANDS: dict[str, str] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with `command`, only that subcommand's module is imported (start-up time: the
+    aggregation and fingerprint modules need not load for a scan)."""
     parser = argparse.ArgumentParser(
         prog="mosaicguard",
         description="Find what a document would give away before it is published: alone, and "
@@ -29,25 +31,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"mosaicguard {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
-    seen: set[str] = set()
-    for module_name in SUBCOMMANDS.values():
-        if module_name in seen:
-            continue
-        seen.add(module_name)
-        try:
-            module = importlib.import_module(f"{__package__}.{module_name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__package__}.{module_name}":
-                continue  # subcommand not part of this build
-            raise
+    wanted = [SUBCOMMANDS[command]] if command in SUBCOMMANDS else list(dict.fromkeys(SUBCOMMANDS.values()))
+    for module_name in wanted:
+        module = importlib.import_module(f"{__package__}.{module_name}")
         module.add_parser(sub)
     return parser
 
 
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The subcommand named in argv (the first word that is not an option), if any."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_in(words))
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(words)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     try:

@@ -13,7 +13,7 @@ from ..aggregate.result import AggregationResult
 from ..errors import ConfigError
 from ..model import Severity
 from ..policy.load import load_policy
-from .common import add_output_options, add_policy_options, require_paths_exist, write_output
+from .common import Progress, add_output_options, add_policy_options, require_paths_exist, write_output
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -40,7 +40,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     c.set_defaults(run=run_check)
 
 
-def _aggregator(args: argparse.Namespace) -> tuple[Aggregator, SQLiteFactStore]:
+def _aggregator(args: argparse.Namespace, progress: Progress | None = None) -> tuple[Aggregator, SQLiteFactStore]:
     policy = load_policy(args.policy).with_profile(args.profile)
     if getattr(args, "trust_index", False) and not args.index:
         raise ConfigError("--trust-index needs --index DB")
@@ -55,7 +55,7 @@ def _aggregator(args: argparse.Namespace) -> tuple[Aggregator, SQLiteFactStore]:
         raise ConfigError(f"--index {index}: cannot open as an SQLite index: {exc}") from None
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     options = AggregateOptions(policy=policy, policy_path=args.policy, jobs=jobs,
-                               trust_index=getattr(args, "trust_index", False))
+                               trust_index=getattr(args, "trust_index", False), on_progress=progress)
     return Aggregator(store, options), store
 
 
@@ -78,10 +78,12 @@ def _finish(args: argparse.Namespace, result: AggregationResult, policy_fail_on:
 
 def run_aggregate(args: argparse.Namespace) -> int:
     require_paths_exist(args.corpus)
-    aggregator, store = _aggregator(args)
+    progress = Progress(enabled=not args.quiet)
+    aggregator, store = _aggregator(args, progress)
     try:
         result = aggregator.aggregate(args.corpus)
     finally:
+        progress.close()
         store.close()
     return _finish(args, result, aggregator.policy.fail_on)
 
@@ -90,9 +92,11 @@ def run_check(args: argparse.Namespace) -> int:
     require_paths_exist(args.drafts)
     if not getattr(args, "trust_index", False):
         require_paths_exist(args.corpus)
-    aggregator, store = _aggregator(args)
+    progress = Progress(enabled=not args.quiet)
+    aggregator, store = _aggregator(args, progress)
     try:
         result = aggregator.check(args.drafts, args.corpus)
     finally:
+        progress.close()
         store.close()
     return _finish(args, result, aggregator.policy.fail_on)

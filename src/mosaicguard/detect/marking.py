@@ -83,10 +83,15 @@ def _is_label_zh(match_text: str, before: str, after: str, layer: Layer) -> bool
     return rest[0] in " \t\u3000\u00a0|" and len(rest) - len(rest.lstrip(" \t\u3000\u00a0")) >= 1
 
 
+_FIELD_NAME = re.compile(r"(?i)(?:classification|classified(?: by)?|marking|security level)\s*[:：]\s*$")
+
+
 def _is_label_en(match_text: str, before: str, after: str, layer: Layer) -> bool:
     """An upper-case classification word is a label when it carries a caveat (`//NOFORN`), sits
     in a header or footer, opens its line, or the whole line is an upper-case banner."""
     if "//" in match_text or layer in (Layer.HEADER, Layer.FOOTER):
+        return True
+    if _FIELD_NAME.search(before):  # "Classification: SECRET"
         return True
     line = before + match_text + after
     letters = [c for c in line if c.isalpha()]
@@ -137,6 +142,22 @@ class MarkingDetector(Detector):
                     confidence=0.8,
                     message=f"secrecy level label {word} at the head of a line",
                     max_len=40,
+                )
+            )
+            # A form field naming the level: `密级：秘密`, `密 级 机密`.
+            out.append(
+                PatternRule(
+                    rule=f"marking.zh_{suffix}_field",
+                    category="marking",
+                    # Not when a star follows: the star rule reports `秘密★6个月` whole.
+                    regex=(
+                        f"{_spaced('密级')}{_SP}{{0,3}}[:：]?{_SP}{{0,3}}(?P<v>{_spaced(word)})"
+                        f"(?!{_SP}{{0,3}}{_STAR})"
+                    ),
+                    severity=sev(level_sev),
+                    confidence=0.85,
+                    message=f"secrecy level field 密级 = {word}",
+                    max_len=24,
                 )
             )
         out.append(
@@ -219,7 +240,7 @@ class MarkingDetector(Detector):
         end = start + len(finding.match)
         before, after = _line_around(segment.text, start, end)
         name = rule.rule
-        if name.endswith("_star"):
+        if name.endswith(("_star", "_field")):
             return finding
         if name.startswith("marking.zh_"):
             if not _is_label_zh(finding.match, before, after, segment.layer):
@@ -264,6 +285,8 @@ class MarkingDetector(Detector):
             Sample("(TS) Source reporting indicates", "marking", match="(TS)"),
             Sample("UNCLASSIFIED//FOR OFFICIAL USE ONLY", "marking"),
             Sample("Company Confidential", "marking", match="Company Confidential"),
+            Sample("密级：秘密    保密期限：6个月", "marking", match="秘密"),
+            Sample("Classification: SECRET", "marking", match="SECRET"),
             Sample("秘书处负责会议安排。", "marking", expect=False),
             Sample("双方应签订保密协议。", "marking", expect=False),
             Sample("All bids are kept confidential until opening.", "marking", expect=False),

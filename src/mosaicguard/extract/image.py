@@ -14,11 +14,15 @@ import struct
 import warnings
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ExtractionError, LimitExceeded
 from ..model import Document, HiddenItem, Layer, Location, MetadataField, Segment, Severity, sha256_bytes
 from .base import ExtractContext, Extractor
+
+if TYPE_CHECKING:
+    from .ocr import OcrPage
 
 # EXIF tags read from the main IFD (0th) and the Exif sub-IFD, with how revealing each one is.
 # None: recorded as metadata but not reported on its own.
@@ -71,6 +75,9 @@ _XMP_REVEALING = ("creator", "artist", "author", "owner", "serialnumber", "camer
 _MAX_XMP_FIELDS = 200
 _MAX_CHUNK_TEXT = 1 << 20
 _PNG_SIG = b"\x89PNG\r\n\x1a\n"
+#: Frames (TIFF pages, animation frames) read by OCR per image; later ones become a note.
+MAX_OCR_FRAMES = 100
+_FRAME_BATCH = 8  # frames decoded and OCR'd together (in parallel), bounding memory
 
 
 @dataclass
@@ -263,29 +270,92 @@ class ImageExtractor(Extractor):
             self._xmp(im, found)
             self._iptc(im, found)
             self._comments(im, data, found)
-            segments = found.segments + list(self.ocr_segments(im, ctx))
             media_type = Image.MIME.get(im.format or "", "image/*")
-        return Document(path=path, media_type=media_type, sha256=sha256_bytes(data), segments=tuple(segments),
-                        metadata=tuple(found.metadata), hidden=tuple(found.hidden), page_count=1)
+            n_frames = int(getattr(im, "n_frames", 1) or 1)
+            ocr_segments, notes = self.ocr_pages(im, ctx)  # last: it moves `im` to other frames
+        return Document(path=path, media_type=media_type, sha256=sha256_bytes(data),
+                        segments=tuple(found.segments) + ocr_segments, metadata=tuple(found.metadata),
+                        hidden=tuple(found.hidden), page_count=n_frames, notes=notes)
 
     def ocr_segments(self, im: object, ctx: ExtractContext) -> tuple[Segment, ...]:
-        """Hook for text in the pixels (scanned notices, photos of screens): issue #5 adds OCR here,
-        honouring `ctx.ocr` (auto | always | never). Until then images contribute metadata only."""
-        # issue #5 OCR call site (added by helper-8, minimal): read the upright pixels, as the image
-        # sanitiser blacks out on the upright image; boxes are pixels of that image.
-        from PIL import ImageOps
+        """The OCR text of every frame (see `ocr_pages`), without the notes."""
+        segments, _notes = self.ocr_pages(im, ctx)
+        return segments
 
-        from .ocr import OcrUnavailable, ocr_image, should_ocr_image
+    def ocr_pages(self, im: object, ctx: ExtractContext) -> tuple[tuple[Segment, ...], tuple[str, ...]]:
+        """Text in the pixels (scanned notices, photos of screens) and notes for a human.
+
+        Every frame is read (the pages of a multi-page TIFF, the frames of an animation), each as
+        its own page number (1, 2, ...), up to `MAX_OCR_FRAMES`. Frames are upright
+        (`exif_transpose`), as the image sanitiser blacks out on the upright image, so boxes are
+        pixels of that image. Low-confidence pages and frames left unread become notes, so that a
+        weak reading is flagged rather than passed silently.
+        """
+        from .ocr import OcrUnavailable
 
         if ctx.ocr == "never":
-            return ()  # do not decode the pixels at all
-        upright = ImageOps.exif_transpose(im)  # type: ignore[call-overload]
-        if not should_ocr_image(ctx, upright):
-            return ()
+            return (), ()  # do not decode the pixels at all
+        n_frames = int(getattr(im, "n_frames", 1) or 1)
+        notes: list[str] = []
+        if n_frames > MAX_OCR_FRAMES:
+            skipped = (f"frame {n_frames}" if n_frames == MAX_OCR_FRAMES + 1
+                       else f"frames {MAX_OCR_FRAMES + 1}-{n_frames}")
+            notes.append(f"{skipped} of {n_frames} were not read by OCR (limit of {MAX_OCR_FRAMES} frames); "
+                         "check by hand")
+        segments: list[Segment] = []
+        seen: set[str] = set()  # pixel digests of frames already read
         try:
-            return ocr_image(upright, ctx, page=1).segments
-        except OcrUnavailable:
-            return ()
+            for start in range(0, min(n_frames, MAX_OCR_FRAMES), _FRAME_BATCH):
+                stop = min(start + _FRAME_BATCH, n_frames, MAX_OCR_FRAMES)
+                for page in self._ocr_frames(im, ctx, range(start, stop), n_frames > 1, seen):
+                    segments.extend(page.segments)
+                    note = page.note()
+                    if note:
+                        notes.append(note)
+        except OcrUnavailable as exc:
+            notes.append(f"text in the picture was not read: OCR unavailable ({exc}); check by hand")
+        except LimitExceeded as exc:
+            # Keep what was read (and the metadata findings) rather than lose the file; say what is missing.
+            read = sorted({s.location.page for s in segments if s.location.page is not None})
+            done = f" (text read from page(s) {', '.join(map(str, read))})" if read and n_frames > 1 else ""
+            notes.append(f"OCR stopped: {exc}{done}; the rest of the picture was not read, check by hand")
+        return tuple(segments), tuple(notes)
+
+    @staticmethod
+    def _ocr_frames(im: Any, ctx: ExtractContext, frames: range, multi: bool, seen: set[str]) -> list[OcrPage]:
+        """OCR the frames `frames` (0-based) of `im`; pages are numbered frame + 1. Frames are
+        decoded a batch at a time so that a long TIFF does not hold every page in memory."""
+        from PIL import ImageOps
+
+        from .ocr import ocr_images, should_ocr_image
+
+        wanted: list[tuple[int, object]] = []
+        for index in frames:
+            ctx.check_time()
+            if multi:
+                im.seek(index)
+                width, height = im.size
+                if width * height > ctx.limits.max_image_pixels:  # frame 1 was checked on open
+                    raise LimitExceeded(f"frame {index + 1} declares {width}x{height} pixels, over the limit of "
+                                        f"{ctx.limits.max_image_pixels} (decompression bomb guard)")
+            upright = ImageOps.exif_transpose(im)
+            if upright is im:
+                upright = im.copy()  # seek() would change it under us
+            if "dpi" in im.info and "dpi" not in upright.info:
+                upright.info["dpi"] = im.info["dpi"]
+            if not should_ocr_image(ctx, upright):
+                continue
+            if multi:
+                # Animations repeat frames; one reading per distinct picture is enough.
+                digest = sha256_bytes(upright.tobytes())
+                if digest in seen:
+                    continue
+                seen.add(digest)
+            wanted.append((index + 1, upright))
+        if not wanted:
+            return []
+        pages = ocr_images([img for _, img in wanted], ctx, first_page=1)
+        return [replace(page, page=number) for (number, _), page in zip(wanted, pages, strict=True)]
 
     @staticmethod
     def _exif(im: object, found: _Found) -> None:

@@ -26,7 +26,15 @@ from .labels import (
     status_label,
     verdict_label,
 )
-from .summary import location_text, masked_context, overall_verdict, sensitive_values, severity_totals, summarise
+from .summary import (
+    location_text,
+    masked_context,
+    note_text,
+    overall_verdict,
+    sensitive_values,
+    severity_totals,
+    summarise,
+)
 
 _TEMPLATE = "scan.html.j2"
 
@@ -119,6 +127,7 @@ class HtmlReporter(Reporter):
                     "sha256": fr.sha256,
                     "media_type": fr.media_type,
                     "findings": findings,
+                    "notes": [_pair(note_text(n, "zh"), n) for n in fr.notes],
                 }
             )
         overall = overall_verdict(summaries)
@@ -140,6 +149,7 @@ class HtmlReporter(Reporter):
             "n_files": len(files),
             "n_checked": sum(1 for f in files if f["status"] == "ok"),
             "unchecked": [f for f in files if f["status"] != "ok"],
+            "n_notes": sum(len(fr.notes) for fr in report.files),
             "files": files,
             "known_categories": sorted(CATEGORY_LABELS),
         }

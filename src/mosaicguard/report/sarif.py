@@ -1,7 +1,8 @@
 """SARIF 2.1.0 for code-scanning dashboards and CI. Machine-facing: matched values appear as
 found unless `--redact`. Finding ids go into `partialFingerprints` so that dashboards track a
 finding across runs the way `--baseline` does; files that could not be read become tool
-execution notifications, so a dashboard shows what was not checked."""
+execution notifications, so a dashboard shows what was not checked; so do a file's notes (a weak OCR
+reading, pages not read), as warnings."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .. import __version__
 from ..model import FileResult, Finding, ScanReport, mask
 from .base import Reporter
 from .labels import category_label, fix_label, layer_label, severity_label
+from .summary import note_text
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://example.invalid/mosaicguard"  # no public home yet; never fetched
@@ -45,6 +47,7 @@ class SarifReporter(Reporter):
             if fr.status != "ok":
                 notifications.append(_notification(fr, index))
                 continue
+            notifications.extend(_note_notification(fr, index, note) for note in fr.notes)
             for f in fr.findings:
                 if f.rule not in rules:
                     rules[f.rule] = _rule(f)
@@ -175,6 +178,20 @@ def _notification(fr: FileResult, artifact_index: int) -> dict[str, Any]:
         "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(fr.path),
                                                                  "index": artifact_index}}}],
         "properties": {"path": fr.path, "status": fr.status},
+    }
+
+
+def _note_notification(fr: FileResult, artifact_index: int, note: str) -> dict[str, Any]:
+    """A file that was read, but where part of it needs a human (a weak OCR reading, pages not
+    read): a warning, so a dashboard does not show the file as simply clean."""
+    return {
+        "level": "warning",
+        "message": {"text": f"{fr.path}: check by hand / 需人工核对: {note}"},
+        "descriptor": {"id": "file.check_by_hand"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": artifact_uri(fr.path),
+                                                                 "index": artifact_index}}}],
+        "properties": {"path": fr.path, "status": fr.status, "note": note,
+                       "noteLabel": {"zh": note_text(note, "zh"), "en": note}},
     }
 
 

@@ -4,6 +4,7 @@ format; the judgement lives here so that the text and HTML reports never disagre
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -34,7 +35,8 @@ def file_verdict(result: FileResult, fail_on: Severity) -> str:
         return "unchecked"
     if any(f.severity.at_least(fail_on) for f in result.findings):
         return "change"
-    return "review" if result.findings else "publish"
+    # Notes (a weak OCR reading, pages not read) mean a human must look: never "publish" as is.
+    return "review" if result.findings or result.notes else "publish"
 
 
 _VERDICT_RANK = {"publish": 0, "review": 1, "unchecked": 2, "change": 3}
@@ -123,3 +125,19 @@ def _mask_values(text: str, values: frozenset[str]) -> str:
 
 _MIN_PIECE = 4  # shorter pieces at the window edge are too common to be worth masking
 _MAX_EDGE_VALUE = 40
+
+
+NOTES_LABEL = {"zh": "需人工核对", "en": "check by hand"}
+
+_OCR_NOTE = re.compile(r"^(?P<prefix>.*?)(?:page (?P<page>\d+)|image): OCR confidence (?P<conf>[\d.]+) is low; "
+                       r"text may be missed, check this page by hand$")
+
+
+def note_text(note: str, lang: str = "zh") -> str:
+    """A note for display. The OCR low-confidence note (the common one) is given in Chinese too;
+    other notes are shown as written."""
+    m = _OCR_NOTE.match(note) if lang == "zh" else None
+    if m is None:
+        return note
+    where = f"第 {m['page']} 页" if m["page"] else "图片"
+    return f"{m['prefix']}{where}：OCR 识别置信度 {m['conf']} 偏低，可能漏读文字，请人工核对"

@@ -5,7 +5,16 @@ from __future__ import annotations
 from ..model import ScanReport
 from .base import Reporter
 from .labels import category_label, fix_label, layer_label, severity_label, verdict_label
-from .summary import location_text, masked_context, overall_verdict, sensitive_values, severity_totals, summarise
+from .summary import (
+    NOTES_LABEL,
+    location_text,
+    masked_context,
+    note_text,
+    overall_verdict,
+    sensitive_values,
+    severity_totals,
+    summarise,
+)
 
 _MARK = {"publish": "✓", "review": "?", "change": "✗", "unchecked": "!"}
 
@@ -25,10 +34,12 @@ class TextReporter(Reporter):
                 continue
             extra = f", {fr.suppressed} suppressed" if fr.suppressed else ""
             if not fr.findings:
-                if fr.suppressed:
+                if fr.suppressed or fr.notes:
                     lines.append(f"{_MARK[s.verdict]} {fr.path}: {verdict} (0 findings{extra})")
+                    lines.extend(self._notes(fr.notes))
                 continue
             lines.append(f"{_MARK[s.verdict]} {fr.path}: {verdict} ({len(fr.findings)} finding(s){extra})")
+            lines.extend(self._notes(fr.notes))
             others = sensitive_values(fr)
             for f in fr.findings:
                 before, shown, after = masked_context(f, others)
@@ -48,8 +59,10 @@ class TextReporter(Reporter):
         unchecked = len(summaries) - checked
         counts = ", ".join(f"{k} {v}" for k, v in totals.items() if v) or ("无发现" if zh else "no findings")
         lines.append("")
+        n_notes = sum(len(s.result.notes) for s in summaries)
+        check = f"; {n_notes} note(s) to check by hand" if n_notes else ""
         lines.append(
-            f"{len(summaries)} file(s): {checked} checked, {unchecked} not checked; findings: {counts}"
+            f"{len(summaries)} file(s): {checked} checked, {unchecked} not checked; findings: {counts}{check}"
         )
         overall = overall_verdict(summaries)
         lines.append(
@@ -57,6 +70,11 @@ class TextReporter(Reporter):
             f" (gate: {self.fail_on.value})"
         )
         return "\n".join(lines) + "\n"
+
+    def _notes(self, notes: tuple[str, ...]) -> list[str]:
+        """One line per note: what the tool could not judge and a human must check."""
+        label = f"{NOTES_LABEL['zh']} / {NOTES_LABEL['en']}"
+        return [f"    ! {label}: {_one_line(note_text(n, self.lang))}" for n in notes]
 
 
 def _one_line(text: str) -> str:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import io
 import warnings
+from dataclasses import replace
 from typing import Any
 
-from ..model import Document, Finding, Location
+from ..extract.base import ExtractContext
+from ..extract.ocr.result import overlaps
+from ..model import BBox, Document, Finding, Layer, Location, mask
 from ..policy.schema import SanitizeSettings
 from .base import Action, SanitizeError, Sanitizer, SanitizeResult
 
@@ -44,6 +47,108 @@ def _boxes(redact: list[Finding]) -> list[Finding]:
     return [f for f in redact if f.location.bbox is not None]
 
 
+def _black_out(clean: Any, upright: Any, redact: list[Finding]) -> Any:
+    """Draw solid black over the findings' pixels and, for OCR text, check that OCR can no longer
+    read the values. OCR findings get value-precise boxes (the characters of the value, from a
+    re-read of the same pixels: a cache hit after the scan), so the rest of the line stays
+    readable; anything that cannot be mapped precisely gets its whole box."""
+    if not redact:
+        return clean
+    boxes = _precise_boxes(upright, redact)
+    out = _draw(clean, boxes)
+    ocr_values = [f.match for f in redact if f.layer is Layer.OCR and f.match.strip()]
+    if not ocr_values:
+        return out
+    from ..extract.ocr import OcrUnavailable, still_readable
+
+    try:
+        left = still_readable(out, ocr_values, ExtractContext())
+        if left and boxes != [f.location.bbox for f in redact]:
+            # The tight boxes missed something (a re-read that differs): fall back to whole lines.
+            out = _draw(clean, [f.location.bbox for f in redact if f.location.bbox is not None])
+            left = still_readable(out, ocr_values, ExtractContext())
+    except OcrUnavailable:
+        return out  # cannot verify here; the sanitise run re-scans the clean copy anyway
+    if left:
+        shown = ", ".join(mask(v) for v in left)
+        raise SanitizeError(f"blacked-out text is still readable by OCR ({shown}); nothing written")
+    return out
+
+
+def _precise_boxes(upright: Any, redact: list[Finding]) -> list[BBox]:
+    """A box per finding: the value's own characters where OCR can place them, else its bbox."""
+    from ..extract.ocr import OcrUnavailable, boxes_for_findings, ocr_image
+
+    wants_precise = [f for f in redact if f.layer is Layer.OCR and f.location.start is not None
+                     and f.location.end is not None]
+    reading = None
+    if wants_precise:
+        try:
+            reading = ocr_image(upright, ExtractContext(), page=1)
+        except OcrUnavailable:
+            reading = None
+    boxes: list[BBox] = []
+    for f in redact:
+        loc = f.location
+        assert loc.bbox is not None
+        tight: list[BBox] = []
+        if reading is not None and f in wants_precise and _same_value(reading.text, f):
+            tight = boxes_for_findings(replace(reading, page=loc.page), [f])
+        # A tight box must lie on the finding's line: otherwise the re-read placed it elsewhere.
+        if tight and all(overlaps(b, loc.bbox) for b in tight):
+            boxes.extend(b for b in tight if b not in boxes)
+        else:
+            boxes.append(loc.bbox)
+    return boxes
+
+
+def _same_value(text: str, f: Finding) -> bool:
+    """The re-read text at the finding's offsets is the finding's value (spacing ignored)."""
+    assert f.location.start is not None and f.location.end is not None
+    got = "".join(text[f.location.start : f.location.end].split())
+    return bool(got) and got == "".join(f.match.split())
+
+
+def _draw(clean: Any, boxes: list[BBox]) -> Any:
+    """A copy of `clean` with solid black rectangles (3 px padding, as OCR boxes are tight)."""
+    from PIL import ImageDraw
+
+    out = clean.copy()
+    if out.mode == "P":
+        black = _darkest_palette_index(out)
+        if black is None:
+            out = out.convert("RGBA" if "transparency" in out.info else "RGB")
+    draw = ImageDraw.Draw(out)
+    fill: Any
+    if out.mode == "P":
+        fill = black
+    elif out.mode in ("L", "1", "I", "F"):
+        fill = 0
+    else:
+        fill = tuple(255 if band == "A" else 0 for band in out.getbands())
+    width, height = out.size
+    for x0, y0, x1, y1 in boxes:
+        draw.rectangle((max(0.0, x0 - _PAD), max(0.0, y0 - _PAD), min(width - 1.0, x1 + _PAD),
+                        min(height - 1.0, y1 + _PAD)), fill=fill)
+    return out
+
+
+def _darkest_palette_index(image: Any) -> int | None:
+    """The palette entry to paint with in a palette image, if one is (near) black: index 0 is
+    not necessarily black."""
+    palette = image.getpalette() or []
+    best, best_luma = None, 256.0
+    for index in range(len(palette) // 3):
+        r, g, b = palette[3 * index : 3 * index + 3]
+        luma = 0.299 * r + 0.587 * g + 0.114 * b
+        if luma < best_luma and image.info.get("transparency") != index:
+            best, best_luma = index, luma
+    return best if best_luma <= 16 else None
+
+
+_PAD = 3.0
+
+
 class ImageSanitizer(Sanitizer):
     suffixes = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp")
 
@@ -57,7 +162,7 @@ class ImageSanitizer(Sanitizer):
         return actions
 
     def sanitize(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> SanitizeResult:
-        from PIL import Image, ImageDraw, ImageOps
+        from PIL import Image, ImageOps
 
         try:
             with warnings.catch_warnings():
@@ -89,14 +194,7 @@ class ImageSanitizer(Sanitizer):
             if "transparency" in upright.info and isinstance(upright.info["transparency"], int):
                 clean.info["transparency"] = upright.info["transparency"]
         actions = self.plan(data, doc, redact, settings)
-        boxes = _boxes(redact)
-        if boxes:
-            draw = ImageDraw.Draw(clean)
-            fill: Any = 0 if clean.mode in ("L", "P", "1", "I", "F") else (0,) * len(clean.getbands())
-            for f in boxes:
-                assert f.location.bbox is not None
-                x0, y0, x1, y1 = f.location.bbox
-                draw.rectangle((x0, y0, x1, y1), fill=fill)
+        clean = _black_out(clean, upright, _boxes(redact))
         options = dict(_SAVE_OPTIONS[fmt])
         if fmt == "JPEG" and clean.mode not in ("RGB", "L", "CMYK"):
             clean = clean.convert("RGB")
