@@ -197,7 +197,8 @@ def decoy(rng: random.Random) -> str:
 
 
 # ---------------------------------------------------------------------------- format writers
-# Each writer gets the document's lines and a path; a line is a paragraph (or a cell).
+# Each writer gets the document's lines and a path; a line is a paragraph (or a cell). docx puts
+# the first line in the page header and the last in a table; pptx puts the last in the notes.
 
 def _filler(rng: random.Random) -> str:
     return rng.choice((
@@ -242,11 +243,15 @@ def write_jsonl(lines: list[str], path: Path) -> None:
 
 
 def write_docx(lines: list[str], path: Path) -> None:
+    """The first line goes into the page header (where markings sit), the last into a table."""
     import docx
 
     doc = docx.Document()
-    for line in lines:
+    doc.sections[0].header.paragraphs[0].text = lines[0]
+    for line in lines[1:-1]:
         doc.add_paragraph(line)
+    if len(lines) > 1:
+        doc.add_table(rows=1, cols=2).rows[0].cells[1].text = lines[-1]
     doc.save(str(path))
 
 
@@ -267,13 +272,18 @@ def write_pptx(lines: list[str], path: Path) -> None:
     from pptx.util import Inches
 
     prs = Presentation()
-    for start in range(0, len(lines), 4):
+    body, notes = (lines[:-1], lines[-1]) if len(lines) > 1 else (lines, None)
+    slide = None
+    for start in range(0, len(body), 4):
         slide = prs.slides.add_slide(prs.slide_layouts[6])
         box = slide.shapes.add_textbox(Inches(0.5), Inches(0.5), Inches(9), Inches(6))
         frame = box.text_frame
-        for i, line in enumerate(lines[start : start + 4]):
+        for i, line in enumerate(body[start : start + 4]):
             para = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
             para.text = line
+    if notes is not None and slide is not None:
+        # The last line in the speaker notes: a leak readers of the slides never see.
+        slide.notes_slide.notes_text_frame.text = notes
     prs.save(str(path))
 
 

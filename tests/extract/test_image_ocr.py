@@ -99,3 +99,15 @@ def test_low_confidence_image_gets_a_note_in_the_json_report(tmp_path: Path) -> 
     # the human report does not call it publishable
     text = get_reporter("text").render(report, redact=False)
     assert "需人工核对 / check by hand" in text and "第 1 页：OCR 识别置信度" in text
+
+
+def test_long_animation_reads_a_bounded_number_of_frames() -> None:
+    # Flat frames cost no OCR (skipped as blank); the frames past the limit are named in a note.
+    frames = [Image.new("RGB", (64, 64), (i * 10, 0, 0)) for i in range(image_module.MAX_OCR_ANIMATION_FRAMES + 2)]
+    buf = io.BytesIO()
+    frames[0].save(buf, "GIF", save_all=True, append_images=frames[1:])
+    doc = ImageExtractor().extract(buf.getvalue(), "anim.gif", ExtractContext())
+    n = image_module.MAX_OCR_ANIMATION_FRAMES
+    assert doc.page_count == n + 2 and doc.segments == ()
+    assert doc.notes == (f"frames {n + 1}-{n + 2} of {n + 2} were not read by OCR (limit of {n} frames); "
+                         "check by hand",)

@@ -92,3 +92,22 @@ def test_sanitize_command_keeps_rest_of_line(notice: tuple, tmp_path: Path) -> N
     assert outcome.status == "sanitized", outcome.error
     assert not [f for _, f in outcome.residual if f.category == "phone"]
     assert still_readable((tmp_path / "out" / "notice.png").read_bytes(), [PHONE, "请勿外传"]) == ["请勿外传"]
+
+
+def test_multi_page_tiff_is_cleaned_page_by_page(tmp_path: Path) -> None:
+    from mosaicguard.extract.ocr import image_frames
+    from mosaicguard.pipeline import ScanOptions
+    from mosaicguard.sanitize.run import sanitize_paths
+
+    page1, _ = render_text_image(["关于7301工程验收的通知"], width=1200)
+    page2, _ = render_text_image([f"值班电话 {PHONE} 请勿外传"], width=1400)
+    src = tmp_path / "in" / "scan.tif"
+    src.parent.mkdir()
+    page1.save(src, format="TIFF", save_all=True, append_images=[page2], dpi=(300, 300))  # type: ignore[attr-defined]
+    outcome = sanitize_paths([str(src)], str(tmp_path / "out"), ScanOptions(engine="python")).files[0]
+    assert outcome.status == "sanitized", outcome.error
+    assert not [f for _, f in outcome.residual if f.category == "phone"]
+    frames = image_frames((tmp_path / "out" / "scan.tif").read_bytes())
+    assert len(frames) == 2
+    assert still_readable(frames[0], ["7301工程"]) == ["7301工程"]  # page 1 untouched
+    assert still_readable(frames[1], [PHONE, "请勿外传"]) == ["请勿外传"]

@@ -27,6 +27,8 @@ class Engine:
                 self.rules.append(rule)
                 self._owner.append(detector)
         self.matcher: Matcher = build_matcher(self.rules, engine)
+        # Index of each rule's `v` group (the value inside framing), looked up once.
+        self._value_group: list[int | None] = [rule.compiled.groupindex.get("v") for rule in self.rules]
         # A detector's own `min_confidence` (policy `detectors: {phone: {min_confidence: 0.8}}`)
         # overrides the policy-wide threshold for the categories it emits.
         self._threshold: dict[str, float] = {}
@@ -57,25 +59,28 @@ class Engine:
         for seg in segments:
             starts.append(pos)
             pos += len(seg.text) + 1
-        joined = "\n".join(seg.text for seg in segments)
+        joined = segments[0].text if len(segments) == 1 else "\n".join(seg.text for seg in segments)
+        rules, owners, value_group = self.rules, self._owner, self._value_group
+        single = len(segments) == 1
         out: list[Finding] = []
         for rule_index, match in self.matcher.find(joined):
-            seg_index = bisect.bisect_right(starts, match.start()) - 1
+            seg_index = 0 if single else bisect.bisect_right(starts, match.start()) - 1
             seg = segments[seg_index]
             offset = starts[seg_index]
-            has_value = "v" in match.re.groupindex and match.group("v") is not None
-            start, end = match.span("v") if has_value else match.span()
+            group = value_group[rule_index]
+            start, end = match.span(group) if group is not None else match.span()
+            if start < 0:  # the value group did not take part in the match
+                start, end = match.span()
             start -= offset
             end -= offset
-            if end > len(seg.text) or start < 0:
+            text = seg.text
+            if end > len(text) or start < 0:
                 continue  # spans two segments: not one value
-            rule = self.rules[rule_index]
-            value = seg.text[start:end]
-            if rule.validate is not None and not rule.validate(value):
+            rule = rules[rule_index]
+            if rule.validate is not None and not rule.validate(text[start:end]):
                 continue
-            confidence = _score(rule, seg.text, start, end)
-            finding = make_finding(rule, seg, start, end, confidence)
-            refined = self._owner[rule_index].refine(rule, match, seg, finding)
+            finding = make_finding(rule, seg, start, end, _score(rule, text, start, end))
+            refined = owners[rule_index].refine(rule, match, seg, finding)
             if refined is not None:
                 out.append(refined)
         return out

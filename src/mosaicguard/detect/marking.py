@@ -51,7 +51,6 @@ _EN_CAVEAT = "(?://[A-Z0-9][A-Z0-9 ,-]{0,40}(?:/{1,2}[A-Z0-9][A-Z0-9 ,-]{0,40}){
 
 # Characters that may follow a label on its line without turning it into prose.
 _LABEL_TAIL = " \t\u3000\u00a0】]）)〕:：|-–—/#*_"
-_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 _LINE_REACH = 240  # a label's line is short; never walk a megabyte-long line per candidate

@@ -77,6 +77,7 @@ _MAX_CHUNK_TEXT = 1 << 20
 _PNG_SIG = b"\x89PNG\r\n\x1a\n"
 #: Frames (TIFF pages, animation frames) read by OCR per image; later ones become a note.
 MAX_OCR_FRAMES = 100
+MAX_OCR_ANIMATION_FRAMES = 20  # GIF, WebP, APNG animations
 _FRAME_BATCH = 8  # frames decoded and OCR'd together (in parallel), bounding memory
 
 
@@ -286,10 +287,10 @@ class ImageExtractor(Extractor):
         """Text in the pixels (scanned notices, photos of screens) and notes for a human.
 
         Every frame is read (the pages of a multi-page TIFF, the frames of an animation), each as
-        its own page number (1, 2, ...), up to `MAX_OCR_FRAMES`. Frames are upright
-        (`exif_transpose`), as the image sanitiser blacks out on the upright image, so boxes are
-        pixels of that image. Low-confidence pages and frames left unread become notes, so that a
-        weak reading is flagged rather than passed silently.
+        its own page number (1, 2, ...), up to `MAX_OCR_FRAMES` (`MAX_OCR_ANIMATION_FRAMES` for
+        animations). Frames are upright (`exif_transpose`), as the image sanitiser blacks out on
+        the upright image, so boxes are pixels of that image. Low-confidence pages and frames left
+        unread become notes, so that a weak reading is flagged rather than passed silently.
         """
         from .ocr import OcrUnavailable
 
@@ -297,16 +298,16 @@ class ImageExtractor(Extractor):
             return (), ()  # do not decode the pixels at all
         n_frames = int(getattr(im, "n_frames", 1) or 1)
         notes: list[str] = []
-        if n_frames > MAX_OCR_FRAMES:
-            skipped = (f"frame {n_frames}" if n_frames == MAX_OCR_FRAMES + 1
-                       else f"frames {MAX_OCR_FRAMES + 1}-{n_frames}")
-            notes.append(f"{skipped} of {n_frames} were not read by OCR (limit of {MAX_OCR_FRAMES} frames); "
-                         "check by hand")
+        # Scanned pages (TIFF) each matter; animation frames mostly repeat each other.
+        limit = MAX_OCR_FRAMES if getattr(im, "format", "") == "TIFF" else MAX_OCR_ANIMATION_FRAMES
+        if n_frames > limit:
+            skipped = f"frame {n_frames}" if n_frames == limit + 1 else f"frames {limit + 1}-{n_frames}"
+            notes.append(f"{skipped} of {n_frames} were not read by OCR (limit of {limit} frames); check by hand")
         segments: list[Segment] = []
         seen: set[str] = set()  # pixel digests of frames already read
         try:
-            for start in range(0, min(n_frames, MAX_OCR_FRAMES), _FRAME_BATCH):
-                stop = min(start + _FRAME_BATCH, n_frames, MAX_OCR_FRAMES)
+            for start in range(0, min(n_frames, limit), _FRAME_BATCH):
+                stop = min(start + _FRAME_BATCH, n_frames, limit)
                 for page in self._ocr_frames(im, ctx, range(start, stop), n_frames > 1, seen):
                     segments.extend(page.segments)
                     note = page.note()

@@ -1,6 +1,7 @@
 """Images: re-encode the pixels into a fresh file, so nothing but pixels (and the colour profile)
 survives: no EXIF, GPS, XMP, PNG text, comments or thumbnails. Findings with a pixel box (OCR text)
-are blacked out before encoding.
+are blacked out before encoding: only the value's characters where OCR can place them, and
+verified by re-reading. A multi-page TIFF is cleaned page by page; animations are refused.
 
 Re-encoding rather than deleting tags is deliberate (mat2 does the same): a metadata block we do
 not know cannot survive a file we wrote from scratch.
@@ -13,7 +14,7 @@ import warnings
 from dataclasses import replace
 from typing import Any
 
-from ..extract.base import ExtractContext
+from ..extract.base import ExtractContext, Limits
 from ..extract.ocr.result import overlaps
 from ..model import BBox, Document, Finding, Layer, Location, mask
 from ..policy.schema import SanitizeSettings
@@ -162,20 +163,19 @@ class ImageSanitizer(Sanitizer):
         return actions
 
     def sanitize(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> SanitizeResult:
-        from PIL import Image, ImageOps
+        from PIL import Image
 
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
                 src = Image.open(io.BytesIO(data))
                 fmt = src.format or ""
-                if getattr(src, "n_frames", 1) > 1:
-                    raise SanitizeError("multi-frame images (animations, multi-page TIFF) are not sanitised; "
+                n_frames = int(getattr(src, "n_frames", 1) or 1)
+                if n_frames > 1 and fmt != "TIFF":
+                    raise SanitizeError("multi-frame images (animations) are not sanitised; "
                                         "export the frames you need and sanitise them")
                 icc = src.info.get("icc_profile")
-                # Apply the EXIF orientation first: once the tag is gone the picture must still stand upright.
-                upright = ImageOps.exif_transpose(src)
-                upright.load()
+                frames = _upright_frames(src, n_frames)
         except SanitizeError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
@@ -184,17 +184,15 @@ class ImageSanitizer(Sanitizer):
             raise SanitizeError(f"image could not be decoded: {exc}") from None
         if fmt not in _SAVE_OPTIONS:
             raise SanitizeError(f"image format {fmt or 'unknown'} is not supported by the sanitiser")
-        # A brand-new image from the pixel data only: info, EXIF and text chunks are left behind.
-        clean = Image.new(upright.mode, upright.size)
-        clean.frombytes(upright.tobytes())
-        if upright.mode == "P":
-            palette = upright.getpalette()
-            if palette:
-                clean.putpalette(palette)
-            if "transparency" in upright.info and isinstance(upright.info["transparency"], int):
-                clean.info["transparency"] = upright.info["transparency"]
         actions = self.plan(data, doc, redact, settings)
-        clean = _black_out(clean, upright, _boxes(redact))
+        boxed = _boxes(redact)
+        cleans = []
+        for number, upright in enumerate(frames, start=1):
+            # Findings are on the page the extractor numbered (frame + 1); one without a page
+            # number cannot be placed, so every frame gets it (over-redaction beats a leak).
+            mine = [f for f in boxed if f.location.page in (number, None) or n_frames == 1]
+            cleans.append(_black_out(_fresh(upright), upright, mine))
+        clean = cleans[0]
         options = dict(_SAVE_OPTIONS[fmt])
         if fmt == "JPEG" and clean.mode not in ("RGB", "L", "CMYK"):
             clean = clean.convert("RGB")
@@ -202,12 +200,49 @@ class ImageSanitizer(Sanitizer):
             options["icc_profile"] = icc  # colour profile only; it describes colours, not people
         if "transparency" in clean.info:
             options["transparency"] = clean.info["transparency"]
+        if len(cleans) > 1:
+            options.update(save_all=True, append_images=cleans[1:])
         out = io.BytesIO()
         try:
             clean.save(out, fmt, **options)
         except Exception as exc:  # noqa: BLE001 - encoder failure: write nothing
             raise SanitizeError(f"could not re-encode the image: {exc}") from None
         return SanitizeResult(out.getvalue(), tuple(actions))
+
+
+def _upright_frames(src: Any, n_frames: int) -> list[Any]:
+    """Every frame, decoded and upright. The EXIF orientation is applied first: once the tag is
+    gone the picture must still stand upright. All pages of a multi-page TIFF together stay under
+    the pixel limit of one image (they are all held to write the clean copy)."""
+    from PIL import ImageOps
+
+    limit = Limits().max_image_pixels
+    frames, total = [], 0
+    for index in range(n_frames):
+        if n_frames > 1:
+            src.seek(index)
+        total += src.size[0] * src.size[1]
+        if total > limit:
+            raise SanitizeError(f"image pages hold more than {limit} pixels together; too large to re-encode safely")
+        upright = ImageOps.exif_transpose(src)
+        upright.load()
+        frames.append(upright)
+    return frames
+
+
+def _fresh(upright: Any) -> Any:
+    """A brand-new image from the pixel data only: info, EXIF and text chunks are left behind."""
+    from PIL import Image
+
+    clean = Image.new(upright.mode, upright.size)
+    clean.frombytes(upright.tobytes())
+    if upright.mode == "P":
+        palette = upright.getpalette()
+        if palette:
+            clean.putpalette(palette)
+        if "transparency" in upright.info and isinstance(upright.info["transparency"], int):
+            clean.info["transparency"] = upright.info["transparency"]
+    return clean
 
 
 __all__ = ["ImageSanitizer", "Location"]
