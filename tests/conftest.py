@@ -39,3 +39,12 @@ def run_cli() -> Callable[..., CliResult]:
 def samples_dir() -> Path:
     """The committed demo set (read only: tests never write into it)."""
     return SAMPLES
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _hyperscan_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Compiled Hyperscan databases go to a per-run folder, not the user's ~/.cache (tests and the
+    CLI subprocesses they start inherit it); tests of the cache itself set their own."""
+    import os
+
+    os.environ.setdefault("MOSAICGUARD_CACHE_DIR", str(tmp_path_factory.mktemp("hs-cache")))

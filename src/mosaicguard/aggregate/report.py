@@ -162,6 +162,7 @@ def render_html(result: AggregationResult, redact: bool = False) -> str:
             out.extend(f"<li><code>{escape(d)}</code>: {escape(mask(v) if redact else _scrub(v))}</li>"
                        for d, v in result.minimal_fix)
             out.append("</ul></div>")
+    out.extend(_fingerprints_html(result, redact))
     if not result.exposures:
         out.append("<p>未发现汇聚暴露 / no exposure found.</p>")
     for exp in result.exposures:
@@ -172,6 +173,33 @@ def render_html(result: AggregationResult, redact: bool = False) -> str:
         out.append("</ul>")
     out.append("</body></html>\n")
     return "".join(out)
+
+
+def _where(loc: dict[str, object]) -> str:
+    parts = [f"page {loc['page']}" if "page" in loc else "", str(loc.get("part") or ""),
+             f"{loc['start']}–{loc['end']}" if "start" in loc and "end" in loc else ""]
+    return " · ".join(p for p in parts if p)
+
+
+def _fingerprints_html(result: AggregationResult, redact: bool) -> list[str]:
+    """`check --registry`: passages of registered confidential documents found in each draft."""
+    checked = [d for d in result.drafts if "fingerprints" in d]
+    if not checked:
+        return []
+    rows = [f"<tr class='sev-{escape(fp['severity'])}'><td><code>{escape(d['path'])}</code></td>"
+            f"<td>{escape(_where(fp.get('location', {})))}</td><td>{escape(fp['registered_id'])} "
+            f"{escape(fp.get('registered_label', ''))}</td><td>{escape(fp['severity'])}</td>"
+            f"<td>{fp.get('draft_share', 0):.0%} / {fp.get('registered_share', 0):.0%}</td>"
+            f"<td>{escape(fp['match'])}</td></tr>"  # already masked with --redact
+            for d in checked for fp in d["fingerprints"]]
+    out = [f"<h2>登记涉密文档片段 / passages of registered confidential documents: {len(rows)}</h2>"]
+    if rows:
+        out.append("<table><tr><th>草稿 / draft</th><th>位置 / location</th><th>登记文档 / registered</th>"
+                   "<th>严重程度 / severity</th><th>占草稿 / 占原文 share</th><th>原文 / text</th></tr>"
+                   + "".join(rows) + "</table>")
+    else:
+        out.append("<p>未发现 / none found.</p>")
+    return out
 
 
 def _exposure_html(exp: Exposure, redact: bool) -> str:

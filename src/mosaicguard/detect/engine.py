@@ -4,13 +4,15 @@ and validate candidates, score them in context. Pure: Document in, findings out.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 from ..model import Document, Finding, Layer, Location, Segment
 from ..policy.schema import Policy
 from .base import Detector, PatternRule, make_finding
-from .matcher import Matcher, build_matcher
+from .matcher import Matcher, build_matcher, segment_starts
 from .registry import enabled_detectors
 
 
@@ -29,6 +31,11 @@ class Engine:
         self.matcher: Matcher = build_matcher(self.rules, engine)
         # Index of each rule's `v` group (the value inside framing), looked up once.
         self._value_group: list[int | None] = [rule.compiled.groupindex.get("v") for rule in self.rules]
+        # Context words as one regex per rule: one C-level search instead of a Python loop.
+        self._context = [_words_regex(rule.context) for rule in self.rules]
+        self._negative = [_words_regex(rule.negative_context) for rule in self.rules]
+        # Only detectors that override `refine` are called for it.
+        self._refines = [type(owner).refine is not Detector.refine for owner in self._owner]
         # A detector's own `min_confidence` (policy `detectors: {phone: {min_confidence: 0.8}}`)
         # overrides the policy-wide threshold for the categories it emits.
         self._threshold: dict[str, float] = {}
@@ -54,17 +61,16 @@ class Engine:
         if not segments or not self.rules:
             return []
         # One pass over the whole document: segments joined by newlines, matches mapped back.
-        starts: list[int] = []
-        pos = 0
-        for seg in segments:
-            starts.append(pos)
-            pos += len(seg.text) + 1
-        joined = segments[0].text if len(segments) == 1 else "\n".join(seg.text for seg in segments)
+        texts = [seg.text for seg in segments]
+        starts = segment_starts(texts)
+        joined = texts[0] if len(texts) == 1 else "\n".join(texts)
         rules, owners, value_group = self.rules, self._owner, self._value_group
+        context, negative, refines = self._context, self._negative, self._refines
         single = len(segments) == 1
+        bisect_right = bisect.bisect_right
         out: list[Finding] = []
         for rule_index, match in self.matcher.find(joined):
-            seg_index = 0 if single else bisect.bisect_right(starts, match.start()) - 1
+            seg_index = 0 if single else bisect_right(starts, match.start()) - 1
             seg = segments[seg_index]
             offset = starts[seg_index]
             group = value_group[rule_index]
@@ -79,10 +85,14 @@ class Engine:
             rule = rules[rule_index]
             if rule.validate is not None and not rule.validate(text[start:end]):
                 continue
-            finding = make_finding(rule, seg, start, end, _score(rule, text, start, end))
-            refined = owners[rule_index].refine(rule, match, seg, finding)
-            if refined is not None:
-                out.append(refined)
+            score = _score(rule, text, start, end, context[rule_index], negative[rule_index])
+            finding = make_finding(rule, seg, start, end, score)
+            if refines[rule_index]:
+                refined = owners[rule_index].refine(rule, match, seg, finding)
+                if refined is not None:
+                    out.append(refined)
+            else:
+                out.append(finding)
         return out
 
 
@@ -93,46 +103,71 @@ def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
     string) are different problems and both stay."""
     if len(findings) < 2:
         return findings
-
-    def where(f: Finding) -> tuple[str, str, int, str]:
+    # (where, start, end) once per finding: category, part, page and layer must all agree.
+    info = []
+    for f in findings:
         loc = f.location
-        return (f.category, loc.part or "", loc.page or 0, f.layer.value)
+        info.append(((f.category, loc.part or "", loc.page or 0, f.layer.value), loc.start or 0, loc.end or 0))
 
-    def rank(f: Finding) -> tuple[int, float, int]:
-        return (f.severity.rank, f.confidence, (f.location.end or 0) - (f.location.start or 0))
+    def rank(i: int) -> tuple[int, float, int]:
+        f = findings[i]
+        return (f.severity.rank, f.confidence, info[i][2] - info[i][1])
 
-    ordered = sorted(range(len(findings)), key=lambda i: (where(findings[i]), findings[i].location.start or 0))
+    ordered = sorted(range(len(findings)), key=lambda i: info[i][:2])
     dropped: set[int] = set()
     keep_i = ordered[0]
     for i in ordered[1:]:
-        a, b = findings[keep_i], findings[i]
-        if where(a) == where(b) and (b.location.start or 0) < (a.location.end or 0):
-            loser = i if rank(a) >= rank(b) else keep_i
+        a, b = info[keep_i], info[i]
+        if a[0] == b[0] and b[1] < a[2]:
+            loser = i if rank(keep_i) >= rank(i) else keep_i
             dropped.add(loser)
             if loser == keep_i:
                 keep_i = i
         else:
             keep_i = i
+    if not dropped:
+        return findings
     return [f for i, f in enumerate(findings) if i not in dropped]
 
 
-def _score(rule: PatternRule, text: str, start: int, end: int) -> float:
+def _score(
+    rule: PatternRule,
+    text: str,
+    start: int,
+    end: int,
+    context: re.Pattern[str] | None = None,
+    negative: re.Pattern[str] | None = None,
+) -> float:
     """Base confidence, raised by context words within `context_window` characters, lowered by
     negative words on the same line only: an order number on the next line of a markdown file
-    says nothing about this number. Rounded, so 0.7 + 0.2 - 0.4 is 0.5 and not 0.4999..."""
+    says nothing about this number. Rounded, so 0.7 + 0.2 - 0.4 is 0.5 and not 0.4999...
+    `context` / `negative` are the rule's word lists as compiled regexes (`_words_regex`)."""
+    if context is None and rule.context:
+        context = _words_regex(rule.context)
+    if negative is None and rule.negative_context:
+        negative = _words_regex(rule.negative_context)
+    confidence = rule.confidence
+    if context is None and negative is None:
+        return round(confidence, 6)
     window = rule.context_window
     lo = max(0, start - window)
     around = text[lo : end + window].lower()
-    confidence = rule.confidence
-    if rule.context and any(word in around for word in rule.context):
+    if context is not None and context.search(around):
         confidence += rule.context_boost
-    if rule.negative_context:
+    if negative is not None:
         line_lo = around.rfind("\n", 0, start - lo) + 1
         line_hi = around.find("\n", end - lo)
-        line = around[line_lo : line_hi if line_hi >= 0 else len(around)]
-        if any(word in line for word in rule.negative_context):
+        if negative.search(around, line_lo, line_hi if line_hi >= 0 else len(around)):
             confidence -= rule.negative_penalty
     return round(confidence, 6)
+
+
+@lru_cache(maxsize=1024)
+def _words_regex(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """`any(word in text for word in words)` as one regex search (None for no words)."""
+    if not words:
+        return None
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
 
 
 def _as_embedded(finding: Finding, part: Document) -> Finding:

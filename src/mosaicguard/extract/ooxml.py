@@ -242,6 +242,18 @@ class Package:
             self._rels[name] = parse_rels(data, name) if data is not None else []
         return self._rels[name]
 
+    def may_have_external(self, rels_part: str) -> bool:
+        """False when the .rels part cannot hold an external relationship, so that it need not be
+        parsed: most parts of a package link only internally. Only plain UTF-8/ASCII bytes
+        without `External` are skipped; a character reference (`Extern&#97;l`) or another
+        encoding could spell it differently, so those parts are parsed."""
+        if rels_part in self._rels:
+            return any(r.external for r in self._rels[rels_part])
+        data = self.read(rels_part, self.limits.max_xml_part_bytes)
+        head = data[:120].lower()
+        plain = b"&" not in data and b"\x00" not in data and (b"encoding" not in head or b"utf-8" in head)
+        return not plain or b"External" in data
+
     def rel_map(self, source: str) -> dict[str, Relationship]:
         return {r.id: r for r in self.rels(source)}
 
@@ -374,6 +386,8 @@ def read_external_targets(pkg: Package, out: Extracted) -> None:
         if not name.endswith(".rels"):
             continue
         source = source_of_rels(name)
+        if not pkg.may_have_external(name):
+            continue
         stream = PartText(name)
         for rel in pkg.rels(source):
             if not rel.external or not rel.target:

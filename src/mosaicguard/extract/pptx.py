@@ -7,6 +7,7 @@ re-walks the same `shape_paragraphs` to map findings back to the a:t elements th
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from .ooxml import (
     PartText,
     check_text_budget,
     finish,
+    parse_xml,
     preview,
     q,
     read_drawing_text,
@@ -235,10 +237,30 @@ def _read_masters(pkg: Package, size: tuple[int, int], out: Extracted) -> None:
             continue
         label = "slide master" if folder.endswith("slideMasters") else "slide layout"
         stream = PartText(name)
-        for para in shape_paragraphs(pkg.xml(name), Layer.BODY, size):
-            if para.shape.find(f".//{q('p', 'ph')}") is None:
-                stream.add(para.text, para.layer, f"{label} {posixpath.basename(name)}")
+        for text, layer in _master_paragraphs(pkg, name, size):
+            stream.add(text, layer, f"{label} {posixpath.basename(name)}")
         out.add_stream(stream)
+
+
+# Masters and layouts come from a handful of templates: a batch of presentations repeats the same
+# dozen parts byte for byte, and parsing them was most of the extractor's time. Their non-placeholder
+# paragraphs are kept by content digest (and slide size, which decides what is off the slide).
+_MASTER_CACHE: dict[tuple[bytes, tuple[int, int]], tuple[tuple[str, Layer], ...]] = {}
+_MASTER_CACHE_MAX = 1024
+
+
+def _master_paragraphs(pkg: Package, name: str, size: tuple[int, int]) -> tuple[tuple[str, Layer], ...]:
+    data = pkg.read(name, pkg.limits.max_xml_part_bytes)
+    key = (hashlib.blake2b(data, digest_size=16).digest(), size)
+    found = _MASTER_CACHE.get(key)
+    if found is None:
+        ph = q("p", "ph")
+        found = tuple((para.text, para.layer) for para in shape_paragraphs(parse_xml(data, name), Layer.BODY, size)
+                      if para.shape.find(f".//{ph}") is None)
+        if len(_MASTER_CACHE) >= _MASTER_CACHE_MAX:
+            _MASTER_CACHE.clear()
+        _MASTER_CACHE[key] = found
+    return found
 
 
 class PptxExtractor(Extractor):

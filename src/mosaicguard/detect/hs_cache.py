@@ -1,0 +1,135 @@
+"""An on-disk cache of compiled Hyperscan databases, so the CLI does not recompile the same rules
+on every start (0.3-1 s for the content rules, more for a large lexicon).
+
+Where: `$MOSAICGUARD_CACHE_DIR`, else `$XDG_CACHE_HOME/mosaicguard`, else `~/.cache/mosaicguard`;
+files live in its `hyperscan/` folder (mode 0700, files 0600: the expressions may derive from the
+organisation's policy, e.g. its protected terms). `MOSAICGUARD_CACHE_DIR=off` turns it off.
+
+A file is named by the sha256 of everything that shapes the database (library version, platform,
+mode, every expression, id and flag) and holds a magic line, the sha256 of the serialised database
+and the database. A file that is truncated, corrupt, foreign or from another platform fails the
+digest or `loadb` and is recompiled and rewritten: Hyperscan's own check does not catch flipped
+bytes, so the stored digest is what makes a loaded database trustworthy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+ENV_VAR = "MOSAICGUARD_CACHE_DIR"
+_OFF = {"off", "0", "no", "none", "false", "disabled"}
+_MAGIC = b"mosaicguard-hyperscan-db 1\n"
+_FORMAT = "1"
+
+#: Outcome counters for this process ("hit", "miss", "corrupt", "off", "write_error"): tests and
+#: `--verbose` diagnostics read them; nothing else depends on them.
+STATS: dict[str, int] = {}
+
+
+def cache_dir() -> Path | None:
+    """The folder for cached databases, or None when caching is off."""
+    configured = os.environ.get(ENV_VAR)
+    if configured is not None:
+        if configured.strip().lower() in _OFF:
+            return None
+        base = Path(configured).expanduser()
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = Path(xdg) / "mosaicguard" if xdg else Path.home() / ".cache" / "mosaicguard"
+    return base / "hyperscan"
+
+
+def cache_key(hyperscan: Any, mode: int, expressions: Sequence[bytes], ids: Sequence[int], flags: Sequence[int]) -> str:
+    """sha256 over everything that determines the compiled database."""
+    h = hashlib.sha256()
+    for part in (_FORMAT, getattr(hyperscan, "__version__", "?"), sys.platform, platform.machine(), str(mode)):
+        h.update(part.encode("utf-8") + b"\x00")
+    h.update(str(len(expressions)).encode("ascii") + b"\x00")
+    for expression, ident, flag in zip(expressions, ids, flags, strict=True):
+        # Length-prefixed, so no two different lists hash the same bytes.
+        h.update(f"{len(expression)}:{ident}:{flag}:".encode("ascii"))
+        h.update(expression)
+    return h.hexdigest()
+
+
+def compile_cached(
+    hyperscan: Any, expressions: list[bytes], ids: list[int], flags: list[int], mode: int | None = None
+) -> Any:
+    """A compiled block-mode database for these expressions, from the cache when a verified copy
+    exists there, else compiled and stored. Compile errors propagate (`hyperscan.error`);
+    cache problems never do."""
+    mode = hyperscan.HS_MODE_BLOCK if mode is None else mode
+    folder = cache_dir()
+    if folder is None:
+        _count("off")
+        return _compile(hyperscan, expressions, ids, flags, mode)
+    path = folder / f"{cache_key(hyperscan, mode, expressions, ids, flags)}.hsdb"
+    db = _load(hyperscan, path, mode)
+    if db is not None:
+        _count("hit")
+        return db
+    _count("miss")
+    db = _compile(hyperscan, expressions, ids, flags, mode)
+    _store(hyperscan, db, folder, path)
+    return db
+
+
+def _compile(hyperscan: Any, expressions: list[bytes], ids: list[int], flags: list[int], mode: int) -> Any:
+    db = hyperscan.Database(mode=mode)
+    db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
+    return db
+
+
+def _load(hyperscan: Any, path: Path, mode: int) -> Any:
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None  # not cached yet (or unreadable: recompile, the write will say more)
+    header = len(_MAGIC) + 32
+    if len(blob) <= header or not blob.startswith(_MAGIC):
+        _count("corrupt")
+        return None
+    digest, payload = blob[len(_MAGIC) : header], blob[header:]
+    if hashlib.sha256(payload).digest() != digest:
+        _count("corrupt")
+        return None
+    try:
+        return hyperscan.loadb(payload, mode)
+    except Exception:  # noqa: BLE001 - another platform or library version: recompile
+        _count("corrupt")
+        return None
+
+
+def _store(hyperscan: Any, db: Any, folder: Path, path: Path) -> None:
+    """Write atomically (temporary file + rename) with mode 0600 in a 0700 folder."""
+    try:
+        payload = bytes(hyperscan.dumpb(db))
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = folder.stat()
+        if hasattr(os, "getuid") and st.st_uid == os.getuid() and st.st_mode & 0o077:
+            folder.chmod(0o700)  # our own folder, created looser by someone's umask or by hand
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".hsdb")  # mkstemp: 0600
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except Exception:  # noqa: BLE001 - a read-only home or full disk must not fail the scan
+        _count("write_error")
+
+
+def _count(what: str) -> None:
+    STATS[what] = STATS.get(what, 0) + 1
+
+
+__all__ = ["ENV_VAR", "STATS", "cache_dir", "cache_key", "compile_cached"]
