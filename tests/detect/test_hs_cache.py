@@ -68,6 +68,19 @@ def test_loose_folder_is_tightened(cache: Path) -> None:
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
 
 
+def test_folder_others_can_write_is_not_used(cache: Path) -> None:
+    """Anyone who can write there could plant a database with a matching digest."""
+    _engine()
+    assert len(_files(cache)) == 1
+    cache.chmod(0o777)
+    hs_cache.STATS.clear()
+    engine = _engine()
+    assert hs_cache.STATS == {"untrusted": 1}
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o777  # not ours to fix: left alone, unused
+    assert engine.scan(_doc()) == _engine("python").scan(_doc())
+    cache.chmod(0o700)
+
+
 @pytest.mark.parametrize("damage", ["flip", "truncate", "garbage", "empty", "foreign"])
 def test_corrupt_cache_file_is_ignored_and_rewritten(cache: Path, damage: str) -> None:
     expected = _engine("python").scan(_doc())
@@ -159,11 +172,42 @@ def test_lexicon_database_is_cached_per_term_list(cache: Path) -> None:
     assert len(_files(cache)) == 2
 
 
-def test_unwritable_cache_does_not_fail_the_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unusable_cache_does_not_fail_the_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    expected = _engine("python").scan(_doc())
     blocker = tmp_path / "file"
     blocker.write_text("a file where the cache folder should be")
     monkeypatch.setenv(hs_cache.ENV_VAR, str(blocker))
     hs_cache.STATS.clear()
-    engine = _engine()
+    assert _engine().scan(_doc()) == expected
+    assert hs_cache.STATS == {"untrusted": 1}
+    # A full disk or read-only home: the write fails, the compiled database is still used.
+    monkeypatch.setenv(hs_cache.ENV_VAR, str(tmp_path / "c"))
+
+    def full_disk(*_args: object, **_kwargs: object) -> tuple[int, str]:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(hs_cache.tempfile, "mkstemp", full_disk)
+    hs_cache.STATS.clear()
+    assert _engine().scan(_doc()) == expected
     assert hs_cache.STATS == {"miss": 1, "write_error": 1}
-    assert engine.scan(_doc()) == _engine("python").scan(_doc())
+
+
+def test_old_databases_and_stale_temporaries_are_pruned(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    monkeypatch.setattr(hs_cache, "MAX_FILES", 3)
+    cache.mkdir(parents=True)
+    for i in range(5):
+        old = cache / f"{i:064x}.hsdb"
+        old.write_bytes(b"x")
+        os.utime(old, (1000 + i, 1000 + i))
+    stale = cache / ".tmp-abandoned.hsdb"
+    stale.write_bytes(b"x")
+    os.utime(stale, (1000, 1000))
+    _engine()
+    left = sorted(p.name for p in cache.iterdir())
+    assert len(left) == 3 and ".tmp-abandoned.hsdb" not in left
+    assert f"{4:064x}.hsdb" in left and f"{3:064x}.hsdb" in left  # the newest old ones stay
+    assert hs_cache.STATS == {"miss": 1}
+    _engine()
+    assert hs_cache.STATS == {"miss": 1, "hit": 1}  # the database just written was kept

@@ -108,3 +108,21 @@ def test_camera_photo_of_a_notice_is_still_read_by_ocr() -> None:
     ocr = " ".join(s.text for s in doc.segments if s.layer == Layer.OCR)
     assert "13812345678" in ocr.replace(" ", "")
     assert any(h.description == "camera make and model" for h in doc.hidden)
+
+
+@pytest.mark.parametrize("with_exif", [True, False])
+def test_png_exif_is_read_only_when_the_file_has_it(with_exif: bool) -> None:
+    exif = Image.Exif()
+    exif[0x010F], exif[0x013B] = "Huawei", "张伟"
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2], gps[3], gps[4] = "N", (39.0, 54.0, 15.0), "E", (116.0, 24.0, 26.6)
+    out = io.BytesIO()
+    Image.new("RGB", (300, 200), (10, 200, 30)).save(out, "PNG", **({"exif": exif} if with_exif else {}))
+    doc = extract_bytes(out.getvalue(), "shot.png", ExtractContext(ocr="never"))
+    assert doc.status == "ok", doc.error
+    names = {m.key for m in doc.metadata}
+    if with_exif:
+        assert {"EXIF:Make", "EXIF:Artist"} <= names
+        assert any(h.category == "gps" and h.value.startswith("39.9") for h in doc.hidden)
+    else:
+        assert not any(n.startswith("EXIF:") for n in names)

@@ -43,10 +43,17 @@ class PatternRule:
     context_boost: float = 0.2
     negative_penalty: float = 0.4
     max_len: int = 128  # longest possible match, for the engine's confirmation window
-    compiled: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _compiled: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "compiled", re.compile(self.regex, self.flags))
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        """The exact regex, compiled on first use: with a cached Hyperscan database only rules
+        that have candidates in the scanned text are ever compiled (50 ms of CLI start-up)."""
+        compiled = self._compiled
+        if compiled is None:
+            compiled = re.compile(self.regex, self.flags)
+            object.__setattr__(self, "_compiled", compiled)
+        return compiled
 
 
 @dataclass(frozen=True)

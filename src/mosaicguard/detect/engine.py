@@ -29,8 +29,9 @@ class Engine:
                 self.rules.append(rule)
                 self._owner.append(detector)
         self.matcher: Matcher = build_matcher(self.rules, engine)
-        # Index of each rule's `v` group (the value inside framing), looked up once.
-        self._value_group: list[int | None] = [rule.compiled.groupindex.get("v") for rule in self.rules]
+        # Index of each rule's `v` group (the value inside framing), looked up at a rule's first
+        # match (-1: not yet), so rules without candidates are never compiled by Python.
+        self._value_group: list[int | None] = [-1] * len(self.rules)
         # Context words as one regex per rule: one C-level search instead of a Python loop.
         self._context = [_words_regex(rule.context) for rule in self.rules]
         self._negative = [_words_regex(rule.negative_context) for rule in self.rules]
@@ -74,6 +75,8 @@ class Engine:
             seg = segments[seg_index]
             offset = starts[seg_index]
             group = value_group[rule_index]
+            if group == -1:
+                group = value_group[rule_index] = rules[rule_index].compiled.groupindex.get("v")
             start, end = match.span(group) if group is not None else match.span()
             if start < 0:  # the value group did not take part in the match
                 start, end = match.span()

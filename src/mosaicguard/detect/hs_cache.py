@@ -14,11 +14,12 @@ bytes, so the stored digest is what makes a loaded database trustworthy.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
-import platform
 import sys
 import tempfile
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,8 @@ ENV_VAR = "MOSAICGUARD_CACHE_DIR"
 _OFF = {"off", "0", "no", "none", "false", "disabled"}
 _MAGIC = b"mosaicguard-hyperscan-db 1\n"
 _FORMAT = "1"
+#: Databases kept in the folder; the least recently written go first.
+MAX_FILES = 64
 
 #: Outcome counters for this process ("hit", "miss", "corrupt", "off", "write_error"): tests and
 #: `--verbose` diagnostics read them; nothing else depends on them.
@@ -49,7 +52,7 @@ def cache_dir() -> Path | None:
 def cache_key(hyperscan: Any, mode: int, expressions: Sequence[bytes], ids: Sequence[int], flags: Sequence[int]) -> str:
     """sha256 over everything that determines the compiled database."""
     h = hashlib.sha256()
-    for part in (_FORMAT, getattr(hyperscan, "__version__", "?"), sys.platform, platform.machine(), str(mode)):
+    for part in (_FORMAT, getattr(hyperscan, "__version__", "?"), sys.platform, _machine(), str(mode)):
         h.update(part.encode("utf-8") + b"\x00")
     h.update(str(len(expressions)).encode("ascii") + b"\x00")
     for expression, ident, flag in zip(expressions, ids, flags, strict=True):
@@ -57,6 +60,14 @@ def cache_key(hyperscan: Any, mode: int, expressions: Sequence[bytes], ids: Sequ
         h.update(f"{len(expression)}:{ident}:{flag}:".encode("ascii"))
         h.update(expression)
     return h.hexdigest()
+
+
+def _machine() -> str:
+    if hasattr(os, "uname"):
+        return os.uname().machine
+    import platform  # 4 ms of start-up: only where os.uname is missing
+
+    return platform.machine()
 
 
 def compile_cached(
@@ -69,6 +80,9 @@ def compile_cached(
     folder = cache_dir()
     if folder is None:
         _count("off")
+        return _compile(hyperscan, expressions, ids, flags, mode)
+    if not _trusted(folder):
+        _count("untrusted")
         return _compile(hyperscan, expressions, ids, flags, mode)
     path = folder / f"{cache_key(hyperscan, mode, expressions, ids, flags)}.hsdb"
     db = _load(hyperscan, path, mode)
@@ -85,6 +99,21 @@ def _compile(hyperscan: Any, expressions: list[bytes], ids: list[int], flags: li
     db = hyperscan.Database(mode=mode)
     db.compile(expressions=expressions, ids=ids, elements=len(ids), flags=flags)
     return db
+
+
+def _trusted(folder: Path) -> bool:
+    """A folder someone else owns, or others may write to, could hold a planted file with a
+    matching digest: use it neither for reading nor for writing. A missing folder is created
+    private. (A loose folder of our own is tightened on the next write, see `_store`.)"""
+    try:
+        st = folder.stat()
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
 def _load(hyperscan: Any, path: Path, mode: int) -> Any:
@@ -124,8 +153,29 @@ def _store(hyperscan: Any, db: Any, folder: Path, path: Path) -> None:
         except BaseException:
             os.unlink(tmp)
             raise
+        _prune(folder, keep=path)
     except Exception:  # noqa: BLE001 - a read-only home or full disk must not fail the scan
         _count("write_error")
+
+
+def _prune(folder: Path, keep: Path) -> None:
+    """Keep the newest `MAX_FILES` databases (every policy edit makes a new one) and drop
+    temporary files a killed process left behind."""
+    entries: list[tuple[float, Path]] = []
+    now = time.time()
+    for p in folder.iterdir():
+        try:
+            mtime = p.stat().st_mtime
+            if p.name.startswith(".tmp-") and now - mtime > 3600:
+                p.unlink()
+            elif p.suffix == ".hsdb" and p != keep:
+                entries.append((mtime, p))
+        except OSError:
+            continue  # another process pruned it first
+    entries.sort(reverse=True)
+    for _, p in entries[MAX_FILES - 1 :]:
+        with contextlib.suppress(OSError):
+            p.unlink()
 
 
 def _count(what: str) -> None:
