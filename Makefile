@@ -28,7 +28,7 @@ demo: setup
 	$(BIN)/mosaicguard scan samples/documents --policy samples/policy.yaml --format html -o out/demo-report.html; \
 	  code=$$?; echo "demo: HTML report written to $(CURDIR)/out/demo-report.html (scan exit code $$code: 1 means findings at or above 'high')"
 
-test: setup system-deps
+test: setup system-deps lint
 	$(BIN)/pytest -n 2 -q
 
 lint: setup

@@ -52,10 +52,36 @@ def _threads() -> int:
         return 1
 
 
+def _import_onnxruntime_without_leftovers() -> None:
+    """Import onnxruntime with TMPDIR pointing at a private folder that is deleted right after.
+
+    onnxruntime writes a telemetry session-id file (`$TMPDIR/.ses`) when it is imported; the tool
+    holds secrets and promises to leave no temporary files behind, so that file must not land in
+    the user's temp folder. Nothing is sent (tests/test_network_isolation.py watches for it)."""
+    import shutil
+    import sys
+    import tempfile
+
+    if "onnxruntime" in sys.modules:
+        return
+    private = tempfile.mkdtemp(prefix="mosaicguard-ort-")
+    saved = os.environ.get("TMPDIR")
+    os.environ["TMPDIR"] = private
+    try:
+        import onnxruntime  # noqa: F401
+    finally:
+        if saved is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = saved
+        shutil.rmtree(private, ignore_errors=True)
+
+
 class RapidOcrEngine(OcrEngine):
     name = "rapidocr"
 
     def __init__(self) -> None:
+        _import_onnxruntime_without_leftovers()
         from rapidocr import RapidOCR
 
         threads = _threads()
