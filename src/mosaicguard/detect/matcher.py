@@ -82,6 +82,8 @@ class HyperscanMatcher:
                 _compile(hyperscan, [expressions[i] for i in good], good, [flags[i] for i in good]) if good else None
             )
         self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
+        # Each rule's shortest match, computed at its first hit (-1: not yet).
+        self._min_width = [-1] * len(self.rules)
 
     def find(self, text: str) -> list[Match]:
         if not text:
@@ -122,6 +124,7 @@ class HyperscanMatcher:
 
     def _confirm(self, text: str, hits: list[tuple[int, int]]) -> list[Match]:
         n = len(text)
+        # Per rule, merged windows [lo, hi, end of the window's last hit].
         windows: dict[int, list[list[int]]] = {}
         for char_end, rule_id in sorted(hits):
             rule = self.rules[rule_id]
@@ -129,17 +132,23 @@ class HyperscanMatcher:
             hi = min(n, char_end + self._MARGIN)
             spans = windows.get(rule_id)
             if spans is None:
-                windows[rule_id] = [[lo, hi]]
+                windows[rule_id] = [[lo, hi, char_end]]
             elif lo <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], hi)
+                last = spans[-1]
+                last[1] = max(last[1], hi)
+                last[2] = char_end
             else:
-                spans.append([lo, hi])
+                spans.append([lo, hi, char_end])
         out: list[Match] = []
+        min_width = self._min_width
         for rule_id, spans in windows.items():
             rule = self.rules[rule_id]
             compiled = rule.compiled
+            shortest = min_width[rule_id]
+            if shortest < 0:
+                shortest = min_width[rule_id] = _min_width(rule)
             last_end = -1
-            for lo, hi in spans:
+            for lo, hi, last_hit in spans:
                 # Matches *start* inside the window; they may end (and look ahead) past it.
                 endpos = min(n, hi + rule.max_len + self._MARGIN)
                 pos = max(lo, last_end)
@@ -149,8 +158,23 @@ class HyperscanMatcher:
                         break
                     out.append((rule_id, m))
                     last_end = m.end()
+                    # Every real match ends at (or one character before) a hit of its window, so
+                    # a further match, starting at `last_end` or later, needs a hit ending at
+                    # least `shortest` characters after it: without one, the search would fail.
+                    if shortest > 0 and last_hit < last_end + shortest:
+                        break
                     pos = m.end() if m.end() > m.start() else m.end() + 1
         return out
+
+
+def _min_width(rule: PatternRule) -> int:
+    """Shortest possible match of `rule` (0 when unknown)."""
+    try:
+        import re._parser as parser  # Python >= 3.11
+
+        return int(parser.parse(rule.regex, rule.flags).getwidth()[0])
+    except Exception:  # noqa: BLE001 - a private module: any failure just disables the shortcut
+        return 0
 
 
 def _hs_flags(hs: Any, rule: PatternRule) -> int:

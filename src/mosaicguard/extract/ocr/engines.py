@@ -68,7 +68,12 @@ def _import_onnxruntime_without_leftovers() -> None:
     saved = os.environ.get("TMPDIR")
     os.environ["TMPDIR"] = private
     try:
-        import onnxruntime  # noqa: F401
+        import onnxruntime
+
+        # Belt and braces for an air-gapped tool: no telemetry events, even where a build sends any.
+        disable = getattr(onnxruntime, "disable_telemetry_events", None)
+        if disable is not None:
+            disable()
     finally:
         if saved is None:
             os.environ.pop("TMPDIR", None)
