@@ -25,8 +25,12 @@ system-deps:
 	bash scripts/install-system-deps.sh
 
 demo: setup
-	$(BIN)/mosaicguard scan samples/documents --policy samples/policy.yaml --format html -o out/demo-report.html; \
-	  code=$$?; echo "demo: HTML report written to $(CURDIR)/out/demo-report.html (scan exit code $$code: 1 means findings at or above 'high')"
+	@$(BIN)/mosaicguard scan samples/documents --policy samples/policy.yaml --format html -o out/demo-report.html; \
+	  echo "demo: scan exit code $$? (1: findings at or above 'high'); report: $(CURDIR)/out/demo-report.html"
+	@$(BIN)/mosaicguard aggregate samples/corpus --policy samples/policy.yaml --format html -o out/exposure.html; \
+	  echo "demo: aggregate exit code $$?; what the public corpus reveals together: $(CURDIR)/out/exposure.html"
+	@$(BIN)/mosaicguard check samples/drafts --corpus samples/corpus --policy samples/policy.yaml --format html -o out/check.html; \
+	  echo "demo: check exit code $$? (1: the draft creates new exposure); draft check: $(CURDIR)/out/check.html"
 
 test: setup system-deps lint
 	$(BIN)/pytest -n 2 -q
