@@ -12,6 +12,7 @@ import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from .facts import Fact
 from .normalize import distance_m, grid_cell, lon_span
@@ -285,32 +286,34 @@ class SQLiteFactStore(FactStore):
     def entity_facts(self, entities: Sequence[str]) -> dict[str, list[Fact]]:
         # Paths by join, not from the id->path map: a check must not load a million paths.
         out: dict[str, list[Fact]] = {e: [] for e in entities}
-        for chunk in _chunks(list(entities), 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                "SELECT ne.entity, d.path, f.scope, f.kind, f.value, f.attr, f.keys, f.extra, f.start, f.snippet "
-                "FROM node_entity ne JOIN facts f ON f.doc_id=ne.doc_id AND f.scope=ne.scope "
-                f"JOIN docs d ON d.doc_id=f.doc_id WHERE ne.entity IN ({marks}) ORDER BY f.doc_id, f.start",
-                chunk,
-            )
-            for ent, path, scope, kind, value, attr, keys, extra, start, snippet in rows:
-                out[ent].append(Fact(path, scope, kind, value, attr,
-                                     tuple(keys.split(SEP)) if keys else (), extra, start, snippet))
+        rows = self._rows_of_entities(
+            entities,
+            "SELECT ne.entity, d.path, f.scope, f.kind, f.value, f.attr, f.keys, f.extra, f.start, f.snippet "
+            "FROM node_entity ne JOIN facts f ON f.doc_id=ne.doc_id AND f.scope=ne.scope "
+            "JOIN docs d ON d.doc_id=f.doc_id WHERE ne.entity IN ({marks}) ORDER BY f.doc_id, f.start",
+        )
+        for ent, path, scope, kind, value, attr, keys, extra, start, snippet in rows:
+            out[ent].append(Fact(path, scope, kind, value, attr,
+                                 tuple(keys.split(SEP)) if keys else (), extra, start, snippet))
         return out
 
     def entity_links(self, entities: Sequence[str]) -> dict[str, list[StoredLink]]:
         out: dict[str, list[StoredLink]] = {e: [] for e in entities}
-        for chunk in _chunks(list(entities), 500):
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                "SELECT l.entity, a.path, b.path, l.by, l.value, l.weight, l.df FROM links l "
-                "JOIN docs a ON a.doc_id=l.from_doc JOIN docs b ON b.doc_id=l.to_doc "
-                f"WHERE l.entity IN ({marks})",
-                chunk,
-            )
-            for ent, a, b, by, value, weight, df in rows:
-                out[ent].append(StoredLink(ent, a, b, by, value, weight, df))
+        rows = self._rows_of_entities(
+            entities,
+            "SELECT l.entity, a.path, b.path, l.by, l.value, l.weight, l.df FROM links l "
+            "JOIN docs a ON a.doc_id=l.from_doc JOIN docs b ON b.doc_id=l.to_doc "
+            "WHERE l.entity IN ({marks})",
+        )
+        for ent, a, b, by, value, weight, df in rows:
+            out[ent].append(StoredLink(ent, a, b, by, value, weight, df))
         return out
+
+    def _rows_of_entities(self, entities: Sequence[str], sql: str) -> Iterator[tuple[Any, ...]]:
+        """Rows of `sql`, whose `{marks}` stands for the entity list, asked in chunks that keep
+        under SQLite's limit on bound variables."""
+        for chunk in _chunks(list(entities), 500):
+            yield from self.db.execute(sql.replace("{marks}", ",".join("?" * len(chunk))), chunk)
 
     # -- draft look-ups --------------------------------------------------------------------
 

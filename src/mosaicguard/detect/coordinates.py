@@ -130,7 +130,10 @@ class CoordinatesDetector(Detector):
                 category="coordinates",
                 regex=(
                     "(?<![0-9A-Za-z.])(?<![0-9][,，])(?<![0-9][,，] )(?P<v>-?[0-9]{1,3}\\.[0-9]{3,8}°?"
-                    f"{_SP}{{0,3}}[,，]{_SP}{{0,3}}-?[0-9]{{1,3}}\\.[0-9]{{3,8}}°?)(?![0-9]|\\.[0-9]|{_SP}*[,，]{_SP}*-?[0-9])"
+                    f"{_SP}{{0,3}}[,，]{_SP}{{0,3}}-?[0-9]{{1,3}}\\.[0-9]{{3,8}}°?)(?!\\.[0-9]|{_SP}*[,，]{_SP}*-?[0-9])"
+                    # `(?![0-9])` last and alone: the Hyperscan prefilter then consumes one
+                    # non-digit instead of reporting every digit after the third decimal.
+                    "(?![0-9])"
                 ),
                 severity=sev,
                 confidence=0.42,

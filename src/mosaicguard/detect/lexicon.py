@@ -167,14 +167,21 @@ class LexiconDetector(Detector):
         self._by_policy[id(policy)] = (policy, matcher, override)
         return matcher, override
 
-    def detect_document(self, doc: Document, policy: Policy) -> Iterable[Finding]:
+    def detect_document(
+        self, doc: Document, policy: Policy, layout: tuple[list[str], list[int]] | None = None
+    ) -> Iterable[Finding]:
+        """`layout`: the segments' texts and `segment_starts`, when the caller (the engine's
+        pattern pass) has them already."""
         matcher, override = self._matcher(policy)
         if matcher is None or not doc.segments:
             return []
         # One fold for the whole document; NUL joins segments because the fold keeps it, so no
         # term can match across two segments.
-        texts = [seg.text for seg in doc.segments]
-        starts = segment_starts(texts)
+        if layout is None:
+            texts = [seg.text for seg in doc.segments]
+            starts = segment_starts(texts)
+        else:
+            texts, starts = layout
         joined = "\x00".join(texts)
         out: list[Finding] = []
         for index, jstart, jend in matcher.find(joined):

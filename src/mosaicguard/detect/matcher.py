@@ -13,6 +13,8 @@ read past the window's end (lookaheads must see the real text, not an artificial
 
 from __future__ import annotations
 
+import codecs
+import importlib
 import operator
 import re
 from collections.abc import Sequence
@@ -23,6 +25,8 @@ from .base import PatternRule
 from .hs_cache import compile_cached
 
 Match = tuple[int, re.Match[str]]  # (rule index, match)
+
+_utf8_decode = codecs.utf_8_decode
 
 # bytes.translate table: UTF-8 continuation bytes (0b10xxxxxx) -> 0x80, every other byte -> 0.
 _CONTINUATION = bytes(0x80 if 0x80 <= b < 0xC0 else 0 for b in range(256))
@@ -109,8 +113,27 @@ class HyperscanMatcher:
         if not hits or len(data) == len(text):
             return hits  # ASCII: byte offsets are character offsets
         hits.sort()
-        # Byte ends -> character ends in one forward walk: characters in a byte range are its
-        # bytes minus its UTF-8 continuation bytes, counted in C on a marked copy (no decoding).
+        # Byte ends -> character ends in one forward walk: the characters between two hits are
+        # counted by decoding those bytes in C from a zero-copy view (hits end on character
+        # boundaries: every rule matches whole UTF-8 characters).
+        view = memoryview(data)
+        converted: list[tuple[int, int]] = []
+        char_pos = 0
+        byte_pos = 0
+        try:
+            for end, rule_id in hits:
+                if end > byte_pos:
+                    char_pos += len(_utf8_decode(view[byte_pos:end])[0])
+                    byte_pos = end
+                converted.append((char_pos, rule_id))
+        except UnicodeDecodeError:
+            return self._char_ends_by_marks(data, hits)
+        return converted
+
+    @staticmethod
+    def _char_ends_by_marks(data: bytes, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """Same as the walk in `_hits`, robust to a hit inside a character: characters in a byte
+        range are its bytes minus its UTF-8 continuation bytes, counted on a marked copy."""
         marks = data.translate(_CONTINUATION)
         converted: list[tuple[int, int]] = []
         char_pos = 0
@@ -152,9 +175,11 @@ class HyperscanMatcher:
                 # Matches *start* inside the window; they may end (and look ahead) past it.
                 endpos = min(n, hi + rule.max_len + self._MARGIN)
                 pos = max(lo, last_end)
-                while pos < hi:
+                # A window reaching the end of the text also owns an empty match at its end.
+                limit = hi if hi < n else n + 1
+                while pos < limit:
                     m = compiled.search(text, pos, endpos)
-                    if m is None or m.start() >= hi:
+                    if m is None or m.start() >= limit:
                         break
                     out.append((rule_id, m))
                     last_end = m.end()
@@ -170,8 +195,7 @@ class HyperscanMatcher:
 def _min_width(rule: PatternRule) -> int:
     """Shortest possible match of `rule` (0 when unknown)."""
     try:
-        import re._parser as parser  # Python >= 3.11
-
+        parser = importlib.import_module("re._parser")  # Python >= 3.11, private: no stubs
         return int(parser.parse(rule.regex, rule.flags).getwidth()[0])
     except Exception:  # noqa: BLE001 - a private module: any failure just disables the shortcut
         return 0

@@ -65,7 +65,9 @@ class InternalNetworkDetector(Detector):
                     # Exactly four octets: `10.5.23` (a version) is not even a candidate.
                     "(?<![0-9A-Za-z.])(?P<v>(?:10(?:\\.[0-9]{1,3}){3}"
                     "|(?:172\\.(?:1[6-9]|2[0-9]|3[01])|192\\.168)(?:\\.[0-9]{1,3}){2})"
-                    "(?:/[0-9]{1,2}|:[0-9]{1,5})?)(?![0-9]|\\.[0-9])"
+                    # `(?![0-9])` last and alone: the Hyperscan prefilter consumes one non-digit
+                    # instead of reporting every digit of the last octet.
+                    "(?:/[0-9]{1,2}|:[0-9]{1,5})?)(?!\\.[0-9])(?![0-9])"
                 ),
                 severity=sev,
                 confidence=0.75,

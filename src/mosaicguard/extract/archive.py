@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from ..errors import ExtractionError, LimitExceeded
 from ..model import Document, sha256_bytes
-from .base import ExtractContext, Extractor
+from .base import ExtractContext, Extractor, Limits
 
 _READ_CHUNK = 1024 * 1024
 
@@ -34,6 +35,56 @@ def read_member_bounded(zf: zipfile.ZipFile, info: zipfile.ZipInfo, max_bytes: i
             if out.tell() > limit:
                 raise LimitExceeded("expands beyond its limit while reading (zip bomb guard)")
     return out.getvalue()
+
+
+class BoundedZip:
+    """A zip container of parts (OOXML, OpenDocument, OFD) whose every read is bounded by size,
+    expansion ratio and the running total of the whole container. `kind` names the format in
+    errors ("OFD"), `noun` the container ("file", "package")."""
+
+    def __init__(self, data: bytes, limits: Limits, kind: str, noun: str = "file") -> None:
+        self.data = data
+        self.limits = limits
+        self.noun = noun
+        if not data.startswith(b"PK"):
+            raise ExtractionError(f"not a {kind} file (no zip container)")
+        try:
+            self._zip = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
+            raise ExtractionError(f"damaged or truncated {kind} file (zip container unreadable: {exc})") from exc
+        infos = [i for i in self._zip.infolist() if not i.is_dir()]
+        if len(infos) > limits.max_archive_members:
+            raise LimitExceeded(f"{len(infos)} parts, over the limit of {limits.max_archive_members}")
+        self._infos = {i.filename.lstrip("/"): i for i in infos}
+        self._read_total = 0
+
+    @property
+    def names(self) -> list[str]:
+        """Every part name, in zip order (no leading slash)."""
+        return list(self._infos)
+
+    def has(self, name: str) -> bool:
+        return name.lstrip("/") in self._infos
+
+    def read(self, name: str, max_bytes: int | None = None) -> bytes:
+        """The bytes of one part, bounded by size, expansion ratio and the container total."""
+        info = self._infos.get(name.lstrip("/"))
+        if info is None:
+            raise ExtractionError(f"part {name} is missing from the {self.noun}")
+        remaining = self.limits.max_archive_total_bytes - self._read_total
+        cap = min(max_bytes or self.limits.max_file_bytes, remaining)
+        if cap <= 0:
+            raise LimitExceeded(f"{self.noun} expands beyond the total size limit")
+        try:
+            content = read_member_bounded(self._zip, info, cap, self.limits.max_archive_ratio)
+        except LimitExceeded as exc:
+            raise LimitExceeded(f"part {name} {exc}") from exc
+        except ExtractionError as exc:
+            raise ExtractionError(f"part {name}: {exc}") from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
+            raise ExtractionError(f"part {name} is damaged or truncated ({exc})") from exc
+        self._read_total += len(content)
+        return content
 
 
 def member_name(info: zipfile.ZipInfo) -> str:

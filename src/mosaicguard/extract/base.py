@@ -25,6 +25,11 @@ class Limits:
     max_seconds_per_file: float = 120.0
     max_text_chars: int = 200_000_000
 
+    def check_text(self, text: str, what: str) -> None:
+        """Refuse a decoded `what` ("page", "file") longer than `max_text_chars` before parsing it."""
+        if len(text) > self.max_text_chars:
+            raise LimitExceeded(f"{what} has {len(text)} characters, over the limit of {self.max_text_chars}")
+
 
 @dataclass
 class ExtractContext:

@@ -97,8 +97,7 @@ class CsvExtractor(Extractor):
 
     def extract(self, data: bytes, path: str, ctx: ExtractContext) -> Document:
         text, _encoding = decode_text(data)
-        if len(text) > ctx.limits.max_text_chars:
-            raise LimitExceeded(f"table has {len(text)} characters, over the limit of {ctx.limits.max_text_chars}")
+        ctx.limits.check_text(text, "table")
         suffix = path.lower()[path.rfind(".") :] if "." in path else ""
         delimiter = sniff_delimiter(text, suffix)
         rows = iter_rows(text, delimiter)

@@ -20,16 +20,12 @@ from .ooxml import (
     Extracted,
     Package,
     PartText,
-    check_text_budget,
     finish,
     local_name,
     looks_like_path,
     preview,
     q,
-    read_drawing_text,
-    read_embedded,
-    read_external_targets,
-    read_properties,
+    read_package_parts,
 )
 
 W = "w"
@@ -295,11 +291,7 @@ class DocxExtractor(Extractor):
             ctx.check_time()
             _read_story(pkg.xml(part), part, out)
         _settings(pkg, main, out)
-        read_properties(pkg, out)
-        read_external_targets(pkg, out)
-        read_drawing_text(pkg, posixpath.dirname(main) or "word", out)
-        read_embedded(pkg, path, ctx, posixpath.dirname(main) or "word", out)
-        check_text_budget(out, ctx.limits)
+        read_package_parts(pkg, path, ctx, main, "word", out)
         return finish(out, path, self.media_type, sha256_bytes(data))
 
     def sniff(self, data: bytes) -> bool:

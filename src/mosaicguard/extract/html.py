@@ -422,10 +422,7 @@ class HtmlExtractor(Extractor):
 
     def extract(self, data: bytes, path: str, ctx: ExtractContext) -> Document:
         text, _encoding = decode_html(data)
-        if len(text) > ctx.limits.max_text_chars:
-            from ..errors import LimitExceeded
-
-            raise LimitExceeded(f"page has {len(text)} characters, over the limit of {ctx.limits.max_text_chars}")
+        ctx.limits.check_text(text, "page")
         parser = _PageParser()
         # Feed in slices so a huge page still honours the per-file deadline.
         step = 1 << 20

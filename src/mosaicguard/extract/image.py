@@ -251,7 +251,8 @@ class ImageExtractor(Extractor):
     def extract(self, data: bytes, path: str, ctx: ExtractContext) -> Document:
         from PIL import Image, UnidentifiedImageError
 
-        Image.MAX_IMAGE_PIXELS = ctx.limits.max_image_pixels
+        # Pillow's own bomb guard (a process-wide setting) stays as shipped; the per-scan limit is
+        # checked right after the header is read, before any pixel is decoded.
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", Image.DecompressionBombWarning)

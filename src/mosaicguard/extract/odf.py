@@ -141,19 +141,13 @@ def _visit(elem: Element, walk: _Walk, layer: Layer) -> None:
         walk.slide = (walk.slide or 0) + 1
         hidden = _attr(elem, "visibility") == "hidden" or walk.is_hidden_style(elem)
         slide_layer = Layer.HIDDEN_TEXT if hidden else layer
-        before = len(walk.stream.segments)
-        for node in elem:
-            _visit(node, walk, slide_layer)
+        text = _visit_children(elem, walk, slide_layer, " ")
         if hidden:
-            text = " ".join(s.text for s in walk.stream.segments[before:])
             out.hidden.append(HiddenItem("hidden_text", f"hidden slide {walk.slide}", preview(text),
                                          Location(page=walk.slide, part=walk.stream.part)))
         return
     if name == "notes":
-        before = len(walk.stream.segments)
-        for node in elem:
-            _visit(node, walk, Layer.NOTES)
-        text = " ".join(s.text for s in walk.stream.segments[before:])
+        text = _visit_children(elem, walk, Layer.NOTES, " ")
         if text.strip():
             out.hidden.append(HiddenItem("notes", f"speaker notes on slide {walk.slide}", preview(text),
                                          Location(page=walk.slide, part=walk.stream.part)))
@@ -164,11 +158,8 @@ def _visit(elem: Element, walk: _Walk, layer: Layer) -> None:
         saved = walk.pointer
         walk.pointer = table_name
         table_layer = Layer.HIDDEN_SHEET if hidden else Layer.TABLE if layer is Layer.BODY else layer
-        before = len(walk.stream.segments)
-        for node in elem:
-            _visit(node, walk, table_layer)
+        text = _visit_children(elem, walk, table_layer, " | ")
         if hidden:
-            text = " | ".join(s.text for s in walk.stream.segments[before:])
             out.hidden.append(HiddenItem("hidden_sheet", f"hidden sheet '{table_name}'", preview(text),
                                          Location(part=walk.stream.part, pointer=table_name)))
         walk.pointer = saved
@@ -193,6 +184,15 @@ def _visit(elem: Element, walk: _Walk, layer: Layer) -> None:
         return
     for node in elem:
         _visit(node, walk, layer)
+
+
+def _visit_children(elem: Element, walk: _Walk, layer: Layer, sep: str) -> str:
+    """Visit the children of `elem` in `layer`; the text of the segments they added, joined by `sep`
+    (what a hidden slide, a hidden table or speaker notes report as their preview)."""
+    before = len(walk.stream.segments)
+    for node in elem:
+        _visit(node, walk, layer)
+    return sep.join(s.text for s in walk.stream.segments[before:])
 
 
 def _changes(elem: Element, walk: _Walk) -> None:
@@ -281,8 +281,6 @@ class OdfExtractor(Extractor):
         return finish(out, path, media_type, sha256_bytes(data), page_count=walk.slide)
 
     def _embedded(self, parts: ZipParts, path: str, ctx: ExtractContext, out: Extracted) -> None:
-        from .dispatch import extract_bytes
-
         child_ctx: ExtractContext | None = None
         for name in parts.names:
             top = name.split("/", 1)[0]
@@ -294,9 +292,4 @@ class OdfExtractor(Extractor):
                 continue
             ctx.check_time()
             child_ctx = child_ctx or ctx.child()
-            try:
-                inner = extract_bytes(parts.read(name), f"{path}!{name}", child_ctx)
-            except ImportError:
-                continue
-            if inner.status == "ok":
-                out.embedded.append(inner)
+            out.add_embedded(parts.read(name), f"{path}!{name}", child_ctx)

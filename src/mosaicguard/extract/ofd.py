@@ -208,8 +208,6 @@ class OfdExtractor(Extractor):
                 scans.notes.append(note)
 
     def _media(self, parts: ZipParts, path: str, ctx: ExtractContext, out: Extracted, read: set[str]) -> None:
-        from .dispatch import extract_bytes
-
         child_ctx: ExtractContext | None = None
         quiet_ctx: ExtractContext | None = None
         for name in parts.names:
@@ -219,12 +217,7 @@ class OfdExtractor(Extractor):
             child_ctx = child_ctx or ctx.child()
             # A page scan already read in place is still checked for EXIF, but not OCR'd twice.
             quiet_ctx = quiet_ctx or replace(child_ctx, ocr="never")
-            try:
-                inner = extract_bytes(parts.read(name), f"{path}!{name}", quiet_ctx if name in read else child_ctx)
-            except ImportError:
-                continue
-            if inner.status == "ok":
-                out.embedded.append(inner)
+            out.add_embedded(parts.read(name), f"{path}!{name}", quiet_ctx if name in read else child_ctx)
 
 
 @dataclass

@@ -12,11 +12,8 @@ reuse the same parser and relationship helpers so that what is cleaned is exactl
 
 from __future__ import annotations
 
-import io
 import posixpath
 import re
-import zipfile
-import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,7 +22,7 @@ from lxml import etree  # type: ignore[import-untyped]
 
 from ..errors import ExtractionError, LimitExceeded
 from ..model import Document, HiddenItem, Layer, Location, MetadataField, Segment
-from .archive import read_member_bounded
+from .archive import BoundedZip
 from .base import ExtractContext, Limits
 
 #: an lxml element (lxml ships no type information)
@@ -171,68 +168,30 @@ def rels_from_tree(root: Element, rels_part: str) -> list[Relationship]:
     return out
 
 
-@dataclass
-class Package:
+class XmlZip(BoundedZip):
+    """A bounded zip container whose parts are XML, parsed safely (OOXML, OpenDocument, OFD)."""
+
+    def xml(self, name: str) -> Element:
+        """One XML part parsed safely (size-limited to `max_xml_part_bytes`)."""
+        return parse_xml(self.read(name, self.limits.max_xml_part_bytes), name)
+
+
+class Package(XmlZip):
     """An opened OOXML package with bounded member reading and cached relationships."""
 
-    data: bytes
-    limits: Limits = field(default_factory=Limits)
-    _zip: zipfile.ZipFile = field(init=False, repr=False)
-    _infos: dict[str, zipfile.ZipInfo] = field(init=False, repr=False)
-    _rels: dict[str, list[Relationship]] = field(init=False, repr=False, default_factory=dict)
-    _read_total: int = field(init=False, default=0)
-
-    def __post_init__(self) -> None:
-        if self.data.startswith(OLE_MAGIC):
+    def __init__(self, data: bytes, limits: Limits | None = None) -> None:
+        if data.startswith(OLE_MAGIC):
             raise ExtractionError(
                 "file is password-protected/encrypted (an encrypted Office file is stored as an OLE "
                 "container) or is a legacy binary Office file; it cannot be checked until it is "
                 "saved without a password"
             )
-        if not self.data.startswith(b"PK"):
+        if not data.startswith(b"PK"):
             raise ExtractionError("not an Office Open XML file (no zip container)")
-        try:
-            self._zip = zipfile.ZipFile(io.BytesIO(self.data))
-        except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-            raise ExtractionError(f"damaged or truncated Office file (zip container unreadable: {exc})") from exc
-        infos = [i for i in self._zip.infolist() if not i.is_dir()]
-        if len(infos) > self.limits.max_archive_members:
-            raise LimitExceeded(f"{len(infos)} parts, over the limit of {self.limits.max_archive_members}")
-        self._infos = {i.filename.lstrip("/"): i for i in infos}
+        super().__init__(data, limits or Limits(), "Office Open XML", noun="package")
+        self._rels: dict[str, list[Relationship]] = {}
         if CONTENT_TYPES not in self._infos:
             raise ExtractionError("not an Office Open XML package (no [Content_Types].xml part)")
-
-    @property
-    def names(self) -> list[str]:
-        """Every part name, in zip order."""
-        return list(self._infos)
-
-    def has(self, name: str) -> bool:
-        return name in self._infos
-
-    def read(self, name: str, max_bytes: int | None = None) -> bytes:
-        """The bytes of one part, bounded by size, expansion ratio and the package total."""
-        info = self._infos.get(name)
-        if info is None:
-            raise ExtractionError(f"part {name} is missing from the package")
-        remaining = self.limits.max_archive_total_bytes - self._read_total
-        cap = min(max_bytes or self.limits.max_file_bytes, remaining)
-        if cap <= 0:
-            raise LimitExceeded("package expands beyond the total size limit")
-        try:
-            content = read_member_bounded(self._zip, info, cap, self.limits.max_archive_ratio)
-        except LimitExceeded as exc:
-            raise LimitExceeded(f"part {name} {exc}") from exc
-        except ExtractionError as exc:
-            raise ExtractionError(f"part {name}: {exc}") from exc
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, RuntimeError) as exc:
-            raise ExtractionError(f"part {name} is damaged or truncated ({exc})") from exc
-        self._read_total += len(content)
-        return content
-
-    def xml(self, name: str) -> Element:
-        """One XML part parsed safely (size-limited to `max_xml_part_bytes`)."""
-        return parse_xml(self.read(name, self.limits.max_xml_part_bytes), name)
 
     def rels(self, source: str) -> list[Relationship]:
         """Relationships of `source` ("" for the package root); empty when it has none."""
@@ -309,6 +268,18 @@ class Extracted:
 
     def add_stream(self, stream: PartText) -> None:
         self.segments.extend(stream.segments)
+
+    def add_embedded(self, data: bytes, path: str, ctx: ExtractContext) -> None:
+        """Read an embedded file (picture, object) with the registry; kept when it was read.
+        A format module not installed in this build leaves the file unread."""
+        from .dispatch import extract_bytes  # the dispatcher imports the registry, which imports us
+
+        try:
+            inner = extract_bytes(data, path, ctx)
+        except ImportError:
+            return
+        if inner.status == "ok":
+            self.embedded.append(inner)
 
 
 _DEFAULT_TEMPLATES = {"normal.dotm", "normal.dot", "normal", "blank.potx", ""}
@@ -461,8 +432,6 @@ def read_embedded(pkg: Package, path: str, ctx: ExtractContext, folder: str, out
     """Media (`<folder>/media/*`) and embedded objects (`<folder>/embeddings/*`) go through the
     dispatcher into `Document.embedded` (an embedded JPEG's EXIF is then checked by the image
     extractor); every embedded object is also a HiddenItem of category `embedded`."""
-    from .dispatch import extract_bytes  # the dispatcher imports the registry, which imports us
-
     media_dir = f"{folder}/media/"
     objects_dir = f"{folder}/embeddings/"
     child_ctx: ExtractContext | None = None
@@ -483,12 +452,20 @@ def read_embedded(pkg: Package, path: str, ctx: ExtractContext, folder: str, out
                 HiddenItem("embedded", f"embedded object {posixpath.basename(name)}",
                            posixpath.basename(name), Location(part=name))
             )
-        try:
-            inner = extract_bytes(content, f"{path}!{name}", child_ctx)
-        except ImportError:  # a format module not installed in this build: the part stays unread
-            continue
-        if inner.status == "ok":
-            out.embedded.append(inner)
+        out.add_embedded(content, f"{path}!{name}", child_ctx)
+
+
+def read_package_parts(pkg: Package, path: str, ctx: ExtractContext, main: str, folder: str,
+                       out: Extracted) -> None:
+    """What every OOXML format shares besides its own stories: document properties, external
+    targets, text of drawings and charts, embedded files (in the folder of the `main` part, else
+    `folder`); then the text budget is checked over everything read."""
+    folder = posixpath.dirname(main) or folder
+    read_properties(pkg, out)
+    read_external_targets(pkg, out)
+    read_drawing_text(pkg, folder, out)
+    read_embedded(pkg, path, ctx, folder, out)
+    check_text_budget(out, ctx.limits)
 
 
 def finish(extracted: Extracted, path: str, media_type: str, sha256: str, page_count: int | None = None) -> Document:

@@ -19,15 +19,11 @@ from .ooxml import (
     Extracted,
     Package,
     PartText,
-    check_text_budget,
     finish,
     parse_xml,
     preview,
     q,
-    read_drawing_text,
-    read_embedded,
-    read_external_targets,
-    read_properties,
+    read_package_parts,
 )
 
 _SHAPE_TAGS = {q("p", "sp"), q("p", "graphicFrame"), q("p", "grpSp"), q("p", "cxnSp"), q("p", "pic")}
@@ -278,11 +274,7 @@ class PptxExtractor(Extractor):
             ctx.check_time()
             _read_slide(pkg, slide, size, out)
         _read_masters(pkg, size, out)
-        read_properties(pkg, out)
-        read_external_targets(pkg, out)
-        read_drawing_text(pkg, posixpath.dirname(presentation) or "ppt", out)
-        read_embedded(pkg, path, ctx, posixpath.dirname(presentation) or "ppt", out)
-        check_text_budget(out, ctx.limits)
+        read_package_parts(pkg, path, ctx, presentation, "ppt", out)
         return finish(out, path, self.media_type, sha256_bytes(data), page_count=len(slide_list))
 
     def sniff(self, data: bytes) -> bool:

@@ -135,8 +135,7 @@ class JsonExtractor(Extractor):
 
     def extract(self, data: bytes, path: str, ctx: ExtractContext) -> Document:
         text, _encoding = decode_text(data)
-        if len(text) > ctx.limits.max_text_chars:
-            raise LimitExceeded(f"file has {len(text)} characters, over the limit of {ctx.limits.max_text_chars}")
+        ctx.limits.check_text(text, "file")
         lines_mode = path.lower().endswith((".jsonl", ".ndjson"))
         state = _Walk(ctx)
         if lines_mode:

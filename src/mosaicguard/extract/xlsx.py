@@ -9,7 +9,6 @@ the sanitiser uses the same `sheet_cells` walk and the pointers to find the cell
 
 from __future__ import annotations
 
-import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,16 +20,12 @@ from .ooxml import (
     Extracted,
     Package,
     PartText,
-    check_text_budget,
     finish,
     local_name,
     looks_like_path,
     preview,
     q,
-    read_drawing_text,
-    read_embedded,
-    read_external_targets,
-    read_properties,
+    read_package_parts,
 )
 
 X = "x"
@@ -310,11 +305,7 @@ class XlsxExtractor(Extractor):
             _read_sheet(pkg, sheet, strings, out)
         _defined_names(root, workbook, out)
         _external_links(pkg, workbook, out)
-        read_properties(pkg, out)
-        read_external_targets(pkg, out)
-        read_drawing_text(pkg, posixpath.dirname(workbook) or "xl", out)
-        read_embedded(pkg, path, ctx, posixpath.dirname(workbook) or "xl", out)
-        check_text_budget(out, ctx.limits)
+        read_package_parts(pkg, path, ctx, workbook, "xl", out)
         return finish(out, path, self.media_type, sha256_bytes(data))
 
     def sniff(self, data: bytes) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 
@@ -91,19 +92,29 @@ def redact_spans(text: str, redact: list[Finding], mask: str, use_offsets: bool 
     return joined, actions
 
 
-class PlainTextSanitizer(Sanitizer):
-    """txt, md, csv, tsv, log (and JSON text): mask matches, keep everything else."""
-
-    suffixes = (".txt", ".md", ".csv", ".tsv", ".log")
+class _CopySanitizer(Sanitizer):
+    """A text sanitiser whose plan is a real run on the bytes in memory: cleaning text is cheap,
+    and the plan is then exactly what `sanitize` does."""
 
     def plan(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> list[Action]:
         return list(self.sanitize(data, doc, redact, settings).actions)
 
+
+def _decode(data: bytes, decoder: Callable[[bytes], tuple[str, str]], what: str) -> tuple[str, str]:
+    """(text, encoding), or a SanitizeError: undecodable input cannot be cleaned safely."""
+    try:
+        return decoder(data)
+    except Exception as exc:  # noqa: BLE001 - any decoder failure means the same here
+        raise SanitizeError(f"{what} could not be decoded: {exc}") from None
+
+
+class PlainTextSanitizer(_CopySanitizer):
+    """txt, md, csv, tsv, log (and JSON text): mask matches, keep everything else."""
+
+    suffixes = (".txt", ".md", ".csv", ".tsv", ".log")
+
     def sanitize(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> SanitizeResult:
-        try:
-            text, encoding = decode_text(data)
-        except Exception as exc:  # noqa: BLE001 - undecodable input cannot be cleaned safely
-            raise SanitizeError(f"text could not be decoded: {exc}") from None
+        text, encoding = _decode(data, decode_text, "text")
         cleaned, actions = redact_spans(text, redact, mask_char(encoding))
         return SanitizeResult(encode_like(cleaned, encoding), tuple(actions))
 
@@ -263,17 +274,11 @@ def _merge(cuts: list[_Cut]) -> list[_Cut]:
     return kept
 
 
-class HtmlSanitizer(Sanitizer):
+class HtmlSanitizer(_CopySanitizer):
     suffixes = (".html", ".htm")
 
-    def plan(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> list[Action]:
-        return list(self.sanitize(data, doc, redact, settings).actions)
-
     def sanitize(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> SanitizeResult:
-        try:
-            text, encoding = decode_html(data)
-        except Exception as exc:  # noqa: BLE001 - undecodable input cannot be cleaned safely
-            raise SanitizeError(f"page could not be decoded: {exc}") from None
+        text, encoding = _decode(data, decode_html, "page")
         parser = _SourceMap(text, settings)
         parser.feed(text)
         parser.finish()
@@ -337,23 +342,17 @@ def _in_entity(source: str, i: int) -> bool:
 # -- JSON ------------------------------------------------------------------------------------
 
 
-class JsonSanitizer(Sanitizer):
+class JsonSanitizer(_CopySanitizer):
     """JSON and JSON Lines exports: mask matched values inside strings (escaped or not), and
     remove geo positions (the same pairs the extractor reports as `gps`). The file is re-written
     from the parsed data, so `\\u` escapes cannot hide a value from the redaction."""
 
     suffixes = (".json", ".jsonl", ".ndjson")
 
-    def plan(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> list[Action]:
-        return list(self.sanitize(data, doc, redact, settings).actions)
-
     def sanitize(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> SanitizeResult:
         import json
 
-        try:
-            text, encoding = decode_text(data)
-        except Exception as exc:  # noqa: BLE001 - undecodable input cannot be cleaned safely
-            raise SanitizeError(f"text could not be decoded: {exc}") from None
+        text, encoding = _decode(data, decode_text, "text")
         mask = mask_char(encoding)
         values = sorted({f.match for f in redact if f.match}, key=len, reverse=True)
         counts = {"redacted": 0, "gps": 0}

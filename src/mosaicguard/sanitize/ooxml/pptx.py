@@ -44,19 +44,11 @@ class PptxSanitizer(OoxmlSanitizer):
             self._remove_hidden_slides(ed, main, root)
             self._remove_hidden_shapes(ed, main, root)
         if settings.remove_notes:
-            count = 0
-            for rel_part in self._slide_parts(ed, main, root):
-                for rel in ed.parts_related(rel_part, ("notesSlide",)):
-                    ed.remove_part(rel.target)
-                    count += 1
+            count = self._remove_slide_related(ed, main, root, "notesSlide")
             if count:
                 ed.act("remove_notes", f"removed speaker notes of {count} slide(s)", "notes")
         if settings.remove_comments:
-            count = 0
-            for rel_part in self._slide_parts(ed, main, root):
-                for rel in ed.parts_related(rel_part, ("comments",)):
-                    ed.remove_part(rel.target)
-                    count += 1
+            count = self._remove_slide_related(ed, main, root, "comments")
             for rel in ed.parts_related(main, ("commentAuthors", "authors")):
                 ed.remove_part(rel.target)
             if count:
@@ -71,6 +63,16 @@ class PptxSanitizer(OoxmlSanitizer):
             if rel is not None and ed.has(rel.target):
                 out.append(rel.target)
         return out
+
+    def _remove_slide_related(self, ed: PackageEditor, main: str, root: Element, kind: str) -> int:
+        """Remove the parts of relationship `kind` ("notesSlide", "comments") of every slide;
+        how many were removed."""
+        count = 0
+        for slide_part in self._slide_parts(ed, main, root):
+            for rel in ed.parts_related(slide_part, (kind,)):
+                ed.remove_part(rel.target)
+                count += 1
+        return count
 
     def _remove_hidden_slides(self, ed: PackageEditor, main: str, root: Element) -> None:
         rels = {r.id: r for r in ed.rels(main)}

@@ -1,0 +1,107 @@
+"""The Hyperscan matcher's shortcuts: byte-to-character conversion of hit ends, stopping a
+window's confirmation when no hit is left for a further match, and the cn_id prefilter without a
+consumed leading character. Each must give exactly the pure-Python matcher's matches."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import pytest
+
+from detect.helpers import CONTENT_DETECTORS, SAMPLE_POLICY
+from mosaicguard.detect.base import PatternRule
+from mosaicguard.detect.engine import Engine
+from mosaicguard.detect.matcher import HyperscanMatcher, PythonMatcher, _for_hyperscan, _min_width
+from mosaicguard.detect.registry import get_detector
+from mosaicguard.model import Document, Layer, Location, Segment, Severity
+
+VALID_ID = "11010519491231002X"
+
+
+def _rule(rule: str, regex: str, max_len: int = 40) -> PatternRule:
+    return PatternRule(rule=rule, category="t", regex=regex, severity=Severity.LOW, confidence=0.9, message="m",
+                       max_len=max_len)
+
+
+def _spans(matches: list[tuple[int, re.Match[str]]]) -> list[tuple[int, tuple[int, int]]]:
+    return [(i, m.span()) for i, m in matches]
+
+
+def _doc(text: str) -> Document:
+    return Document(path="x.txt", media_type="text/plain", sha256="",
+                    segments=(Segment(text, Layer.BODY, Location(start=0)),))
+
+
+@pytest.fixture(scope="module")
+def engines() -> tuple[Engine, Engine]:
+    detectors = [get_detector(n) for n in CONTENT_DETECTORS]
+    return Engine(SAMPLE_POLICY, "hyperscan", detectors), Engine(SAMPLE_POLICY, "python", detectors)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_character_ends_agree_with_the_continuation_byte_count(seed: int) -> None:
+    rng = random.Random(seed)
+    pieces = ("手机13812345678", "é", "𝔘", "ａ", " 1380013800 ", "x@y.cn", "中文", "abc", "\n")
+    text = "".join(rng.choice(pieces) for _ in range(600))
+    matcher = HyperscanMatcher([_rule("phone", r"1[3-9][0-9]{9}"), _rule("mail", r"[a-z]+@[a-z]+\.cn")])
+    data = text.encode("utf-8")
+    raw: list[tuple[int, int]] = []
+    matcher._db.scan(data, match_event_handler=lambda i, _s, e, _f, _c: raw.append((e, i)), scratch=matcher._scratch)
+    raw.sort()
+    converted = matcher._hits(text)
+    assert converted == matcher._char_ends_by_marks(data, raw)
+    assert len(converted) > 10
+    for char_end, byte_end in zip((c for c, _ in converted), (b for b, _ in raw), strict=True):
+        assert len(text[:char_end].encode("utf-8")) == byte_end
+
+
+def test_char_ends_by_marks_tolerates_an_end_inside_a_character() -> None:
+    # A partial character counts as the character it starts; nothing raises.
+    data = "中a文".encode()
+    assert HyperscanMatcher._char_ends_by_marks(data, [(2, 0), (4, 1), (7, 2)]) == [(1, 0), (2, 1), (3, 2)]
+
+
+@pytest.mark.parametrize("text", [
+    "13812345678,13912345678 13712345678；13612345678",  # back to back in one merged window
+    f"{VALID_ID}，{VALID_ID} {VALID_ID}",
+    "a@b.cn,c@d.cn;e.f@g.com.cn x@y.cn",
+    "39.90421,116.40739 39.90421, 116.40739,39.9042,116.4073",
+    "10.1.2.3 10.1.2.4:80,192.168.0.1/24 10.0.0.1.5",
+    "13812345678" * 7,
+    "手机" + "1" * 40 + " 13812345678",
+])
+def test_back_to_back_matches_of_one_rule(engines: tuple[Engine, Engine], text: str) -> None:
+    hs, py = engines
+    assert hs.scan(_doc(text)) == py.scan(_doc(text))
+    assert _spans(hs.matcher.find(text)) == _spans(PythonMatcher(hs.rules).find(text))
+
+
+def test_window_keeps_searching_while_a_later_hit_remains() -> None:
+    # Overlapping candidates of one rule in one window: the second match starts after the first
+    # ends and must still be found although the window was opened for the first hit.
+    rules = [_rule("pair", r"(?<![0-9])[0-9]{3}-[0-9]{3}(?![0-9])"), _rule("ab", r"ab(?:cd)?")]
+    for text in ("111-222-333-444 555-666", "abab abcdab", "123-456-789", "000-000 000-000-000-000"):
+        assert _spans(HyperscanMatcher(rules).find(text)) == _spans(PythonMatcher(rules).find(text))
+
+
+def test_min_width() -> None:
+    assert _min_width(_rule("a", r"(?<![0-9])[0-9]{3}(?:-[0-9]+)?")) == 3
+    assert _min_width(_rule("b", r"x*")) == 0
+
+
+def test_rule_that_can_match_empty_is_confirmed_like_python() -> None:
+    rules = [_rule("empty", r"(?<=@)[a-z]*", max_len=10)]
+    for text in ("@ab @ @cd@", "@@@", "x@", "@abc"):
+        assert _spans(HyperscanMatcher(rules).find(text)) == _spans(PythonMatcher(rules).find(text))
+
+
+def test_cn_id_prefilter_has_no_consumed_lead_but_python_keeps_the_boundary(engines: tuple[Engine, Engine]) -> None:
+    (rule,) = [r for r in get_detector("cn_id").rules(SAMPLE_POLICY) if r.rule == "cn_id.checksum"]
+    assert not _for_hyperscan(rule.regex).startswith(b"(?:^|")
+    hs, py = engines
+    for text, found in ((f"身份证{VALID_ID}", True), (f"A{VALID_ID}", False), (f"9{VALID_ID}", False),
+                        (f"１{VALID_ID}", False), (f"{VALID_ID}", True), (f"{VALID_ID}7", False)):
+        a = [f.match for f in hs.scan(_doc(text)) if f.category == "cn_id"]
+        assert a == [f.match for f in py.scan(_doc(text)) if f.category == "cn_id"]
+        assert a == ([VALID_ID] if found else [])
