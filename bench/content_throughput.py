@@ -7,7 +7,7 @@ content detectors plus a 1,000-term lexicon, and reports MB/s on one core. Then 
 English part of the same text and prints the ratio on that English text.
 
     .venv/bin/python bench/content_throughput.py [--mb 20] [--presidio-mb 2] [--engine hyperscan]
-        [--repeat 3] [--parts]
+        [--repeat 3] [--parts] [--rule-costs]
 
 Presidio is slow, so by default it runs on a 2 MB slice of the English text and the ratio
 compares MB/s on the same slice with both tools.
@@ -185,6 +185,44 @@ def run_presidio(paragraphs: list[str]) -> tuple[float, int]:
     return time.process_time() - c0, found
 
 
+def rule_costs(paragraphs: list[str], engine: Engine, mb: float = 4.0) -> None:
+    """Scan time of the pattern database without each rule, on the first `mb` MB. Rules interact
+    inside one Hyperscan database: one rule can double the scan of all of them (cn_id did), which
+    timing rules alone does not show."""
+    import hyperscan
+
+    from mosaicguard.detect.matcher import _for_hyperscan, _hs_flags
+
+    data: list[bytes] = []
+    size = 0
+    for doc in documents(paragraphs):
+        data.append("\n".join(seg.text for seg in doc.segments).encode("utf-8"))
+        size += len(data[-1])
+        if size >= mb * 1e6:
+            break
+    rules = list(engine.rules)
+    expressions = [_for_hyperscan(r.regex) for r in rules]
+    flags = [_hs_flags(hyperscan, r) for r in rules]
+
+    def scan_time(ids: list[int]) -> float:
+        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+        db.compile(expressions=[expressions[i] for i in ids], ids=ids, elements=len(ids), flags=[flags[i] for i in ids])
+        best = float("inf")
+        for _ in range(3):
+            c0 = time.process_time()
+            for chunk in data:
+                db.scan(chunk, match_event_handler=lambda *_: None)
+            best = min(best, time.process_time() - c0)
+        return best
+
+    every = list(range(len(rules)))
+    full = scan_time(every)
+    print(f"Hyperscan scan of {len(rules)} pattern rules over {size / 1e6:.1f} MB: {full:.4f} CPU s")
+    costs = sorted((scan_time([j for j in every if j != i]), rules[i].rule) for i in every)
+    for seconds, rule in costs[:8]:
+        print(f"  without {rule}: {seconds:.4f} s ({(seconds - full) / full:+.0%})")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     ap.add_argument("--mb", type=float, default=20.0, help="size of the generated text (MB of UTF-8)")
@@ -193,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--terms", type=int, default=1000)
     ap.add_argument("--repeat", type=int, default=3, help="timed passes over the text; the best is reported")
     ap.add_argument("--parts", action="store_true", help="also time the pattern pass and the lexicon separately")
+    ap.add_argument("--rule-costs", action="store_true",
+                    help="time the Hyperscan scan of the pattern database without each rule (slow: ~1 min)")
     args = ap.parse_args(argv)
 
     t0 = time.perf_counter()
@@ -229,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
             run_mosaicguard(paragraphs[:200], part)
             best = min(run_mosaicguard(paragraphs, part)[0] for _ in range(max(1, args.repeat)))
             print(f"  {label}: {best:.3f} CPU s = {total / best / 1e6:.1f} MB/s per core")
+
+    if args.rule_costs:
+        rule_costs(paragraphs, engine)
 
     if args.presidio_mb <= 0:
         return 0

@@ -105,3 +105,18 @@ def test_cn_id_prefilter_has_no_consumed_lead_but_python_keeps_the_boundary(engi
         a = [f.match for f in hs.scan(_doc(text)) if f.category == "cn_id"]
         assert a == [f.match for f in py.scan(_doc(text)) if f.category == "cn_id"]
         assert a == ([VALID_ID] if found else [])
+
+
+@pytest.mark.parametrize(("detector", "rule_id"), [("coordinates", "coordinates.decimal_pair"),
+                                                   ("internal_network", "internal_network.private_ipv4")])
+def test_digit_tail_is_consumed_by_the_prefilter(engines: tuple[Engine, Engine], detector: str, rule_id: str) -> None:
+    # `(?![0-9])` stands alone at the end of the rule, so Hyperscan gets one hit per value
+    # instead of one per trailing digit; Python still checks the other lookahead.
+    (rule,) = [r for r in get_detector(detector).rules(SAMPLE_POLICY) if r.rule == rule_id]
+    assert _for_hyperscan(rule.regex).endswith(b"(?:$|[^0-9])")
+    hs, py = engines
+    for text in ("10.1.2.3", "10.1.2.3.4", "10.1.2.345", "10.1.2.3:8080", "坐标39.90421,116.40739",
+                 "39.90421, 116.40739.5", "39.90421, 116.40739, 1.5", "39.90421, 116.4073912345"):
+        assert hs.scan(_doc(text)) == py.scan(_doc(text))
+    assert [f.match for f in hs.scan(_doc("服务器 10.12.3.45，坐标 39.90421, 116.40739"))] == [
+        "10.12.3.45", "39.90421, 116.40739"]
