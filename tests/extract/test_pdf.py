@@ -260,7 +260,9 @@ def _light_grey_text(pdf: pymupdf.Document, page: pymupdf.Page) -> None:
         (_highlighted, Layer.BODY, None),
         (_black_picture_after, Layer.UNDER_REDACTION, "redaction_failure"),
         (_black_box_after, Layer.UNDER_REDACTION, "redaction_failure"),
-        (_white_box_after, Layer.UNDER_REDACTION, "redaction_failure"),
+        # A white box on a white page is not a black box (x-ray's white_on_white case); the text
+        # stays in the body, where content detectors still read it.
+        (_white_box_after, Layer.BODY, None),
         (_black_text_on_black_box, Layer.UNDER_REDACTION, "redaction_failure"),
         (_redact_annot, Layer.UNDER_REDACTION, "redaction_failure"),
         (_square_annot, Layer.UNDER_REDACTION, "redaction_failure"),

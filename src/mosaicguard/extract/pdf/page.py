@@ -6,6 +6,7 @@ footers are marked as such."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -20,7 +21,13 @@ WHITE_MIN = 0.92  # every colour component at least this: reads as white on a wh
 IMAGE_COVER = "picture pasted on top"
 MIN_COVER_SIDE = 3.0  # thinner filled shapes are rules and underlines, not redaction boxes
 MARGIN_SHARE = 0.12  # top and bottom share of the page where running headers and footers sit
+# A cover hides what is under it only if a viewer sees one dark colour there (as x-ray judges):
+# the rendered area, 1 px border aside, within this many levels (0-255) per channel of one colour,
+DARK_TOLERANCE = 5
+DARK_LUMINANCE = 100  # and that colour's luminance (ITU-R BT.601, 0-255) at most this.
+CHAR_COVERED = 0.8  # share of a character's width under a cover for the character to count as covered
 _DIGITS = re.compile(r"\d+")
+_WORDLIKE = re.compile(r"\w")
 
 # The kinds of text a span (or a character) can be.
 BODY, WHITE, TINY, OFFPAGE, INVISIBLE, COVERED, OCR = "body", "white", "tiny", "offpage", "invisible", "covered", "ocr"
@@ -51,6 +58,8 @@ class Cover:
     fill: tuple[float, ...]  # empty for pictures
     source: str  # how a reviewer would call it: "drawn box", "picture pasted on top", ...
     always: bool = False  # an unapplied Redact annotation hides nothing: anything under it is a failure
+    # Only a shape that renders as one dark colour hides text (see `renders_dark`); an unapplied
+    # Redact annotation counts whatever it looks like.
 
 
 @dataclass
@@ -86,6 +95,8 @@ def read_page(page: pymupdf.Page, page_no: int) -> PageText:
                       for line in block.get("lines", ()) for span in line["spans"]):
         # Characters with their boxes, only where a box may cover some of them.
         data = page.get_text("rawdict", flags=TEXT_FLAGS, clip=pymupdf.INFINITE_RECT())
+    classifier.note_visible([tuple(span["bbox"]) for block in data["blocks"] for line in block.get("lines", ())
+                             for span in line["spans"] if span.get("alpha", 255) != 0 and _span_text(span).strip()])
     part = f"page {page_no}"
     offset = 0
     covered_text: dict[int, list[str]] = {}
@@ -112,7 +123,7 @@ def read_page(page: pymupdf.Page, page_no: int) -> PageText:
                 if run.kind in (BODY, OCR):
                     out.visible_chars += len("".join(run.text.split()))
                     out.ocr_layer = out.ocr_layer or run.kind == OCR
-                if run.kind in _HIDDEN_DESCRIPTION and run.text.strip():
+                if run.kind in _HIDDEN_DESCRIPTION and meaningful(run.text):
                     if previous_hidden and previous_hidden[0] == run.kind:
                         index = previous_hidden[1]
                         item = out.hidden[index]
@@ -132,13 +143,13 @@ def read_page(page: pymupdf.Page, page_no: int) -> PageText:
     for index, texts in sorted(covered_text.items()):
         cover = covers[index]
         value = " ".join(t.strip() for t in texts if t.strip())
-        if value:
+        if meaningful(value):
             out.hidden.append(HiddenItem(
                 "redaction_failure",
                 f"text under a {cover.source} (page {page_no})",
                 value, Location(page=page_no, part=part, bbox=to_bbox(cover.rect))))
     if covers:
-        out.hidden.extend(_covered_images(page, page_no, covers))
+        out.hidden.extend(_covered_images(page, page_no, covers, classifier.hides))
     out.chars = offset
     return out
 
@@ -211,7 +222,49 @@ def find_covers(page: pymupdf.Page) -> list[Cover]:
                                 "redaction annotation that was never applied", always=True))
         elif kind == pymupdf.PDF_ANNOT_SQUARE and fill and (annot.opacity < 0 or annot.opacity >= 0.95):
             covers.append(Cover(annot.rect, 1 << 30, tuple(fill), "filled box annotation"))
+        elif kind == pymupdf.PDF_ANNOT_HIGHLIGHT:
+            # A black highlighter is a makeshift redaction; the rendering check below tells a
+            # dark one from ordinary yellow markup.
+            stroke = (annot.colors or {}).get("stroke") or ()
+            if stroke and _luminance(tuple(stroke)) <= DARK_LUMINANCE / 255:
+                covers.append(Cover(annot.rect, 1 << 30, tuple(stroke), "dark highlight annotation"))
     return covers
+
+
+def meaningful(text: str) -> bool:
+    """Text worth reporting as hidden or under a box: a letter or digit (dot leaders, rules of
+    dashes and blank form lines are not), more than one character, not one character repeated
+    (`XXXX XXX` is a placeholder) and not undecodable glyphs."""
+    alnum = [c.lower() for c in text if c.isalnum()]
+    if len(alnum) < 2 or "\ufffd" in text or not _WORDLIKE.search(text):
+        return False
+    return len(set(alnum)) > 1 or len(alnum) <= 3
+
+
+def renders_dark(page: pymupdf.Page, rect: pymupdf.Rect) -> bool:
+    """True when a viewer sees one dark colour over `rect`: the area rendered (annotations
+    included) is, apart from a 1-pixel border where edges blur, one colour within
+    `DARK_TOLERANCE`, and that colour is dark. This is what tells a black box over text from a
+    white form field, a bright sidebar, a box with text drawn on it, a frame whose inside is not
+    filled (winding rules) or a box whose clipping path leaves the text in view."""
+    import numpy as np
+
+    clip = pymupdf.Rect(rect * page.rotation_matrix).normalize() & page.rect
+    if clip.width > 4 and clip.height > 4:
+        clip = grow(clip, -1, -1)  # edges are anti-aliased into the neighbouring pixels
+    if clip.is_empty or clip.width < 1 or clip.height < 1:
+        return False
+    pix = page.get_pixmap(colorspace=pymupdf.csRGB, clip=clip, alpha=False)
+    if pix.width == 0 or pix.height == 0:
+        return False
+    pixels = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.stride)[:, :pix.width * 3]
+    pixels = pixels.reshape(pix.height, pix.width, 3).astype(np.int16)
+    if pix.width > 2 and pix.height > 2:
+        pixels = pixels[1:-1, 1:-1]
+    reference = pixels.reshape(-1, 3)[0]
+    if int(np.abs(pixels - reference).max()) > DARK_TOLERANCE:
+        return False
+    return _luminance(tuple(float(v) / 255 for v in reference)) <= DARK_LUMINANCE / 255
 
 
 def _image_covers(page: pymupdf.Page) -> list[Cover]:
@@ -244,13 +297,31 @@ class _Classifier:
         self.visible = to_bbox(grow(self.area, 1, 1))
         self.cover_index = BandIndex([to_bbox(c.rect) for c in covers])
         self._trace: tuple[BandIndex, list[int]] | None = None
-        self._full_image: bool | None = None
+        self._images: BandIndex | None = None
+        self._visible_spans: BandIndex | None = None
         self._backgrounds: BandIndex | None = None
+        self._dark: dict[int, bool] = {}
+
+    def hides(self, index: int) -> bool:
+        """Whether cover `index` really hides what is under it (rendered once per cover, and only
+        for covers that overlap some text or image)."""
+        cover = self.covers[index]
+        if cover.always:
+            return True
+        if index not in self._dark:
+            self._dark[index] = renders_dark(self.page, cover.rect)
+        return self._dark[index]
+
+    def note_visible(self, spans: list[BBox]) -> None:
+        """Boxes of the page's visible spans: invisible text over them is a duplicate text layer."""
+        self._visible_spans = BandIndex(spans)
 
     def span_kind(self, span: dict[str, Any]) -> str:
         bbox: BBox = span["bbox"]
         if span.get("alpha", 255) == 0:
-            return OCR if self._over_full_image() else INVISIBLE
+            # Invisible text (render mode 3) over a picture is the picture's OCR layer, and over
+            # visible text it is a duplicate layer (searchable PDFs): neither is hidden.
+            return OCR if self._over_image_or_text(bbox) else INVISIBLE
         if span["size"] < TINY_FONT_PT:
             return TINY
         x0, y0, x1, y1 = self.visible
@@ -263,8 +334,14 @@ class _Classifier:
     def covering(self, bbox: BBox, colour: int) -> int:
         """Index of the cover hiding a character with this box, or -1."""
         x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+        width = max(bbox[2] - bbox[0], 1e-6)
         for index in self.cover_index.containing(x, y):
             cover = self.covers[index]
+            # A box that only clips the edge of a character does not hide it.
+            if (min(bbox[2], cover.rect.x1) - max(bbox[0], cover.rect.x0)) / width < CHAR_COVERED:
+                continue
+            if not self.hides(index):
+                continue
             if cover.always or _same_colour(cover.fill, colour):
                 return index
             seqno = self._text_seqno(x, y)
@@ -283,12 +360,13 @@ class _Classifier:
         found = index.containing(x, y)
         return seqnos[found[0]] if found else None
 
-    def _over_full_image(self) -> bool:
-        if self._full_image is None:
-            area = abs(self.area)
-            self._full_image = any(abs(pymupdf.Rect(info["bbox"]) & self.area) >= 0.8 * area
-                                   for info in self.page.get_image_info())
-        return self._full_image
+    def _over_image_or_text(self, bbox: BBox) -> bool:
+        if self._images is None:
+            self._images = BandIndex([tuple(info["bbox"]) for info in self.page.get_image_info()])
+        x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+        if self._images.containing(x, y):
+            return True
+        return bool(self._visible_spans and self._visible_spans.containing(x, y))
 
     def _on_background(self, bbox: BBox) -> bool:
         """White text is readable on a dark box or a picture."""
@@ -332,6 +410,13 @@ class BandIndex:
                       if self.boxes[i][0] <= x <= self.boxes[i][2] and self.boxes[i][1] <= y <= self.boxes[i][3])
 
 
+def _span_text(span: dict[str, Any]) -> str:
+    """A span's text from `dict` (text) or `rawdict` (characters) output."""
+    if "text" in span:
+        return str(span["text"])
+    return "".join(char["c"] for char in span.get("chars", ()))
+
+
 def _line_runs(line: dict[str, Any], classifier: _Classifier) -> list[_Run]:
     runs: list[_Run] = []
     for span in line["spans"]:
@@ -368,15 +453,16 @@ def _char_pieces(span: dict[str, Any], kind: str, classifier: _Classifier) -> li
     return pieces
 
 
-def _covered_images(page: pymupdf.Page, page_no: int, covers: list[Cover]) -> list[HiddenItem]:
+def _covered_images(page: pymupdf.Page, page_no: int, covers: list[Cover],
+                    hides: Callable[[int], bool]) -> list[HiddenItem]:
     items = []
     for info in page.get_image_info():
         box = pymupdf.Rect(info["bbox"])
-        for cover in covers:
+        for index, cover in enumerate(covers):
             if cover.source == IMAGE_COVER:
                 continue
             overlap = box & cover.rect
-            if overlap.is_empty or abs(overlap) < 0.5 * abs(cover.rect):
+            if overlap.is_empty or abs(overlap) < 0.5 * abs(cover.rect) or not hides(index):
                 continue
             items.append(HiddenItem(
                 "redaction_failure",
@@ -448,6 +534,16 @@ def _is_white_rgb(fill: tuple[float, ...]) -> bool:
     if len(fill) == 4:  # CMYK: white is no ink
         return all(c <= 1 - WHITE_MIN for c in fill)
     return all(c >= WHITE_MIN for c in fill)
+
+
+def _luminance(fill: tuple[float, ...]) -> float:
+    """Perceived brightness 0..1 of a grey, RGB or CMYK colour (ITU-R BT.601 weights)."""
+    if len(fill) == 1:
+        return fill[0]
+    if len(fill) == 4:
+        c, m, y, k = fill
+        fill = ((1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k))
+    return 0.299 * fill[0] + 0.587 * fill[1] + 0.114 * fill[2]
 
 
 def _same_colour(fill: tuple[float, ...], colour: int) -> bool:
