@@ -227,7 +227,11 @@ def find_covers(page: pymupdf.Page) -> list[Cover]:
             # dark one from ordinary yellow markup.
             stroke = (annot.colors or {}).get("stroke") or ()
             if stroke and _luminance(tuple(stroke)) <= DARK_LUMINANCE / 255:
-                covers.append(Cover(annot.rect, 1 << 30, tuple(stroke), "dark highlight annotation"))
+                # The marked quads, not the annotation's box (which has a margin around them).
+                points = annot.vertices or ()
+                for i in range(0, len(points) - 3, 4):
+                    quad = pymupdf.Quad(*(pymupdf.Point(p) for p in points[i:i + 4]))
+                    covers.append(Cover(quad.rect, 1 << 30, tuple(stroke), "dark highlight annotation"))
     return covers
 
 
