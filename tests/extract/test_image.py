@@ -71,7 +71,10 @@ def test_jpeg_exif_and_gps() -> None:
     # The position is also a metadata segment, so the coordinates detector sees it.
     assert "GPS 39.904210, 116.407390" in [s.text for s in doc.segments if s.layer == Layer.METADATA]
     hidden_values = {h.value for h in doc.hidden if h.category == "metadata"}
-    assert {"Zhang San", "李四", "SN-0042-7301", "2026:01:02 03:04:05", "Canon EOS 5D", "site visit"} <= hidden_values
+    assert {"Zhang San", "李四", "SN-0042-7301", "2026:01:02 03:04:05", "Canon EOS 5D"} <= hidden_values
+    # A JPEG comment is free text: a comment item and a comment-layer segment for the detectors.
+    assert [(h.value, h.severity) for h in doc.hidden if h.category == "comment"] == [("site visit", Severity.LOW)]
+    assert [s.text for s in doc.segments if s.layer == Layer.COMMENT] == ["site visit"]
     assert "Firmware 1.0" not in hidden_values, "software is recorded as metadata but not reported by itself"
 
 

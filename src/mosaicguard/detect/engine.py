@@ -12,6 +12,7 @@ from functools import lru_cache
 from ..model import Document, Finding, Layer, Location, Segment
 from ..policy.schema import Policy
 from .base import Detector, PatternRule
+from .hidden import settle as settle_hidden
 from .lexicon import LexiconDetector
 from .matcher import Matcher, build_matcher, segment_starts
 from .registry import enabled_detectors
@@ -57,6 +58,8 @@ class Engine:
                 findings.extend(detector.detect_document(doc, self.policy, layout))
             else:
                 findings.extend(detector.detect_document(doc, self.policy))
+        # Hidden parts are judged by what the content detectors found in them.
+        findings = settle_hidden(findings, doc, self.policy.min_confidence)
         for part in doc.embedded:
             findings.extend(_as_embedded(f, part) for f in self.scan(part))
         default = self.policy.min_confidence

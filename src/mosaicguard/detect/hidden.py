@@ -5,7 +5,10 @@ not see it and an analyst with the right tool will."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from ..model import HIDDEN_CATEGORIES, Document, Finding, HiddenItem, Layer, Severity
 from ..policy.schema import Policy
@@ -104,7 +107,104 @@ class HiddenDataDetector(Detector):
         for item in doc.hidden:
             finding = finding_for(item)
             if override:
-                from dataclasses import replace
-
                 finding = replace(finding, severity=Severity.parse(override))
             yield finding
+
+
+# --- severity by content ------------------------------------------------------------------------
+# A hidden part is judged by what it holds. Content detectors scan its text like any other
+# segment; `settle` then raises the hidden item to the severity of what they found in it (at least
+# medium), and drops a comment or property that says nothing: one that only repeats the visible
+# text (a title equal to the heading) or is template markup (`<!-- end header -->`).
+
+# Hidden kinds whose items are judged by their text. Others (GPS, revisions, hidden sheets,
+# redaction failures...) matter by what they are, whatever they say.
+JUDGED_BY_TEXT = frozenset({"metadata", "comment"})
+VISIBLE_LAYERS = frozenset({Layer.BODY, Layer.HEADER, Layer.FOOTER, Layer.TABLE, Layer.OCR})
+MIN_REPEAT_CHARS = 6  # shorter values ("张三", "3") are not "already visible" just because they occur
+MARKUP_MEDIA = ("html", "xml", "svg", "css")
+MAX_LABEL_CHARS = 8  # commented-out markup whose text is this short is a UI label
+MAX_LABEL_WORDS = 3  # a comment of at most this many Latin words and no sentence is a template label
+_TAG = re.compile(r"<[^<>]*>|\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]*\}|&#?\w+;", re.S)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+_WORD = re.compile(r"[^\W_]+(?:[-_./:#][^\W_]+)*")
+
+
+def _fold(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).lower().split())
+
+
+def is_markup(text: str) -> bool:
+    """True for a comment that is template structure rather than words for a reader: empty once
+    tags and template placeholders are removed, commented-out markup around a short label, or a
+    short label of Latin identifiers with no sentence in it (`contentTable`, `vF_detail_main`,
+    `end header`). Other CJK text or a longer run of words is something someone wrote, and is
+    kept; so is anything a content detector finds something in (`settle` looks at that first)."""
+    residue = _TAG.sub(" ", text)
+    if residue != text and len(_fold(residue)) <= MAX_LABEL_CHARS and not re.search(r"\d", residue):
+        return True  # commented-out markup around a short label ("分享", "更多")
+    if _CJK.search(residue):
+        return False
+    words = _WORD.findall(residue)
+    if not words:
+        return True
+    return len(words) <= MAX_LABEL_WORDS and not re.search(r"[.!?;:,]\s+\w", residue)
+
+
+def visible_text(doc: Document) -> tuple[frozenset[str], str]:
+    """The document's visible text, folded: each segment alone, and all of it joined."""
+    pieces = [_fold(s.text) for s in doc.segments if s.layer in VISIBLE_LAYERS]
+    return frozenset(p for p in pieces if p), "\n".join(pieces)
+
+
+def repeats_visible(value: str, visible: tuple[frozenset[str], str]) -> bool:
+    """True when a hidden value is only a copy of visible text: equal to a visible line, or a
+    longer passage found in it (a title that repeats the heading)."""
+    folded = _fold(value)
+    if not folded:
+        return False
+    segments, joined = visible
+    return folded in segments or (len(folded) >= MIN_REPEAT_CHARS and folded in joined)
+
+
+def _inside(finding: Finding, hidden: Finding) -> bool:
+    """Whether a content finding lies in the text of a hidden item (same part, within its span;
+    for items without offsets, the matched text appears in the item's value)."""
+    f, h = finding.location, hidden.location
+    if (f.part or "") != (h.part or "") or (h.page is not None and f.page != h.page):
+        return False
+    if h.start is not None and h.end is not None and f.start is not None and f.end is not None:
+        return h.start <= f.start and f.end <= h.end
+    return bool(finding.match) and finding.match in hidden.match
+
+
+def settle(findings: Sequence[Finding], doc: Document, min_confidence: float = 0.0) -> list[Finding]:
+    """Hidden-data findings judged by content (see the section comment above): raised to what the
+    content detectors found inside them, or dropped when they only repeat visible text or are
+    template markup and nothing was found in them. Other findings pass unchanged."""
+    content = [f for f in findings if f.category not in HIDDEN_CATEGORIES and f.category != "fingerprint"
+               and f.confidence >= min_confidence]
+    visible: tuple[frozenset[str], str] | None = None
+    # Template comments are a thing of markup; a comment a person left in a Word file is never
+    # "just markup", however short.
+    markup_source = any(kind in doc.media_type for kind in MARKUP_MEDIA)
+    out: list[Finding] = []
+    for finding in findings:
+        if not finding.rule.startswith("hidden.") or finding.category not in JUDGED_BY_TEXT:
+            out.append(finding)
+            continue
+        inside = [f for f in content if _inside(f, finding)]
+        if inside:
+            worst = max((f.severity for f in inside), key=lambda sev: sev.rank)
+            severity = max((finding.severity, worst, Severity.MEDIUM), key=lambda sev: sev.rank)
+            kinds = ", ".join(sorted({f.category for f in inside}))
+            out.append(replace(finding, severity=severity, message=f"{finding.message} (it holds: {kinds})"))
+            continue
+        if finding.category == "comment" and markup_source and is_markup(finding.match):
+            continue
+        if visible is None:
+            visible = visible_text(doc)
+        if repeats_visible(finding.match, visible):
+            continue
+        out.append(finding)
+    return out

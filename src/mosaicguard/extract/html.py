@@ -320,7 +320,10 @@ class _PageParser(HTMLParser):
         self._flush_visible()
         pointer = f"line {self.getpos()[0]}: comment"
         seg = self._emit(text, Layer.COMMENT, "html:comment", pointer)
-        self.hidden.append(HiddenItem("comment", "HTML comment <!-- -->", value=text[:500], location=seg.location))
+        # Low by itself: what the content detectors find in it raises it, and a comment that is
+        # only template markup is not reported at all (detect/hidden.py judges both).
+        self.hidden.append(HiddenItem("comment", "HTML comment <!-- -->", value=text[:500], location=seg.location,
+                                      severity=Severity.LOW))
 
     def _structured_data(self, raw: str) -> None:
         """JSON-LD (schema.org) blocks: invisible, read by search engines, and often holding the

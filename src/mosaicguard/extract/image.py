@@ -67,6 +67,10 @@ IPTC_FIELDS: dict[tuple[int, int], tuple[str, Severity | None]] = {
     (2, 120): ("Caption-Abstract", Severity.MEDIUM),
     (2, 122): ("Writer-Editor", Severity.MEDIUM),
 }
+# Free-text fields a person types (captions, comments, keywords): a `comment` layer, scanned by
+# every content detector; what they hold decides their severity (detect/hidden.py).
+FREE_TEXT = frozenset({"imagedescription", "xpcomment", "xpsubject", "xpkeywords", "usercomment",
+                       "caption-abstract", "keywords", "description", "subject", "comment"})
 _IFD_EXIF, _IFD_GPS, _IFD1 = 0x8769, 0x8825, 1
 _XMP_TIFF_TAG = 700
 # XMP properties (local names, lower-case) that name a person or a device.
@@ -96,9 +100,15 @@ class _Found:
         if not value:
             return loc
         self.metadata.append(MetadataField(key, value, part))
-        self.segments.append(Segment(value, layer=Layer.METADATA, location=loc, field=key))
+        free_text = key.rsplit(":", 1)[-1].lower() in FREE_TEXT
+        layer = Layer.COMMENT if free_text else Layer.METADATA
+        self.segments.append(Segment(value, layer=layer, location=loc, field=key))
         self.offset += len(value) + 1
-        if severity is not None:
+        if free_text:
+            # Low by itself; raised to what the content detectors find in it.
+            self.hidden.append(HiddenItem("comment", what or f"free-text image field {key}", value=value,
+                                          location=loc, severity=Severity.LOW))
+        elif severity is not None:
             self.hidden.append(HiddenItem("metadata", what or f"image metadata {key}", value=value,
                                           location=loc, severity=severity))
         return loc
@@ -456,7 +466,7 @@ class ImageExtractor(Extractor):
     def _comments(im: object, data: bytes, found: _Found) -> None:
         comment = im.info.get("comment")  # type: ignore[attr-defined]
         if comment:
-            found.add("Comment", text_of(comment), "comment", Severity.MEDIUM, "comment stored in the image file")
+            found.add("Comment", text_of(comment), "comment", Severity.LOW, "comment stored in the image file")
         if data.startswith(_PNG_SIG):
             for key, text in png_text_chunks(data):
                 if key == "XML:com.adobe.xmp":
