@@ -18,15 +18,15 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+# The file generators live under tests/ (never in src/); the tests use the same ones.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
-import clean_factory as cf  # noqa: E402  (generators live under tests/)
-
-from mosaicguard.detect.engine import Engine  # noqa: E402
-from mosaicguard.extract.base import ExtractContext  # noqa: E402
-from mosaicguard.extract.dispatch import extract_bytes  # noqa: E402
-from mosaicguard.model import Severity  # noqa: E402
-from mosaicguard.policy.schema import Policy  # noqa: E402
+import clean_factory as cf
+from mosaicguard.detect.engine import Engine
+from mosaicguard.extract.base import ExtractContext
+from mosaicguard.extract.dispatch import extract_bytes
+from mosaicguard.model import Severity
+from mosaicguard.policy.schema import Policy
 
 
 def files(folder: Path) -> list[Path]:

@@ -182,8 +182,10 @@ def settle(findings: Sequence[Finding], doc: Document, min_confidence: float = 0
     """Hidden-data findings judged by content (see the section comment above): raised to what the
     content detectors found inside them, or dropped when they only repeat visible text or are
     template markup and nothing was found in them. Other findings pass unchanged."""
-    content = [f for f in findings if f.category not in HIDDEN_CATEGORIES and f.category != "fingerprint"
-               and f.confidence >= min_confidence]
+    content: dict[str, list[Finding]] = {}  # by part: a long document has thousands of findings
+    for f in findings:
+        if f.category not in HIDDEN_CATEGORIES and f.category != "fingerprint" and f.confidence >= min_confidence:
+            content.setdefault(f.location.part or "", []).append(f)
     visible: tuple[frozenset[str], str] | None = None
     # Template comments are a thing of markup; a comment a person left in a Word file is never
     # "just markup", however short.
@@ -193,7 +195,7 @@ def settle(findings: Sequence[Finding], doc: Document, min_confidence: float = 0
         if not finding.rule.startswith("hidden.") or finding.category not in JUDGED_BY_TEXT:
             out.append(finding)
             continue
-        inside = [f for f in content if _inside(f, finding)]
+        inside = [f for f in content.get(finding.location.part or "", ()) if _inside(f, finding)]
         if inside:
             worst = max((f.severity for f in inside), key=lambda sev: sev.rank)
             severity = max((finding.severity, worst, Severity.MEDIUM), key=lambda sev: sev.rank)

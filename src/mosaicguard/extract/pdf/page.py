@@ -95,8 +95,7 @@ def read_page(page: pymupdf.Page, page_no: int) -> PageText:
                       for line in block.get("lines", ()) for span in line["spans"]):
         # Characters with their boxes, only where a box may cover some of them.
         data = page.get_text("rawdict", flags=TEXT_FLAGS, clip=pymupdf.INFINITE_RECT())
-    classifier.note_visible([tuple(span["bbox"]) for block in data["blocks"] for line in block.get("lines", ())
-                             for span in line["spans"] if span.get("alpha", 255) != 0 and _span_text(span).strip()])
+    classifier.blocks = data["blocks"]
     part = f"page {page_no}"
     offset = 0
     covered_text: dict[int, list[str]] = {}
@@ -303,6 +302,7 @@ class _Classifier:
         self._trace: tuple[BandIndex, list[int]] | None = None
         self._images: BandIndex | None = None
         self._visible_spans: BandIndex | None = None
+        self.blocks: list[dict[str, Any]] = []  # the page's text blocks, set by `read_page`
         self._backgrounds: BandIndex | None = None
         self._dark: dict[int, bool] = {}
 
@@ -316,9 +316,14 @@ class _Classifier:
             self._dark[index] = renders_dark(self.page, cover.rect)
         return self._dark[index]
 
-    def note_visible(self, spans: list[BBox]) -> None:
-        """Boxes of the page's visible spans: invisible text over them is a duplicate text layer."""
-        self._visible_spans = BandIndex(spans)
+    def _visible_span_index(self) -> BandIndex:
+        """Boxes of the page's visible spans (built on first use: only pages with invisible text
+        need them)."""
+        if self._visible_spans is None:
+            self._visible_spans = BandIndex([tuple(span["bbox"]) for block in self.blocks
+                                             for line in block.get("lines", ()) for span in line["spans"]
+                                             if span.get("alpha", 255) != 0 and _span_text(span).strip()])
+        return self._visible_spans
 
     def span_kind(self, span: dict[str, Any]) -> str:
         bbox: BBox = span["bbox"]
@@ -344,13 +349,17 @@ class _Classifier:
             # A box that only clips the edge of a character does not hide it.
             if (min(bbox[2], cover.rect.x1) - max(bbox[0], cover.rect.x0)) / width < CHAR_COVERED:
                 continue
-            if not self.hides(index):
-                continue
-            if cover.always or _same_colour(cover.fill, colour):
+            if cover.always:
                 return index
-            seqno = self._text_seqno(x, y)
-            # Unknown order (the trace missed the character): trust colour only, as above.
-            if seqno is not None and seqno < cover.seqno:
+            # Text painted before the box, or in the box's own colour, may be hidden by it; the
+            # rendering check (the costly one, so last) says whether a viewer really sees it dark.
+            # Unknown order (the trace missed the character): trust colour only.
+            if _same_colour(cover.fill, colour):
+                hidden = True
+            else:
+                seqno = self._text_seqno(x, y)
+                hidden = seqno is not None and seqno < cover.seqno
+            if hidden and self.hides(index):
                 return index
         return -1
 
@@ -370,7 +379,7 @@ class _Classifier:
         x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
         if self._images.containing(x, y):
             return True
-        return bool(self._visible_spans and self._visible_spans.containing(x, y))
+        return bool(self._visible_span_index().containing(x, y))
 
     def _on_background(self, bbox: BBox) -> bool:
         """White text is readable on a dark box or a picture."""
