@@ -5,6 +5,7 @@ reported. Files are built by the tests (tests/clean_factory.py) and read by the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pymupdf
@@ -38,11 +39,14 @@ def scan(name: str, data: bytes) -> list[Finding]:
         ("/vF_detail_content", True),
         ('<div class="share"><a href="/share">分享</a></div>', True),
         ("{{footer_include}}", True),
+        ('style="border-bottom-color:#000000; border-bottom-style:solid; width:107.8pt"', True),
+        ("color: red; margin: 0 auto;", True),
         ("", True),
         ("内部备注：预算 300 万，勿公开", False),
         ("TODO: remove the staging password before go-live", False),
         ('<p>联系人 张三 电话 0771-3836260</p>', False),
         ("old notice text kept here for the archive team", False),
+        ('title="营区新建雷达站"', False),
     ],
 )
 def test_markup_is_judged_by_content(comment: str, markup: bool) -> None:
@@ -120,11 +124,15 @@ def test_a_title_that_differs_from_the_heading_is_still_reported(tmp_path: Path)
 
 
 def test_settle_leaves_other_hidden_kinds_alone() -> None:
-    doc = Document(path="a.docx", media_type="application/vnd.openxmlformats-officedocument", sha256="0",
-                   segments=(Segment("end header", Layer.BODY),))
+    doc = Document(path="a.docx", sha256="0", segments=(Segment("end header", Layer.BODY),),
+                   media_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
     gps = Finding("gps", Severity.HIGH, 0.95, "39.9, 116.4", Layer.METADATA, "hidden.gps", "m")
     word_comment = Finding("comment", Severity.MEDIUM, 0.95, "end header", Layer.COMMENT, "hidden.comment", "m")
     # A Word comment is never "template markup"; here it repeats a visible line, so it goes.
     assert settle([gps, word_comment], doc) == [gps]
+    label = replace(word_comment, match="check totals")
+    assert settle([label], doc) == [label], "a short note in a Word file is kept"
+    html = replace(doc, media_type="text/html; charset=utf-8")
+    assert settle([label], html) == [], "the same words in an HTML comment are a template label"
     short = HiddenItem("comment", "c", "ok", Location(part="word/comments.xml"))
     assert len(ENGINE.scan(Document(path="b.docx", media_type="application/x", sha256="0", hidden=(short,)))) == 1

@@ -122,11 +122,16 @@ class HiddenDataDetector(Detector):
 JUDGED_BY_TEXT = frozenset({"metadata", "comment"})
 VISIBLE_LAYERS = frozenset({Layer.BODY, Layer.HEADER, Layer.FOOTER, Layer.TABLE, Layer.OCR})
 MIN_REPEAT_CHARS = 6  # shorter values ("张三", "3") are not "already visible" just because they occur
-MARKUP_MEDIA = ("html", "xml", "svg", "css")
+# Media subtypes whose comments are markup comments (an OOXML type names "openxmlformats": not these).
+MARKUP_MEDIA = frozenset({"html", "xhtml+xml", "svg+xml", "css", "xml"})
 MAX_LABEL_CHARS = 8  # commented-out markup whose text is this short is a UI label
 MAX_LABEL_WORDS = 3  # a comment of at most this many Latin words and no sentence is a template label
 _TAG = re.compile(r"<[^<>]*>|\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]*\}|&#?\w+;", re.S)
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+# A CSS declaration or an HTML attribute: ASCII name, `:` or `=`, a value (quoted or bare).
+# A bare value of several words must end with `;` (`margin: 0 auto;`): "TODO: remove the key" is prose.
+_DECLARATION = re.compile(
+    r"""(?a:[A-Za-z][\w-]*)\s*[:=]\s*(?:"[^"]*"?|'[^']*'?|[^;\s"']+(?:\s+[^;\s"']+)*\s*;|[^;\s"']+)\s*;?""")
 _WORD = re.compile(r"[^\W_]+(?:[-_./:#][^\W_]+)*")
 
 
@@ -136,15 +141,18 @@ def _fold(text: str) -> str:
 
 def is_markup(text: str) -> bool:
     """True for a comment that is template structure rather than words for a reader: empty once
-    tags and template placeholders are removed, commented-out markup around a short label, or a
+    tags and template placeholders are removed, commented-out markup around a short label, a
     short label of Latin identifiers with no sentence in it (`contentTable`, `vF_detail_main`,
-    `end header`). Other CJK text or a longer run of words is something someone wrote, and is
-    kept; so is anything a content detector finds something in (`settle` looks at that first)."""
+    `end header`), or nothing but style declarations and attributes. Other CJK text or a longer
+    run of words is something someone wrote, and is kept; so is anything a content detector
+    finds something in (`settle` looks at that first)."""
     residue = _TAG.sub(" ", text)
     if residue != text and len(_fold(residue)) <= MAX_LABEL_CHARS and not re.search(r"\d", residue):
         return True  # commented-out markup around a short label ("分享", "更多")
     if _CJK.search(residue):
         return False
+    if _DECLARATION.search(residue) and not _WORD.findall(_DECLARATION.sub(" ", residue)):
+        return True  # nothing but style declarations or attributes (`style="border-top:solid"`)
     words = _WORD.findall(residue)
     if not words:
         return True
@@ -189,7 +197,7 @@ def settle(findings: Sequence[Finding], doc: Document, min_confidence: float = 0
     visible: tuple[frozenset[str], str] | None = None
     # Template comments are a thing of markup; a comment a person left in a Word file is never
     # "just markup", however short.
-    markup_source = any(kind in doc.media_type for kind in MARKUP_MEDIA)
+    markup_source = doc.media_type.split(";")[0].strip().lower().rsplit("/", 1)[-1] in MARKUP_MEDIA
     out: list[Finding] = []
     for finding in findings:
         if not finding.rule.startswith("hidden.") or finding.category not in JUDGED_BY_TEXT:
