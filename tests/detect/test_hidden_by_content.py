@@ -136,3 +136,18 @@ def test_settle_leaves_other_hidden_kinds_alone() -> None:
     assert settle([label], html) == [], "the same words in an HTML comment are a template label"
     short = HiddenItem("comment", "c", "ok", Location(part="word/comments.xml"))
     assert len(ENGINE.scan(Document(path="b.docx", media_type="application/x", sha256="0", hidden=(short,)))) == 1
+
+
+REALWORLD = Path(__file__).resolve().parents[2] / ".." / "shared" / "realworld" / "docs"
+
+
+def test_real_procurement_award_page_comments_are_not_medium() -> None:
+    """A real award notice (ycggzy): a comment holding the notice's title and one holding a
+    commented-out table cell style. Neither holds anything a detector finds: the style is
+    template markup (not reported), the title is low."""
+    path = REALWORLD / "zh_ycggzy_qingjiang-psh-pipeline-award.html"
+    findings = scan(path.name, path.read_bytes())
+    comments = [f for f in findings if f.category == "comment"]
+    assert [f.severity for f in comments] == [Severity.LOW]
+    assert "中标结果公告" in comments[0].match
+    assert not any("border-bottom" in f.match for f in findings)
