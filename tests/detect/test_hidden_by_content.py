@@ -151,3 +151,35 @@ def test_real_procurement_award_page_comments_are_not_medium() -> None:
     assert [f.severity for f in comments] == [Severity.LOW]
     assert "中标结果公告" in comments[0].match
     assert not any("border-bottom" in f.match for f in findings)
+
+
+def _jpeg_with_free_text() -> bytes:
+    import io
+
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010E] = "new site east of the depot"  # ImageDescription (ASCII in EXIF)
+    exif[0x9C9C] = "XP comment 13812345678".encode("utf-16-le") + b"\x00\x00"  # XPComment
+    exif[0x9C9F] = "subject line".encode("utf-16-le") + b"\x00\x00"  # XPSubject
+    xmp = ('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+           '<rdf:Description xmlns:dc="http://purl.org/dc/elements/1.1/"><dc:description><rdf:Alt>'
+           '<rdf:li xml:lang="x-default">秘密★ 现场照片</rdf:li></rdf:Alt></dc:description>'
+           "</rdf:Description></rdf:RDF></x:xmpmeta>")
+    buf = io.BytesIO()
+    Image.new("RGB", (16, 16), "gray").save(buf, "JPEG", exif=exif.tobytes(), xmp=xmp.encode())
+    return buf.getvalue()
+
+
+def test_exif_and_xmp_free_text_fields_are_comment_segments() -> None:
+    doc = extract_bytes(_jpeg_with_free_text(), "p.jpg", ExtractContext(ocr="never"))
+    comments = {s.field: s.text for s in doc.segments if s.layer == Layer.COMMENT}
+    assert comments == {"EXIF:ImageDescription": "new site east of the depot",
+                        "EXIF:XPComment": "XP comment 13812345678",
+                        "EXIF:XPSubject": "subject line", "XMP:description": "秘密★ 现场照片"}
+    findings = ENGINE.scan(doc)
+    assert {(f.category, f.layer) for f in findings if f.category in ("phone", "marking")} == {
+        ("phone", Layer.COMMENT), ("marking", Layer.COMMENT)}
+    raised = {f.location.pointer: f.severity for f in findings if f.category == "comment"}
+    assert raised["EXIF:XPComment"].at_least(Severity.MEDIUM) and raised["XMP:description"].at_least(Severity.MEDIUM)
+    assert raised["EXIF:XPSubject"] == Severity.LOW
