@@ -31,9 +31,11 @@ _WORDLIKE = re.compile(r"\w")
 
 # The kinds of text a span (or a character) can be.
 BODY, WHITE, TINY, OFFPAGE, INVISIBLE, COVERED, OCR = "body", "white", "tiny", "offpage", "invisible", "covered", "ocr"
+DUPLICATE = "duplicate"  # invisible text laid over the same visible text (searchable-PDF producers)
 _LAYER = {
     BODY: Layer.BODY,
     OCR: Layer.BODY,  # invisible text over a scanned page image is its OCR layer, not hidden text
+    DUPLICATE: Layer.BODY,
     WHITE: Layer.HIDDEN_TEXT,
     TINY: Layer.HIDDEN_TEXT,
     OFFPAGE: Layer.HIDDEN_TEXT,
@@ -330,7 +332,7 @@ class _Classifier:
         if span.get("alpha", 255) == 0:
             # Invisible text (render mode 3) over a picture is the picture's OCR layer, and over
             # visible text it is a duplicate layer (searchable PDFs): neither is hidden.
-            return OCR if self._over_image_or_text(bbox) else INVISIBLE
+            return self._invisible_kind(bbox)
         if span["size"] < TINY_FONT_PT:
             return TINY
         x0, y0, x1, y1 = self.visible
@@ -373,13 +375,13 @@ class _Classifier:
         found = index.containing(x, y)
         return seqnos[found[0]] if found else None
 
-    def _over_image_or_text(self, bbox: BBox) -> bool:
+    def _invisible_kind(self, bbox: BBox) -> str:
         if self._images is None:
             self._images = BandIndex([tuple(info["bbox"]) for info in self.page.get_image_info()])
         x, y = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
         if self._images.containing(x, y):
-            return True
-        return bool(self._visible_span_index().containing(x, y))
+            return OCR
+        return DUPLICATE if self._visible_span_index().containing(x, y) else INVISIBLE
 
     def _on_background(self, bbox: BBox) -> bool:
         """White text is readable on a dark box or a picture."""
