@@ -204,17 +204,22 @@ class CheckGraph:
         return out
 
     def fix_candidates(self, component: Component) -> list[tuple[str, str]]:
-        """Draft facts that matter for a component: counted attributes and link makers.
-        Attribute values come first, so that among fixes of the same size the search prefers
-        removing what the draft *says* (a purpose, a date) over the identifiers that name it."""
+        """Draft facts that matter for a component, in order of preference: counted attribute
+        values, then protected-subject mentions, then the values that make links. Among fixes of
+        the same size the search prefers removing what the draft *says* (a site, a date) over
+        the identifiers that name it."""
         members = set(component.units)
         attrs: set[tuple[str, str]] = set()
+        subjects: set[tuple[str, str]] = set()
         for unit in members:
             for f in self.nodes.get(unit, ()):
-                if self.rules.counts(f) or any(k.startswith("subject:") for k in f.keys):
+                if self.rules.counts(f):
                     attrs.add(f.fix_item)
-        linkers = {lk.fact.fix_item for lk in component.draft_links} - attrs
-        return sorted(attrs) + sorted(linkers)
+                elif any(k.startswith("subject:") for k in f.keys):
+                    subjects.add(f.fix_item)
+        subjects -= attrs
+        linkers = {lk.fact.fix_item for lk in component.draft_links} - attrs - subjects
+        return sorted(attrs) + sorted(subjects) + sorted(linkers)
 
 
 def without(draft: DraftDocument, facts: Sequence[Fact], removed: frozenset[tuple[str, str]]) -> str:

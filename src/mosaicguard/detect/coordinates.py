@@ -112,18 +112,21 @@ DATUM_WINDOW = 60
 
 
 def datum_near(text: str, start: int, end: int) -> str:
-    """`gcj02`, `bd09` or `wgs84` (the default): the datum named closest to `text[start:end]`
-    within `DATUM_WINDOW` characters on the same line."""
+    """`gcj02`, `bd09` or `wgs84` (the default): the datum named on the same line within
+    `DATUM_WINDOW` characters of `text[start:end]`: the closest one before it (a label comes
+    before its value), else the closest one after it."""
     lo = max(text.rfind("\n", 0, start) + 1, start - DATUM_WINDOW)
     hi_line = text.find("\n", end)
     hi = min(hi_line if hi_line >= 0 else len(text), end + DATUM_WINDOW)
-    best: tuple[int, str] | None = None
+    before: str | None = None
+    after: str | None = None
     for m in _DATUM_RE.finditer(text, lo, hi):
-        distance = start - m.end() if m.end() <= start else m.start() - end
         kind = "gcj02" if m.group("gcj") else "bd09" if m.group("bd") else "wgs84"
-        if best is None or abs(distance) < best[0]:
-            best = (abs(distance), kind)
-    return best[1] if best else "wgs84"
+        if m.end() <= start:
+            before = kind  # the last one before the value is the closest
+        elif m.start() >= end and after is None:
+            after = kind
+    return before or after or "wgs84"
 
 
 def to_wgs84(lat: float, lon: float, datum: str) -> tuple[float, float]:
