@@ -36,25 +36,25 @@ def _new(result: AggregationResult) -> list:  # type: ignore[type-arg]
 
 def test_new_location_for_a_public_protected_code_in_a_large_entity(tmp_path: Path) -> None:
     corpus = {f"notice-{i:02d}.txt": f"招标编号:ZB-2026-7301 第{i}批次 采购内容:配套设施\n" for i in range(40)}
-    corpus["site.txt"] = "招标编号:ZB-2026-7301\n交货地点:青山县王家镇李庄村\n采购内容:雷达天线罩\n"
+    corpus["site.txt"] = "招标编号:ZB-2026-7301\n交货地点:湖北省宜昌市点军区点军街道联棚村\n采购内容:雷达天线罩\n"
     corpus["plan.txt"] = "招标编号:ZB-2026-7301\n计划2027年3月竣工\n"
-    result = _check(tmp_path, corpus, {"draft.txt": "ZB-2026-7301 二期交货地点:青山县河东镇张庄村\n"})
+    result = _check(tmp_path, corpus, {"draft.txt": "招标编号:ZB-2026-7301 二期交货地点:河北省衡水市安平县马家营乡李家湾村\n"})
     new = _new(result)
     assert len(new) == 1 and len(new[0].documents) == 43  # one big entity: the corpus and the draft
     assert set(new[0].new_rules) == {"location+purpose", "location+schedule"}  # rules it already had
-    assert [(fx.value) for fx in new[0].minimal_fix] == ["青山县河东镇张庄村"]
+    assert [(fx.value) for fx in new[0].minimal_fix] == ["河北省衡水市安平县马家营乡李家湾村"]
 
 
 def test_restating_public_facts_is_not_new_and_is_listed(tmp_path: Path) -> None:
     corpus = {
-        "a.txt": "招标编号:ZB-2026-4242\n交货地点:青山县王家镇李庄村\n",
+        "a.txt": "招标编号:ZB-2026-4242\n交货地点:湖北省宜昌市点军区点军街道联棚村\n",
         "b.txt": "项目编号:ZB-2026-4242\n采购内容:雷达天线罩\n",
     }
-    draft = "关于ZB-2026-4242:交货地点为王家镇李庄村,采购雷達天線罩。\n"
+    draft = "招标编号:ZB-2026-4242。交货地点为点军区联棚村,采购雷達天線罩。\n"
     result = _check(tmp_path, corpus, {"draft.txt": draft})
     assert result.exposures and not _new(result) and result.minimal_fix == ()
     repeats = {(r.value, r.attribute): [Path(d).name for d in r.public] for r in result.repeats_public}
-    assert repeats == {("王家镇李庄村", "location"): ["a.txt"], ("雷達天線罩", "purpose"): ["b.txt"]}
+    assert repeats == {("点军区联棚村", "location"): ["a.txt"], ("雷達天線罩", "purpose"): ["b.txt"]}
     for r in result.repeats_public:
         assert draft[r.location.start:r.location.end] == r.value
     data = result.to_dict("test")
@@ -62,8 +62,8 @@ def test_restating_public_facts_is_not_new_and_is_listed(tmp_path: Path) -> None
 
 
 def test_fix_is_the_drafts_own_text_at_its_offsets_and_verified(tmp_path: Path) -> None:
-    corpus = {"a.txt": "招标编号:ZB-2026-5151\n交货地点:青山县王家镇李庄村\n"}
-    draft = "第二段\n本项目(ZB-2026-5151)采购雷達天線罩两套。\n"
+    corpus = {"a.txt": "招标编号:ZB-2026-5151\n交货地点:湖北省宜昌市点军区点军街道联棚村\n"}
+    draft = "第二段\n项目编号：ZB-2026-5151。採購雷達天線罩两套。\n"
     result = _check(tmp_path, corpus, {"draft.txt": draft})
     new = _new(result)
     assert len(new) == 1 and new[0].fix_verified is True
@@ -75,10 +75,10 @@ def test_fix_is_the_drafts_own_text_at_its_offsets_and_verified(tmp_path: Path) 
 
 def test_draft_linking_two_entities_is_judged_against_both(tmp_path: Path) -> None:
     corpus = {
-        "one.txt": "招标编号:ZB-2026-1111\n交货地点:青山县王家镇李庄村\n采购内容:雷达天线罩\n",  # public already
-        "two.txt": "招标编号:ZB-2026-2222\n施工地点:青山县河东镇张庄村\n",  # harmless alone
+        "one.txt": "招标编号:ZB-2026-1111\n交货地点:湖北省宜昌市点军区点军街道联棚村\n采购内容:雷达天线罩\n",  # public already
+        "two.txt": "招标编号:ZB-2026-2222\n施工地点:河北省衡水市安平县马家营乡李家湾村\n",  # harmless alone
     }
-    result = _check(tmp_path, corpus, {"draft.txt": "ZB-2026-1111与ZB-2026-2222合并实施。\n"})
+    result = _check(tmp_path, corpus, {"draft.txt": "招标编号:ZB-2026-1111 与 招标编号:ZB-2026-2222 两标段合并实施。\n"})
     new = _new(result)
     assert len(new) == 1 and len(new[0].linked_entities) == 2
     assert new[0].rule == "location+purpose"  # the second site now has a radar: new
@@ -88,10 +88,10 @@ def test_draft_linking_two_entities_is_judged_against_both(tmp_path: Path) -> No
 
 def test_draft_linking_two_public_exposures_adds_nothing(tmp_path: Path) -> None:
     corpus = {
-        "one.txt": "招标编号:ZB-2026-1111\n交货地点:青山县王家镇李庄村\n采购内容:雷达天线罩\n",
-        "two.txt": "招标编号:ZB-2026-2222\n交货地点:青山县王家镇李庄村\n采购内容:导弹发射架\n",
+        "one.txt": "招标编号:ZB-2026-1111\n交货地点:湖北省宜昌市点军区点军街道联棚村\n采购内容:雷达天线罩\n",
+        "two.txt": "招标编号:ZB-2026-2222\n交货地点:湖北省宜昌市点军区点军街道联棚村\n采购内容:导弹发射架\n",
     }
-    result = _check(tmp_path, corpus, {"draft.txt": "ZB-2026-1111与ZB-2026-2222为同一场地。\n"})
+    result = _check(tmp_path, corpus, {"draft.txt": "招标编号:ZB-2026-1111 与 招标编号:ZB-2026-2222 两标段为同一场地。\n"})
     # Same site in both: radar+site and missile+site were each public; the union adds no new pair.
     assert result.exposures and not _new(result)
 

@@ -52,6 +52,8 @@ SCAN_DETECTORS = ("phone", "coordinates", "unit_designator", "protected_term")
 FACT_MIN_CONFIDENCE = 0.4
 # An unlabelled decimal pair without geo context words is more often a pair of prices.
 _DECIMAL_PAIR_MIN_CONFIDENCE = 0.5
+# Coordinate rules whose values are degrees (grid coordinates in metres need a zone and a datum).
+_DEGREE_RULES = frozenset({"coordinates.hemisphere", "coordinates.decimal_pair", "coordinates.labelled"})
 
 __all__ = ["ANCHOR_KINDS", "EXTRACTOR_VERSION", "IMPLIED_PURPOSES", "Fact", "FactExtractor", "document_text"]
 
@@ -146,7 +148,8 @@ class FactExtractor:
                 out.extend(self._fact(path, text, "subject", start, end, None, (f"subject:{s}",))
                            for s in sorted(subjects))
             elif f.category == "coordinates":
-                if f.rule == "coordinates.decimal_pair" and f.confidence < _DECIMAL_PAIR_MIN_CONFIDENCE:
+                if f.rule not in _DEGREE_RULES or (
+                        f.rule == "coordinates.decimal_pair" and f.confidence < _DECIMAL_PAIR_MIN_CONFIDENCE):
                     continue
                 point = parse_coordinate(f.match)
                 if point is not None:
@@ -183,6 +186,8 @@ class FactExtractor:
 
     def _from_span(self, path: str, text: str, s: FactSpan) -> Fact:
         kind, prefix = _SPAN_KINDS.get(s.kind, (s.kind, ""))
+        if kind == "schedule" and s.attr != "schedule":
+            kind = "date"  # a deadline or a publication date: a date, not the site's schedule
         keys: list[str] = []
         extra = ""
         if kind in ("address", "place"):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from ..normalize import code_key, fold_key
 from .base import FactExtractor, FactSpan
-from .text import folded_lines, span
+from .lines import folded_lines, span
 
 # ---- codes -------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
-from .text import folded_lines, span
+from .lines import folded_lines, span
 
 _CJK = "\u4e00-\u9fff"
 ROLE_RE = re.compile(

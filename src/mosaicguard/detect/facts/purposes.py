@@ -12,7 +12,7 @@ import ahocorasick_rs
 
 from ..normalize import fold_width_script
 from .base import FactExtractor, FactSpan
-from .text import folded_lines, span
+from .lines import folded_lines, span
 
 if TYPE_CHECKING:
     from ...policy.schema import Policy

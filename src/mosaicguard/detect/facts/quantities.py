@@ -6,7 +6,7 @@ import re
 from collections.abc import Sequence
 
 from .base import FactExtractor, FactSpan
-from .text import folded_lines, span
+from .lines import folded_lines, span
 
 _QUANTITY_RE = re.compile(
     r"(?<![0-9.])(?P<num>[0-9]+(?:\.[0-9]+)?)\s?(?P<unit>立方米|平方米|千伏安|千瓦|兆瓦|公里|千伏|个床位|"
