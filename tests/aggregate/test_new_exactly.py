@@ -38,7 +38,8 @@ def test_new_location_for_a_public_protected_code_in_a_large_entity(tmp_path: Pa
     corpus = {f"notice-{i:02d}.txt": f"招标编号:ZB-2026-7301 第{i}批次 采购内容:配套设施\n" for i in range(40)}
     corpus["site.txt"] = "招标编号:ZB-2026-7301\n交货地点:湖北省宜昌市点军区点军街道联棚村\n采购内容:雷达天线罩\n"
     corpus["plan.txt"] = "招标编号:ZB-2026-7301\n计划2027年3月竣工\n"
-    result = _check(tmp_path, corpus, {"draft.txt": "招标编号:ZB-2026-7301 二期交货地点:河北省衡水市安平县马家营乡李家湾村\n"})
+    draft = "招标编号:ZB-2026-7301 二期交货地点:河北省衡水市安平县马家营乡李家湾村\n"
+    result = _check(tmp_path, corpus, {"draft.txt": draft})
     new = _new(result)
     assert len(new) == 1 and len(new[0].documents) == 43  # one big entity: the corpus and the draft
     assert set(new[0].new_rules) == {"location+purpose", "location+schedule"}  # rules it already had
@@ -75,10 +76,12 @@ def test_fix_is_the_drafts_own_text_at_its_offsets_and_verified(tmp_path: Path) 
 
 def test_draft_linking_two_entities_is_judged_against_both(tmp_path: Path) -> None:
     corpus = {
-        "one.txt": "招标编号:ZB-2026-1111\n交货地点:湖北省宜昌市点军区点军街道联棚村\n采购内容:雷达天线罩\n",  # public already
-        "two.txt": "招标编号:ZB-2026-2222\n施工地点:河北省衡水市安平县马家营乡李家湾村\n",  # harmless alone
+        # an exposure already public, and a site harmless alone
+        "one.txt": "招标编号:ZB-2026-1111\n交货地点:湖北省宜昌市点军区点军街道联棚村\n采购内容:雷达天线罩\n",
+        "two.txt": "招标编号:ZB-2026-2222\n施工地点:河北省衡水市安平县马家营乡李家湾村\n",
     }
-    result = _check(tmp_path, corpus, {"draft.txt": "招标编号:ZB-2026-1111 与 招标编号:ZB-2026-2222 两标段合并实施。\n"})
+    draft = "招标编号:ZB-2026-1111 与 招标编号:ZB-2026-2222 两标段合并实施。\n"
+    result = _check(tmp_path, corpus, {"draft.txt": draft})
     new = _new(result)
     assert len(new) == 1 and len(new[0].linked_entities) == 2
     assert new[0].rule == "location+purpose"  # the second site now has a radar: new
@@ -91,7 +94,8 @@ def test_draft_linking_two_public_exposures_adds_nothing(tmp_path: Path) -> None
         "one.txt": "招标编号:ZB-2026-1111\n交货地点:湖北省宜昌市点军区点军街道联棚村\n采购内容:雷达天线罩\n",
         "two.txt": "招标编号:ZB-2026-2222\n交货地点:湖北省宜昌市点军区点军街道联棚村\n采购内容:导弹发射架\n",
     }
-    result = _check(tmp_path, corpus, {"draft.txt": "招标编号:ZB-2026-1111 与 招标编号:ZB-2026-2222 两标段为同一场地。\n"})
+    draft = "招标编号:ZB-2026-1111 与 招标编号:ZB-2026-2222 两标段为同一场地。\n"
+    result = _check(tmp_path, corpus, {"draft.txt": draft})
     # Same site in both: radar+site and missile+site were each public; the union adds no new pair.
     assert result.exposures and not _new(result)
 

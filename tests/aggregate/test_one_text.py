@@ -95,7 +95,8 @@ def test_wgs84_is_left_alone() -> None:
 
 
 def test_fact_values_and_offsets_are_the_original_text() -> None:
-    text = "招标编号：ＺＢ－２０２６－７３０１\n交货地点：湖北省宜昌市點軍區點軍街道聯棚村，采购雷達天線罩１２套，計劃２０２７年３月竣工"
+    text = ("招标编号：ＺＢ－２０２６－７３０１\n"
+            "交货地点：湖北省宜昌市點軍區點軍街道聯棚村，采购雷達天線罩１２套，計劃２０２７年３月竣工")
     got = _facts(text)
     assert {f.kind for f in got} >= {"code", "address", "purpose", "capacity", "schedule"}
     for f in got:

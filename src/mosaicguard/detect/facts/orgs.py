@@ -7,8 +7,8 @@ from collections.abc import Sequence
 
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
-from .names import NAME_STOP_RE
 from .lines import folded_lines, span
+from .names import NAME_STOP_RE
 
 _CJK = "\u4e00-\u9fff"
 _ORG_SUFFIX_RE = re.compile(r"有限责任公司|股份有限公司|有限公司|公司|研究所|研究院|设计院|管理局|集团|中心")
