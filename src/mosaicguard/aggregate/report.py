@@ -172,6 +172,12 @@ def render_html(result: AggregationResult, redact: bool = False) -> str:
             out.extend(f"<li><code>{escape(fx.doc)}</code>: {escape(mask(fx.value) if redact else _scrub(fx.value))}"
                        f"{_fix_where(fx.location)}</li>" for fx in result.minimal_fix)
             out.append("</ul></div>")
+        if result.repeats_public:
+            out.append("<div><b>仅重复已公开内容 / only repeats what is public</b> (不构成新增 / not new):<ul>")
+            out.extend(f"<li><code>{escape(r.doc)}</code>: {escape(mask(r.value) if redact else _scrub(r.value))}"
+                       f"{_fix_where(r.location)} ← {', '.join(f'<code>{escape(d)}</code>' for d in r.public[:5])}"
+                       "</li>" for r in result.repeats_public)
+            out.append("</ul></div>")
     out.extend(_fingerprints_html(result, redact))
     if not result.exposures:
         out.append("<p>未发现汇聚暴露 / no exposure found.</p>")
