@@ -106,3 +106,28 @@ def test_gcj02_draft_links_to_wgs84_corpus_site(tmp_path: Path) -> None:
     new = _new(result)
     assert new and any(lk.by == "coord" for lk in new[0].links)
     assert "location+schedule" in new[0].new_rules
+
+
+def test_fix_in_a_docx_draft_names_the_part_and_its_offsets(tmp_path: Path) -> None:
+    import docx
+
+    from mosaicguard.pipeline import ScanOptions, collect_inputs, read_document
+
+    draft = tmp_path / "draft.docx"
+    document = docx.Document()
+    document.add_paragraph("第一段说明文字。")
+    document.add_paragraph("招标编号:ZB-2026-4242 采购雷達天線罩两套")
+    document.save(str(draft))
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    public = "招标编号:ZB-2026-4242\n交货地点:湖北省宜昌市点军区点军街道联棚村\n"
+    (corpus / "a.txt").write_text(public, encoding="utf-8")
+    result = Aggregator(SQLiteFactStore(), AggregateOptions(POLICY)).check([str(draft)], [str(corpus)])
+    (fx,) = result.minimal_fix
+    assert fx.value == "雷達天線罩" and fx.location.part == "word/document.xml"
+    # The offsets are in the part's text stream, as scan's findings give them.
+    read = read_document(next(iter(collect_inputs([str(draft)]))), ScanOptions(policy=POLICY))
+    seg = next(s for s in read.segments if s.location.part == fx.location.part and s.location.start is not None
+               and s.location.start <= (fx.location.start or 0) < s.location.start + len(s.text))
+    start = (fx.location.start or 0) - (seg.location.start or 0)
+    assert seg.text[start:start + len(fx.value)] == fx.value and fx.location.pointer == seg.location.pointer

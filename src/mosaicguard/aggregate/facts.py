@@ -296,12 +296,12 @@ def locate(pieces: Sequence[TextPiece], start: int, end: int) -> Location:
     if i < 0:
         return Location(start=start, end=end)
     piece = pieces[i]
-    base = piece.location.start
-    if base is None:
-        return Location(page=piece.location.page, part=piece.location.part)
+    loc = piece.location
+    if loc.start is None:
+        return Location(page=loc.page, part=loc.part, pointer=loc.pointer)
     delta = start - piece.start
-    return Location(page=piece.location.page, start=base + delta, end=base + delta + (end - start),
-                    part=piece.location.part)
+    return Location(page=loc.page, start=loc.start + delta, end=loc.start + delta + (end - start), part=loc.part,
+                    pointer=loc.pointer)
 
 
 def _assign_scopes(facts: list[Fact], text: str) -> list[Fact]:
