@@ -174,7 +174,9 @@ def test_draft_inside_the_corpus_folder_is_not_part_of_the_corpus(demo: Manifest
     code, out = run(["check", str(draft), "--corpus", str(corpus), "--policy", str(demo.policy), "-q"], capsys)
     data = json.loads(out)
     assert code == 1 and data["corpus"]["documents"] == 1
-    assert data["minimal_fix"] == [{"doc": str(draft), "value": "雷达天线罩"}]
+    assert [(fx["doc"], fx["value"]) for fx in data["minimal_fix"]] == [(str(draft), "雷达天线罩")]
+    loc = data["minimal_fix"][0]["location"]
+    assert draft.read_text(encoding="utf-8")[loc["start"]:loc["end"]] == "雷达天线罩"
 
 
 def test_aggregate_html_lists_every_exposure(demo: Manifest, capsys: pytest.CaptureFixture[str],

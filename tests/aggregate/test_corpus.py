@@ -8,7 +8,7 @@ import pytest
 
 from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
 from mosaicguard.aggregate.index import SQLiteFactStore
-from mosaicguard.aggregate.result import AggregationResult
+from mosaicguard.aggregate.result import AggregationResult, FixEntry
 from mosaicguard.aggregate.synth import Manifest, write_corpus
 from mosaicguard.policy.load import load_policy
 
@@ -70,12 +70,13 @@ def test_contract_fields(planted: tuple[Manifest, Aggregator, AggregationResult]
     assert all({"from", "to", "by", "value"} <= set(lk) for lk in exp["links"])
 
 
-def _remove_fix(path: Path, fix: tuple[tuple[str, str], ...], out: Path) -> Path:
+def _remove_fix(path: Path, fix: tuple[FixEntry, ...], out: Path) -> Path:
     text = path.read_text(encoding="utf-8")
-    for doc, value in fix:
-        assert doc == str(path)
-        assert value in text
-        text = text.replace(value, "")
+    for fx in fix:
+        assert fx.doc == str(path)
+        assert text[fx.location.start:fx.location.end] == fx.value  # verbatim, where it says
+    for fx in fix:
+        text = text.replace(fx.value, "")
     out.write_text(text, encoding="utf-8")
     return out
 
@@ -92,7 +93,7 @@ def test_drafts(planted: tuple[Manifest, Aggregator, AggregationResult], draft: 
     if not expect_new:
         return
     assert len(result.minimal_fix) == fix_size
-    assert all(e.fix_method == "exact" for e in new)
+    assert all(e.fix_method == "exact" and e.fix_verified for e in new)
     assert all(ev.draft for e in new for evs in (dict(e.attributes).values()) for ev in evs if ev.doc == str(path))
     # The fix works: the draft without those values creates no new exposure ...
     fixed = _remove_fix(path, result.minimal_fix, tmp_path / draft)
@@ -103,7 +104,7 @@ def test_drafts(planted: tuple[Manifest, Aggregator, AggregationResult], draft: 
         partial = result.minimal_fix[:i] + result.minimal_fix[i + 1:]
         partial_fixed = tmp_path / f"partial-{i}-{draft}"
         text = path.read_text(encoding="utf-8")
-        for _, value in partial:
-            text = text.replace(value, "")
+        for fx in partial:
+            text = text.replace(fx.value, "")
         partial_fixed.write_text(text, encoding="utf-8")
         assert [e for e in aggregator.check([str(partial_fixed)], [str(manifest.corpus)]).exposures if e.new]

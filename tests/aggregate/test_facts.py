@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mosaicguard.aggregate.facts import FactExtractor
-from mosaicguard.aggregate.normalize import parse_addresses, parse_coordinates
+from mosaicguard.detect.facts.legacy import parse_addresses
 from mosaicguard.policy.schema import Policy
 
 POLICY = Policy.model_validate({
@@ -71,7 +71,7 @@ def test_addresses(text: str, precision: str | None, linkable: bool) -> None:
         assert not found
         return
     assert found[0].extra == precision
-    assert bool(found[0].keys) is linkable
+    assert any(k.startswith("addr:") for k in found[0].keys) is linkable
 
 
 def test_address_with_and_without_county_share_a_key() -> None:
@@ -88,17 +88,16 @@ def test_address_with_and_without_county_share_a_key() -> None:
     "坐标 39.90420, 116.40740",
 ])
 def test_coordinate_forms(text: str) -> None:
-    from mosaicguard.aggregate.normalize import normalise_text
-
-    coords = parse_coordinates(normalise_text(text))
+    coords = facts(text, "coord")
     assert len(coords) == 1
-    _, _, lat, lon = coords[0]
+    lat, lon = (float(x) for x in coords[0].extra.split(","))
     assert abs(lat - 39.9042) < 0.001 and abs(lon - 116.4074) < 0.001
+    assert coords[0].value == text[coords[0].start:coords[0].end]  # as written, where written
 
 
 @pytest.mark.parametrize("text", ["版本 v1.2.3, 2026.1130", "金额 12.5, 30.25 万元", "NS 12.5°"])
 def test_not_coordinates(text: str) -> None:
-    assert parse_coordinates(text) == []
+    assert facts(text, "coord") == []
 
 
 def test_phones_normalise_and_people_have_roles() -> None:
@@ -170,7 +169,7 @@ def test_english_addresses(text: str, precision: str | None, linkable: bool) -> 
     if precision is None:
         assert not found
         return
-    assert found[0].extra == precision and bool(found[0].keys) is linkable
+    assert found[0].extra == precision and any(k.startswith("addr:") for k in found[0].keys) is linkable
 
 
 def test_english_notices_link_by_address() -> None:

@@ -169,20 +169,6 @@ def _extract_all(todo: list[tuple[InputFile, int, int]], policy: Policy, options
         yield from pool.map(_extract_one, todo, chunksize=64)
 
 
-def read_drafts(paths: Sequence[str], policy: Policy, options: ScanOptions
-                ) -> tuple[list[Fact], list[dict[str, str]]]:
-    """Facts of the drafts (never stored) and their read status."""
-    extractor = FactExtractor(policy)
-    facts: list[Fact] = []
-    status: list[dict[str, str]] = []
-    for item in collect_inputs(paths):
-        for d in flatten(read_document(item, options)):
-            status.append({"path": d.path, "status": d.status, "error": d.error or ""})
-            if d.status == "ok":
-                facts.extend(extractor.extract(d))
-    return facts, status
-
-
 def _extract_text_job(item: tuple[str, str]) -> tuple[str, str, list[Fact]]:
     assert _WORKER is not None
     path, text = item

@@ -9,16 +9,16 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from ..model import Severity
+from ..model import Location, Severity
 from ..pipeline import ScanOptions
 from ..policy.schema import Policy
-from .check import CheckGraph, Component, DraftLink
-from .corpus import SyncStats, read_drafts, sync_corpus
-from .facts import ANCHOR_KINDS, Fact
+from .check import CheckGraph, Component, DraftDocument, DraftLink, Repeat, read_drafts, without
+from .corpus import SyncStats, sync_corpus
+from .facts import ANCHOR_KINDS, Fact, FactExtractor, locate
 from .fix import minimal_fix
 from .index import FactStore, StoredLink
 from .link import LinkStats, link_corpus
-from .result import AggregationResult, Evidence, Exposure, LinkView
+from .result import AggregationResult, Evidence, Exposure, FixEntry, LinkView, RepeatView
 from .rules import RuleHit, RuleSet
 from .settings import AggregationSettings, combinations_for, settings_from_policy
 
@@ -105,41 +105,61 @@ class Aggregator:
         draft_files = [os.path.realpath(p) for p in drafts]
         self.refresh(corpus, exclude=draft_files)
         t0 = time.perf_counter()
-        draft_facts, draft_status = read_drafts(drafts, self.policy, self.scan_options)
+        extractor = FactExtractor(self.policy)
+        draft_facts, draft_status, texts = read_drafts(drafts, extractor, self.scan_options)
         graph = CheckGraph(self.store, draft_facts, self.settings, self.rules)
         exposures: list[Exposure] = []
-        overall_fix: list[tuple[str, str]] = []
+        overall_fix: dict[tuple[str, str], FixEntry] = {}
+        repeats: dict[tuple[str, int], RepeatView] = {}
         for comp in graph.components():
+            comp_repeats = tuple(_repeat_view(r, texts) for r in graph.repeats(comp))
+            for r in comp_repeats:
+                repeats.setdefault((r.doc, r.location.start or 0), r)
             if not comp.hits:
                 continue
-            fix: tuple[tuple[str, str], ...] = ()
+            fix: tuple[FixEntry, ...] = ()
             method = ""
+            verified: bool | None = None
             if comp.new:
-                fix, method = self._fix_for(graph, comp)
-                overall_fix.extend(fix)
+                items, method = self._fix_for(graph, comp)
+                fix = tuple(_fix_entry(item, draft_facts, texts) for item in items)
+                verified = self._verify_fix(frozenset(items), draft_facts, texts, extractor) if items else None
+                overall_fix.update({(fx.doc, fx.value): fx for fx in fix})
             views = [_draft_view(lk) for lk in comp.draft_links]
             for e in comp.corpus_entities:
                 views.extend(_stored_views(graph.entity_links.get(e, [])))
             entity = comp.corpus_entities[0] if comp.corpus_entities else _draft_entity_id(comp.facts)
-            exposures.append(self._exposure(entity, comp.facts, comp.hits, views, comp, fix, method))
+            exposures.append(self._exposure(entity, comp.facts, comp.hits, views, comp, fix, method,
+                                            comp_repeats, verified))
         self.timings["check_s"] = time.perf_counter() - t0
         return AggregationResult("check", _ordered(exposures), self.corpus_summary(), tuple(draft_status),
-                                 tuple(self.sync_stats.errors), tuple(sorted(set(overall_fix))),
-                                 self.options.policy_path, dict(self.timings))
+                                 tuple(self.sync_stats.errors), tuple(overall_fix[k] for k in sorted(overall_fix)),
+                                 self.options.policy_path, dict(self.timings),
+                                 tuple(repeats[k] for k in sorted(repeats)))
 
     def _fix_for(self, graph: CheckGraph, comp: Component) -> tuple[tuple[tuple[str, str], ...], str]:
         scope = {u for u in comp.units if u.startswith("d:")}
 
         def cost(removed: frozenset[tuple[str, str]]) -> int:
-            return sum(len(c.new) for c in graph.components(removed) if scope & set(c.units))
+            return sum(n.count for c in graph.components(removed) if scope & set(c.units) for n in c.new)
 
         return minimal_fix(graph.fix_candidates(comp), cost, self.settings.exact_fix_max_facts)
+
+    def _verify_fix(self, removed: frozenset[tuple[str, str]], draft_facts: Sequence[Fact],
+                    texts: dict[str, DraftDocument], extractor: FactExtractor) -> bool:
+        """Re-run the check on the drafts with the fix's values cut out of their text (read
+        again from scratch: scopes and links may change): True when no new exposure is left."""
+        edited: list[Fact] = []
+        for path, draft in texts.items():
+            edited.extend(extractor.extract_text(path, without(draft, draft_facts, removed)))
+        graph = CheckGraph(self.store, edited, self.settings, self.rules)
+        return not any(c.new for c in graph.components())
 
     # -- building exposures ----------------------------------------------------------------------
 
     def _exposure(self, entity: str, facts: Sequence[Fact], hits: list[RuleHit], links: list[LinkView],
-                  comp: Component | None = None, fix: tuple[tuple[str, str], ...] = (), method: str = ""
-                  ) -> Exposure:
+                  comp: Component | None = None, fix: tuple[FixEntry, ...] = (), method: str = "",
+                  repeats: tuple[RepeatView, ...] = (), verified: bool | None = None) -> Exposure:
         draft_docs = {f.doc for f in _draft_fact_set(comp)} if comp is not None else set()
         attrs: dict[str, dict[tuple[str, str], Evidence]] = {}
         for f in facts:
@@ -147,32 +167,58 @@ class Aggregator:
                 attrs.setdefault(f.attr, {}).setdefault(
                     (f.value, f.doc), Evidence(f.value, f.doc, f.kind, f.snippet, f.doc in draft_docs))
         names = Counter(f.value for f in facts if (f.kind in ANCHOR_KINDS or f.kind == "unit") and f.keys)
-        lead = comp.new[0] if comp is not None and comp.new else hits[0]
+        new = comp.new if comp is not None else []
+        lead_rule, lead_severity = (new[0].rule, new[0].severity) if new else (hits[0].rule, hits[0].severity)
         docs = sorted({f.doc for f in facts})
         subjects = sorted(self.rules.subjects(facts))
         purposes = sorted(self.rules.sensitive_purposes(facts))
         link_summary = sorted({f"{lk.by} {lk.value!r}" for lk in links})[:6]
-        why = (f"{len(docs)} document(s) together give {lead.rule}"
+        why = (f"{len(docs)} document(s) together give {lead_rule}"
                + (f" about protected subject {', '.join(subjects)}" if subjects else "")
                + (f" (sensitive purpose: {', '.join(purposes)})" if purposes else "")
                + (f"; linked by {', '.join(link_summary)}" if link_summary else "; stated in one document"))
+        if new:
+            example = " + ".join(repr(f.value) for f in new[0].example)
+            why += f"; new with the draft(s): {example}"
+        elif comp is not None and repeats:
+            why += "; the draft(s) only repeat what is already public"
         return Exposure(
             entity_id=entity,
             names=tuple(n for n, _ in sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))),
             attributes=tuple((a, tuple(ev.values())) for a, ev in sorted(attrs.items())),
-            rule=lead.rule,
-            severity=lead.severity,
+            rule=lead_rule,
+            severity=lead_severity,
             rules=tuple(h.rule for h in hits),
             documents=tuple(docs),
             links=tuple(_dedupe_links(links)),
             subjects=tuple(subjects),
             purposes=tuple(purposes),
-            new=bool(comp is not None and comp.new),
-            new_rules=tuple(h.rule for h in comp.new) if comp is not None else (),
+            new=bool(new),
+            new_rules=tuple(n.rule for n in new),
             minimal_fix=fix,
             fix_method=method,
             explanation=why,
+            linked_entities=tuple(comp.corpus_entities) if comp is not None else (),
+            repeats_public=repeats,
+            new_combinations=tuple((n.rule, n.count) for n in new),
+            fix_verified=verified,
         )
+
+
+def _fix_entry(item: tuple[str, str], draft_facts: Sequence[Fact], texts: dict[str, DraftDocument]) -> FixEntry:
+    """A fix value with where it is in the draft (its first occurrence; all are removed)."""
+    doc, value = item
+    starts = sorted({f.start for f in draft_facts if f.fix_item == item})
+    draft = texts.get(doc)
+    if not starts or draft is None:
+        return FixEntry(doc, value)
+    return FixEntry(doc, value, locate(draft.pieces, starts[0], starts[0] + len(value)), len(starts))
+
+
+def _repeat_view(r: Repeat, texts: dict[str, DraftDocument]) -> RepeatView:
+    draft = texts.get(r.fact.doc)
+    location = draft.location(r.fact) if draft is not None else Location()
+    return RepeatView(r.fact.doc, r.fact.value, r.fact.attr or "", location, r.public)
 
 
 def _draft_fact_set(comp: Component) -> set[Fact]:

@@ -4,6 +4,12 @@ A fact is a value found in a document (a code, a name, an address, a purpose, a 
 the attribute it reveals (`location`, `purpose`, `schedule`, `capacity`, `personnel`,
 `organisation`) and the link keys it can share with other documents (`code:ZB20267301`).
 
+One understanding of text: facts come from the same code as `scan`. Phones, coordinates, unit
+designators and protected-subject aliases are the scan `Engine`'s own findings (its detectors,
+normaliser, lexicon folding and token boundaries); everything else comes from the fact
+extractors registered in `detect/facts/registry.py`. A fact's `value` is the text exactly as
+written and `start` its offset in the document's text (`document_text`), so a fix can name it.
+
 Scope rules (which project an attribute belongs to), documented in docs/aggregation.md:
 - anchors are codes, protected-subject aliases and distinctive project names;
 - a document whose anchors name one project (at most one distinct value of each anchor kind)
@@ -11,35 +17,45 @@ Scope rules (which project an attribute belongs to), documented in docs/aggregat
 - otherwise each paragraph (line) belongs to the anchors in it; anchors in one paragraph are
   one project; a paragraph without anchors belongs to the nearest anchored paragraph above it
   (paragraphs before the first anchor belong to the first project).
-Extraction is one pass of precompiled regexes per paragraph: no per-document NLP.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Protocol
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-import ahocorasick_rs
-
-from ..model import Document
+from ..detect.contact import phone_key
+from ..detect.coordinates import datum_near, pair_axes, parse_components, parse_coordinate, to_wgs84
+from ..detect.engine import Engine
+from ..detect.facts.base import FactSpan
+from ..detect.facts.purposes import IMPLIED_PURPOSES
+from ..detect.facts.registry import FACT_EXTRACTORS, get_fact_extractor
+from ..detect.normalize import code_key, digits_only, fold_term
+from ..detect.registry import get_detector
+from ..model import Document, Finding, Location, Segment
 from ..policy.schema import Policy
-from .normalize import (
-    code_key,
-    fold,
-    normalise_text,
-    parse_addresses,
-    parse_addresses_en,
-    parse_coordinates,
-    phone_key,
-)
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
+
+#: The scan detectors whose findings are facts (the rest of scan says nothing about a site).
+SCAN_DETECTORS = ("phone", "coordinates", "unit_designator", "protected_term")
+#: Scan findings at or above this confidence are facts. Lower than scan's default reporting
+#: threshold on purpose: a phone number on the same line as `项目编号` is still that phone for
+#: linking (scan lowers it because the number *could* be an order number, not a leak).
+FACT_MIN_CONFIDENCE = 0.4
+# An unlabelled decimal pair without geo context words is more often a pair of prices.
+_DECIMAL_PAIR_MIN_CONFIDENCE = 0.5
+# Coordinate rules whose values are degrees (grid coordinates in metres need a zone and a datum).
+_DEGREE_RULES = frozenset({"coordinates.hemisphere", "coordinates.decimal_pair", "coordinates.labelled"})
+
+__all__ = ["ANCHOR_KINDS", "EXTRACTOR_VERSION", "IMPLIED_PURPOSES", "Fact", "FactExtractor", "document_text"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,13 +64,18 @@ class Fact:
 
     doc: str
     scope: int
-    kind: str  # code|subject|name|unit|org|address|coord|phone|person|purpose|schedule|capacity
-    value: str  # as written (after width/traditional folding): the evidence
+    kind: str  # code|subject|name|unit|org|address|place|coord|phone|person|purpose|schedule|capacity
+    value: str  # exactly as written in the document: the evidence, and what a fix removes
     attr: str | None = None  # the attribute it reveals, if any
     keys: tuple[str, ...] = ()  # link keys ("code:ZB20267301")
-    extra: str = ""  # implied purposes, "lat,lon", address precision
-    start: int = 0  # offset in the document's normalised text
+    extra: str = ""  # implied purposes, "lat,lon" (WGS-84), address precision
+    start: int = 0  # offset of `value` in the document's text (`document_text`)
     snippet: str = ""  # the sentence around it, for human reports
+
+    @property
+    def end(self) -> int:
+        """End offset of `value` in the document's text."""
+        return self.start + len(self.value)
 
     @property
     def fix_item(self) -> tuple[str, str]:
@@ -62,332 +83,235 @@ class Fact:
         return (self.doc, self.value)
 
 
-# ---- equipment that gives away a purpose -------------------------------------------------
-
-# Term (folded) -> purposes it implies, in both languages so either spelling in a policy's
-# sensitive_purposes matches.
-IMPLIED_PURPOSES: dict[str, tuple[str, ...]] = {}
-# Lower-cased term as written (spaces kept, for matching) -> its folded key above.
-_TERM_FORMS: dict[str, str] = {}
-
-
-def _imply(terms: Iterable[str], purposes: tuple[str, ...]) -> None:
-    for t in terms:
-        IMPLIED_PURPOSES[fold(t)] = purposes
-        _TERM_FORMS[normalise_text(t).lower()] = fold(t)
-
-
-_imply(["雷达", "雷达站", "天线罩", "雷达罩", "相控阵", "雷达天线", "雷达天线罩", "radar", "radome", "phased array"],
-       ("雷达", "radar"))
-_imply(["导弹", "发射架", "发射井", "发射车", "发射阵地", "missile", "launcher", "launch pad", "silo"],
-       ("导弹", "missile"))
-_imply(["弹药", "弹药库", "防爆门", "炸药库", "火工品", "ammunition", "munitions", "magazine", "blast door"],
-       ("弹药", "ammunition"))
-_imply(["指挥所", "指挥中心", "坑道", "防护工程", "人防工程", "command post", "bunker", "hardened shelter"],
-       ("指挥所", "command post"))
-_imply(["柴油发电机组", "发电机组", "不间断电源", "generator set", "diesel generator"], ("电力保障", "backup power"))
-_imply(["卫星地面站", "测控站", "卫星接收", "ground station", "telemetry"], ("卫星测控", "satellite control"))
-_imply(["机库", "跑道", "停机坪", "hangar", "runway"], ("机场", "airfield"))
-_imply(["油库", "储油罐", "fuel depot"], ("油料", "fuel"))
-_imply(["潜艇", "声呐", "submarine", "sonar"], ("潜艇", "submarine"))
-
-# ---- patterns (compiled once) ------------------------------------------------------------
-
-_CJK = "\u4e00-\u9fff"
-_CODE_LABEL_RE = re.compile(
-    r"(?:招标编号|项目编号|采购编号|合同编号|标段编号|批准文号|备案号|"
-    r"(?i:tender\s*(?:no\.?|number|ref\.?)|project\s*(?:no\.?|number|code)|ref(?:erence)?\s*no\.?))"
-    r"\s*[:]?\s*(?P<code>[A-Za-z0-9]+(?:\s?[-‐‑–—_/.]\s?[A-Za-z0-9]+|\s[0-9]+)*)"
-)
-_CODE_BARE_RE = re.compile(
-    r"(?<![A-Za-z0-9])(?P<code>[A-Z]{2,6}(?:\s?[-‐‑–—_]\s?[A-Z0-9]{2,10}|\s[0-9]{2,10}){1,4})(?![A-Za-z0-9])"
-)
-_PROJECT_WORD_RE = re.compile(r"工程|项目")
-_NOT_PROJECT_AFTER = ("师", "经理", "部", "负责", "机械", "款", "量", "造价", "名称", "编号", "概况", "地点", "总投资",
-                      "建设", "招标", "采购", "管理", "所在", "预算", "内容", "规模", "单位", "监理")
-_NAME_STOP_RE = re.compile(
-    r"^.*(?:关于|有关|对于|为了|进行|开展|实施|承建|参加|参与|负责|完成|中标|公告|公示|通知|本次|其中|以及|"
-    r"位于|所属|对|为|在|于|的|和|与|及|本|该|此|将|了|是|由|经|按|即|已|等)"
-)
-_NAME_LABEL_RE = re.compile(
-    r"(?:项目名称|工程名称|Project\s+name)\s*[:]\s*(?P<name>[^\s,，。;；:()（）]{2,40})", re.I
-)
-_EN_PROJECT_RE = re.compile(r"\bProject\s+(?P<name>[A-Z0-9][A-Za-z0-9\-]{1,24})")
-_EN_NOT_NAME = frozenset({"manager", "no", "number", "code", "name", "site", "team", "leader", "director", "office"})
-# Words that say nothing about which project it is: a name must have more than these.
-_GENERIC = re.compile(
-    r"新建|改建|扩建|改造|维修|修缮|建设|施工|采购|服务|设备|安装|设计|监理|办公楼|综合楼|宿舍楼|道路|硬化|绿化|"
-    r"配套|附属|基础设施|一期|二期|三期|年度|工程|项目|整治|提升|升级|更新|系统|零星|日常|物业|保洁|食堂|"
-    r"20[0-9]{2}年?度?|县|市|区|镇|乡|村"
-)
-_UNIT_RE = re.compile(
-    r"(?:中国人民解放军|解放军)?\s?(?P<num>[0-9]{5})\s?部队"
-    rf"|武警[{_CJK}]{{0,8}}?(?P<num2>[0-9]{{4,5}})\s?部队"
-)
-_ORG_SUFFIX_RE = re.compile(r"有限责任公司|股份有限公司|有限公司|公司|研究所|研究院|设计院|管理局|集团|中心")
-MOBILE_RE = re.compile(r"(?<![0-9])(?:\+?86[-\s]?)?1[3-9][0-9][-\s]?[0-9]{4}[-\s]?[0-9]{4}(?![0-9])")
-LANDLINE_RE = re.compile(r"(?<![0-9])\(?0[0-9]{2,3}\)?[-\s]?[0-9]{7,8}(?![0-9])")
-ROLE_RE = re.compile(
-    r"(?P<role>项目经理|项目负责人|技术负责人|现场负责人|联系人|负责人|总工程师|总工|站长|厂长|法定代表人|施工员|安全员)"
-    rf"\s*[:为是]?\s*(?P<name>[{_CJK}]{{2,4}})"
-    r"|(?P<erole>(?i:project manager|site manager|contact person|contact|chief engineer|site director))"
-    r"\s*[:]?\s*(?:(?:Mr|Ms|Mrs|Dr)\.?\s+)?(?P<ename>[A-Z][a-z]+(?:\s[A-Z][a-z]+){0,2})"
-)
-_NAME_TAIL_RE = re.compile(r"(?:先生|女士|同志|电话|手机|联系|经理|工程|负责|,|。).*$")
-_NOT_PERSON = frozenset({"项目", "本项", "公司", "负责", "联系", "电话", "经理", "工程", "单位", "部门", "采购"})
-# Years 19xx/20xx and months 1-12 only, never inside a code (`ZB-2026-4242` is not April 2026).
-_DATE = (
-    r"(?<![A-Za-z0-9\-])(?:(?:19|20)[0-9]{2}\s*年\s*(?:1[0-2]|0?[1-9])\s*月(?:\s*[0-9]{1,2}\s*日)?(?:[上中下]旬|底|初)?"
-    r"|(?:19|20)[0-9]{2}([-/.])(?:1[0-2]|0?[1-9])(?:\1[0-3]?[0-9])?(?![0-9\-])"
-    r"|(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+(?:[0-9]{1,2},?\s+)?[0-9]{4}"
-    r"|[0-9]{1,2}\s+(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+[0-9]{4})"
-)
-_SCHEDULE_CTX = (
-    r"(?:开工|竣工|完工|交付|交货|投入使用|投用|投产|建成|进场|供货|到货|安装完成|完成"
-    r"|start|commence|complet|deliver|commission|handover|operational|finish)"
-)
-_DATE_RE = re.compile(_DATE)
-_CTX_RE = re.compile(_SCHEDULE_CTX, re.I)
-_CLAUSE_END = re.compile(r"[。;;\n]")
-_DURATION_RE = re.compile(r"工期\s*[:为]?\s*[0-9]+\s*(?:个)?(?:日历天|天|个月|月)")
-_CAPACITY_RE = re.compile(
-    r"(?<![0-9.])(?P<num>[0-9]+(?:\.[0-9]+)?)\s?(?P<unit>立方米|平方米|千伏安|千瓦|兆瓦|公里|千伏|个床位|"
-    r"套|台|部|座|架|辆|枚|具|吨|米|kVA|kW|MW|GHz|MHz|kHz|km|m3|m2|MPa|kV|TB|"
-    r"(?i:units|sets|pieces|tonnes|tons|metres|meters))(?![A-Za-z0-9])"
-)
-
-
-@dataclass(frozen=True)
-class _Subject:
-    id: str
-    folded_aliases: tuple[tuple[str, str], ...]  # (folded, as written in the policy)
-    code_keys: frozenset[str]
+# FactSpan kind -> (Fact kind, link-key prefix)
+_SPAN_KINDS: dict[str, tuple[str, str]] = {
+    "code": ("code", "code"), "name": ("name", "name"), "org": ("org", "org"), "person": ("person", "person"),
+    "address": ("address", "addr"), "place": ("place", "place"), "date": ("schedule", "date"),
+    "duration": ("schedule", ""), "purpose": ("purpose", ""), "quantity": ("capacity", ""),
+    "phone": ("phone", "phone"), "unit": ("unit", "unit"), "subject": ("subject", "subject"),
+    "coord": ("coord", ""), "standard": ("standard", ""),
+}
+_PRECISE_LEVELS = frozenset({"village", "group", "number", "road_number", "site"})
+_LABEL_AXIS = re.compile(r"(?i:(纬度|latitude|lat)|(经度|longitude|lng|lon))\W{0,3}$")
+# Anchors first within a paragraph, so the paragraph's first anchor is its project.
+_KIND_ORDER = {"code": 0, "subject": 1, "name": 2}
 
 
 class FactExtractor:
     """Built once from a policy; `extract(doc)` is a pure function of the document's text."""
 
     def __init__(self, policy: Policy) -> None:
-        self.subjects = [
-            _Subject(
-                s.id,
-                tuple((fold(a), a) for a in (*s.aliases, s.id) if len(fold(a)) >= 2),
-                frozenset(code_key(c) for c in s.codes),
-            )
-            for s in policy.protected_subjects
-        ]
-        self.code_subject = {k: s.id for s in self.subjects for k in s.code_keys}
-        purposes = dict(IMPLIED_PURPOSES)
-        forms = dict(_TERM_FORMS)
-        for p in policy.sensitive_purposes:
-            purposes.setdefault(fold(p), (p,))
-            forms.setdefault(normalise_text(p).lower(), fold(p))
-        self.purposes = purposes
-        self._forms = forms
-        self._terms = sorted((t for t in forms if t.strip()), key=len, reverse=True)
-        # One Aho-Corasick pass over lower-cased text finds every purpose term (a regex
-        # alternation of ~80 terms was the slowest part of extraction).
-        self._purpose_ac = (
-            ahocorasick_rs.AhoCorasick(self._terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-            if self._terms else None
-        )
+        self.policy = policy
+        fact_policy = policy.model_copy(update={"min_confidence": min(policy.min_confidence, FACT_MIN_CONFIDENCE)})
+        self.engine = Engine(fact_policy, detectors=[get_detector(name) for name in SCAN_DETECTORS])
+        self.extractors = [get_fact_extractor(name).for_policy(policy) for name in FACT_EXTRACTORS]
+        # Folded alias or code -> subjects. The subject's `id` is a policy label, never text.
+        self.term_subjects: dict[str, set[str]] = defaultdict(set)
+        self.code_subject: dict[str, str] = {}
+        for s in policy.protected_subjects:
+            for term in (*s.aliases, *s.codes):
+                if fold_term(term):
+                    self.term_subjects[fold_term(term)].add(s.id)
+            for code in s.codes:
+                self.code_subject[code_key(code)] = s.id
 
     # -- public ---------------------------------------------------------------------------
 
     def extract(self, doc: Document) -> list[Fact]:
         """Facts of a document (its own text, all layers, and embedded parts; not its members)."""
-        return self.extract_text(doc.path, _document_text(doc))
+        return self.extract_text(doc.path, document_text(doc))
 
-    def extract_text(self, path: str, raw: str) -> list[Fact]:
-        text = normalise_text(raw)
-        facts_by_para: list[list[Fact]] = []
-        offset = 0
-        for para in text.split("\n"):
-            if para.strip():
-                facts_by_para.append(self._paragraph(path, para, offset))
-            else:
-                facts_by_para.append([])
-            offset += len(para) + 1
-        return _assign_scopes(facts_by_para)
+    def extract_text(self, path: str, text: str) -> list[Fact]:
+        """Facts of `text`, with offsets into it."""
+        facts = self._scan_facts(path, text)
+        for extractor in self.extractors:
+            facts.extend(self._from_span(path, text, s) for s in extractor.extract(text))
+        return _assign_scopes(facts, text)
 
-    # -- one paragraph ----------------------------------------------------------------------
+    # -- scan findings ------------------------------------------------------------------------
 
-    def _paragraph(self, path: str, para: str, base: int) -> list[Fact]:
-        out: list[Fact] = []
-
-        def add(kind: str, value: str, start: int, end: int, attr: str | None = None,
-                keys: tuple[str, ...] = (), extra: str = "") -> None:
-            snippet = para[max(0, start - 30): end + 30].strip()
-            out.append(Fact(path, 0, kind, value.strip(), attr, keys, extra, base + start, snippet))
-
-        self._codes(para, add)
-        self._subjects(para, add)
-        self._names(para, add)
-        for m in _UNIT_RE.finditer(para):
-            num = m.group("num") or m.group("num2")
-            add("unit", m.group(0), m.start(), m.end(), "organisation", (f"unit:{num}",))
-        self._orgs(para, add)
-        for s, e, addr in parse_addresses(para):
-            add("address", addr.text, s, e, "location", addr.keys(), addr.precision)
-        if para.isascii() or "Village" in para or "Road" in para:
-            for s, e, addr in parse_addresses_en(para):
-                add("address", addr.text, s, e, "location", addr.keys(), addr.precision)
-        for s, e, lat, lon in parse_coordinates(para):
-            add("coord", para[s:e], s, e, "location", (), f"{lat:.6f},{lon:.6f}")
-        self._contacts(para, add)
-        for start, end, term in self._purposes(para):
-            implied = self.purposes.get(self._forms[term], ())
-            add("purpose", para[start:end], start, end, "purpose", (), "|".join(implied))
-        self._schedules(para, add)
-        for m in _CAPACITY_RE.finditer(para):
-            if _inside_number_context(para, m.start(), m.end()):
-                continue
-            add("capacity", m.group(0), m.start(), m.end(), "capacity")
-        return out
-
-    def _purposes(self, para: str) -> list[tuple[int, int, str]]:
-        if self._purpose_ac is None:
+    def _scan_facts(self, path: str, text: str) -> list[Fact]:
+        if not text.strip():
             return []
-        lower = para.lower()
-        if len(lower) != len(para):  # a rare character whose lower case is longer: keep offsets
-            lower = "".join(ch.lower() if len(ch.lower()) == 1 else ch for ch in para)
-        out = []
-        for index, start, end in self._purpose_ac.find_matches_as_indexes(lower):
-            term = self._terms[index]
-            # English terms match whole words only ("radar" not in "radarsat").
-            if term.isascii() and ((start > 0 and lower[start - 1].isalpha()) or
-                                   (end < len(lower) and lower[end].isalpha())):
-                continue
-            out.append((start, end, term))
+        findings = self.engine.scan(Document(path, "text/plain", "", segments=(Segment(text),)))
+        out: list[Fact] = []
+        axes: list[tuple[int, int, str, float]] = []
+        for f in sorted(findings, key=lambda x: (x.location.start or 0, -(x.location.end or 0))):
+            start, end = f.location.start or 0, f.location.end or 0
+            if f.category == "phone":
+                out.append(self._fact(path, text, "phone", start, end, "personnel", (f"phone:{phone_key(f.match)}",)))
+            elif f.category == "unit_designator":
+                digits = "".join(ch for ch in digits_only(f.match) if ch.isdigit())
+                out.append(self._fact(path, text, "unit", start, end, "organisation", (f"unit:{digits}",)))
+            elif f.category == "protected_term":
+                subjects = self.term_subjects.get(fold_term(_term(f)), set())
+                out.extend(self._fact(path, text, "subject", start, end, None, (f"subject:{s}",))
+                           for s in sorted(subjects))
+            elif f.category == "coordinates":
+                if f.rule not in _DEGREE_RULES or (
+                        f.rule == "coordinates.decimal_pair" and f.confidence < _DECIMAL_PAIR_MIN_CONFIDENCE):
+                    continue
+                point = parse_coordinate(f.match)
+                if point is not None:
+                    out.append(self._coord(path, text, start, end, point))
+                else:
+                    axes.extend(_single_axis(text, f))
+        # Single axes next to each other (`纬度：39.9042 经度：116.4074`) are one point.
+        axes.sort()
+        i = 0
+        while i + 1 < len(axes):
+            s1, e1, a1, _ = axes[i]
+            s2, e2, a2, _ = axes[i + 1]
+            point = pair_axes(text[s1:e1], text[s2:e2]) if {a1, a2} == {"lat", "lon"} and s2 - e1 <= 20 else None
+            if point is None and {a1, a2} == {"lat", "lon"} and s2 - e1 <= 20:
+                lat = axes[i][3] if a1 == "lat" else axes[i + 1][3]
+                lon = axes[i + 1][3] if a2 == "lon" else axes[i][3]
+                point = (lat, lon) if abs(lat) <= 90 and abs(lon) <= 180 else None
+            if point is not None:
+                out.append(self._coord(path, text, s1, e2, point))
+                i += 2
+            else:
+                i += 1
         return out
 
-    def _schedules(self, para: str, add: _Add) -> None:
-        # Dates first (cheap), then a context word within a few characters either side.
-        for m in _DATE_RE.finditer(para):
-            before = para[max(0, m.start() - 12): m.start()]
-            after = para[m.end(): m.end() + 10]
-            ctx_before = list(_CTX_RE.finditer(before))
-            ctx_after = _CTX_RE.search(after)
-            if ctx_after is not None and not _CLAUSE_END.search(after[: ctx_after.start()]):
-                end = m.end() + ctx_after.end()
-                end += len(re.match(r"[a-z]*", para[end:]).group(0))  # type: ignore[union-attr]
-                add("schedule", para[m.start(): end], m.start(), end, "schedule")
-            elif ctx_before and not _CLAUSE_END.search(before[ctx_before[-1].end():]):
-                start = m.start() - len(before) + ctx_before[-1].start()
-                add("schedule", para[start: m.end()], start, m.end(), "schedule")
-        if "工期" in para:
-            for m in _DURATION_RE.finditer(para):
-                add("schedule", m.group(0), m.start(), m.end(), "schedule")
+    def _coord(self, path: str, text: str, start: int, end: int, point: tuple[float, float]) -> Fact:
+        lat, lon = to_wgs84(point[0], point[1], datum_near(text, start, end))
+        return self._fact(path, text, "coord", start, end, "location", (), f"{lat:.6f},{lon:.6f}")
 
-    def _codes(self, para: str, add: _Add) -> None:
-        seen: set[tuple[int, int]] = set()
-        for regex in (_CODE_LABEL_RE, _CODE_BARE_RE):
-            for m in regex.finditer(para):
-                s, e = m.span("code")
-                if any(a <= s < b for a, b in seen):
-                    continue
-                value = m.group("code")
-                key = code_key(value)
-                if len(key) < 4 or not any(ch.isdigit() for ch in key):
-                    continue
-                seen.add((s, e))
-                keys = [f"code:{key}"]
-                if key in self.code_subject:
-                    keys.append(f"subject:{self.code_subject[key]}")
-                add("code", value, s, e, None, tuple(keys))
+    def _fact(self, path: str, text: str, kind: str, start: int, end: int, attr: str | None,
+              keys: tuple[str, ...] = (), extra: str = "") -> Fact:
+        return Fact(path, 0, kind, text[start:end], attr, keys, extra, start, _snippet(text, start, end))
 
-    def _subjects(self, para: str, add: _Add) -> None:
-        if not self.subjects:
-            return
-        folded = fold(para)
-        for subject in self.subjects:
-            for alias_folded, alias in subject.folded_aliases:
-                if alias_folded in folded:
-                    pos = _approx_pos(para, alias)
-                    add("subject", alias, pos, pos + len(alias), None, (f"subject:{subject.id}",))
-                    break
+    # -- registered extractors ------------------------------------------------------------
 
-    def _names(self, para: str, add: _Add) -> None:
-        found: list[tuple[int, int, str]] = []
-        for m in _NAME_LABEL_RE.finditer(para):
-            name = re.sub(r"(?:工程|项目)$", "", m.group("name"))
-            found.append((m.start("name"), m.end("name"), name))
-        for m in _PROJECT_WORD_RE.finditer(para):
-            after = para[m.end(): m.end() + 4]
-            if after.startswith(_NOT_PROJECT_AFTER):
-                continue
-            window_start = max(0, m.start() - 16)
-            window = para[window_start: m.start()]
-            # The name is the run of CJK letters/digits right before 工程/项目.
-            run = re.search(rf"[{_CJK}A-Za-z0-9]*$", window)
-            name = run.group(0) if run else ""
-            name = _NAME_STOP_RE.sub("", name)
-            if len(name) >= 2 and not any(s <= m.start() - len(name) < e for s, e, _ in found):
-                found.append((m.start() - len(name), m.end(), name))
-        for m in _EN_PROJECT_RE.finditer(para):
-            if m.group("name").lower() not in _EN_NOT_NAME:
-                found.append((m.start(), m.end(), m.group("name")))
-        for s, e, name in found:
-            distinctive = _GENERIC.sub("", name)
-            keys = (f"name:{fold(name)}",) if len(distinctive) >= 2 or any(ch.isdigit() for ch in distinctive) else ()
-            add("name", para[s:e], s, e, None, keys)
-
-    def _orgs(self, para: str, add: _Add) -> None:
-        for m in _ORG_SUFFIX_RE.finditer(para):
-            window = para[max(0, m.start() - 14): m.start()]
-            run = re.search(rf"[{_CJK}A-Za-z0-9()]*$", window)
-            name = _NAME_STOP_RE.sub("", run.group(0) if run else "")
-            if len(name) < 2:
-                continue
-            full = name + m.group(0)
-            add("org", full, m.start() - len(name), m.end(), "organisation", (f"org:{fold(full)}",))
-
-    def _contacts(self, para: str, add: _Add) -> None:
-        spans: list[tuple[int, int]] = []
-        for regex in (MOBILE_RE, LANDLINE_RE):
-            for m in regex.finditer(para):
-                if any(a <= m.start() < b for a, b in spans):
-                    continue
-                spans.append(m.span())
-                add("phone", m.group(0), m.start(), m.end(), "personnel", (f"phone:{phone_key(m.group(0))}",))
-        for m in ROLE_RE.finditer(para):
-            if m.group("role"):
-                role, name = m.group("role"), _NAME_TAIL_RE.sub("", m.group("name"))[:3]
-                if len(name) < 2 or name in _NOT_PERSON:
-                    continue
-            else:
-                role, name = m.group("erole"), m.group("ename")
-            add("person", f"{role} {name}", m.start(), m.end(), "personnel", (f"person:{fold(name)}",))
+    def _from_span(self, path: str, text: str, s: FactSpan) -> Fact:
+        kind, prefix = _SPAN_KINDS.get(s.kind, (s.kind, ""))
+        if kind == "schedule" and s.attr != "schedule":
+            kind = "date"  # a deadline or a publication date: a date, not the site's schedule
+        keys: list[str] = []
+        extra = ""
+        if kind in ("address", "place"):
+            extra = _precision(s)
+            linked = [v for k, v in s.detail if k == "link_key"]
+            if linked:
+                keys = [f"addr:{v}" for v in linked]
+            elif s.key:
+                keys = [f"{prefix}:{s.key}" if extra == "precise" else f"area:{s.key}"]
+        elif kind == "purpose":
+            extra = s.get("implies")
+        elif prefix and s.key:
+            keys = [f"{prefix}:{s.key}"]
+        if kind == "code" and s.key in self.code_subject:
+            keys.append(f"subject:{self.code_subject[s.key]}")
+        return Fact(path, 0, kind, s.text, s.attr, tuple(keys), extra, s.start, _snippet(text, s.start, s.end))
 
 
-class _Add(Protocol):  # the signature of the local `add` callback, for type checking
-    def __call__(self, kind: str, value: str, start: int, end: int, attr: str | None = None,
-                 keys: tuple[str, ...] = (), extra: str = "") -> None: ...
+def _term(finding: Finding) -> str:
+    return dict(finding.extra).get("term", finding.match)
 
 
-def _inside_number_context(para: str, start: int, end: int) -> bool:
-    """A quantity that is really part of a date, a phone number or an amount of money."""
-    before = para[max(0, start - 1): start]
-    after = para[end: end + 1]
-    return before in ("-", "/", "年", "第") or after in ("年", "元", "号", "-", "队")
+def _single_axis(text: str, f: Finding) -> list[tuple[int, int, str, float]]:
+    """(start, end, axis, degrees) of a coordinate finding that holds one axis."""
+    start, end = f.location.start or 0, f.location.end or 0
+    parts = parse_components(f.match)
+    if len(parts) != 1:
+        return []
+    axis, deg = parts[0]
+    if not axis:  # a labelled value: the label before it says which axis
+        m = _LABEL_AXIS.search(text[max(0, start - 14): start])
+        if m is None:
+            return []
+        axis = "lat" if m.group(1) else "lon"
+        start = max(0, start - 14) + m.start()
+    if text[max(0, start - 1): start] == "-" or f.match.startswith("-"):
+        deg = -deg
+    return [(start, end, axis, deg)]
 
 
-def _approx_pos(para: str, alias: str) -> int:
-    pos = para.find(alias)
-    return pos if pos >= 0 else 0
+def _precision(s: FactSpan) -> str:
+    """`precise`, `town`, `county` or `area` from a place span's detail."""
+    given = s.get("precision")
+    if given:
+        return given
+    level = s.get("level")
+    if level in _PRECISE_LEVELS:
+        return "precise"
+    return level if level in ("town", "county") else "area"
 
 
-def _document_text(doc: Document) -> str:
-    # Metadata is published with the file: a title or subject field can name the project.
-    parts = [doc.text(), *(m.value for m in doc.metadata if m.value)]
+def _snippet(text: str, start: int, end: int) -> str:
+    lo = max(text.rfind("\n", 0, start) + 1, start - 30)
+    hi_line = text.find("\n", end)
+    hi = min(hi_line if hi_line >= 0 else len(text), end + 30)
+    return text[lo:hi].strip()
+
+
+@dataclass(frozen=True, slots=True)
+class TextPiece:
+    """Where a stretch of `document_text` comes from: a segment (its location), or a metadata
+    field or an embedded part (named in `part`)."""
+
+    start: int  # offset in document_text
+    length: int
+    location: Location
+
+
+def document_text(doc: Document) -> str:
+    """The text facts are read from: every segment (all layers: a tracked deletion is still
+    published), then metadata values (a title can name the project), then embedded parts."""
+    return document_text_map(doc)[0]
+
+
+def document_text_map(doc: Document) -> tuple[str, list[TextPiece]]:
+    """`document_text` and where each stretch of it is in the file."""
+    chunks: list[str] = []
+    pieces: list[TextPiece] = []
+    pos = 0
+
+    def add(value: str, location: Location) -> None:
+        nonlocal pos
+        if chunks:
+            pos += 1  # the newline that joins chunks
+        chunks.append(value)
+        pieces.append(TextPiece(pos, len(value), location))
+        pos += len(value)
+
+    for seg in doc.segments:
+        add(seg.text, seg.location)
+    for m in doc.metadata:
+        if m.value:
+            add(m.value, Location(start=0, end=len(m.value), part=m.part or f"metadata:{m.key}"))
     for emb in doc.embedded:
-        parts.append(_document_text(emb))
-    return "\n".join(p for p in parts if p)
+        inner = document_text(emb)
+        if inner:
+            add(inner, Location(part=emb.path.rsplit("!", 1)[-1]))
+    return "\n".join(chunks), pieces
 
 
-def _assign_scopes(facts_by_para: list[list[Fact]]) -> list[Fact]:
-    from dataclasses import replace
+def locate(pieces: Sequence[TextPiece], start: int, end: int) -> Location:
+    """The file location of `document_text[start:end]`: page and part of the piece it falls in,
+    offsets in that part's text (as scan findings give them)."""
+    starts = [p.start for p in pieces]
+    i = bisect.bisect_right(starts, start) - 1
+    if i < 0:
+        return Location(start=start, end=end)
+    piece = pieces[i]
+    loc = piece.location
+    if loc.start is None:
+        return Location(page=loc.page, part=loc.part, pointer=loc.pointer)
+    delta = start - piece.start
+    return Location(page=loc.page, start=loc.start + delta, end=loc.start + delta + (end - start), part=loc.part,
+                    pointer=loc.pointer)
 
+
+def _assign_scopes(facts: list[Fact], text: str) -> list[Fact]:
+    newlines = [m.start() for m in re.finditer("\n", text)]
+    n_paras = len(newlines) + 1
+    facts_by_para: list[list[Fact]] = [[] for _ in range(n_paras)]
+    for f in facts:
+        facts_by_para[bisect.bisect_left(newlines, f.start)].append(f)
+    for para in facts_by_para:
+        para.sort(key=lambda f: (_KIND_ORDER.get(f.kind, 3), f.start))
     flat = [f for para in facts_by_para for f in para]
     anchors = [f for f in flat if f.kind in ANCHOR_KINDS and f.keys]
     per_kind: dict[str, set[str]] = {}

@@ -6,12 +6,16 @@ values (phone numbers, names with roles) are masked in HTML and everywhere with 
 from __future__ import annotations
 
 import json
+import re
+from functools import cache
 from html import escape
 
 from .. import __version__
-from ..model import mask
+from ..detect.facts.persons import ROLE_RE
+from ..detect.registry import get_detector
+from ..model import Location, mask
+from ..policy.schema import Policy
 from ..report.labels import severity_label
-from .facts import LANDLINE_RE, MOBILE_RE, ROLE_RE
 from .result import AggregationResult, Evidence, Exposure
 
 ATTRIBUTE_LABELS: dict[str, tuple[str, str]] = {
@@ -50,9 +54,9 @@ def render_json(result: AggregationResult, redact: bool = False) -> str:
                     v.pop("context", None)
             for lk in exp["links"]:
                 lk["value"] = mask(lk["value"])
-            for fx in exp["minimal_fix"]:
+            for fx in (*exp["minimal_fix"], *exp["repeats_public"]):
                 fx["value"] = mask(fx["value"])
-        for fx in data["minimal_fix"]:
+        for fx in (*data["minimal_fix"], *data["repeats_public"]):
             fx["value"] = mask(fx["value"])
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
@@ -63,10 +67,16 @@ def _shown(value: str, kind: str, redact: bool) -> str:
 
 def _scrub(text: str) -> str:
     """Mask personal numbers and names-with-roles inside free text (context, explanations)."""
-    text = MOBILE_RE.sub(lambda m: mask(m.group(0)), text)
-    text = LANDLINE_RE.sub(lambda m: mask(m.group(0)), text)
+    for pattern in _phone_patterns():
+        text = pattern.sub(lambda m: m.group(0).replace(m.group("v"), mask(m.group("v"))), text)
     return ROLE_RE.sub(lambda m: m.group(0).replace(m.group("name") or m.group("ename"),
                                                       mask(m.group("name") or m.group("ename"))), text)
+
+
+@cache
+def _phone_patterns() -> list[re.Pattern[str]]:
+    """The phone detector's own patterns: what scan calls a phone number is masked here."""
+    return [rule.compiled for rule in get_detector("phone").rules(Policy())]
 
 
 def _short(path: str, n: int = 28) -> str:
@@ -159,8 +169,14 @@ def render_html(result: AggregationResult, redact: bool = False) -> str:
         out.append(f"<p><b>新增暴露 / new exposures: {len(new)}</b></p>")
         if result.minimal_fix:
             out.append("<div class='fix'><b>最小修改 / minimal fix</b>: 从草稿中删除 / remove from the drafts:<ul>")
-            out.extend(f"<li><code>{escape(d)}</code>: {escape(mask(v) if redact else _scrub(v))}</li>"
-                       for d, v in result.minimal_fix)
+            out.extend(f"<li><code>{escape(fx.doc)}</code>: {escape(mask(fx.value) if redact else _scrub(fx.value))}"
+                       f"{_fix_where(fx.location)}</li>" for fx in result.minimal_fix)
+            out.append("</ul></div>")
+        if result.repeats_public:
+            out.append("<div><b>仅重复已公开内容 / only repeats what is public</b> (不构成新增 / not new):<ul>")
+            out.extend(f"<li><code>{escape(r.doc)}</code>: {escape(mask(r.value) if redact else _scrub(r.value))}"
+                       f"{_fix_where(r.location)} ← {', '.join(f'<code>{escape(d)}</code>' for d in r.public[:5])}"
+                       "</li>" for r in result.repeats_public)
             out.append("</ul></div>")
     out.extend(_fingerprints_html(result, redact))
     if not result.exposures:
@@ -222,8 +238,8 @@ def _exposure_html(exp: Exposure, redact: bool) -> str:
              f"<td>{lk.weight:.2f} ({lk.df} docs)</td></tr>" for lk in exp.links[:40]]
     fix = ""
     if exp.minimal_fix:
-        items = "".join(f"<li><code>{escape(d)}</code>: {escape(mask(v) if redact else _scrub(v))}</li>"
-                        for d, v in exp.minimal_fix)
+        items = "".join(f"<li><code>{escape(fx.doc)}</code>: {escape(mask(fx.value) if redact else _scrub(fx.value))}"
+                        f"{_fix_where(fx.location)}</li>" for fx in exp.minimal_fix)
         fix = f"<div class='fix'><b>最小修改 / minimal fix</b> ({escape(exp.fix_method)}):<ul>{items}</ul></div>"
     return (head + "<div class='grid'><div>" + exposure_svg(exp, redact) + "</div><div>"
             + "<table><tr><th>属性 / attribute</th><th>值 / value</th><th>文档 / document</th><th>原文 / text</th></tr>"
@@ -231,6 +247,14 @@ def _exposure_html(exp: Exposure, redact: bool) -> str:
             + ("<h3>关联 / links</h3><table><tr><th>依据 / by</th><th>值 / value</th><th>文档 / documents</th>"
                "<th>权重 / weight</th></tr>" + "".join(links) + "</table>" if links else "")
             + fix + "</div></div></div>")
+
+
+def _fix_where(loc: Location) -> str:
+    """` (page 2, chars 10-16)`: where a fix value is in the draft."""
+    parts = [f"page {loc.page}" if loc.page is not None else "", escape(loc.part or ""),
+             f"chars {loc.start}-{loc.end}" if loc.start is not None else ""]
+    shown = ", ".join(p for p in parts if p)
+    return f" <small>({shown})</small>" if shown else ""
 
 
 def render(result: AggregationResult, fmt: str, redact: bool = False) -> str:

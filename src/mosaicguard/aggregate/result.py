@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from ..model import Severity
+from ..model import Location, Severity
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +41,37 @@ class LinkView:
                 "weight": round(self.weight, 3), "documents_with_value": self.df}
 
 
+class FixEntry(NamedTuple):
+    """One value to remove from a draft: exactly as written there, and where (the first
+    occurrence in `location`; every occurrence is removed)."""
+
+    doc: str
+    value: str
+    location: Location = Location()
+    occurrences: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"doc": self.doc, "value": self.value, "location": self.location.to_dict()}
+        if self.occurrences > 1:
+            out["occurrences"] = self.occurrences
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class RepeatView:
+    """A draft value that public documents already state: not a new exposure."""
+
+    doc: str
+    value: str
+    attribute: str
+    location: Location
+    public: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"doc": self.doc, "value": self.value, "attribute": self.attribute,
+                "location": self.location.to_dict(), "public_documents": list(self.public)}
+
+
 @dataclass(frozen=True, slots=True)
 class Exposure:
     entity_id: str
@@ -55,9 +86,16 @@ class Exposure:
     purposes: tuple[str, ...] = ()
     new: bool = False
     new_rules: tuple[str, ...] = ()
-    minimal_fix: tuple[tuple[str, str], ...] = ()
+    minimal_fix: tuple[FixEntry, ...] = ()
     fix_method: str = ""
     explanation: str = ""
+    # check only: every corpus entity the drafts link to (judged against each), what the drafts
+    # only repeat, how many value combinations are new per rule, and whether re-checking the
+    # drafts with the fix applied left no new exposure.
+    linked_entities: tuple[str, ...] = ()
+    repeats_public: tuple[RepeatView, ...] = ()
+    new_combinations: tuple[tuple[str, int], ...] = ()
+    fix_verified: bool | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -70,11 +108,15 @@ class Exposure:
             "links": [lk.to_dict() for lk in self.links],
             "new": self.new,
             "new_rules": list(self.new_rules),
-            "minimal_fix": [{"doc": d, "value": v} for d, v in self.minimal_fix],
+            "minimal_fix": [fx.to_dict() for fx in self.minimal_fix],
             "fix_method": self.fix_method,
+            "fix_verified": self.fix_verified,
             "protected_subjects": list(self.subjects),
             "sensitive_purposes": list(self.purposes),
             "explanation": self.explanation,
+            "linked_entities": list(self.linked_entities),
+            "new_combinations": dict(self.new_combinations),
+            "repeats_public": [r.to_dict() for r in self.repeats_public],
         }
 
 
@@ -85,9 +127,10 @@ class AggregationResult:
     corpus: dict[str, Any] = field(default_factory=dict)
     drafts: tuple[dict[str, Any], ...] = ()
     errors: tuple[dict[str, str], ...] = ()
-    minimal_fix: tuple[tuple[str, str], ...] = ()
+    minimal_fix: tuple[FixEntry, ...] = ()
     policy: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    repeats_public: tuple[RepeatView, ...] = ()
 
     def gated(self, fail_on: Severity) -> list[Exposure]:
         """Exposures that fail the gate: in `check`, only the new ones."""
@@ -102,7 +145,8 @@ class AggregationResult:
             "mode": self.mode,
             "policy": self.policy,
             "exposures": [e.to_dict() for e in self.exposures],
-            "minimal_fix": [{"doc": d, "value": v} for d, v in self.minimal_fix],
+            "minimal_fix": [fx.to_dict() for fx in self.minimal_fix],
+            "repeats_public": [r.to_dict() for r in self.repeats_public],
             "corpus": self.corpus,
             "drafts": list(self.drafts),
             "errors": list(self.errors),

@@ -10,10 +10,18 @@ from .base import Detector, PatternRule, Sample
 from .normalize import DIGIT, SEP, digits_only
 
 
-def mobile_valid(value: str) -> bool:
+def phone_key(value: str) -> str:
+    """The one normalised form of a phone number the detector matched: digits only (width and
+    separators folded), without the +86 country prefix of a mobile, so `+86 138-1234-5678` and
+    `13812345678` compare equal. Aggregation links phones by this key."""
     digits = digits_only(value)
     if digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
+    return digits
+
+
+def mobile_valid(value: str) -> bool:
+    digits = phone_key(value)
     return len(digits) == 11 and digits[0] == "1" and digits[1] in "3456789"
 
 

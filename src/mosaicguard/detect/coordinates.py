@@ -1,6 +1,10 @@
 """Geographic coordinates in the forms people write them: decimal pairs, hemisphere letters,
 degrees-minutes-seconds (Unicode and ASCII), and Chinese 东经/北纬. A coordinate is a leak in any
-datum (WGS-84, GCJ-02, CGCS2000), so no datum is assumed; values are range-checked.
+datum (WGS-84, GCJ-02, CGCS2000), so no datum is assumed when detecting; values are range-checked.
+
+This module is the one parser of coordinates: the scan detector finds them, `parse_coordinate`
+turns a found value into degrees, and `to_wgs84` converts GCJ-02 ("Mars") and BD-09 (Baidu)
+values to WGS-84 when the text names that datum, so aggregation compares sites in one datum.
 
 Bare decimal pairs are common in tables of prices and rates, so they need geo context words or
 GPS-like precision; anything with a hemisphere, a degree sign or 经纬 words stands on its own.
@@ -58,6 +62,83 @@ def parse_components(value: str) -> list[tuple[str, float]]:
         hemi = m.group("zh") or m.group("pre") or m.group("post") or ""
         out.append((_AXIS.get(hemi, ""), deg + minutes / 60 + seconds / 3600))
     return out
+
+
+def parse_coordinate(value: str) -> tuple[float, float] | None:
+    """(lat, lon) in signed decimal degrees of a coordinate pair as the detector matched it, or
+    None for a single axis or anything out of range. An unlabelled pair is `lat, lon` unless the
+    first number cannot be a latitude."""
+    parts = parse_components(value)
+    if len(parts) != 2:
+        return None
+    signed: list[tuple[str, float]] = []
+    for (axis, deg), m in zip(parts, _COMPONENT_RE.finditer(value), strict=True):
+        hemi = m.group("zh") or m.group("pre") or m.group("post") or ""
+        negative = hemi in ("西经", "南纬", "W", "S") or value[max(0, m.start("deg") - 1): m.start("deg")] == "-"
+        signed.append((axis, -deg if negative else deg))
+    (a1, v1), (a2, v2) = signed
+    if a1 and a2:
+        if {a1, a2} != {"lat", "lon"}:
+            return None
+        lat, lon = (v1, v2) if a1 == "lat" else (v2, v1)
+    elif not a1 and not a2:
+        lat, lon = (v1, v2) if abs(v1) <= 90 else (v2, v1)
+    else:
+        return None
+    if abs(lat) > 90 or abs(lon) > 180:
+        return None
+    return lat, lon
+
+
+def pair_axes(a: str, b: str) -> tuple[float, float] | None:
+    """(lat, lon) from two single-axis values found next to each other (`纬度：39.9042 经度：
+    116.4074`, `lat: 31.2 lon: 121.4`): `a` and `b` as the detector matched them, each with the
+    label word before it in `labels`."""
+    pa, pb = parse_components(a), parse_components(b)
+    if len(pa) != 1 or len(pb) != 1 or {pa[0][0], pb[0][0]} != {"lat", "lon"}:
+        return None
+    lat = pa[0][1] if pa[0][0] == "lat" else pb[0][1]
+    lon = pb[0][1] if pb[0][0] == "lon" else pa[0][1]
+    return (lat, lon) if lat <= 90 and lon <= 180 else None
+
+
+# The datum a text names near a coordinate. CGCS2000 and WGS-84 differ by centimetres.
+_DATUM_RE = re.compile(
+    r"(?P<gcj>GCJ[-_ ]?0?2|火星坐标|国测局坐标|高德坐标|腾讯坐标)|(?P<bd>BD[-_ ]?0?9|百度坐标)"
+    r"|(?P<wgs>WGS[-_ ]?84|CGCS\s?2000|GPS坐标|北斗坐标)",
+    re.IGNORECASE,
+)
+DATUM_WINDOW = 60
+
+
+def datum_near(text: str, start: int, end: int) -> str:
+    """`gcj02`, `bd09` or `wgs84` (the default): the datum named on the same line within
+    `DATUM_WINDOW` characters of `text[start:end]`: the closest one before it (a label comes
+    before its value), else the closest one after it."""
+    lo = max(text.rfind("\n", 0, start) + 1, start - DATUM_WINDOW)
+    hi_line = text.find("\n", end)
+    hi = min(hi_line if hi_line >= 0 else len(text), end + DATUM_WINDOW)
+    before: str | None = None
+    after: str | None = None
+    for m in _DATUM_RE.finditer(text, lo, hi):
+        kind = "gcj02" if m.group("gcj") else "bd09" if m.group("bd") else "wgs84"
+        if m.end() <= start:
+            before = kind  # the last one before the value is the closest
+        elif m.start() >= end and after is None:
+            after = kind
+    return before or after or "wgs84"
+
+
+def to_wgs84(lat: float, lon: float, datum: str) -> tuple[float, float]:
+    """WGS-84 (lat, lon) of a GCJ-02 or BD-09 point (`coordTransform`, MIT: the published
+    formulas; outside China GCJ-02 equals WGS-84 and the point is returned unchanged)."""
+    if datum == "wgs84":
+        return lat, lon
+    import coordTransform  # type: ignore[import-untyped]  # no stubs; tiny C extension
+
+    convert = coordTransform.gcj02_to_wgs84 if datum == "gcj02" else coordTransform.bd09_to_wgs84
+    wlon, wlat = convert(lon, lat)
+    return float(wlat), float(wlon)
 
 
 def _in_range(axis: str, degrees: float) -> bool:

@@ -63,12 +63,23 @@ class LexiconMatcher:
         found = self._find_hyperscan(ft) if self._hs is not None else self._ac.find_matches_as_indexes(ft.folded)
         out = []
         n = len(text)
+        folded: str | None = None
         for index, start, end in found:
             s, e = ft.span(start, end)
             # A term that begins or ends with a Latin letter or digit must not be part of a longer
-            # word: "Project Falcon" is not in "Project Falconry". Chinese has no such boundary.
+            # word: "Project Falcon" is not in "Project Falconry", "7301工程" is not in "17301工程".
+            # Chinese has no such boundary.
             if (s > 0 and _is_word(text[s - 1]) and _is_word(text[s])) or (
                 e < n and _is_word(text[e]) and _is_word(text[e - 1])
+            ):
+                continue
+            # Separators are deleted by the fold, so a number spaced out to dodge a search
+            # (`1 7 3 0 1工程`) is checked in folded text too: digits run on across separators
+            # (words do not: `world 7301工程` still matches).
+            if folded is None:
+                folded = ft.folded
+            if (start > 0 and folded[start - 1].isdigit() and folded[start].isdigit()) or (
+                end < len(folded) and folded[end].isdigit() and folded[end - 1].isdigit()
             ):
                 continue
             out.append((index, s, e))
@@ -217,4 +228,6 @@ class LexiconDetector(Detector):
             Sample("PROJECT  FALCON update", "protected_term"),
             Sample("關於7301工程", "protected_term"),
             Sample("7302工程", "protected_term", expect=False),
+            Sample("17301工程", "protected_term", expect=False),
+            Sample("编号1 7 3 0 1工程", "protected_term", expect=False),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -65,7 +66,34 @@ def lexicon_fold_table() -> dict[int, int | None]:
         table[cp] = cp - 0xFEE0 + 32
     for ch in SEPARATOR_CHARS:
         table[ord(ch)] = None
+    # `str.translate` maps once, not transitively: a full-width hyphen (`－`) mapped to `-` would
+    # stay a hyphen although `-` itself is deleted, and `ＪＸ－１７Ａ` would fold to `jx-17a`, not
+    # `jx17a` (issue 10). Resolve every entry to its final form.
+    for cp, target in list(table.items()):
+        if target is not None and target in table and target != cp:
+            table[cp] = table[target]
     return table
+
+
+@cache
+def deleted_chars() -> str:
+    """Every character the lexicon fold deletes (separators in all their widths)."""
+    return "".join(sorted(chr(cp) for cp, target in lexicon_fold_table().items() if target is None))
+
+
+@cache
+def width_script_table() -> dict[int, int]:
+    """Full-width ASCII -> ASCII and traditional -> simplified, one character for one character
+    and nothing deleted: text folded with it keeps every offset of the original, so a fact found
+    in the folded text is quoted from the original exactly as written."""
+    table = dict(traditional_to_simplified())
+    table.update(FULLWIDTH_TO_ASCII)
+    return table
+
+
+def fold_width_script(text: str) -> str:
+    """`text` with width and traditional/simplified folded; `len` and offsets unchanged."""
+    return text.translate(width_script_table())
 
 
 def fold_term(term: str) -> str:
@@ -102,7 +130,6 @@ class FoldedText:
 
     __slots__ = ("_folded", "_keep", "_kept", "_shift", "_utf16", "original")
 
-    _DELETED = re.compile("[" + re.escape(SEPARATOR_CHARS) + "]")
 
     def __init__(self, original: str) -> None:
         self.original = original
@@ -176,9 +203,29 @@ class FoldedText:
             return int(self._kept[folded_offset])
         if self._shift is None:
             # e[i] = (position of i-th deleted char) - i; non-decreasing, so bisect works.
-            self._shift = [m.start() - i for i, m in enumerate(self._DELETED.finditer(self.original))]
+            deleted = _deleted_regex()
+            self._shift = [m.start() - i for i, m in enumerate(deleted.finditer(self.original))]
         return folded_offset + bisect.bisect_right(self._shift, folded_offset)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original span for folded [start, end)."""
         return self.to_original(start), self.to_original(end - 1) + 1
+
+
+@cache
+def _deleted_regex() -> re.Pattern[str]:
+    return re.compile("[" + re.escape(deleted_chars()) + "]")
+
+
+def fold_key(text: str) -> str:
+    """Comparison key for names and aliases: NFKC, width, case, traditional/simplified folded and
+    separators gone (`北 辰 計劃` and `北辰计划` give one key). Not offset-preserving: keys only."""
+    return unicodedata.normalize("NFKC", text).translate(lexicon_fold_table())
+
+
+_CODE_DROP = re.compile(r"[^0-9A-Za-z]+")
+
+
+def code_key(code: str) -> str:
+    """`ZB－2026－7301`, `zb 2026 7301` and `ZB-2026-7301` are one code: `ZB20267301`."""
+    return _CODE_DROP.sub("", unicodedata.normalize("NFKC", code)).upper()

@@ -15,6 +15,10 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ...policy.schema import Policy
 
 #: Attributes a fact can reveal (the policy's `combinations` name these).
 ATTRIBUTES = ("location", "purpose", "schedule", "capacity", "personnel", "organisation")
@@ -63,3 +67,7 @@ class FactExtractor(ABC):
     @abstractmethod
     def extract(self, text: str) -> Sequence[FactSpan]:
         """Facts in `text`, in order of `start`."""
+
+    def for_policy(self, policy: Policy) -> FactExtractor:
+        """This extractor adapted to a policy (its sensitive purposes, say); default: itself."""
+        return self

@@ -8,7 +8,19 @@ from functools import cache
 from .base import FactExtractor
 
 # name -> "module:Class" (one module per fact family), relative to this package
-FACT_EXTRACTORS: dict[str, str] = {}
+# `codes`, `address_cn`, `place_en` and `dates` are the pattern extractors aggregation used so
+# far (legacy.py), registered under their successors' names until those are swapped in.
+FACT_EXTRACTORS: dict[str, str] = {
+    "codes": "legacy:LegacyCodes",
+    "address_cn": "legacy:LegacyAddressCn",
+    "place_en": "legacy:LegacyPlaceEn",
+    "dates": "legacy:LegacyDates",
+    "names": "names:ProjectNames",
+    "orgs": "orgs:Organisations",
+    "purposes": "purposes:Purposes",
+    "quantities": "quantities:Quantities",
+    "persons": "persons:Persons",
+}
 
 
 @cache
