@@ -9,6 +9,7 @@ stored without surprises.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -235,6 +236,36 @@ class Finding:
         return out
 
 
+#: Why a finding was found but not reported (CONTRACTS.md: every report counts them by reason).
+SUPPRESSION_REASONS = ("confidence", "allowlist", "baseline")
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressedFinding:
+    """A finding that was found but not reported, with why: `confidence` (below the policy's or
+    the detector's `min_confidence`), `allowlist` or `baseline`. Kept, never dropped, so every
+    report can count them and `--show-suppressed` can list them."""
+
+    finding: Finding
+    reason: str  # one of SUPPRESSION_REASONS
+    detail: str = ""  # e.g. "confidence 0.40 < min_confidence 0.50", "allowlist value"
+
+    def to_dict(self, redact: bool = False) -> dict[str, Any]:
+        out = self.finding.to_dict(redact=redact)
+        out["suppressed_by"] = self.reason
+        out["suppressed_detail"] = self.detail
+        return out
+
+
+def suppression_counts(items: Iterable[SuppressedFinding]) -> dict[str, int]:
+    """{"confidence": N, "allowlist": N, "baseline": N} over SuppressedFinding items (every
+    reason present, zeros included, so consumers need not guess a missing key)."""
+    counts = dict.fromkeys(SUPPRESSION_REASONS, 0)
+    for item in items:
+        counts[item.reason] = counts.get(item.reason, 0) + 1
+    return counts
+
+
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """The report's entry for one file (or archive member)."""
@@ -245,20 +276,33 @@ class FileResult:
     error: str | None = None
     findings: tuple[Finding, ...] = ()
     media_type: str = ""
-    suppressed: int = 0  # findings hidden by allowlist or baseline, counted for transparency
+    # Findings hidden by confidence, allowlist or baseline: counted in every report, listed with
+    # --show-suppressed. Nothing found disappears unseen.
+    suppressed_findings: tuple[SuppressedFinding, ...] = ()
     # Document.notes of the file and its embedded parts: what a human must check by hand.
     notes: tuple[str, ...] = ()
 
-    def to_dict(self, redact: bool = False) -> dict[str, Any]:
+    @property
+    def suppressed(self) -> int:
+        """How many findings were hidden (all reasons)."""
+        return len(self.suppressed_findings)
+
+    @property
+    def suppressed_counts(self) -> dict[str, int]:
+        return suppression_counts(self.suppressed_findings)
+
+    def to_dict(self, redact: bool = False, show_suppressed: bool = False) -> dict[str, Any]:
         out: dict[str, Any] = {
             "path": self.path,
             "sha256": self.sha256,
             "status": self.status,
             "error": self.error,
             "media_type": self.media_type,
-            "suppressed": self.suppressed,
+            "suppressed": self.suppressed_counts,
             "findings": [f.to_dict(redact=redact) for f in self.findings],
         }
+        if show_suppressed:
+            out["suppressed_findings"] = [s.to_dict(redact=redact) for s in self.suppressed_findings]
         if self.notes:  # only when there are some: existing report consumers see no change
             out["notes"] = list(self.notes)
         return out
@@ -281,7 +325,11 @@ class ScanReport:
                 best = f.severity
         return best
 
-    def to_dict(self, redact: bool = False) -> dict[str, Any]:
+    def suppressed_counts(self) -> dict[str, int]:
+        """Hidden findings of every file, by reason."""
+        return suppression_counts(s for fr in self.files for s in fr.suppressed_findings)
+
+    def to_dict(self, redact: bool = False, show_suppressed: bool = False) -> dict[str, Any]:
         return {
             "tool": "mosaicguard",
             "version": self.version,
@@ -289,7 +337,8 @@ class ScanReport:
             "policy": self.policy,
             "profile": self.profile,
             "redacted": redact,
-            "files": [fr.to_dict(redact=redact) for fr in self.files],
+            "suppressed": self.suppressed_counts(),
+            "files": [fr.to_dict(redact=redact, show_suppressed=show_suppressed) for fr in self.files],
         }
 
 

@@ -104,20 +104,26 @@ def read_document(item: InputFile, options: ScanOptions) -> Document:
 def scan_document(doc: Document, engine: Engine, suppressor: Suppressor) -> list[FileResult]:
     """Findings for a document and, as results of their own, each of its archive members."""
     results: list[FileResult] = []
+    low_confidence: list[tuple[Finding, float]] = []
     if doc.status == "ok":
-        findings = sorted(
-            (f.with_id(doc.path) for f in engine.scan(doc)),
-            key=lambda f: (f.location.page or 0, f.location.part or "", f.location.start or 0, f.category, f.rule),
-        )
-        findings = _dedupe(findings)
+        found, dropped = engine.scan_with_dropped(doc)
+        findings = _dedupe(sorted((f.with_id(doc.path) for f in found), key=_order))
+        # Held back below their confidence threshold: kept apart, counted and listable.
+        low = _dedupe(sorted((f.with_id(doc.path) for f in dropped), key=_order))
+        low_confidence = [(f, engine.threshold(f.category)) for f in low]
         result = FileResult(doc.path, doc.sha256, "ok", None, tuple(findings), doc.media_type,
                             notes=_notes(doc))
     else:
         result = FileResult(doc.path, doc.sha256, doc.status, doc.error, (), doc.media_type)
-    results.append(suppressor.apply(result))
+    results.append(suppressor.apply(result, low_confidence))
     for member in doc.members:
         results.extend(scan_document(member, engine, suppressor))
     return results
+
+
+def _order(f: Finding) -> tuple[int, str, int, str, str]:
+    """Report order: page, part, offset, category, rule."""
+    return (f.location.page or 0, f.location.part or "", f.location.start or 0, f.category, f.rule)
 
 
 def _notes(doc: Document, prefix: str = "") -> tuple[str, ...]:
@@ -289,4 +295,6 @@ def rescan_bytes(data: bytes, path: str, options: ScanOptions) -> FileResult:
     results = scan_document(doc, engine, Suppressor(options.policy, options.baseline_ids))
     first = results[0]
     extra = [f for r in results[1:] for f in r.findings]
-    return replace(first, findings=first.findings + tuple(extra)) if extra else first
+    hidden = [s for r in results[1:] for s in r.suppressed_findings]
+    return replace(first, findings=first.findings + tuple(extra),
+                   suppressed_findings=first.suppressed_findings + tuple(hidden))

@@ -135,7 +135,7 @@ def test_baseline_survives_an_unrelated_edit_and_new_findings_still_fail(run_cli
     result = run_cli("scan", notice, "--baseline", base, "--format", "json", "-o", gated, "-q")
     assert result.code == 0
     entry = _json(gated)["files"][0]
-    assert entry["findings"] == [] and entry["suppressed"] == len(old_ids)
+    assert entry["findings"] == [] and entry["suppressed"]["baseline"] == len(old_ids)
 
     # A new leak is not covered by the baseline.
     notice.write_text(notice.read_text(encoding="utf-8") + f"财务联系人身份证号：{ID_B}\n", encoding="utf-8")
@@ -166,7 +166,7 @@ def test_profile_allows_the_agencys_published_phone(run_cli, samples_dir: Path, 
                                   "--format", "json").out)
     entry = profiled["files"][0]
     assert not [f for f in entry["findings"] if f["category"] == "phone"]
-    assert entry["suppressed"] == len(phones)
+    assert entry["suppressed"]["allowlist"] == len(phones)
     assert profiled["profile"] == "procurement-notice"
 
 

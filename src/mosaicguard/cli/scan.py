@@ -20,6 +20,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     add_policy_options(p)
     add_output_options(p, sorted(REPORTERS), "text")
     p.add_argument("--baseline", help="earlier JSON report whose findings are accepted")
+    p.add_argument("--show-suppressed", action="store_true",
+                   help="also list the findings hidden by confidence, allowlist or baseline, with the reason "
+                   "(they are always counted)")
     p.add_argument("--fail-on-unchecked", action="store_true",
                    help="also exit 1 when a file could not be read or is of an unsupported kind")
     p.add_argument("--jobs", "-j", type=_jobs, default=1, help="parallel worker processes (0: one per core)")
@@ -72,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     fail_on = Severity.parse(args.fail_on or options.policy.fail_on)
-    text = get_reporter(args.format, fail_on=fail_on, lang=args.lang).render(report, redact=args.redact)
+    reporter = get_reporter(args.format, fail_on=fail_on, lang=args.lang, show_suppressed=args.show_suppressed)
+    text = reporter.render(report, redact=args.redact)
     write_output(text, args.output)
     code = exit_code(report, fail_on)
     if args.fail_on_unchecked and any(f.status != "ok" for f in report.files):
@@ -80,7 +84,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.quiet and args.output not in ("-", ""):
         n = sum(len(f.findings) for f in report.files)
         unchecked = sum(1 for f in report.files if f.status != "ok")
-        note = f", {unchecked} not checked" if unchecked else ""
+        hidden = sum(f.suppressed for f in report.files)
+        note = (f", {hidden} suppressed" if hidden else "") + (f", {unchecked} not checked" if unchecked else "")
         print(f"mosaicguard: {len(report.files)} file(s), {n} finding(s){note}; report written to {args.output}",
               file=sys.stderr)
     return code

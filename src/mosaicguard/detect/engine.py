@@ -48,7 +48,24 @@ class Engine:
                     self._threshold[category] = own
 
     def scan(self, doc: Document) -> list[Finding]:
-        """All findings in `doc` and its embedded parts (not its archive members)."""
+        """All findings in `doc` and its embedded parts (not its archive members) at or above
+        the confidence threshold of their category."""
+        return self.scan_with_dropped(doc)[0]
+
+    def scan_with_dropped(self, doc: Document) -> tuple[list[Finding], list[Finding]]:
+        """(findings kept, findings below their category's `threshold`). The dropped ones are
+        returned, not discarded: reports count them and can list them."""
+        kept: list[Finding] = []
+        dropped: list[Finding] = []
+        for f in self._all_findings(doc):
+            (kept if f.confidence >= self.threshold(f.category) else dropped).append(f)
+        return kept, dropped
+
+    def threshold(self, category: str) -> float:
+        """The confidence a finding of `category` needs to be reported."""
+        return self._threshold.get(category, self.policy.min_confidence)
+
+    def _all_findings(self, doc: Document) -> list[Finding]:
         # Segment texts and offsets once for the pattern pass and the lexicon (~4 % of a scan).
         texts = [seg.text for seg in doc.segments]
         layout = (texts, segment_starts(texts)) if texts else ([], [])
@@ -61,11 +78,8 @@ class Engine:
         # Hidden parts are judged by what the content detectors found in them.
         findings = settle_hidden(findings, doc, self.policy.min_confidence)
         for part in doc.embedded:
-            findings.extend(_as_embedded(f, part) for f in self.scan(part))
-        default = self.policy.min_confidence
-        if not self._threshold:
-            return [f for f in findings if f.confidence >= default]
-        return [f for f in findings if f.confidence >= self._threshold.get(f.category, default)]
+            findings.extend(_as_embedded(f, part) for f in self._all_findings(part))
+        return findings
 
     def _scan_segments(self, segments: Sequence[Segment], layout: tuple[list[str], list[int]]) -> list[Finding]:
         if not segments or not self.rules:

@@ -8,19 +8,20 @@ from __future__ import annotations
 import fnmatch
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..errors import ConfigError
-from ..model import FileResult, Finding, ScanReport, Severity, normalise_for_id
+from ..model import FileResult, Finding, ScanReport, Severity, SuppressedFinding, normalise_for_id
 from .schema import Policy
 
 
 @dataclass(frozen=True)
 class Suppressor:
     """Decides which findings the policy (allowlists, per-category confidence) or the baseline
-    hides. Hidden findings are counted in `FileResult.suppressed`, never dropped silently."""
+    hides. Hidden findings move to `FileResult.suppressed_findings` with their reason: counted
+    in every report, listed with `--show-suppressed`, never dropped silently."""
 
     policy: Policy
     baseline_ids: frozenset[str] = frozenset()
@@ -42,33 +43,47 @@ class Suppressor:
         object.__setattr__(self, "_paths", tuple(paths))
 
     def suppressed(self, path: str, finding: Finding) -> bool:
+        """Whether the policy or the baseline hides this finding."""
+        return self.reason(path, finding) is not None
+
+    def reason(self, path: str, finding: Finding) -> tuple[str, str] | None:
+        """(reason, detail) when the finding is hidden, else None. Reasons are those of
+        `SUPPRESSION_REASONS`; the detail says which entry hid it, never the value itself."""
         if finding.id in self.baseline_ids:
-            return True
+            return ("baseline", "accepted in the baseline report")
         cat = finding.category
         norm = normalise_for_id(finding.match)
         for vals, cats in self._values:
             if (not cats or cat in cats) and norm in vals:
-                return True
+                return ("allowlist", "allowlist value")
         for rx, cats in self._regexes:
             if (not cats or cat in cats) and rx.search(finding.match):
-                return True
+                return ("allowlist", f"allowlist regex {rx.pattern!r}")
         for glob, cats in self._paths:
             if (not cats or cat in cats) and (fnmatch.fnmatch(path, glob) or fnmatch.fnmatch(path.split("!")[0], glob)):
-                return True
+                return ("allowlist", f"allowlist path {glob!r}")
         settings = self.policy.detectors.get(cat)
-        return bool(settings and settings.min_confidence is not None and finding.confidence < settings.min_confidence)
+        if settings and settings.min_confidence is not None and finding.confidence < settings.min_confidence:
+            return ("confidence", _below(finding.confidence, settings.min_confidence))
+        return None
 
-    def apply(self, result: FileResult) -> FileResult:
+    def apply(self, result: FileResult, low_confidence: Sequence[tuple[Finding, float]] = ()) -> FileResult:
+        """The result with hidden findings moved to `suppressed_findings`. `low_confidence` are
+        the findings the engine held back below their confidence threshold (with it)."""
         kept: list[Finding] = []
-        hidden = 0
+        hidden = list(result.suppressed_findings)
         for f in result.findings:
-            if self.suppressed(result.path, f):
-                hidden += 1
-            else:
+            why = self.reason(result.path, f)
+            if why is None:
                 kept.append(f)
-        from dataclasses import replace
+            else:
+                hidden.append(SuppressedFinding(f, *why))
+        hidden.extend(SuppressedFinding(f, "confidence", _below(f.confidence, t)) for f, t in low_confidence)
+        return replace(result, findings=tuple(kept), suppressed_findings=tuple(hidden))
 
-        return replace(result, findings=tuple(kept), suppressed=result.suppressed + hidden)
+
+def _below(confidence: float, threshold: float) -> str:
+    return f"confidence {confidence:.2f} < min_confidence {threshold:.2f}"
 
 
 def load_baseline(path: str | Path | None) -> frozenset[str]:

@@ -12,10 +12,12 @@ class Reporter(ABC):
     #: format name used on the command line (--format)
     name: str = ""
 
-    def __init__(self, fail_on: Severity = Severity.HIGH, lang: str = "zh") -> None:
+    def __init__(self, fail_on: Severity = Severity.HIGH, lang: str = "zh", show_suppressed: bool = False) -> None:
         # The gate decides each file's verdict in human reports ("must change" at or above it).
         self.fail_on = fail_on
         self.lang = lang if lang in ("zh", "en") else "zh"
+        # Counts of hidden findings are always shown; with this, the findings themselves too.
+        self.show_suppressed = show_suppressed
 
     @abstractmethod
     def render(self, report: ScanReport, redact: bool) -> str:
@@ -31,9 +33,10 @@ REPORTERS: dict[str, str] = {
 }
 
 
-def get_reporter(name: str, fail_on: Severity = Severity.HIGH, lang: str = "zh") -> Reporter:
+def get_reporter(name: str, fail_on: Severity = Severity.HIGH, lang: str = "zh",
+                 show_suppressed: bool = False) -> Reporter:
     """The reporter for `--format name` (KeyError for an unknown name)."""
     module_name, class_name = REPORTERS[name].split(":")
     module = importlib.import_module(f"{__package__}.{module_name}")
-    reporter: Reporter = getattr(module, class_name)(fail_on=fail_on, lang=lang)
+    reporter: Reporter = getattr(module, class_name)(fail_on=fail_on, lang=lang, show_suppressed=show_suppressed)
     return reporter

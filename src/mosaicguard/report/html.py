@@ -15,7 +15,7 @@ from typing import Any
 from jinja2 import Environment, StrictUndefined
 
 from .. import __version__
-from ..model import ScanReport
+from ..model import Finding, ScanReport
 from .base import Reporter
 from .labels import (
     CATEGORY_LABELS,
@@ -31,9 +31,11 @@ from .summary import (
     masked_context,
     note_text,
     overall_verdict,
+    reason_label,
     sensitive_values,
     severity_totals,
     summarise,
+    suppressed_line,
 )
 
 _TEMPLATE = "scan.html.j2"
@@ -91,28 +93,14 @@ class HtmlReporter(Reporter):
         for index, s in enumerate(summaries):
             fr = s.result
             others = sensitive_values(fr)
-            findings = []
-            for f in fr.findings:
-                before, shown, after = masked_context(f, others)
-                findings.append(
-                    {
-                        "id": f.id,
-                        "severity": f.severity.value,
-                        "severity_label": _pair(severity_label(f.severity.value, "zh"), f.severity.value),
-                        "category": f.category,
-                        "category_label": _pair(category_label(f.category, "zh"), category_label(f.category, "en")),
-                        "layer": f.layer.value,
-                        "layer_label": _pair(layer_label(f.layer.value, "zh"), layer_label(f.layer.value, "en")),
-                        "location": _pair(location_text(f.location, "zh"), location_text(f.location, "en")),
-                        "match": shown,
-                        "before": before,
-                        "after": after,
-                        "message": f.message,
-                        "fix": _pair(fix_label(f.category, "zh"), fix_label(f.category, "en")),
-                        "rule": f.rule,
-                        "confidence": f"{f.confidence:.2f}",
-                    }
-                )
+            findings = [_finding_view(f, others) for f in fr.findings]
+            hidden = []
+            if self.show_suppressed:
+                for item in fr.suppressed_findings:
+                    view = _finding_view(item.finding, others)
+                    view["reason"] = _pair(reason_label(item.reason, "zh"), reason_label(item.reason, "en"))
+                    view["detail"] = item.detail
+                    hidden.append(view)
             files.append(
                 {
                     "anchor": f"file-{index}",
@@ -124,6 +112,8 @@ class HtmlReporter(Reporter):
                     "verdict_label": _pair(verdict_label(s.verdict, "zh"), verdict_label(s.verdict, "en")),
                     "counts": {sev: s.counts.get(sev, 0) for sev in ("critical", "high", "medium", "low")},
                     "suppressed": fr.suppressed,
+                    "suppressed_line": _suppressed_pair(fr.suppressed_counts),
+                    "suppressed_findings": hidden,
                     "sha256": fr.sha256,
                     "media_type": fr.media_type,
                     "findings": findings,
@@ -145,6 +135,9 @@ class HtmlReporter(Reporter):
             "overall": overall,
             "overall_label": _pair(verdict_label(overall, "zh"), verdict_label(overall, "en")),
             "totals": severity_totals(summaries),
+            "suppressed_total": sum(report.suppressed_counts().values()),
+            "suppressed_line": _suppressed_pair(report.suppressed_counts()),
+            "show_suppressed": self.show_suppressed,
             "severity_labels": {s: _pair(severity_label(s, "zh"), s) for s in ("critical", "high", "medium", "low")},
             "n_files": len(files),
             "n_checked": sum(1 for f in files if f["status"] == "ok"),
@@ -153,3 +146,29 @@ class HtmlReporter(Reporter):
             "files": files,
             "known_categories": sorted(CATEGORY_LABELS),
         }
+
+
+def _finding_view(f: Finding, others: frozenset[str]) -> dict[str, Any]:
+    """What the template shows of one finding: labelled, its value and context masked."""
+    before, shown, after = masked_context(f, others)
+    return {
+        "id": f.id,
+        "severity": f.severity.value,
+        "severity_label": _pair(severity_label(f.severity.value, "zh"), f.severity.value),
+        "category": f.category,
+        "category_label": _pair(category_label(f.category, "zh"), category_label(f.category, "en")),
+        "layer": f.layer.value,
+        "layer_label": _pair(layer_label(f.layer.value, "zh"), layer_label(f.layer.value, "en")),
+        "location": _pair(location_text(f.location, "zh"), location_text(f.location, "en")),
+        "match": shown,
+        "before": before,
+        "after": after,
+        "message": f.message,
+        "fix": _pair(fix_label(f.category, "zh"), fix_label(f.category, "en")),
+        "rule": f.rule,
+        "confidence": f"{f.confidence:.2f}",
+    }
+
+
+def _suppressed_pair(counts: dict[str, int]) -> dict[str, str]:
+    return _pair(suppressed_line(counts, "zh"), suppressed_line(counts, "en"))

@@ -1,7 +1,9 @@
 """JSON report, exactly the shape in CONTRACTS.md (fields may be added, never renamed).
 
 Added beyond the contract, for CI and dashboards: `fail_on`, a per-file `verdict` and a
-top-level `summary` (the same judgement the text and HTML reports show)."""
+top-level `summary` (the same judgement the text and HTML reports show). Hidden findings are
+counted by reason (`suppressed`, top level and per file); `--show-suppressed` adds each file's
+`suppressed_findings`, each with `suppressed_by` and `suppressed_detail`."""
 
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ class JsonReporter(Reporter):
     name = "json"
 
     def render(self, report: ScanReport, redact: bool) -> str:
-        data: dict[str, Any] = report.to_dict(redact=redact)
+        data: dict[str, Any] = report.to_dict(redact=redact, show_suppressed=self.show_suppressed)
         summaries = summarise(report, self.fail_on)
         for entry, s in zip(data["files"], summaries, strict=True):
             entry["verdict"] = s.verdict
@@ -27,7 +29,7 @@ class JsonReporter(Reporter):
             "checked": sum(1 for s in summaries if s.result.status == "ok"),
             "not_checked": sum(1 for s in summaries if s.result.status != "ok"),
             "findings": severity_totals(summaries),
-            "suppressed": sum(s.result.suppressed for s in summaries),
+            "suppressed": report.suppressed_counts(),
             "verdict": overall_verdict(summaries),
         }
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -2,7 +2,8 @@
 found unless `--redact`. Finding ids go into `partialFingerprints` so that dashboards track a
 finding across runs the way `--baseline` does; files that could not be read become tool
 execution notifications, so a dashboard shows what was not checked; so do a file's notes (a weak OCR
-reading, pages not read), as warnings."""
+reading, pages not read), as warnings. Hidden findings are counted by reason in the run's and
+each artifact's properties; with `--show-suppressed` they are results with `suppressions`."""
 
 from __future__ import annotations
 
@@ -52,6 +53,18 @@ class SarifReporter(Reporter):
                 if f.rule not in rules:
                     rules[f.rule] = _rule(f)
                 results.append(_result(f, fr, index, redact))
+            if self.show_suppressed:
+                # SARIF's own place for hidden results: a result with `suppressions`; viewers
+                # hide such results by default and can show them with their justification.
+                for item in fr.suppressed_findings:
+                    f = item.finding
+                    if f.rule not in rules:
+                        rules[f.rule] = _rule(f)
+                    res = _result(f, fr, index, redact)
+                    res["suppressions"] = [{"kind": "external", "status": "accepted",
+                                            "justification": f"{item.reason}: {item.detail}"}]
+                    res["properties"]["suppressedBy"] = item.reason
+                    results.append(res)
         rule_ids = sorted(rules)
         rule_index = {rid: i for i, rid in enumerate(rule_ids)}
         for res in results:
@@ -81,6 +94,8 @@ class SarifReporter(Reporter):
                 "profile": report.profile,
                 "redacted": redact,
                 "reportVersion": 1,
+                # Findings found but not reported, by reason (CONTRACTS.md), in every report.
+                "suppressed": report.suppressed_counts(),
             },
         }
         return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -158,7 +173,7 @@ def _artifact(fr: FileResult) -> dict[str, Any]:
     art: dict[str, Any] = {
         "location": {"uri": artifact_uri(fr.path)},
         "roles": ["analysisTarget"],
-        "properties": {"path": fr.path, "status": fr.status, "suppressed": fr.suppressed},
+        "properties": {"path": fr.path, "status": fr.status, "suppressed": fr.suppressed_counts},
     }
     if fr.sha256:
         art["hashes"] = {"sha-256": fr.sha256}

@@ -98,7 +98,10 @@ def masked_context(finding: Finding, others: frozenset[str]) -> tuple[str, str, 
 
 
 def sensitive_values(result: FileResult) -> frozenset[str]:
-    return frozenset(f.match for f in result.findings if len(f.match) >= 3)
+    """Values to mask wherever they appear in shown context: those of the file's findings and
+    of its hidden findings (an allowlisted or low-confidence value is still a value)."""
+    hidden = (s.finding for s in result.suppressed_findings)
+    return frozenset(f.match for f in (*result.findings, *hidden) if len(f.match) >= 3)
 
 
 def _mask_values(text: str, values: frozenset[str]) -> str:
@@ -141,3 +144,24 @@ def note_text(note: str, lang: str = "zh") -> str:
         return note
     where = f"第 {m['page']} 页" if m["page"] else "图片"
     return f"{m['prefix']}{where}：OCR 识别置信度 {m['conf']} 偏低，可能漏读文字，请人工核对"
+
+
+SUPPRESSED_LABEL = {"zh": "已忽略", "en": "suppressed"}
+REASON_LABELS = {
+    "confidence": {"zh": "置信度低于门限", "en": "confidence"},
+    "allowlist": {"zh": "白名单", "en": "allowlist"},
+    "baseline": {"zh": "基线已接受", "en": "baseline"},
+}
+
+
+def reason_label(reason: str, lang: str = "zh") -> str:
+    return REASON_LABELS.get(reason, {}).get(lang, reason)
+
+
+def suppressed_line(counts: dict[str, int], lang: str = "zh") -> str:
+    """'已忽略 / suppressed 3: 置信度低于门限 / confidence 2, 白名单 / allowlist 1, …' with every
+    reason, zeros included, so a reader sees that each kind was counted."""
+    total = sum(counts.values())
+    parts = ", ".join(f"{reason_label(r, 'zh')} / {reason_label(r, 'en')} {n}" for r, n in counts.items())
+    first, second = ("zh", "en") if lang == "zh" else ("en", "zh")
+    return f"{SUPPRESSED_LABEL[first]} / {SUPPRESSED_LABEL[second]} {total}: {parts}"

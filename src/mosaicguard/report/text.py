@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..model import ScanReport
+from ..model import FileResult, Finding, ScanReport
 from .base import Reporter
 from .labels import category_label, fix_label, layer_label, severity_label, verdict_label
 from .summary import (
@@ -11,9 +11,11 @@ from .summary import (
     masked_context,
     note_text,
     overall_verdict,
+    reason_label,
     sensitive_values,
     severity_totals,
     summarise,
+    suppressed_line,
 )
 
 _MARK = {"publish": "✓", "review": "?", "change": "✗", "unchecked": "!"}
@@ -37,23 +39,14 @@ class TextReporter(Reporter):
                 if fr.suppressed or fr.notes:
                     lines.append(f"{_MARK[s.verdict]} {fr.path}: {verdict} (0 findings{extra})")
                     lines.extend(self._notes(fr.notes))
+                    lines.extend(self._suppressed(fr))
                 continue
             lines.append(f"{_MARK[s.verdict]} {fr.path}: {verdict} ({len(fr.findings)} finding(s){extra})")
             lines.extend(self._notes(fr.notes))
+            lines.extend(self._suppressed(fr))
             others = sensitive_values(fr)
             for f in fr.findings:
-                before, shown, after = masked_context(f, others)
-                sev = f"{f.severity.value.upper()} {severity_label(f.severity.value, 'zh')}"
-                label = f"{category_label(f.category, 'zh')} / {category_label(f.category, 'en')}"
-                where = location_text(f.location, self.lang)
-                layer = layer_label(f.layer.value, self.lang)
-                lines.append(f"    [{sev}] {label}: {shown}  ({layer}{' · ' + where if where else ''})")
-                snippet = _one_line(before[-20:] + "[" + shown + "]" + after[:20])
-                lines.append(f"        {snippet}")
-                lines.append(f"        {f.message}")
-                fix = fix_label(f.category, self.lang)
-                if fix:
-                    lines.append(f"        → {fix}")
+                lines.extend(self._finding(f, others))
         totals = severity_totals(summaries)
         checked = sum(1 for s in summaries if s.result.status == "ok")
         unchecked = len(summaries) - checked
@@ -64,12 +57,42 @@ class TextReporter(Reporter):
         lines.append(
             f"{len(summaries)} file(s): {checked} checked, {unchecked} not checked; findings: {counts}{check}"
         )
+        lines.append(suppressed_line(report.suppressed_counts(), self.lang))
         overall = overall_verdict(summaries)
         lines.append(
             f"结论 / Verdict: {verdict_label(overall, 'zh')} / {verdict_label(overall, 'en')}"
             f" (gate: {self.fail_on.value})"
         )
         return "\n".join(lines) + "\n"
+
+    def _finding(self, f: Finding, others: frozenset[str], hidden: str = "") -> list[str]:
+        """A finding's lines, its value and every other sensitive value in its context masked."""
+        before, shown, after = masked_context(f, others)
+        sev = f"{f.severity.value.upper()} {severity_label(f.severity.value, 'zh')}"
+        label = f"{category_label(f.category, 'zh')} / {category_label(f.category, 'en')}"
+        where = location_text(f.location, self.lang)
+        layer = layer_label(f.layer.value, self.lang)
+        indent = "      " if hidden else "    "
+        lines = [f"{indent}{hidden}[{sev}] {label}: {shown}  ({layer}{' · ' + where if where else ''})"]
+        snippet = _one_line(before[-20:] + "[" + shown + "]" + after[:20])
+        lines.append(f"{indent}    {snippet}")
+        lines.append(f"{indent}    {f.message}")
+        fix = fix_label(f.category, self.lang)
+        if fix and not hidden:
+            lines.append(f"{indent}    → {fix}")
+        return lines
+
+    def _suppressed(self, fr: FileResult) -> list[str]:
+        """The file's count of hidden findings by reason and, with --show-suppressed, each one."""
+        if not fr.suppressed:
+            return []
+        lines = [f"    - {suppressed_line(fr.suppressed_counts, self.lang)}"]
+        if self.show_suppressed:
+            others = sensitive_values(fr)
+            for item in fr.suppressed_findings:
+                why = f"({reason_label(item.reason, 'zh')} / {reason_label(item.reason, 'en')}: {item.detail}) "
+                lines.extend(self._finding(item.finding, others, hidden=why))
+        return lines
 
     def _notes(self, notes: tuple[str, ...]) -> list[str]:
         """One line per note: what the tool could not judge and a human must check."""
