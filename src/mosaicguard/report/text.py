@@ -52,12 +52,12 @@ class TextReporter(Reporter):
         unchecked = len(summaries) - checked
         counts = ", ".join(f"{k} {v}" for k, v in totals.items() if v) or ("无发现" if zh else "no findings")
         lines.append("")
+        lines.append(suppressed_line(report.suppressed_counts(), self.lang))
         n_notes = sum(len(s.result.notes) for s in summaries)
         check = f"; {n_notes} note(s) to check by hand" if n_notes else ""
         lines.append(
             f"{len(summaries)} file(s): {checked} checked, {unchecked} not checked; findings: {counts}{check}"
         )
-        lines.append(suppressed_line(report.suppressed_counts(), self.lang))
         overall = overall_verdict(summaries)
         lines.append(
             f"结论 / Verdict: {verdict_label(overall, 'zh')} / {verdict_label(overall, 'en')}"
