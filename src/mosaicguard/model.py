@@ -232,9 +232,24 @@ class Finding:
             "location": self.location.to_dict(),
         }
         if self.extra:
-            out["extra"] = dict(self.extra)
+            out["extra"] = {k: self._extra_value(k, v, redact) for k, v in self.extra}
         return out
 
+    def _extra_value(self, key: str, value: str, redact: bool) -> str:
+        """An `extra` value as reported: with `redact`, values that name what was found (the
+        lexicon's `term`, a registered title) or repeat the match are masked like the match."""
+        if not redact or not value:
+            return value
+        if key in _REVEALING_EXTRAS:
+            return mask(value)
+        match = normalise_for_id(self.match)
+        if len(match) >= 3 and match in normalise_for_id(value):
+            return mask(value)
+        return value
+
+
+#: `Finding.extra` keys whose values are sensitive text: masked with `--redact` like the match.
+_REVEALING_EXTRAS = frozenset({"term", "registered_title", "value", "text", "alias", "name"})
 
 #: Why a finding was found but not reported (CONTRACTS.md: every report counts them by reason).
 SUPPRESSION_REASONS = ("confidence", "allowlist", "baseline")

@@ -211,3 +211,23 @@ def test_old_databases_and_stale_temporaries_are_pruned(cache: Path, monkeypatch
     assert hs_cache.STATS == {"miss": 1}
     _engine()
     assert hs_cache.STATS == {"miss": 1, "hit": 1}  # the database just written was kept
+
+
+def test_sealed_files_hold_no_term_and_legacy_plaintext_is_deleted(cache: Path) -> None:
+    """The database of a lexicon holds its terms (plain UTF-16 in Hyperscan's literal tables):
+    the stored file is encrypted, and a plaintext file of the older format is removed."""
+    terms = [("鲲鹏九号工程", Severity.HIGH), ("Project Nightjar", Severity.HIGH)]
+    cache.mkdir(parents=True, mode=0o700)
+    legacy = cache / ("0" * 64 + ".hsdb")
+    legacy.write_bytes(b"mosaicguard-hyperscan-db 1\n" + "鲲鹏九号工程".encode("utf-16-le"))
+    first = LexiconMatcher(terms, "hyperscan").find("关于鲲鹏九号工程 and project nightjar" + "。" * 300)
+    assert not legacy.exists()
+    (stored,) = _files(cache)
+    blob = stored.read_bytes()
+    for term, _ in terms:
+        for enc in ("utf-8", "utf-16-le", "utf-16-be", "gb18030"):
+            assert term.encode(enc) not in blob and term.lower().encode(enc) not in blob
+    # The sealed file is still a verified hit for the same terms, and finds the same.
+    hs_cache.STATS.clear()
+    assert LexiconMatcher(terms, "hyperscan").find("关于鲲鹏九号工程 and project nightjar" + "。" * 300) == first
+    assert hs_cache.STATS == {"hit": 1}

@@ -78,7 +78,12 @@ def test_cache_makes_a_rescan_free(strip: tuple, _cache: Path) -> None:  # type:
     first = ocr_image(image)
     again = ocr_image(image)
     assert again.cached and again.text == first.text
-    assert list(_cache.glob("ocr/*/*.json"))
+    entries = list(_cache.glob("ocr/*/*.ocr"))
+    assert entries
+    # Sealed: the page's text is not in the cache in any encoding.
+    stored = b"".join(e.read_bytes() for e in entries)
+    for enc in ("utf-8", "utf-16-le", "utf-16-be", "gb18030"):
+        assert PHONE.encode(enc) not in stored and "7301工程".encode(enc) not in stored
     flagged = ocr_image(image, low_confidence=1.01)  # same reading, stricter bar: flagged for a human
     assert flagged.low_confidence and "check this page by hand" in (flagged.note() or "")
 

@@ -2,20 +2,21 @@
 on every start (0.3-1 s for the content rules, more for a large lexicon).
 
 Where: `$MOSAICGUARD_CACHE_DIR`, else `$XDG_CACHE_HOME/mosaicguard`, else `~/.cache/mosaicguard`;
-files live in its `hyperscan/` folder (mode 0700, files 0600: the expressions may derive from the
-organisation's policy, e.g. its protected terms). `MOSAICGUARD_CACHE_DIR=off` turns it off.
+files live in its `hyperscan/` folder (mode 0700, files 0600). `MOSAICGUARD_CACHE_DIR=off` turns
+it off.
 
-A file is named by the sha256 of everything that shapes the database (library version, platform,
-mode, every expression, id and flag) and holds a magic line, the sha256 of the serialised database
-and the database. A file that is truncated, corrupt, foreign or from another platform fails the
-digest or `loadb` and is recompiled and rewritten: Hyperscan's own check does not catch flipped
-bytes, so the stored digest is what makes a loaded database trustworthy.
+No plaintext at rest: a database holds its expressions (the policy's protected terms among them),
+so every file is sealed (`mosaicguard.sealed`): named by a keyed hash and encrypted with AES-GCM
+under a key derived from everything that shapes the database (library version, platform, mode,
+every expression, id and flag). Only a process that already holds the same rules can find and open
+the file; the key is never stored. A file that is truncated, corrupt, foreign, from another
+platform or of the older plaintext format fails the GCM tag or `loadb` and is recompiled and
+rewritten; files of the older plaintext format are deleted at the next write.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sys
 import tempfile
@@ -24,10 +25,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..sealed import EntryKey, digest, entry_key, seal, unseal
+
 ENV_VAR = "MOSAICGUARD_CACHE_DIR"
 _OFF = {"off", "0", "no", "none", "false", "disabled"}
-_MAGIC = b"mosaicguard-hyperscan-db 1\n"
-_FORMAT = "1"
+_MAGIC = b"mosaicguard-hyperscan-db 2\n"
+_LEGACY_MAGIC = b"mosaicguard-hyperscan-db 1\n"  # plaintext databases: deleted when seen
+_FORMAT = "2"
+_PURPOSE = "hyperscan/2"
 #: Databases kept in the folder; the least recently written go first.
 MAX_FILES = 64
 
@@ -50,16 +55,20 @@ def cache_dir() -> Path | None:
 
 
 def cache_key(hyperscan: Any, mode: int, expressions: Sequence[bytes], ids: Sequence[int], flags: Sequence[int]) -> str:
-    """sha256 over everything that determines the compiled database."""
-    h = hashlib.sha256()
-    for part in (_FORMAT, getattr(hyperscan, "__version__", "?"), sys.platform, _machine(), str(mode)):
-        h.update(part.encode("utf-8") + b"\x00")
-    h.update(str(len(expressions)).encode("ascii") + b"\x00")
+    """The file name (without suffix) of the database for these rules: a keyed hash."""
+    return _entry(hyperscan, mode, expressions, ids, flags).name
+
+
+def _entry(hyperscan: Any, mode: int, expressions: Sequence[bytes], ids: Sequence[int],
+           flags: Sequence[int]) -> EntryKey:
+    """Name and key of the cache entry, both from a digest of everything that determines the
+    compiled database."""
+    parts = [p.encode("utf-8") for p in (_FORMAT, getattr(hyperscan, "__version__", "?"), sys.platform,
+                                         _machine(), str(mode), str(len(expressions)))]
     for expression, ident, flag in zip(expressions, ids, flags, strict=True):
-        # Length-prefixed, so no two different lists hash the same bytes.
-        h.update(f"{len(expression)}:{ident}:{flag}:".encode("ascii"))
-        h.update(expression)
-    return h.hexdigest()
+        parts.append(f"{ident}:{flag}".encode("ascii"))
+        parts.append(expression)
+    return entry_key(digest(*parts), _PURPOSE)
 
 
 def _machine() -> str:
@@ -84,14 +93,15 @@ def compile_cached(
     if not _trusted(folder):
         _count("untrusted")
         return _compile(hyperscan, expressions, ids, flags, mode)
-    path = folder / f"{cache_key(hyperscan, mode, expressions, ids, flags)}.hsdb"
-    db = _load(hyperscan, path, mode)
+    entry = _entry(hyperscan, mode, expressions, ids, flags)
+    path = folder / f"{entry.name}.hsdb"
+    db = _load(hyperscan, entry, path, mode)
     if db is not None:
         _count("hit")
         return db
     _count("miss")
     db = _compile(hyperscan, expressions, ids, flags, mode)
-    _store(hyperscan, db, folder, path)
+    _store(hyperscan, db, entry, folder, path)
     return db
 
 
@@ -116,17 +126,13 @@ def _trusted(folder: Path) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def _load(hyperscan: Any, path: Path, mode: int) -> Any:
+def _load(hyperscan: Any, entry: EntryKey, path: Path, mode: int) -> Any:
     try:
         blob = path.read_bytes()
     except OSError:
         return None  # not cached yet (or unreadable: recompile, the write will say more)
-    header = len(_MAGIC) + 32
-    if len(blob) <= header or not blob.startswith(_MAGIC):
-        _count("corrupt")
-        return None
-    digest, payload = blob[len(_MAGIC) : header], blob[header:]
-    if hashlib.sha256(payload).digest() != digest:
+    payload = unseal(entry, blob, _MAGIC)
+    if payload is None:
         _count("corrupt")
         return None
     try:
@@ -136,8 +142,8 @@ def _load(hyperscan: Any, path: Path, mode: int) -> Any:
         return None
 
 
-def _store(hyperscan: Any, db: Any, folder: Path, path: Path) -> None:
-    """Write atomically (temporary file + rename) with mode 0600 in a 0700 folder."""
+def _store(hyperscan: Any, db: Any, entry: EntryKey, folder: Path, path: Path) -> None:
+    """Write sealed and atomically (temporary file + rename) with mode 0600 in a 0700 folder."""
     try:
         payload = bytes(hyperscan.dumpb(db))
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -147,7 +153,7 @@ def _store(hyperscan: Any, db: Any, folder: Path, path: Path) -> None:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".hsdb")  # mkstemp: 0600
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(_MAGIC + hashlib.sha256(payload).digest() + payload)
+                fh.write(seal(entry, payload, _MAGIC))
             os.chmod(tmp, 0o600)
             os.replace(tmp, path)
         except BaseException:
@@ -169,6 +175,9 @@ def _prune(folder: Path, keep: Path) -> None:
             if p.name.startswith(".tmp-") and now - mtime > 3600:
                 p.unlink()
             elif p.suffix == ".hsdb" and p != keep:
+                if _is_legacy(p):
+                    p.unlink()  # an older version's plaintext database: the terms must not stay
+                    continue
                 entries.append((mtime, p))
         except OSError:
             continue  # another process pruned it first
@@ -176,6 +185,11 @@ def _prune(folder: Path, keep: Path) -> None:
     for _, p in entries[MAX_FILES - 1 :]:
         with contextlib.suppress(OSError):
             p.unlink()
+
+
+def _is_legacy(path: Path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(len(_LEGACY_MAGIC)) == _LEGACY_MAGIC
 
 
 def _count(what: str) -> None:

@@ -3,7 +3,11 @@ preprocessing version, so rescanning an archive costs nothing for pages already 
 
 Location: `$MOSAICGUARD_CACHE_DIR/ocr`, else `$XDG_CACHE_HOME/mosaicguard/ocr`, else
 `~/.cache/mosaicguard/ocr`. `MOSAICGUARD_OCR_CACHE=0` turns it off. Entries are small JSON files
-written atomically; a damaged entry is ignored and rewritten.
+written atomically (0600 in a 0700 folder); a damaged entry is ignored and rewritten.
+
+No plaintext at rest: a page's text is what the tool protects, so every entry is sealed
+(`mosaicguard.sealed`): named by a keyed hash and encrypted under a key derived from the page's
+pixels, which only a reader holding the page can compute. Older plaintext entries are never read.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ...sealed import EntryKey, entry_key, seal, unseal
 from .result import OcrLine
 
 
@@ -42,13 +47,25 @@ def page_key(image: Any, engine_ident: str, prep_version: str) -> str:
     return h.hexdigest()
 
 
+_HEADER = b"mosaicguard-ocr 2\n"
+_PURPOSE = "ocr/2"
+
+
+def _entry(key: str) -> EntryKey:
+    return entry_key(bytes.fromhex(key), _PURPOSE)
+
+
 def load(key: str) -> list[OcrLine] | None:
     root = cache_dir()
     if root is None:
         return None
-    path = root / key[:2] / f"{key}.json"
+    entry = _entry(key)
+    path = root / entry.name[:2] / f"{entry.name}.ocr"
     try:
-        raw = json.loads(path.read_text("utf-8"))
+        plain = unseal(entry, path.read_bytes(), _HEADER)
+        if plain is None:
+            return None
+        raw = json.loads(plain.decode("utf-8"))
         return [
             OcrLine(str(item["text"]), _box(item["bbox"]), float(item["confidence"]),
                     tuple(None if b is None else _box(b) for b in item["chars"]))
@@ -62,15 +79,17 @@ def store(key: str, lines: list[OcrLine]) -> None:
     root = cache_dir()
     if root is None:
         return
-    folder = root / key[:2]
+    entry = _entry(key)
+    folder = root / entry.name[:2]
     payload = {"lines": [{"text": ln.text, "bbox": list(ln.bbox), "confidence": ln.confidence,
                           "chars": [None if b is None else list(b) for b in ln.char_boxes]} for ln in lines]}
+    blob = seal(entry, json.dumps(payload, ensure_ascii=False).encode("utf-8"), _HEADER)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False)
-        os.replace(tmp, folder / f"{key}.json")
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")  # mkstemp: 0600
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(blob)
+        os.replace(tmp, folder / f"{entry.name}.ocr")
     except OSError:
         # A read-only or full cache must never fail a scan; the page is simply read again next time.
         with contextlib.suppress(OSError, UnboundLocalError):
