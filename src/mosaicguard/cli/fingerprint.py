@@ -11,7 +11,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..fingerprint.detector import FingerprintSettings
 from ..fingerprint.keys import load_key, load_or_create_key
-from ..fingerprint.register import RegisterOutcome, Registry, register_paths
+from ..fingerprint.register import RegisterOutcome, Registry, add_public_paths, register_paths
 from ..fingerprint.store import SqliteStore
 from ..model import sha256_bytes
 from ..policy.load import load_policy
@@ -25,6 +25,9 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     p.add_argument("--key-file", required=True,
                    help="secret key file (created with a random key if missing); keep it apart from the registry")
     p.add_argument("--label", help="label of these documents, e.g. 机密, 秘密, 内部 (sets the severity)")
+    p.add_argument("--public", action="append", default=[], metavar="DIR",
+                   help="public documents (folder or file; repeatable): text that appears in them is boilerplate, "
+                   "never reported as a registered document's (stored as keyed hashes only)")
     p.add_argument("--store-titles", action="store_true",
                    help="also store each file's path as its title (default: opaque ids only)")
     p.add_argument("--format", choices=["text", "json"], default="text")
@@ -48,7 +51,7 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run_register(args: argparse.Namespace) -> int:
-    require_paths_exist(args.paths)
+    require_paths_exist(args.paths + args.public)
     if not os.path.exists(args.key_file) and os.path.exists(args.registry):
         existing = SqliteStore(args.registry)
         try:
@@ -66,6 +69,8 @@ def run_register(args: argparse.Namespace) -> int:
     try:
         registry = Registry(store, key)
         outcomes = register_paths(registry, args.paths, label=args.label, store_titles=args.store_titles)
+        if args.public:
+            outcomes += add_public_paths(registry, args.public)
     finally:
         store.close()
     write_output(_render_outcomes(outcomes, args.format), "-")
@@ -73,7 +78,9 @@ def run_register(args: argparse.Namespace) -> int:
     if not args.quiet:
         done = sum(o.status == "registered" for o in outcomes)
         same = sum(o.status == "unchanged" for o in outcomes)
-        print(f"mosaicguard: {done} registered, {same} already registered, {len(failed)} not registered",
+        public = sum(o.status == "public" for o in outcomes)
+        note = f", {public} public document(s) added as boilerplate" if args.public else ""
+        print(f"mosaicguard: {done} registered, {same} already registered, {len(failed)} not registered{note}",
               file=sys.stderr)
     return 1 if failed else 0
 
@@ -85,7 +92,7 @@ def _render_outcomes(outcomes: list[RegisterOutcome], fmt: str) -> str:
         return json.dumps({"documents": rows}, ensure_ascii=False, indent=2) + "\n"
     lines = []
     for o in outcomes:
-        detail = f"{o.fingerprints} fingerprints" if o.status == "registered" else o.message
+        detail = f"{o.fingerprints} fingerprints" if o.status in ("registered", "public") else o.message
         lines.append(f"{o.status:<12} {o.id or '-':<16}  {o.path}  ({detail})")
     return "\n".join(lines) + ("\n" if lines else "")
 
@@ -164,5 +171,7 @@ def _render_stats(stats: dict[str, Any], fmt: str) -> str:
         ("k / w", f"{stats['k']} / {stats['w']}"),
         ("guaranteed passage (units)", stats.get("guaranteed_units", "-")),
         ("labels", labels),
+        ("public documents (boilerplate)", stats.get("public_documents", 0)),
+        ("public fingerprints", stats.get("public_fingerprints", 0)),
     ]
     return "".join(f"{name:<32} {value}\n" for name, value in rows)

@@ -2,7 +2,8 @@
 
 1. The draft's unit stream is winnowed exactly as at registration; the selected k-grams are MAC'd
    and looked up (one bounded index lookup each). MACs held by >= `boilerplate_docs` registered
-   documents are boilerplate (headers, legal formulas) and ignored.
+   documents, or found in public documents (`register --public`), are boilerplate and ignored;
+   draft units inside a public k-gram do not count as shared.
 2. Only if some registered document shares a fingerprint: every draft k-gram near a hit is MAC'd
    and compared with that document's full fingerprint set, so the reported passage covers the
    shared run, not just the sparse winnowed points.
@@ -84,9 +85,11 @@ class DocumentMatch:
 
     record: DocRecord
     passages: tuple[tuple[int, int], ...]  # unit intervals [start, end) in the draft stream
-    covered_units: int
+    covered_units: int  # units of the draft in passages, public text not counted
     draft_units: int
     matched_fingerprints: int
+    # The registered document's fingerprints that are not public text (0: not known, use all).
+    own_fingerprints: int = 0
 
     @property
     def draft_share(self) -> float:
@@ -94,7 +97,9 @@ class DocumentMatch:
 
     @property
     def registered_share(self) -> float:
-        total = self.record.fingerprints
+        """Coverage: the share of the registered document's own (non-public) fingerprints that
+        appear in the draft."""
+        total = self.own_fingerprints or self.record.fingerprints
         return min(1.0, self.matched_fingerprints / total) if total else 0.0
 
 
@@ -135,7 +140,9 @@ class RegistryMatcher:
         macs_at: dict[int, int] = dict(zip(positions, self.key.kgram_macs(units, positions, k), strict=True))
         limit = self.settings.boilerplate_docs
         postings = self.store.postings(set(macs_at.values()), limit)
-        boilerplate = {h for h, docs in postings.items() if len(docs) >= limit}
+        # Text that appears in public documents (`register --public`) is boilerplate too.
+        public = self.store.public_subset(postings)
+        boilerplate = {h for h, docs in postings.items() if len(docs) >= limit} | public
         candidates = sorted({d for h, docs in postings.items() if h not in boilerplate for d in docs})
         if not candidates:
             return []
@@ -155,18 +162,40 @@ class RegistryMatcher:
         if unknown:  # boilerplate status of fingerprints found only in step 2
             extra = self.store.postings(unknown, limit)
             boilerplate.update(h for h, docs in extra.items() if len(docs) >= limit)
+        # Units of the draft inside a public k-gram are public text: a k-gram that joins two
+        # public sentences (the template's own wording in another order) is not a secret.
+        public |= self.store.public_subset({macs_at[p] for p in near} - public)
+        boilerplate |= public
+        public_units = {u for p in near if macs_at[p] in public for u in range(p, p + k)}
         out: list[DocumentMatch] = []
         for num in candidates:
             doc_set = doc_sets[num]
             shared = sorted(p for p in near if (h := macs_at[p]) in doc_set and h not in boilerplate)
-            passages = _merge([(p, p + k) for p in shared])
-            covered = sum(b - a for a, b in passages)
+            passages = _trim(_merge([(p, p + k) for p in shared]), public_units)
+            covered = sum(b - a for a, b in passages) - sum(
+                1 for a, b in passages for u in range(a, b) if u in public_units)
             if covered < self.min_units or num not in records:
                 continue
             matched = len({macs_at[p] for p in shared})
-            out.append(DocumentMatch(records[num], tuple(passages), covered, len(units), matched))
+            # Coverage counts the registered document's own (non-public) fingerprints only.
+            secret = len(doc_set - self.store.public_subset(doc_set))
+            out.append(DocumentMatch(records[num], tuple(passages), covered, len(units), matched,
+                                     secret or len(doc_set)))
         out.sort(key=lambda m: (-m.covered_units, m.record.id))
         return out
+
+
+def _trim(spans: Sequence[tuple[int, int]], public_units: set[int]) -> list[tuple[int, int]]:
+    """Passages without their public edges; a passage made only of public units is dropped."""
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        while a < b and a in public_units:
+            a += 1
+        while b > a and b - 1 in public_units:
+            b -= 1
+        if a < b:
+            out.append((a, b))
+    return out
 
 
 def _merge(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -209,8 +238,10 @@ class RegistryDetector(Detector):
             severity = _shift(severity, -2)
             confidence = 0.55
         else:
-            if m.registered_share >= 0.5 or m.covered_units >= 20 * guarantee:
-                severity = _shift(severity, +1)  # most of the document, or pages of it
+            # Severity follows coverage (how much of the registered document is here), not the
+            # length of one passage: most of the document is one level up.
+            if m.registered_share >= 0.5:
+                severity = _shift(severity, +1)
             confidence = 0.85 if m.covered_units < 2 * guarantee else 0.98
         severity = policy.severity_for(self.name, severity)
         label = m.record.label or ""

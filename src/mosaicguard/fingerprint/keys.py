@@ -56,6 +56,10 @@ class RegistryKey:
         confirm that a file they hold is registered."""
         return hmac.digest(self.subkey, b"\x01doc:" + sha256.encode("ascii"), "sha256")[:8].hex()
 
+    def public_id(self, sha256: str) -> str:
+        """An opaque, stable id for a file added as public text (`register --public`)."""
+        return hmac.digest(self.subkey, b"\x04public:" + sha256.encode("ascii"), "sha256")[:8].hex()
+
     def check_value(self) -> str:
         """Stored in the registry to tell a wrong key from a registry without matches."""
         return hmac.digest(self.subkey, b"\x03key-check", "sha256")[:8].hex()

@@ -20,14 +20,14 @@ class RegisterOutcome:
     """What happened to one input: registered, unchanged (already there), or why not."""
 
     path: str
-    status: str  # registered | unchanged | too_short | error | unsupported
+    status: str  # registered | public | unchanged | too_short | error | unsupported
     id: str = ""
     fingerprints: int = 0
     message: str = ""
 
     @property
     def ok(self) -> bool:
-        return self.status in ("registered", "unchanged")
+        return self.status in ("registered", "unchanged", "public")
 
 
 def document_texts(doc: Document) -> list[str]:
@@ -105,6 +105,35 @@ class Registry:
     def remove(self, doc_id: str) -> bool:
         return self.store.remove_document(doc_id)
 
+    def add_public_texts(self, texts: Iterable[str], sha256: str, path: str = "") -> RegisterOutcome:
+        """Mark a public document's text as boilerplate: the keyed MAC of *every* k-gram (not only
+        the winnowed ones), so that any k-gram a registered document shares with public text is
+        known as public however the winnowing fell. Keyed like everything in the registry."""
+        doc_id = self.key.public_id(sha256)
+        if self.store.has_public(doc_id):
+            return RegisterOutcome(path, "unchanged", doc_id, message="public document already added")
+        units = plain_units(texts)
+        k = self.params.k
+        if len(units) < k:
+            return RegisterOutcome(path, "too_short", doc_id,
+                                   message=f"no text to fingerprint (needs at least {k} units)")
+        macs = self.key.kgram_macs(units, range(len(units) - k + 1), k)
+        self.store.add_public(doc_id, macs, len(units))
+        return RegisterOutcome(path, "public", doc_id, len(set(macs)))
+
+    def add_public_document(self, doc: Document) -> list[RegisterOutcome]:
+        """A read public document and its archive members, as public text."""
+        out: list[RegisterOutcome] = []
+        if doc.status != "ok":
+            out.append(RegisterOutcome(doc.path, doc.status, message=doc.error or doc.status))
+        else:
+            texts = document_texts(doc)
+            if any(t.strip() for t in texts) or not doc.members:
+                out.append(self.add_public_texts(texts, doc.sha256, path=doc.path))
+        for member in doc.members:
+            out.extend(self.add_public_document(member))
+        return out
+
 
 def register_paths(registry: Registry, paths: Sequence[str], *, label: str | None = None,
                    store_titles: bool = False, options: ScanOptions | None = None) -> list[RegisterOutcome]:
@@ -115,4 +144,16 @@ def register_paths(registry: Registry, paths: Sequence[str], *, label: str | Non
         doc = read_document(item, opts)
         with registry.store.batch():
             out.extend(registry.register_document(doc, label=label, store_titles=store_titles))
+    return out
+
+
+def add_public_paths(registry: Registry, paths: Sequence[str],
+                     options: ScanOptions | None = None) -> list[RegisterOutcome]:
+    """Read every file under `paths` (as `scan` would) and mark its text as public."""
+    opts = options or ScanOptions()
+    out: list[RegisterOutcome] = []
+    for item in collect_inputs(paths):
+        doc = read_document(item, opts)
+        with registry.store.batch():
+            out.extend(registry.add_public_document(doc))
     return out

@@ -87,6 +87,18 @@ class FingerprintStore(ABC):
     @abstractmethod
     def stats(self, boilerplate_docs: int) -> dict[str, Any]: ...
 
+    @abstractmethod
+    def has_public(self, doc_id: str) -> bool:
+        """Whether a public document with this (keyed) id was already added."""
+
+    @abstractmethod
+    def add_public(self, doc_id: str, macs: Iterable[int], units: int) -> int:
+        """Mark every k-gram MAC of a public document as public text; returns how many were new."""
+
+    @abstractmethod
+    def public_subset(self, macs: Iterable[int]) -> set[int]:
+        """The MACs among `macs` that occur in public documents (boilerplate by definition)."""
+
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Group many writes into one transaction."""
@@ -114,6 +126,14 @@ CREATE TABLE IF NOT EXISTS doc_macs (num INTEGER PRIMARY KEY, macs BLOB NOT NULL
 CREATE TABLE IF NOT EXISTS fp (hash INTEGER NOT NULL, doc INTEGER NOT NULL,
     PRIMARY KEY (hash, doc)) WITHOUT ROWID;
 """
+# Text already public (`register --public`): keyed MACs of every k-gram, and the public files'
+# keyed ids. Added to older registries when they are next opened for writing.
+_PUBLIC_SCHEMA = """
+CREATE TABLE IF NOT EXISTS public_fp (hash INTEGER PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS public_docs (id TEXT PRIMARY KEY, units INTEGER, fingerprints INTEGER,
+    added_at TEXT) WITHOUT ROWID;
+"""
+_CHUNK = 500  # host parameters per IN (...) query
 
 _DOC_COLUMNS = "id, label, title, media_type, bytes, units, fingerprints, registered_at, num"
 
@@ -171,6 +191,8 @@ class SqliteStore(FingerprintStore):
                 row = conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 if row is None or int(row[0]) != SCHEMA_VERSION:
                     raise ConfigError(f"{self.path!r} is not a mosaicguard registry of schema {SCHEMA_VERSION}")
+            if not self.readonly:
+                conn.executescript(_PUBLIC_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise ConfigError(f"cannot open registry {self.path!r}: {exc}") from None
         return conn
@@ -260,6 +282,10 @@ class SqliteStore(FingerprintStore):
                   c.execute("SELECT coalesce(label, ''), count(*) FROM docs GROUP BY 1 ORDER BY 1")}
         registered_bytes = int(c.execute("SELECT coalesce(sum(bytes), 0) FROM docs").fetchone()[0])
         size = sum(os.path.getsize(p) for p in (self.path, self.path + "-wal") if os.path.exists(p))
+        public_docs = public_fp = 0
+        if self._has_public_tables():
+            public_docs = int(c.execute("SELECT count(*) FROM public_docs").fetchone()[0])
+            public_fp = int(c.execute("SELECT count(*) FROM public_fp").fetchone()[0])
         return {
             "documents": docs,
             "fingerprints": rows,
@@ -269,7 +295,41 @@ class SqliteStore(FingerprintStore):
             "registered_bytes": registered_bytes,
             "size_bytes": size,
             "labels": labels,
+            "public_documents": public_docs,
+            "public_fingerprints": public_fp,
         }
+
+    def _has_public_tables(self) -> bool:
+        # A registry opened read-only that predates `--public` has no public tables: nothing public.
+        row = self.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'public_fp'").fetchone()
+        return row is not None
+
+    def has_public(self, doc_id: str) -> bool:
+        if not self._has_public_tables():
+            return False
+        return self.conn.execute("SELECT 1 FROM public_docs WHERE id = ?", (doc_id,)).fetchone() is not None
+
+    def add_public(self, doc_id: str, macs: Iterable[int], units: int) -> int:
+        distinct = sorted(set(macs))
+        with self.batch():
+            before = self.conn.total_changes
+            self.conn.executemany("INSERT OR IGNORE INTO public_fp VALUES (?)", ((h,) for h in distinct))
+            added = self.conn.total_changes - before
+            self.conn.execute("INSERT OR REPLACE INTO public_docs VALUES (?, ?, ?, ?)",
+                              (doc_id, units, len(distinct), _now()))
+        return added
+
+    def public_subset(self, macs: Iterable[int]) -> set[int]:
+        wanted = list(set(macs))
+        if not wanted or not self._has_public_tables():
+            return set()
+        out: set[int] = set()
+        for i in range(0, len(wanted), _CHUNK):
+            chunk = wanted[i : i + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            rows = self.conn.execute(f"SELECT hash FROM public_fp WHERE hash IN ({marks})", chunk)
+            out.update(int(r[0]) for r in rows)
+        return out
 
     def close(self) -> None:
         if self._conn is not None:
