@@ -8,13 +8,11 @@ from functools import cache
 from .base import FactExtractor
 
 # name -> "module:Class" (one module per fact family), relative to this package
-# `codes`, `address_cn`, `place_en` and `dates` are the pattern extractors aggregation used so
-# far (legacy.py), registered under their successors' names until those are swapped in.
 FACT_EXTRACTORS: dict[str, str] = {
-    "codes": "legacy:LegacyCodes",
-    "address_cn": "legacy:LegacyAddressCn",
-    "place_en": "legacy:LegacyPlaceEn",
-    "dates": "legacy:LegacyDates",
+    "codes": "codes:CodeExtractor",
+    "address_cn": "address_cn:ChineseAddressExtractor",
+    "place_en": "place_en:EnglishPlaceExtractor",
+    "dates": "dates:DateExtractor",
     "names": "names:ProjectNames",
     "orgs": "orgs:Organisations",
     "purposes": "purposes:Purposes",
@@ -25,6 +23,7 @@ FACT_EXTRACTORS: dict[str, str] = {
 
 @cache
 def get_fact_extractor(name: str) -> FactExtractor:
+    """The extractor registered as `name`, built once per process."""
     module_name, class_name = FACT_EXTRACTORS[name].split(":")
     module = importlib.import_module(f"{__package__}.{module_name}")
     extractor: FactExtractor = getattr(module, class_name)()
@@ -32,4 +31,5 @@ def get_fact_extractor(name: str) -> FactExtractor:
 
 
 def all_fact_extractors() -> list[FactExtractor]:
+    """Every registered extractor, in table order."""
     return [get_fact_extractor(name) for name in FACT_EXTRACTORS]

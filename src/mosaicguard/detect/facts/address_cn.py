@@ -1,0 +1,352 @@
+"""Chinese addresses as a hierarchy: province, city, county, zone, town, village, group, road.
+
+How it reads a text:
+1. One Aho-Corasick pass over the folded text (traditional -> simplified, full width -> ASCII,
+   same length so offsets hold) finds province/city/county names from the gazetteer and town
+   names the gazetteer knows; short names (湖北, 宜昌) count only right before another component.
+2. From each of those anchors a small grammar reads the components that follow: town
+   (…乡/镇/街道), development zone (…高新区/工业园区), village (…村/社区), group (8组, 村民小组,
+   `group 8`), road (…路/大道/街, with number `36号`, intersection `A路与B路交汇处` or landmark
+   `…中心东侧`) and lot (`自编A01`). Components may be separated by commas and spaces (`Site: 马家
+   营乡, 李家湾村, 安平县 group 8.` is one address); a level seen twice starts a new address.
+3. A run of components needs at least one gazetteer division or known town: that is what makes a
+   fragment a place. A run with no precise component that runs straight into an agency suffix
+   (局/委员会/中心/公司/人民政府/…) is an organisation (`石门县农业农村局`, kind `org`), not an address.
+4. Upper levels are resolved from the gazetteer (安平县 -> 河北省/衡水市) when unambiguous given
+   the other components written.
+
+`key`: "/"-joined hierarchy of resolved province/city/county plus the most precise named element
+(village[/group], road+number, else town, else zone), so `湖北省宜昌市点军区点军街道联棚村` and
+`点军区联棚村` compare equal. `precision`: precise (village/group, road with a number, crossing
+or landmark, lot), town, county or area.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+
+import ahocorasick_rs
+
+from .base import FactExtractor, FactSpan
+from .gazetteer_cn import Division, Gazetteer, load_gazetteer
+from .text import fold_same_length
+
+_HAN = "\u4e00-\u9fff"
+# Characters that never occur inside a place name: function words and verbs of running text.
+_NOT_IN_NAME = "和的及与在为是等或于由对从向把将被了着及其位于地处距"
+_NAME = f"(?:(?![{_NOT_IN_NAME}])[{_HAN}0-9])"  # one character of a place name
+
+_TOWN = re.compile(f"{_NAME}{{1,6}}?(?:街道办事处|街道|镇|乡)")
+_ZONE = re.compile(
+    f"{_NAME}{{1,10}}?(?:高新技术产业开发区|经济技术开发区|高新区|开发区|工业园区|工业园|产业园|园区|新区)")
+_VILLAGE = re.compile(f"{_NAME}{{1,6}}?(?<![农乡])(?:村民委员会|村委会|社区|村)(?![民委])")
+_NUM = "[0-9一二三四五六七八九十百零〇]+"
+_GROUP = re.compile(f"(?:{_NUM} ?(?:村民小组|组)(?![织成建合])|[Gg]roup ?[0-9]+)")
+_ROAD_NAME = f"{_NAME}{{1,8}}?(?:大道|大街|路|街|巷|弄)"
+_ROAD = re.compile(
+    f"(?P<road>{_ROAD_NAME})"
+    f"(?:(?P<num>{_NUM}(?:-[0-9]+)?号(?:院)?)"
+    f"|(?P<cross>[与和]{_ROAD_NAME}(?:交汇处|交叉口|交叉路口|路口|交口))"
+    f"|(?P<mark>[{_HAN}]{{0,14}}?(?:东侧|西侧|南侧|北侧|附近|旁|对面|以东|以西|以南|以北)))?")
+_LOT = re.compile("自编号?[A-Z]?[0-9]+(?:-[0-9]+)?")
+_SEP = re.compile(r"(?:[ \t,;:]|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,8}\))*")  # incl. 鎮(zhèn)
+_HARD_SEP = re.compile("[,;:]")
+# Town or village names written before the first gazetteer name, separated by commas (`Site:
+# 马家营乡, 李家湾村, 安平县`): they start after a non-Han character or after 位于/在.
+_BEFORE = re.compile(
+    f"(?:(?<![{_HAN}])|(?<=位于)|(?<=在))((?:{_NAME}{{1,6}}?(?:街道|镇|乡)|{_NAME}{{1,6}}?(?<![农乡])(?:社区|村))"
+    r"(?:[ \t]*[,;][ \t]*))+$")
+_ZONE_SUFFIX = ("开发区", "高新区", "园区", "工业园", "产业园", "新区")
+_ROAD_END = re.compile(f"$|[^{_HAN}]|[与和及交东西南北以内境中]")
+_ORG = re.compile(
+    f"[{_HAN}]{{0,12}}?(?:人民政府|政府|委员会|管理局|分局|局|党委|纪委|办公室|办事处|研究院|设计院"
+    "|医院|法院|检察院|学院|科学院|中心|有限公司|公司|集团|厅|支队|大队|中队|派出所|研究所|事务所"
+    "|学校|大学|银行|分行|支行|协会)")
+
+_ORDER = {"province": 0, "city": 1, "county": 2, "zone": 3, "town": 4, "village": 5, "group": 6,
+          "road": 7, "lot": 8}
+_PRECISE = {"village", "group", "lot"}
+
+
+@dataclass(slots=True)
+class _Part:
+    level: str
+    start: int
+    end: int
+    text: str  # folded form of the component (its canonical spelling)
+    divisions: tuple[Division, ...] = ()
+    precise: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@cache
+def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, str]]]:
+    """Names to find: (name, kind) with kind full | short | town."""
+    gaz = load_gazetteer()
+    entries: dict[str, str] = {}
+    for name in gaz.towns:
+        if len(name) >= 3:
+            entries[name] = "town"
+    for name in gaz.by_short:
+        entries[name] = "short"
+    for name in gaz.by_name:
+        entries[name] = "full"
+    names = list(entries.items())
+    automaton = ahocorasick_rs.AhoCorasick(
+        [n for n, _ in names], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return automaton, names
+
+
+class ChineseAddressExtractor(FactExtractor):
+    """Chinese addresses (kind `address`, attr `location`) and agency names built on a place
+    name (kind `org`, attr `organisation`)."""
+
+    name = "address_cn"
+    kinds = ("address", "org")
+
+    def extract(self, text: str) -> Sequence[FactSpan]:
+        if not re.search(f"[{_HAN}]", text):
+            return []
+        folded = fold_same_length(text)
+        automaton, names = _automaton()
+        gaz = load_gazetteer()
+        spans: list[FactSpan] = []
+        anchors = automaton.find_matches_as_indexes(folded, overlapping=False)
+        consumed = 0
+        for index, start, end in anchors:
+            if start < consumed:
+                continue
+            name, kind = names[index]
+            part = self._anchor_part(gaz, name, kind, start, end)
+            parts = self._run(gaz, folded, part)
+            if parts is None:
+                continue
+            span = self._emit(gaz, text, folded, parts)
+            if span is None:
+                continue
+            consumed = span.end
+            if spans and spans[-1].kind == "org" and span.kind == "org" and spans[-1].end == span.start:
+                prev = spans.pop()
+                span = FactSpan("org", prev.start, span.end, text[prev.start:span.end],
+                                "organisation", fold_same_length(text[prev.start:span.end]),
+                                prev.detail)
+            spans.append(span)
+        return spans
+
+    # --- reading components ------------------------------------------------------------------
+
+    @staticmethod
+    def _anchor_part(gaz: Gazetteer, name: str, kind: str, start: int, end: int) -> _Part:
+        if kind == "town":
+            return _Part("zone" if name.endswith(_ZONE_SUFFIX) else "town", start, end, name)
+        table = gaz.by_name if kind == "full" else gaz.by_short
+        divisions = table[name]
+        level = min((d.level for d in divisions), key=lambda lv: _ORDER[lv])
+        part = _Part(level, start, end, name, divisions)
+        if kind == "short":
+            part.extra["short"] = "1"
+        return part
+
+    def _run(self, gaz: Gazetteer, folded: str, first: _Part) -> list[_Part] | None:
+        parts = self._before(gaz, folded, first.start) + [first]
+        pos = first.end
+        while True:
+            nxt, gap = self._next(gaz, folded, pos, parts)
+            if nxt is None:
+                break
+            if any(p.level == nxt.level for p in parts):
+                break
+            if _HARD_SEP.search(folded, pos, nxt.start) and nxt.level not in (
+                    "county", "city", "province", "town", "village", "group"):
+                break  # roads and zones attach directly, never across a comma
+            parts.append(nxt)
+            pos = nxt.end
+        if first.extra.get("short") and len(parts) == 1:
+            return None  # 湖北 alone is a word, not a place
+        if all(p.level == "town" and not p.divisions for p in parts[:1]) and not any(
+                p.divisions for p in parts):
+            # a run anchored on a gazetteer town name without any division: trust the town
+            # only when written with a village or road after it.
+            if not any(p.level in ("village", "group", "road") for p in parts):
+                return None
+        return parts
+
+    def _before(self, gaz: Gazetteer, folded: str, start: int) -> list[_Part]:
+        """Towns and villages listed before the anchor, comma-separated."""
+        lo = max(0, start - 40)
+        m = _BEFORE.search(folded, lo, start)
+        if m is None or m.end() != start:
+            return []
+        parts: list[_Part] = []
+        pos = m.start()
+        while pos < start:
+            nxt, _gap = self._next(gaz, folded, pos, parts)
+            if nxt is None or nxt.level not in ("town", "village") or nxt.end > start:
+                return []
+            parts.append(nxt)
+            pos = nxt.end
+            sep = _SEP.match(folded, pos)
+            pos = sep.end() if sep else pos
+        return parts
+
+    def _next(self, gaz: Gazetteer, folded: str, pos: int,
+              parts: list[_Part]) -> tuple[_Part | None, bool]:
+        sep = _SEP.match(folded, pos)
+        gap_end = sep.end() if sep else pos
+        gap = gap_end > pos
+        if gap_end - pos > 10:  # room for `, ` and a pinyin gloss `(zhèn)`, no more
+            return None, gap
+        automaton, names = _automaton()
+        window = folded[gap_end:gap_end + 16]
+        for index, s, e in automaton.find_matches_as_indexes(window, overlapping=False):
+            if s != 0:
+                break
+            name, kind = names[index]
+            part = self._anchor_part(gaz, name, kind, gap_end, gap_end + e)
+            if part.level in {p.level for p in parts} and kind == "town":
+                break
+            if kind == "short" and not self._followed(gaz, folded, part.end):
+                break
+            return part, gap
+        have = {p.level for p in parts}
+        m = _GROUP.match(folded, gap_end)
+        if m and "village" in have or m and gap:
+            return _Part("group", m.start(), m.end(), m.group(), precise=True), gap
+        m = _LOT.match(folded, gap_end)
+        if m and "road" in have:
+            return _Part("lot", m.start(), m.end(), m.group(), precise=True), gap
+        candidates: list[_Part] = []
+        if "town" not in have:
+            m = _TOWN.match(folded, gap_end)
+            if m and not m.group().endswith("城乡") and "village" not in have:
+                candidates.append(_Part("town", m.start(), m.end(), m.group()))
+        if "zone" not in have and "town" not in have and not gap:
+            m = _ZONE.match(folded, gap_end)
+            if m:
+                candidates.append(_Part("zone", m.start(), m.end(), m.group()))
+        if "village" not in have:
+            m = _VILLAGE.match(folded, gap_end)
+            if m:
+                candidates.append(_Part("village", m.start(), m.end(), m.group(), precise=True))
+        if "road" not in have and not _HARD_SEP.search(folded, pos, gap_end):
+            m = _ROAD.match(folded, gap_end)
+            if m and (m.group("num") or m.group("cross") or m.group("mark")
+                      or m.group("road").endswith("大道") or _ROAD_END.match(folded, m.end())):
+                road = _Part("road", m.start(), m.end(), m.group(), precise=bool(
+                    m.group("num") or m.group("cross") or m.group("mark")))
+                road.extra["road"] = m.group("road")
+                if m.group("num"):
+                    road.extra["number"] = m.group("num")
+                candidates.append(road)
+        if not candidates:
+            return None, gap
+        # the shortest component first: 杨林桥镇 before 杨林桥镇乡道 would read as a road
+        return min(candidates, key=lambda p: (p.end, _ORDER[p.level])), gap
+
+    @staticmethod
+    def _followed(gaz: Gazetteer, folded: str, pos: int) -> bool:
+        """A short name counts only right before another component (湖北宜昌, 福建厦门翔云一路)."""
+        rest = folded[pos:pos + 12]
+        automaton, names = _automaton()
+        for _, s, _e in automaton.find_matches_as_indexes(rest, overlapping=False):
+            return s == 0
+        return bool(_TOWN.match(rest) or _ZONE.match(rest) or _ROAD.match(rest))
+
+    # --- building the fact ---------------------------------------------------------------------
+
+    def _emit(self, gaz: Gazetteer, text: str, folded: str, parts: list[_Part]) -> FactSpan | None:
+        start, end = parts[0].start, parts[-1].end
+        precise = any(p.precise or p.level in _PRECISE for p in parts)
+        if not precise:
+            org = _ORG.match(folded, end)
+            if org and not re.search("[,.;:，。；：\\s]", org.group()):
+                span = text[start:org.end()]
+                place = _resolve(tuple((p.level, p.text) for p in parts))
+                return FactSpan("org", start, org.end(), span, "organisation",
+                                fold_same_length(span), (("place", "/".join(place.values())),))
+        levels = _resolve(tuple((p.level, p.text) for p in parts))
+        detail: list[tuple[str, str]] = list(levels.items())
+        for p in parts:
+            if p.level not in levels and "road" not in p.extra:
+                detail.append((p.level, p.text))
+            for k, v in p.extra.items():
+                if k != "short":
+                    detail.append((k, v))
+        lowest = max((p.level for p in parts), key=lambda lv: _ORDER[lv])
+        if precise:
+            precision = "precise"
+        elif lowest in ("town", "zone", "road"):
+            precision = "town"
+        elif lowest == "county":
+            precision = "county"
+        else:
+            precision = "area"
+        detail.append(("level", lowest))
+        detail.append(("precision", precision))
+        key_parts = [levels[lv] for lv in ("province", "city", "county") if lv in levels]
+        by_level = {p.level: p for p in parts}
+        if "village" in by_level:
+            key_parts.append(by_level["village"].text)
+            if "group" in by_level:
+                key_parts.append(_group_key(by_level["group"].text))
+        elif "road" in by_level and by_level["road"].precise:
+            road = by_level["road"]
+            key_parts.append(road.extra.get("road", road.text) + road.extra.get("number", ""))
+        elif "town" in by_level:
+            key_parts.append(by_level["town"].text)
+        elif "zone" in by_level:
+            key_parts.append(by_level["zone"].text)
+        return FactSpan("address", start, end, text[start:end], "location", "/".join(key_parts),
+                        tuple(detail), 0.9 if precise else 0.7)
+
+
+def _group_key(text: str) -> str:
+    digits = re.sub("[^0-9一二三四五六七八九十]", "", text)
+    return f"{digits}组"
+
+
+@lru_cache(maxsize=65536)
+def _resolve(parts: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Province/city/county names, filled upwards from the lowest division written when the
+    other components leave one candidate (安平县 -> 河北省/衡水市). Memoised per distinct run."""
+    gaz = load_gazetteer()
+    written: dict[str, tuple[Division, ...]] = {}
+    town = ""
+    for level, name in parts:
+        if level in ("province", "city", "county"):
+            written[level] = gaz.by_name.get(name, ()) or gaz.by_short.get(name, ())
+        elif level == "town":
+            town = name
+    lowest = None
+    for level in ("county", "city", "province"):
+        if level in written:
+            lowest = level
+            break
+    candidates: list[list[Division]] = []
+    if lowest is not None:
+        for division in written[lowest]:
+            chain = gaz.ancestors(division)
+            adcodes = {d.adcode for d in chain}
+            if all(any(d.adcode in adcodes for d in written[lv]) for lv in written if lv != lowest):
+                candidates.append(chain)
+    elif town and len(gaz.towns.get(town, ())) == 1:
+        county = gaz.by_adcode.get(gaz.towns[town][0])
+        if county is not None:
+            candidates.append(gaz.ancestors(county))
+    if len(candidates) > 1 and town:  # 朝阳区: keep the one that has this town
+        with_town = [c for c in candidates if c[-1].adcode in gaz.towns.get(town, ())]
+        candidates = with_town or candidates
+    if len(candidates) != 1:
+        # ambiguous: keep what was written, in full form where the name is a short one
+        kept: dict[str, str] = {}
+        for level, name in parts:
+            if level in written:
+                kept[level] = written[level][0].name if written[level] else name
+        return kept
+    result: dict[str, str] = {}
+    for d in candidates[0]:
+        result.setdefault(d.level, d.name)
+    return result
