@@ -151,10 +151,10 @@ class ChineseAddressExtractor(FactExtractor):
         return part
 
     def _run(self, gaz: Gazetteer, folded: str, first: _Part) -> list[_Part] | None:
-        parts = self._before(gaz, folded, first.start) + [first]
+        parts = [*self._before(gaz, folded, first.start), first]
         pos = first.end
         while True:
-            nxt, gap = self._next(gaz, folded, pos, parts)
+            nxt, _gap = self._next(gaz, folded, pos, parts)
             if nxt is None:
                 break
             if any(p.level == nxt.level for p in parts):
@@ -166,12 +166,11 @@ class ChineseAddressExtractor(FactExtractor):
             pos = nxt.end
         if first.extra.get("short") and len(parts) == 1:
             return None  # 湖北 alone is a word, not a place
-        if all(p.level == "town" and not p.divisions for p in parts[:1]) and not any(
-                p.divisions for p in parts):
-            # a run anchored on a gazetteer town name without any division: trust the town
-            # only when written with a village or road after it.
-            if not any(p.level in ("village", "group", "road") for p in parts):
-                return None
+        # a run anchored on a gazetteer town name without any division: trust the town only
+        # when written with a village or road after it.
+        if not any(p.divisions for p in parts) and not any(
+                p.level in ("village", "group", "road") for p in parts):
+            return None
         return parts
 
     def _before(self, gaz: Gazetteer, folded: str, start: int) -> list[_Part]:
@@ -213,7 +212,7 @@ class ChineseAddressExtractor(FactExtractor):
             return part, gap
         have = {p.level for p in parts}
         m = _GROUP.match(folded, gap_end)
-        if m and "village" in have or m and gap:
+        if (m and "village" in have) or (m and gap):
             return _Part("group", m.start(), m.end(), m.group(), precise=True), gap
         m = _LOT.match(folded, gap_end)
         if m and "road" in have:
@@ -250,7 +249,7 @@ class ChineseAddressExtractor(FactExtractor):
     def _followed(gaz: Gazetteer, folded: str, pos: int) -> bool:
         """A short name counts only right before another component (湖北宜昌, 福建厦门翔云一路)."""
         rest = folded[pos:pos + 12]
-        automaton, names = _automaton()
+        automaton, _names = _automaton()
         for _, s, _e in automaton.find_matches_as_indexes(rest, overlapping=False):
             return s == 0
         return bool(_TOWN.match(rest) or _ZONE.match(rest) or _ROAD.match(rest))

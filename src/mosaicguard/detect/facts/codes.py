@@ -1,0 +1,104 @@
+"""Tender, project and contract codes, told apart from standards, phones, dates and money.
+
+- Standards (`GB 50016-2014`, `GB/T 50378-2019`, `JGJ 59-2011`, `DL/T 5161`, `ISO 9001:2015`,
+  `IEC 61850`, `EN 1090`, `ASTM A36`) are kind `standard`: they name a rule book, never a project,
+  so two notices citing the same standard must never link through it.
+- Labelled codes (招标编号/项目编号/采购编号/标段编号/合同编号/Solicitation No./Contract No./Task
+  order ...) are kind `code` with confidence 0.95 whatever their shape (a label says what it is).
+- Bare codes (`CYA080003-202501-01`, `W912EQ-08-B-0001`, `ZB-2026-7301`) must mix letters and
+  digits (at least three digits) and be at least 6 characters long: digit runs alone are phones,
+  dates, money or ID numbers, which other detectors own.
+
+`key`: width, case and separators folded (`ＺＢ－２０２６－７３０１`, `ZB-2026-7301` and
+`zb 2026 7301` all give `ZB20267301`); standards keep their family (`GB/T50378-2019` ->
+`GBT50378`), without the edition year so editions compare equal.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .base import FactExtractor, FactSpan
+from .text import fold_same_length
+
+_STANDARD = re.compile(
+    r"(?<![A-Za-z0-9])(?P<family>GB ?/ ?[TZ]|GB|JGJ ?/ ?T|JGJ|JTG|JTJ|CJJ ?/ ?T|CJJ|DL ?/ ?T|DL|SL|NB ?/ ?T"
+    r"|HJ|JB ?/ ?T|YD ?/ ?T|TB|CECS|DB[0-9]{2} ?/ ?T|DBJ|ISO ?/ ?IEC|ISO|IEC|EN|ASTM|ANSI|BS|DIN"
+    r"|NFPA|IEEE|MIL-STD|MIL-DTL|UFC)"
+    r"[ \-]?(?P<number>[A-Z]?[0-9]+(?:\.[0-9]+)*(?:-[0-9]{1,3}(?![0-9]))*)(?:[:\-—][ ]?(?P<year>(?:19|20)[0-9]{2}))?"
+    r"(?![A-Za-z0-9])")
+_LABEL = re.compile(
+    r"(?:招标项目编号|招标编号|项目编号|采购编号|采购项目编号|标段编号|标段\(包\)编号|合同编号|项目代码"
+    r"|招标代理编号|交易编号|Solicitation (?:No\.?|Number)|Contract (?:No\.?|Number)|Task [Oo]rder"
+    r"(?: No\.?| Number)?|Project (?:No\.?|Number)|Notice ID)"
+    r"[ \t]*[:：#]?[ \t]*(?P<v>[A-Za-z0-9][A-Za-z0-9\-_/().]*"
+    # spaces inside a labelled code only before a group with a digit (`zb 2026 7301`)
+    r"(?: (?=[A-Za-z0-9]*[0-9])[A-Za-z0-9\-_/().]+)*)")
+_BARE = re.compile(r"(?<![A-Za-z0-9@/.\-_])[A-Za-z0-9][A-Za-z0-9\-_()]{4,40}[A-Za-z0-9)]"
+                   r"(?![A-Za-z0-9@\-_]|\.[A-Za-z0-9])")  # not inside URLs, e-mails, file names
+_SEPARATORS = re.compile(r"[\s\-_/.·()（）]")
+
+
+def code_key(text: str) -> str:
+    """Comparison key of a code: width and case folded, separators dropped."""
+    return _SEPARATORS.sub("", fold_same_length(text)).upper()
+
+
+def _looks_like_code(token: str) -> bool:
+    if token.endswith(")") and token.count("(") != token.count(")"):
+        return False
+    letters = sum(ch.isalpha() for ch in token)
+    digits = sum(ch.isdigit() for ch in token)
+    if letters == 0 or digits < 3 or letters + digits < 6:
+        return False
+    # words with a number (COVID-19, Windows10) and units (1650m, 10KV) are not codes
+    return not re.fullmatch(r"[A-Za-z]{4,}-?[0-9]{1,3}|[0-9.]+[A-Za-z]{1,3}", token)
+
+
+class CodeExtractor(FactExtractor):
+    """Project codes (kind `code`) and standards (kind `standard`); both attr None (they link)."""
+
+    name = "codes"
+    kinds = ("code", "standard")
+
+    def extract(self, text: str) -> Sequence[FactSpan]:
+        folded = fold_same_length(text)
+        spans: list[FactSpan] = []
+        taken: list[tuple[int, int]] = []
+
+        def free(start: int, end: int) -> bool:
+            return all(end <= s or start >= e for s, e in taken)
+
+        for m in _STANDARD.finditer(folded):
+            family = re.sub("[ /]", "", m.group("family"))
+            key = family + m.group("number")
+            detail: tuple[tuple[str, str], ...] = (("family", family),)
+            if m.group("year"):
+                detail += (("edition", m.group("year")),)
+            spans.append(FactSpan("standard", m.start(), m.end(), text[m.start():m.end()], None,
+                                  key, detail))
+            taken.append((m.start(), m.end()))
+        for m in _LABEL.finditer(folded):
+            start, end = m.start("v"), m.end("v")
+            if not free(start, end):
+                continue
+            value = folded[start:end].rstrip(".")
+            end = start + len(value)
+            if not 4 <= len(value) <= 48 or not any(ch.isdigit() for ch in value):
+                continue
+            if value.endswith(")") and value.count("(") != value.count(")"):
+                value, end = value[:-1], end - 1
+            spans.append(FactSpan("code", start, end, text[start:end], None, code_key(value),
+                                  (("source", "label"),), 0.95))
+            taken.append((start, end))
+        for m in _BARE.finditer(folded):
+            start, end = m.start(), m.end()
+            token = m.group()
+            if not free(start, end) or not _looks_like_code(token):
+                continue
+            spans.append(FactSpan("code", start, end, text[start:end], None, code_key(token),
+                                  (("source", "shape"),), 0.8))
+            taken.append((start, end))
+        spans.sort(key=lambda s: s.start)
+        return spans

@@ -1,0 +1,209 @@
+"""Dates and durations with the role the text gives them.
+
+One compiled regex finds candidates (`2027年3月底`, `2025-06-13`, `2025.06`, `June 2026`,
+`Dec. 7, 2018`, `FY2027`, `end of 2020`, `工期180日历天`, `51-month`, `within 70 days`); the
+maintained parsers then read each *distinct* candidate once (memoised): jionlp's `parse_time`
+for Chinese forms, dateparser for English ones. The role comes from words in the same clause,
+nearest first: start, completion, delivery, commissioning, slip (schedule: attr `schedule`) or
+publication, award, deadline, document (not a schedule: attr None, so aggregation never treats
+a notice's own date as a project schedule). A date with no role word is kept with role `date`
+and no attribute.
+
+`key`: ISO `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; durations `P180D`, `P51M`, `P5Y`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from functools import lru_cache
+from typing import Any
+
+from .base import FactExtractor, FactSpan
+from .text import fold_same_length
+
+_MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+           "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
+_Y = "(?:19|20)[0-9]{2}"
+_NUM_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+              "eight": 8, "nine": 9, "ten": 10, "twelve": 12, "eighteen": 18, "twenty": 20,
+              "thirty": 30, "sixty": 60, "ninety": 90}
+_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+_CANDIDATE = re.compile(
+    # Chinese and numeric forms: 2027年3月底, 2025年06月13日, 2025-06-13, 2025.06, 2020年底
+    f"(?P<zh>(?<![0-9]){_Y} ?(?:年 ?(?:[01]?[0-9] ?月 ?(?:[0-3]?[0-9] ?[日号])?(?:底|末|初|上旬|中旬|下旬)?"
+    f"|底|末|初)?(?!度)|[-./][01]?[0-9](?:[-./][0-3]?[0-9])?(?![0-9.])))"
+    # English: (Dec. 7,) 2018 | 07 January 2017 | June 2026 | FY2027 | end of 2020
+    f"|(?P<en>(?:{_MONTHS})\\.? (?:[0-3]?[0-9](?:st|nd|rd|th)?,? )?{_Y}(?![0-9])"
+    f"|[0-3]?[0-9] (?:{_MONTHS})\\.? {_Y}(?![0-9]))"
+    f"|(?P<fy>\\bFY ?(?:{_Y}|[0-9]{{2}})\\b)"
+    f"|(?P<endof>\\b(?:end|middle|mid|beginning|start|spring|summer|fall|autumn|winter) (?:of )?{_Y}\\b)"
+    f"|(?P<year>\\b(?:by|until|till|to|in|around|before|after|since|through) (?:late |early |mid-)?{_Y}\\b)"
+    # durations
+    "|(?P<dur_zh>(?:工期|服务期|履约期限?|合同履行期限?|建设期|施工期|总工期|监理服务期|交货期|供货期)"
+    "[^0-9。;；\n]{0,8}?(?P<n_zh>[0-9]+|[一二两三四五六七八九十]+) ?(?:个)?(?P<u_zh>日历天|天|日|个?月|年))"
+    "|(?P<dur_zh2>(?<![0-9])(?P<n_zh2>[0-9]+) ?(?P<u_zh2>日历天|个月))"
+    "|(?P<dur_en>\\b(?:within |in |for |of |about |approximately )?(?P<n_en>[0-9]+|"
+    + "|".join(_NUM_WORDS) + ")[- ](?P<u_en>calendar[- ]days?|days?|months?|years?)\\b)",
+    re.IGNORECASE)
+
+# Role words, nearest to the date wins. Schedule roles first in each tuple's meaning.
+_ROLES: tuple[tuple[str, str], ...] = (
+    ("start", "开工|开始施工|动工|开建|进场|始建|commence|begin|began|start(?:ed|s)?|ground-?breaking"
+              "|broke ground|kick(?:ed)? off|建设期间|开始"),
+    ("completion", "竣工|完工|建成|完成|合龙|complet(?:e|ed|ion)|finish(?:ed)?|done"),
+    ("delivery", "交货|供货|交付|到货|deliver(?:y|ed)?"),
+    ("commissioning", "投入使用|投入运行|投产|并网|投运|发电|运行|operational|open(?:s|ed|ing)?"
+                      "|commission(?:ed|ing)?|in service|initial operating"),
+    ("slip", "推迟|延期|延后|延至|delay(?:ed)?|slip(?:ped)?|postpone(?:d)?|pushed back"),
+    ("publication", "发布|公示|公告|发表|刊登|publish(?:ed)?|posted|released|dated|draft"),
+    ("award", "中标|成交|授予|award(?:ed)?|contract(?:ed)?"),
+    ("deadline", "截止|开标|递交|报名|评标|截至|deadline|due|closing|comments?|submit"),
+    ("document", "签署|签发|日期|signed|filed|date"),
+)
+_ROLE_RE = re.compile("|".join(f"(?P<{name}>{words})" for name, words in _ROLES), re.IGNORECASE)
+SCHEDULE_ROLES = frozenset({"start", "completion", "delivery", "commissioning", "slip", "duration"})
+_CLAUSE_END = re.compile("[。;；\n!?！？]|\\. ")
+_BASE = datetime(2000, 1, 1)  # fixed base: results never depend on the day of the run
+
+
+@lru_cache(maxsize=1)
+def _jionlp() -> Any:
+    """jionlp, imported on first use with its banner kept off stdout (the CLI writes JSON)."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+    return jionlp
+
+
+@lru_cache(maxsize=65536)
+def parse_zh(candidate: str) -> tuple[str, str] | None:
+    """ISO key and precision of a Chinese or numeric date (`2027年3月底` -> ("2027-03", "month"))."""
+    compact = candidate.replace(" ", "")
+    numeric = re.fullmatch(f"({_Y})[-./]([01]?[0-9])(?:[-./]([0-3]?[0-9]))?", compact)
+    if numeric:  # ISO-like forms: jionlp does not read 2025.06
+        y, m, d = numeric.groups()
+        if not 1 <= int(m) <= 12 or (d and not 1 <= int(d) <= 31):
+            return None
+        return (f"{y}-{int(m):02d}-{int(d):02d}", "day") if d else (f"{y}-{int(m):02d}", "month")
+    try:
+        result = _jionlp().parse_time(compact, time_base=_BASE.timestamp())
+    except Exception:  # noqa: BLE001 - jionlp raises plain ValueError/Exception on odd input
+        return None
+    times = result.get("time") if isinstance(result, dict) else None
+    if not times:
+        return None
+    first, last = str(times[0]), str(times[-1])
+    if "日" in compact or "号" in compact:
+        return first[:10], "day"
+    if "月" in compact:
+        return first[:7], "month"
+    return last[:4], "year"
+
+
+@lru_cache(maxsize=65536)
+def parse_en(candidate: str) -> tuple[str, str] | None:
+    """ISO key and precision of an English date (`Dec. 7, 2018` -> ("2018-12-07", "day"))."""
+    import dateparser
+
+    words = re.sub(r"\b(?:by|until|till|to|in|around|before|after|since|through|late|early|mid-"
+                   r"|end|middle|mid|beginning|start|spring|summer|fall|autumn|winter|of)\b",
+                   " ", candidate, flags=re.IGNORECASE).strip()
+    fy = re.fullmatch(r"FY ?([0-9]{2,4})", candidate.strip(), re.IGNORECASE)
+    if fy:
+        year = fy.group(1)
+        return (year if len(year) == 4 else f"20{year}"), "fiscal_year"
+    if re.fullmatch(_Y, words):
+        return words, "year"
+    parsed = dateparser.parse(words, languages=["en"],
+                              settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"],
+                                        "RELATIVE_BASE": _BASE})
+    if parsed is None:
+        return None
+    if re.search(r"\b[0-3]?[0-9](?:st|nd|rd|th)?\b(?!$)|^[0-3]?[0-9] ", words):
+        return parsed.strftime("%Y-%m-%d"), "day"
+    return parsed.strftime("%Y-%m"), "month"
+
+
+def _duration_key(number: str, unit: str) -> str | None:
+    n = int(number) if number.isdigit() else _NUM_WORDS.get(number.lower()) or _cn_number(number)
+    if not n:
+        return None
+    unit = unit.lower()
+    if "月" in unit or "month" in unit:
+        return f"P{n}M"
+    if "年" in unit or "year" in unit:
+        return f"P{n}Y"
+    return f"P{n}D"
+
+
+def _cn_number(text: str) -> int:
+    if text == "十":
+        return 10
+    if text.startswith("十"):
+        return 10 + _CN_DIGITS.get(text[1:], 0)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return _CN_DIGITS.get(tens, 0) * 10 + _CN_DIGITS.get(ones, 0)
+    return _CN_DIGITS.get(text, 0)
+
+
+def _role(folded: str, start: int, end: int) -> str:
+    """Nearest role word in the same clause, looking 24 characters back and 16 ahead."""
+    lo = max(0, start - 24)
+    for m in _CLAUSE_END.finditer(folded, lo, start):
+        lo = m.end()
+    hi = min(len(folded), end + 16)
+    stop = _CLAUSE_END.search(folded, end, hi)
+    if stop:
+        hi = stop.start()
+    best, best_distance = "date", 10**9
+    for m in _ROLE_RE.finditer(folded, lo, hi):
+        distance = start - m.end() if m.end() <= start else m.start() - end
+        if m.start() >= end:
+            distance += 4  # a role word before the date binds tighter than one after it
+        if 0 <= distance < best_distance and m.lastgroup:
+            best, best_distance = m.lastgroup, distance
+    return best
+
+
+class DateExtractor(FactExtractor):
+    """Dates (kind `date`) and durations (kind `duration`) with their role."""
+
+    name = "dates"
+    kinds = ("date", "duration")
+
+    def extract(self, text: str) -> Sequence[FactSpan]:
+        folded = fold_same_length(text)
+        spans: list[FactSpan] = []
+        for m in _CANDIDATE.finditer(folded):
+            group = m.lastgroup or ""
+            start, end = m.start(), m.end()
+            if group.startswith("dur"):
+                number = m.group("n_zh") or m.group("n_zh2") or m.group("n_en")
+                unit = m.group("u_zh") or m.group("u_zh2") or m.group("u_en")
+                key = _duration_key(number, unit)
+                if key is None:
+                    continue
+                spans.append(FactSpan("duration", start, end, text[start:end], "schedule", key,
+                                      (("role", "duration"), ("precision", "duration"))))
+                continue
+            parsed = parse_zh(m.group()) if group == "zh" else parse_en(m.group())
+            if parsed is None:
+                continue
+            key, precision = parsed
+            role = _role(folded, start, end)
+            if group == "year" and role not in SCHEDULE_ROLES:
+                continue  # a bare "in 2019" is schedule evidence only next to a schedule word
+            if group == "zh" and precision == "year" and not re.search("[底末初]", m.group()) \
+                    and role not in SCHEDULE_ROLES:
+                continue  # 2025年 alone (年度, 年份) is too loose to keep without a role
+            detail: list[tuple[str, str]] = [("role", role), ("precision", precision)]
+            if re.search("底|末|end|late|下旬", m.group(), re.IGNORECASE):
+                detail.append(("part", "end"))
+            attr = "schedule" if role in SCHEDULE_ROLES else None
+            spans.append(FactSpan("date", start, end, text[start:end], attr, key, tuple(detail)))
+        return spans

