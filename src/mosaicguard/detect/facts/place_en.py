@@ -36,7 +36,8 @@ _AP_STATES = {
     "Va.": "VA", "Wash.": "WA", "W.Va.": "WV", "Wis.": "WI", "Wyo.": "WY",
 }
 _STOP = frozenset({"The", "At", "In", "On", "Near", "From", "To", "And", "Of", "For", "A", "An",
-                   "By", "With", "This", "That", "Its", "Their", "Our", "US", "U.S.", "New"})
+                   "By", "With", "This", "That", "Its", "Their", "Our", "US", "U.S.", "New", "Final",
+                   "Draft", "Proposed", "Dismantlement", "Deactivation"})
 _WORD = r"(?:[A-Z](?:[a-z'’]+|\.(?: ?[A-Z]\.)*)|[A-Z]{2,}(?![a-z]))"
 _INSTALLATION = re.compile(
     rf"(?P<pre>(?:Joint Base|Fort|Camp|Naval Station|Naval Air Station|Naval Base|Marine Corps Base"
@@ -110,7 +111,8 @@ def place_key(name: str) -> str:
 def _trim(text: str, start: int, name: str) -> tuple[int, str]:
     """Drop leading function words (`The Offutt AFB` -> `Offutt AFB`)."""
     words = name.split(" ")
-    while len(words) > 2 and words[0] in _STOP:
+    # leading function words and headings in capitals (`INTRODUCTION F. E. Warren AFB`)
+    while len(words) > 2 and (words[0] in _STOP or (len(words[0]) > 2 and words[0].isalpha() and words[0].isupper())):
         start += len(words[0]) + 1
         words = words[1:]
     return start, " ".join(words)
