@@ -12,7 +12,8 @@ X = EnglishPlaceExtractor()
 @pytest.mark.parametrize(
     ("text", "span", "kind", "precision"),
     [
-        ("at F.E. Warren Air Force Base near Cheyenne, Wyo., the", "F.E. Warren Air Force Base", "installation", "precise"),
+        ("at F.E. Warren Air Force Base near Cheyenne, Wyo., the", "F.E. Warren Air Force Base",
+         "installation", "precise"),
         ("at F.E. Warren Air Force Base near Cheyenne, Wyo., the", "Cheyenne", "city", "town"),
         ("at F.E. Warren Air Force Base near Cheyenne, Wyo., the", "Wyo.", "state", "area"),
         ("Offutt AFB near Omaha, Nebraska", "Offutt AFB", "installation", "precise"),

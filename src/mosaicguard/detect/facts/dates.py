@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import Any
 
 from .base import FactExtractor, FactSpan
-from .text import fold_same_length
+from .text import fold_same_length, windows
 
 _MONTHS = ("jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
            "|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?")
@@ -50,6 +50,11 @@ _CANDIDATE = re.compile(
     "|(?P<dur_en>\\b(?:within |in |for |of |about |approximately )?(?P<n_en>[0-9]+|"
     + "|".join(_NUM_WORDS) + ")[- ](?P<u_en>calendar[- ]days?|days?|months?|years?)\\b)",
     re.IGNORECASE)
+
+# Cheap triggers: every candidate contains a year, a CJK time unit or an English day/month/year
+# word. Each trigger is a literal-led pattern (Python's `re` scans those fast: ~0.01 ms per
+# notice each, against ~0.3 ms for one alternation); the full pattern runs only around hits.
+_TRIGGERS = (re.compile(_Y), re.compile("[天月年]"), re.compile("(?:day|month|year)s?\\b"))
 
 # Role words, nearest to the date wins. Schedule roles first in each tuple's meaning.
 _ROLES: tuple[tuple[str, str], ...] = (
@@ -179,7 +184,13 @@ class DateExtractor(FactExtractor):
     def extract(self, text: str) -> Sequence[FactSpan]:
         folded = fold_same_length(text)
         spans: list[FactSpan] = []
-        for m in _CANDIDATE.finditer(folded):
+        hits = sorted(m.start() for t in _TRIGGERS for m in t.finditer(folded))
+        last_end = 0
+        for m in (m for lo, hi in windows(hits, 40, 24, len(folded))
+                  for m in _CANDIDATE.finditer(folded, lo, hi)):
+            if m.start() < last_end:
+                continue  # a window boundary cut a match that the previous window already took
+            last_end = m.end()
             group = m.lastgroup or ""
             start, end = m.start(), m.end()
             if group.startswith("dur"):

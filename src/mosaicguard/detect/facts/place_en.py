@@ -24,6 +24,7 @@ from typing import Protocol
 import ahocorasick_rs
 
 from .base import FactExtractor, FactSpan
+from .text import windows
 
 # AP-style state abbreviations as written in US news (`Cheyenne, Wyo.`).
 _AP_STATES = {
@@ -57,6 +58,16 @@ _PINYIN = re.compile(
 _PINYIN_SYLLABLE = re.compile(
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:iang|iong|uang|ang|eng|ing|ong|uan|ian|iao|uai|ai|ei"
     r"|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ue|ui|er|a|o|e|i|u|v)")
+# Cheap triggers: each family's expensive pattern runs only around its own keywords.
+_TRIGGERS = {
+    "installation": re.compile(r"Air Force Base|Air Reserve Base|Air National Guard|Air Base|AFB|SFB"
+                               r"|Space Force|Joint Base|Fort |Camp |Naval |Marine Corps|Army Airfield"
+                               r"|Engineer Yard|Army Depot|Proving Ground|Missile Range|Ammunition Plant"),
+    "street": re.compile(r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Way|Parkway"),
+    "pinyin": re.compile(r"Village|Town|District"),
+    "island": re.compile(r"Island"),
+    "county": re.compile(r"County|Parish"),
+}
 _CITY_CONTEXT_BEFORE = re.compile(r"(?:near|in|outside|at|of|from|to) $")
 
 
@@ -139,26 +150,31 @@ class EnglishPlaceExtractor(FactExtractor):
                                   (("type", kind), ("precision", precision), *extra),
                                   0.9 if precision == "precise" else 0.7))
 
-        for m in _INSTALLATION.finditer(text):
+        def around(family: str, pattern: re.Pattern[str], before: int, after: int) -> list[re.Match[str]]:
+            hits = [m.start() for m in _TRIGGERS[family].finditer(text)]
+            return [m for lo, hi in windows(hits, before, after, len(text))
+                    for m in pattern.finditer(text, lo, hi)]
+
+        for m in around("installation", _INSTALLATION, 60, 60):
             start, name = _trim(text, m.start(), m.group().rstrip(" -"))
             if name.split(" ")[0] in _STOP:
                 continue
             add(start, start + len(name), "installation", "precise", place_key(name))
-        for m in _STREET.finditer(text):
+        for m in around("street", _STREET, 40, 30):
             add(m.start(), m.end(), "street", "precise", place_key(m.group()))
-        for m in _COUNTY.finditer(text):
+        for m in around("county", _COUNTY, 40, 10):
             start, name = _trim(text, m.start(), m.group())
             if name.split(" ")[0] in _STOP:
                 continue
             add(start, start + len(name), "county", "town", place_key(name))
-        for m in _PINYIN.finditer(text):
+        for m in around("pinyin", _PINYIN, 30, 120):
             first = m.group().split(" ")[0].lower()
             if not _is_pinyin(first):
                 continue
             level = m.group("level")
             precision = "precise" if level == "Village" else "town"
             add(m.start(), m.end(), "cn_division", precision, place_key(m.group()))
-        for m in _ISLAND.finditer(text):
+        for m in around("island", _ISLAND, 40, 10):
             start, name = _trim(text, m.start(), m.group())
             if name.split(" ")[0] in _STOP:
                 continue

@@ -7,7 +7,10 @@ The tables come from `detect.normalize` (one understanding of text for `scan` an
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
+from typing import Any
+
+import numpy as np
 
 from ..normalize import FULLWIDTH_TO_ASCII, traditional_to_simplified
 
@@ -21,7 +24,38 @@ def _same_length_fold() -> dict[int, int]:
     return table
 
 
+@cache
+def _fold_array() -> np.ndarray[Any, np.dtype[np.uint16]]:
+    """`_same_length_fold` as a 64 K lookup table over UTF-16 code units."""
+    table = np.arange(0x10000, dtype=np.uint16)
+    for source, target in _same_length_fold().items():
+        if source < 0x10000 and target < 0x10000:
+            table[source] = target
+    return table
+
+
+@lru_cache(maxsize=4)
 def fold_same_length(text: str) -> str:
-    """Traditional -> simplified and full-width -> ASCII, one character for one character."""
-    folded = text.translate(_same_length_fold())
-    return folded if len(folded) == len(text) else text  # defensive: never shift offsets
+    """Traditional -> simplified and full-width -> ASCII, one character for one character.
+    Memoised for the last few texts: the extractors run one after another on the same text.
+    One numpy table lookup over UTF-16 code units is ~10x faster than `str.translate`."""
+    if text.isascii():
+        return text
+    raw = text.encode("utf-16-le")
+    if len(raw) != 2 * len(text):  # characters outside the BMP: the slow, general path
+        folded = text.translate(_same_length_fold())
+        return folded if len(folded) == len(text) else text  # never shift offsets
+    return _fold_array().take(np.frombuffer(raw, dtype=np.uint16)).tobytes().decode("utf-16-le")
+
+
+def windows(hits: list[int], before: int, after: int, size: int) -> list[tuple[int, int]]:
+    """Merged [hit - before, hit + after) ranges clipped to [0, size): where an expensive
+    pattern is worth running after a cheap trigger pattern found `hits`."""
+    merged: list[tuple[int, int]] = []
+    for hit in hits:
+        lo, hi = max(0, hit - before), min(size, hit + after)
+        if merged and lo <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], hi))
+        else:
+            merged.append((lo, hi))
+    return merged
