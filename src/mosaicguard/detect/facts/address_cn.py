@@ -71,6 +71,15 @@ _ORDER = {"province": 0, "city": 1, "county": 2, "zone": 3, "town": 4, "village"
 _PRECISE = {"village", "group", "lot"}
 
 
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    """What one `extract` call reads: the gazetteer, the folded text, names by start."""
+
+    gaz: Gazetteer
+    folded: str
+    names_at: dict[int, tuple[int, int]]
+
+
 @dataclass(slots=True)
 class _Part:
     level: str
@@ -95,9 +104,20 @@ def _automaton() -> tuple[ahocorasick_rs.AhoCorasick, list[tuple[str, str]]]:
     for name in gaz.by_name:
         entries[name] = "full"
     names = list(entries.items())
-    automaton = ahocorasick_rs.AhoCorasick(
-        [n for n, _ in names], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    # Standard match kind with overlapping matches: every name starting at every position, so a
+    # run can ask "which names start here?" without another scan.
+    automaton = ahocorasick_rs.AhoCorasick([n for n, _ in names])
     return automaton, names
+
+
+def _names_at(folded: str) -> dict[int, tuple[int, int]]:
+    """Longest gazetteer name starting at each position: start -> (name index, end)."""
+    automaton, _names = _automaton()
+    found: dict[int, tuple[int, int]] = {}
+    for index, start, end in automaton.find_matches_as_indexes(folded, overlapping=True):
+        if start not in found or found[start][1] < end:
+            found[start] = (index, end)
+    return found
 
 
 class ChineseAddressExtractor(FactExtractor):
@@ -111,17 +131,20 @@ class ChineseAddressExtractor(FactExtractor):
         if not re.search(f"[{_HAN}]", text):
             return []
         folded = fold_same_length(text)
-        automaton, names = _automaton()
+        names = _automaton()[1]
         gaz = load_gazetteer()
         spans: list[FactSpan] = []
-        anchors = automaton.find_matches_as_indexes(folded, overlapping=False)
+        names_at = _names_at(folded)
+        ctx = _Ctx(gaz, folded, names_at)
         consumed = 0
-        for index, start, end in anchors:
+        for start in sorted(names_at):
+            index, end = names_at[start]
             if start < consumed:
                 continue
+            consumed = end  # leftmost-longest: a name inside this one is not an anchor
             name, kind = names[index]
             part = self._anchor_part(gaz, name, kind, start, end)
-            parts = self._run(gaz, folded, part)
+            parts = self._run(ctx, part)
             if parts is None:
                 continue
             span = self._emit(gaz, text, folded, parts)
@@ -150,11 +173,12 @@ class ChineseAddressExtractor(FactExtractor):
             part.extra["short"] = "1"
         return part
 
-    def _run(self, gaz: Gazetteer, folded: str, first: _Part) -> list[_Part] | None:
-        parts = [*self._before(gaz, folded, first.start), first]
+    def _run(self, ctx: _Ctx, first: _Part) -> list[_Part] | None:
+        folded = ctx.folded
+        parts = [*self._before(ctx, first.start), first]
         pos = first.end
         while True:
-            nxt, _gap = self._next(gaz, folded, pos, parts)
+            nxt, _gap = self._next(ctx, pos, parts)
             if nxt is None:
                 break
             if any(p.level == nxt.level for p in parts):
@@ -173,8 +197,11 @@ class ChineseAddressExtractor(FactExtractor):
             return None
         return parts
 
-    def _before(self, gaz: Gazetteer, folded: str, start: int) -> list[_Part]:
+    def _before(self, ctx: _Ctx, start: int) -> list[_Part]:
         """Towns and villages listed before the anchor, comma-separated."""
+        folded = ctx.folded
+        if start == 0 or folded[start - 1] not in ", ;\t":
+            return []  # the usual case: nothing listed before, no regex needed
         lo = max(0, start - 40)
         m = _BEFORE.search(folded, lo, start)
         if m is None or m.end() != start:
@@ -182,7 +209,7 @@ class ChineseAddressExtractor(FactExtractor):
         parts: list[_Part] = []
         pos = m.start()
         while pos < start:
-            nxt, _gap = self._next(gaz, folded, pos, parts)
+            nxt, _gap = self._next(ctx, pos, parts)
             if nxt is None or nxt.level not in ("town", "village") or nxt.end > start:
                 return []
             parts.append(nxt)
@@ -191,25 +218,20 @@ class ChineseAddressExtractor(FactExtractor):
             pos = sep.end() if sep else pos
         return parts
 
-    def _next(self, gaz: Gazetteer, folded: str, pos: int,
-              parts: list[_Part]) -> tuple[_Part | None, bool]:
+    def _next(self, ctx: _Ctx, pos: int, parts: list[_Part]) -> tuple[_Part | None, bool]:
+        gaz, folded = ctx.gaz, ctx.folded
         sep = _SEP.match(folded, pos)
         gap_end = sep.end() if sep else pos
         gap = gap_end > pos
         if gap_end - pos > 10:  # room for `, ` and a pinyin gloss `(zhèn)`, no more
             return None, gap
-        automaton, names = _automaton()
-        window = folded[gap_end:gap_end + 16]
-        for index, s, e in automaton.find_matches_as_indexes(window, overlapping=False):
-            if s != 0:
-                break
-            name, kind = names[index]
-            part = self._anchor_part(gaz, name, kind, gap_end, gap_end + e)
-            if part.level in {p.level for p in parts} and kind == "town":
-                break
-            if kind == "short" and not self._followed(gaz, folded, part.end):
-                break
-            return part, gap
+        hit = ctx.names_at.get(gap_end)
+        if hit is not None:
+            name, kind = _automaton()[1][hit[0]]
+            part = self._anchor_part(gaz, name, kind, gap_end, hit[1])
+            if not (part.level in {p.level for p in parts} and kind == "town") and not (
+                    kind == "short" and not self._followed(ctx, part.end)):
+                return part, gap
         have = {p.level for p in parts}
         m = _GROUP.match(folded, gap_end)
         if (m and "village" in have) or (m and gap):
@@ -246,12 +268,11 @@ class ChineseAddressExtractor(FactExtractor):
         return min(candidates, key=lambda p: (p.end, _ORDER[p.level])), gap
 
     @staticmethod
-    def _followed(gaz: Gazetteer, folded: str, pos: int) -> bool:
+    def _followed(ctx: _Ctx, pos: int) -> bool:
         """A short name counts only right before another component (湖北宜昌, 福建厦门翔云一路)."""
-        rest = folded[pos:pos + 12]
-        automaton, _names = _automaton()
-        for _, s, _e in automaton.find_matches_as_indexes(rest, overlapping=False):
-            return s == 0
+        if pos in ctx.names_at:
+            return True
+        rest = ctx.folded[pos:pos + 12]
         return bool(_TOWN.match(rest) or _ZONE.match(rest) or _ROAD.match(rest))
 
     # --- building the fact ---------------------------------------------------------------------

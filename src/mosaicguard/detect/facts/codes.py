@@ -47,6 +47,8 @@ def code_key(text: str) -> str:
 
 
 def _looks_like_code(token: str) -> bool:
+    if token.isalpha() or token.isdigit():  # most tokens: plain words and numbers (C-level test)
+        return False
     if token.count("(") != token.count(")"):
         return False
     # a lower-case word inside (`000-square-foot`, `100-year`, `1400m2`) is prose or a unit
