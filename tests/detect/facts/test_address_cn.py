@@ -37,6 +37,11 @@ def addresses(text: str) -> list[tuple[str, str, str]]:
         # traditional characters and a pinyin gloss: same key, span in the original text
         ("建設地點:張家港市塘橋鎮(zhèn)青龍路東側約140m", "張家港市塘橋鎮(zhèn)青龍路東側",
          "江苏省/苏州市/张家港市/青龙路", "precise"),
+        # road sections, with or without a division before them
+        ("宜昌市峡州大道三期（先峰路-杨家店）路灯照明工程", "宜昌市峡州大道三期（先峰路-杨家店）",
+         "湖北省/宜昌市/峡州大道三期(先峰路-杨家店)", "precise"),
+        ("东方大道延伸段（港窑路-伍龙路段）道路工程", "东方大道延伸段（港窑路-伍龙路段）",
+         "东方大道延伸段(港窑路-伍龙路段)", "precise"),
         # full-width digits fold for the key
         ("广州市番禺区石楼镇龙瀛路３６号", "广州市番禺区石楼镇龙瀛路３６号",
          "广东省/广州市/番禺区/龙瀛路36号", "precise"),

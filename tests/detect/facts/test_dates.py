@@ -48,12 +48,21 @@ def test_dates(text: str, span: str, key: str, role: str, attr: str | None) -> N
         ("to be completed within 70 days", "P70D"),
         ("總工期約5年", "P5Y"),
         ("a three-year contract", "P3Y"),
+        ("合同签订之日起60日内完成初步设计", "P60D"),
+        ("履约期限（天）\n70\n", "P70D"),  # a table: label in one cell, number in the next
+        ('<td class="title">履约期限(天):</td>\n\t\t<td class="contenttd">70</td>', "P70D"),
     ],
 )
 def test_durations(text: str, key: str) -> None:
     facts = [f for f in X.extract(text) if f.kind == "duration"]
     assert [f.key for f in facts] == [key]
     assert facts[0].attr == "schedule"
+
+
+def test_role_stays_in_its_comma_clause_and_typographic_spaces_fold() -> None:
+    text = "公司于\u20022010\u2002年\u20021\u2002月开始动工建设，2011 年 3 月投入生产"
+    facts = [(f.text, f.key, f.get("role")) for f in X.extract(text)]
+    assert facts == [("2010\u2002年\u20021\u2002月", "2010-01", "start"), ("2011 年 3 月", "2011-03", "commissioning")]
 
 
 @pytest.mark.parametrize("text", ["在2025年度预算中", "in 2019 the office moved", "编号2025-13-45", "电话 2025 1234"])

@@ -46,10 +46,15 @@ _VILLAGE = re.compile(f"{_NAME}{{1,6}}?(?<![农乡])(?:村民委员会|村委会
 _NUM = "[0-9一二三四五六七八九十百零〇]+"
 _GROUP = re.compile(f"(?:{_NUM} ?(?:村民小组|组)(?![织成建合])|[Gg]roup ?[0-9]+)")
 _ROAD_NAME = f"{_NAME}{{1,8}}?(?:大道|大街|路|街|巷|弄)"
+# a section of a road between two others: `东方大道延伸段(港窑路-伍龙路段)`, `峡州大道三期(先峰路-杨家店)`
+_SECTION = f"(?:延伸段|[一二三四五六七八九十0-9]+期)?\\({_NAME}{{2,10}}-{_NAME}{{2,10}}\\)"
+# ... also written without a division before it (a project title starting a line or after `:`)
+_ROAD_SECTION = re.compile(f"(?<![{_HAN}])(?P<road>{_NAME}{{1,6}}?(?:大道|大街|路|街))(?P<sec>{_SECTION})")
 _ROAD = re.compile(
     f"(?P<road>{_ROAD_NAME})"
     f"(?:(?P<num>{_NUM}(?:-[0-9]+)?号(?:院)?)"
     f"|(?P<cross>[与和]{_ROAD_NAME}(?:交汇处|交叉口|交叉路口|路口|交口))"
+    f"|(?P<sec>{_SECTION})"
     f"|(?P<mark>[{_HAN}]{{0,14}}?(?:东侧|西侧|南侧|北侧|附近|旁|对面|以东|以西|以南|以北)))?")
 _LOT = re.compile("自编号?[A-Z]?[0-9]+(?:-[0-9]+)?")
 _SEP = re.compile(r"(?:[ \t,;:]|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,8}\))*")  # incl. 鎮(zhèn)
@@ -157,7 +162,23 @@ class ChineseAddressExtractor(FactExtractor):
                                 "organisation", fold_same_length(text[prev.start:span.end]),
                                 prev.detail)
             spans.append(span)
+        self._road_sections(text, folded, spans)
         return spans
+
+    @staticmethod
+    def _road_sections(text: str, folded: str, spans: list[FactSpan]) -> None:
+        """Road sections named without a division (`东方大道延伸段(港窑路-伍龙路段)`): precise
+        on their own, keyed by road and section only (the gazetteer cannot place them)."""
+        if "-" not in folded:
+            return
+        for m in _ROAD_SECTION.finditer(folded):
+            if any(f.start <= m.start() < f.end for f in spans):
+                continue
+            key = m.group("road") + m.group("sec")
+            spans.append(FactSpan("address", m.start(), m.end(), text[m.start():m.end()], "location",
+                                  key, (("road", m.group("road")), ("section", m.group("sec")),
+                                        ("level", "road"), ("precision", "precise")), 0.8))
+        spans.sort(key=lambda f: f.start)
 
     # --- reading components ------------------------------------------------------------------
 
@@ -254,10 +275,12 @@ class ChineseAddressExtractor(FactExtractor):
                 candidates.append(_Part("village", m.start(), m.end(), m.group(), precise=True))
         if "road" not in have and not _HARD_SEP.search(folded, pos, gap_end):
             m = _ROAD.match(folded, gap_end)
-            if m and (m.group("num") or m.group("cross") or m.group("mark")
+            if m and (m.group("num") or m.group("cross") or m.group("mark") or m.group("sec")
                       or m.group("road").endswith("大道") or _ROAD_END.match(folded, m.end())):
                 road = _Part("road", m.start(), m.end(), m.group(), precise=bool(
-                    m.group("num") or m.group("cross") or m.group("mark")))
+                    m.group("num") or m.group("cross") or m.group("mark") or m.group("sec")))
+                if m.group("sec"):
+                    road.extra["section"] = m.group("sec")
                 road.extra["road"] = m.group("road")
                 if m.group("num"):
                     road.extra["number"] = m.group("num")
@@ -314,7 +337,8 @@ class ChineseAddressExtractor(FactExtractor):
                 key_parts.append(_group_key(by_level["group"].text))
         elif "road" in by_level and by_level["road"].precise:
             road = by_level["road"]
-            key_parts.append(road.extra.get("road", road.text) + road.extra.get("number", ""))
+            key_parts.append(road.extra.get("road", road.text) + road.extra.get("number", "")
+                             + road.extra.get("section", ""))
         elif "town" in by_level:
             key_parts.append(by_level["town"].text)
         elif "zone" in by_level:

@@ -21,6 +21,8 @@ def _same_length_fold() -> dict[int, int]:
     table.update(FULLWIDTH_TO_ASCII)
     # CJK punctuation people type for ASCII separators in addresses and codes.
     table.update({ord("，"): ord(","), ord("、"): ord(","), ord("－"): ord("-"), ord("—"): ord("-")})
+    # typographic spaces (en space in `于 2010 年`, no-break space) are spaces
+    table.update({cp: 0x20 for cp in (0x00A0, *range(0x2000, 0x200B), 0x202F, 0x205F)})
     return table
 
 
