@@ -17,6 +17,8 @@ X = DateExtractor()
         ("2019年底首台机组具备发电条件", "2019年底", "2019", "commissioning", "schedule"),
         ("推迟至2028年6月投产", "2028年6月", "2028-06", "slip", "schedule"),
         ("2025.06 开工", "2025.06", "2025-06", "start", "schedule"),
+        ("2025年6月10日提交初步成果报告书", "2025年6月10日", "2025-06-10", "delivery", "schedule"),
+        ("work by August 2019", "August 2019", "2019-08", "completion", "schedule"),
         ("要求2025年7月10日前交货", "2025年7月10日", "2025-07-10", "delivery", "schedule"),
         ("completed by June 2026", "June 2026", "2026-06", "completion", "schedule"),
         ("slated to open December 2027", "December 2027", "2027-12", "commissioning", "schedule"),
@@ -49,7 +51,8 @@ def test_dates(text: str, span: str, key: str, role: str, attr: str | None) -> N
         ("總工期約5年", "P5Y"),
         ("a three-year contract", "P3Y"),
         ("合同签订之日起60日内完成初步设计", "P60D"),
-        ("履约期限（天）\n70\n", "P70D"),  # a table: label in one cell, number in the next
+        ("履约期限（天）\n70\n", "P70D"),
+        ("履约期限(天):\n180日历天。", "P180D"),  # one fact, not one per spelling  # a table: label in one cell, number in the next
         ('<td class="title">履约期限(天):</td>\n\t\t<td class="contenttd">70</td>', "P70D"),
     ],
 )
@@ -62,7 +65,13 @@ def test_durations(text: str, key: str) -> None:
 def test_role_stays_in_its_comma_clause_and_typographic_spaces_fold() -> None:
     text = "公司于\u20022010\u2002年\u20021\u2002月开始动工建设，2011 年 3 月投入生产"
     facts = [(f.text, f.key, f.get("role")) for f in X.extract(text)]
-    assert facts == [("2010\u2002年\u20021\u2002月", "2010-01", "start"), ("2011 年 3 月", "2011-03", "commissioning")]
+    assert facts == [("2010\u2002年\u20021\u2002月", "2010-01", "start"),
+                     ("2011 年 3 月", "2011-03", "commissioning")]
+
+
+def test_table_label_never_takes_a_year_for_its_number() -> None:
+    facts = X.extract("履约期限(天):\n2025年6月10日提交初步成果报告书")
+    assert [(f.kind, f.key) for f in facts] == [("date", "2025-06-10")]
 
 
 @pytest.mark.parametrize("text", ["在2025年度预算中", "in 2019 the office moved", "编号2025-13-45", "电话 2025 1234"])

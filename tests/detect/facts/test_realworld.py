@@ -12,13 +12,14 @@ from mosaicguard.detect.facts.base import FactSpan
 from mosaicguard.detect.facts.registry import FACT_EXTRACTORS, all_fact_extractors, get_fact_extractor
 
 REALWORLD = Path(__file__).resolve().parents[3] / ".." / "shared" / "realworld"
+EXTRA = Path(__file__).resolve().parents[2] / "data" / "realworld-extra"  # in the repo
 pytestmark = pytest.mark.skipif(not (REALWORLD / "truth.json").is_file(),
                                 reason="realworld corpus not present")
 
 
 @cache
-def facts_of(name: str) -> tuple[FactSpan, ...]:
-    text = (REALWORLD / "docs" / name).read_text(encoding="utf-8")
+def facts_of(name: str, root: Path = REALWORLD) -> tuple[FactSpan, ...]:
+    text = (root / "docs" / name).read_text(encoding="utf-8")
     found = tuple(f for x in all_fact_extractors() for f in x.extract(text))
     for f in found:
         assert text[f.start:f.end] == f.text
@@ -50,6 +51,7 @@ EXPECTED = [
     ("zh_ycggzy_dianjun-police-station-elv-award.txt", "schedule", "P90D"),
     ("zh_ycggzy_three-gorges-oil-depot-design-award.txt", "schedule", "P60D"),
     ("zh_goering_hengyang-shoe-factory-profile.txt", "schedule", "2011-03"),
+    ("zh_ycggzy_zhijiang-farmland-survey-lot3-award.txt", "schedule", "2025-06-10"),
     ("zh_ycggzy_dongfang-ave-rail-crossing-candidates.txt", "location", "东方大道延伸段"),
     ("zh_ycggzy_xiazhou-ave-streetlight-candidates.txt", "location", "峡州大道三期"),
     ("zh_ycggzy_three-gorges-oil-depot-design-award.txt", "location", "秭归县茅坪镇兰陵溪村"),
@@ -78,6 +80,26 @@ EXPECTED = [
 def test_group_facts_are_found(doc: str, attr: str, needle: str) -> None:
     values = [(f.text, f.key, f.get("place")) for f in facts_of(doc) if f.attr == attr]
     assert any(needle in v for triple in values for v in triple), values
+
+
+EXPECTED_EXTRA = [
+    ("en_adn_clear-lrdr-site-selection.txt", "location", "Clear Air Force Station"),
+    ("en_adn_clear-lrdr-site-selection.txt", "schedule", "2020"),
+    ("en_spoc_lrdr-fielding-event.txt", "location", "Clear Space Force Station"),
+    ("en_spoc_lrdr-fielding-event.txt", "schedule", "2023"),
+    ("en_mdaa_lrdr-112m-contract.txt", "schedule", "2019-08"),
+    ("en_newsminer_lrdr-complete.txt", "location", "Fairbanks"),
+    ("zh_fynews_fuyang-radar-relocation-tender.txt", "location", "颍州区西湖镇五里村"),
+    ("zh_fynews_fuyang-radar-relocation-tender.txt", "schedule", "P560D"),
+    ("zh_bjcma_beijing-weather-radar-acceptance.txt", "location", "北京市大兴区成寿寺路临1号"),
+    ("zh_zjcma_yuhang-x-band-radar-eia.txt", "location", "余杭区瓶窑镇窑北村"),
+]
+
+
+@pytest.mark.parametrize(("doc", "attr", "needle"), EXPECTED_EXTRA)
+def test_extra_documents_facts_are_found(doc: str, attr: str, needle: str) -> None:
+    values = [(f.text, f.key) for f in facts_of(doc, EXTRA) if f.attr == attr]
+    assert any(needle in v for pair in values for v in pair), values
 
 
 def test_group_codes_link_and_standards_do_not() -> None:

@@ -52,7 +52,7 @@ _SECTION = f"(?:延伸段|[一二三四五六七八九十0-9]+期)?\\({_NAME}{{2
 _ROAD_SECTION = re.compile(f"(?<![{_HAN}])(?P<road>{_NAME}{{1,6}}?(?:大道|大街|路|街))(?P<sec>{_SECTION})")
 _ROAD = re.compile(
     f"(?P<road>{_ROAD_NAME})"
-    f"(?:(?P<num>{_NUM}(?:-[0-9]+)?号(?:院)?)"
+    f"(?:(?P<num>临?{_NUM}(?:-[0-9]+)?号(?:院)?)"
     f"|(?P<cross>[与和]{_ROAD_NAME}(?:交汇处|交叉口|交叉路口|路口|交口))"
     f"|(?P<sec>{_SECTION})"
     f"|(?P<mark>[{_HAN}]{{0,14}}?(?:东侧|西侧|南侧|北侧|附近|旁|对面|以东|以西|以南|以北)))?")

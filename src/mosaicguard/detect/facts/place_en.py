@@ -44,7 +44,8 @@ _INSTALLATION = re.compile(
     rf"(?P<pre>(?:Joint Base|Fort|Camp|Naval Station|Naval Air Station|Naval Base|Marine Corps Base"
     rf"|Marine Corps Air Station) (?:{_WORD}[ -]?){{1,3}}?(?=[^A-Za-z]|$))"
     rf"|(?P<post>(?:{_WORD}[ -]?){{1,4}}?(?:Air Force Base|Air Reserve Base|Air National Guard Base"
-    rf"|Air Base|AFB|Space Force Base|SFB|Army Airfield|Naval Air Station|Naval Station"
+    rf"|Air Force Station|Space Force Station|AFS|SFS|Air Base|AFB|Space Force Base|SFB|Army Airfield"
+    rf"|Naval Air Station|Naval Station"
     rf"|Engineer Yard|Army Depot|Proving Ground|Missile Range|Ammunition Plant))\b")
 _ISLAND = re.compile(rf"(?:{_WORD} ){{1,3}}Islands?\b")
 _COUNTY = re.compile(rf"(?:{_WORD} ){{1,2}}(?:County|Parish)\b")
@@ -60,7 +61,8 @@ _PINYIN_SYLLABLE = re.compile(
     r"|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ue|ui|er|a|o|e|i|u|v)")
 # Cheap triggers: each family's expensive pattern runs only around its own keywords.
 _TRIGGERS = {
-    "installation": re.compile(r"Air Force Base|Air Reserve Base|Air National Guard|Air Base|AFB|SFB"
+    "installation": re.compile(r"Air Force Base|Air Force Station|Space Force Station|AFS|SFS"
+                               r"|Air Reserve Base|Air National Guard|Air Base|AFB|SFB"
                                r"|Space Force|Joint Base|Fort |Camp |Naval |Marine Corps|Army Airfield"
                                r"|Engineer Yard|Army Depot|Proving Ground|Missile Range|Ammunition Plant"),
     "street": re.compile(r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Way|Parkway"),
