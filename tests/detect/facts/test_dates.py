@@ -51,8 +51,8 @@ def test_dates(text: str, span: str, key: str, role: str, attr: str | None) -> N
         ("總工期約5年", "P5Y"),
         ("a three-year contract", "P3Y"),
         ("合同签订之日起60日内完成初步设计", "P60D"),
-        ("履约期限（天）\n70\n", "P70D"),
-        ("履约期限(天):\n180日历天。", "P180D"),  # one fact, not one per spelling  # a table: label in one cell, number in the next
+        ("履约期限（天）\n70\n", "P70D"),  # a table: label in one cell, number in the next
+        ("履约期限(天):\n180日历天。", "P180D"),  # one fact, not one per spelling
         ('<td class="title">履约期限(天):</td>\n\t\t<td class="contenttd">70</td>', "P70D"),
     ],
 )
