@@ -37,6 +37,8 @@ def addresses(text: str) -> list[tuple[str, str, str]]:
         # traditional characters and a pinyin gloss: same key, span in the original text
         ("建設地點:張家港市塘橋鎮(zhèn)青龍路東側約140m", "張家港市塘橋鎮(zhèn)青龍路東側",
          "江苏省/苏州市/张家港市/青龙路", "precise"),
+        # a town without county keeps the village key specific; 配套道路 is not a road's name
+        ("石门镇柳河村配套道路工程", "石门镇柳河村", "石门镇/柳河村", "precise"),
         # road sections, with or without a division before them
         ("宜昌市峡州大道三期（先峰路-杨家店）路灯照明工程", "宜昌市峡州大道三期（先峰路-杨家店）",
          "湖北省/宜昌市/峡州大道三期(先峰路-杨家店)", "precise"),

@@ -49,7 +49,8 @@ def test_standards_are_never_codes(text: str, key: str) -> None:
     "text",
     ["电话0717-5335612", "2025-06-13", "¥1,234,567.00", "420528198001010031", "COVID-19", "10KV",
      "1650m", "www.ycggzy.gov.cn/a1234.html", "a@b123.com", "X=3374933.57", "UH-1N",
-     "a 120,000-square-foot hangar", "100-year flood", "1400m2", "500MW(2台)"],
+     "a 120,000-square-foot hangar", "100-year flood", "1400m2", "500MW(2台)",
+     "统一社会信用代码：91330100MA2H3K7Q5L"],
 )
 def test_not_codes(text: str) -> None:
     assert [f for f in X.extract(text) if f.kind == "code"] == []

@@ -36,6 +36,7 @@ def test_places(text: str, span: str, kind: str, precision: str) -> None:
 
 
 @pytest.mark.parametrize("text", ["The Grand Hotel", "Mobile phone", "In March the team", "Reading the notice",
+                                  "the Court of Federal Claims", "filed in Federal Claims court",
                                   "Grand Island"])
 def test_not_places(text: str) -> None:
     assert [f.text for f in X.extract(text) if f.get("type") != "island"] == []
@@ -43,6 +44,8 @@ def test_not_places(text: str) -> None:
 
 def test_keys_compare_spellings() -> None:
     assert place_key("F.E. Warren AFB") == place_key("F. E. Warren Air Force Base")
+    assert place_key("Frances E. Warren Air Force Base") == place_key("F.E. Warren AFB") == "fe warren air force base"
+    assert place_key("Offutt AFB") != place_key("Hanscom AFB")
     a = [f.key for f in X.extract("Cheyenne, Wyo.") if f.get("type") == "state"]
     b = [f.key for f in X.extract("Cheyenne, Wyoming") if f.get("type") == "state"]
     assert a == b and a[0].startswith("wyoming#")

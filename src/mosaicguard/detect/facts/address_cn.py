@@ -45,7 +45,8 @@ _ZONE = re.compile(
 _VILLAGE = re.compile(f"{_NAME}{{1,6}}?(?<![农乡])(?:村民委员会|村委会|社区|村)(?![民委])")
 _NUM = "[0-9一二三四五六七八九十百零〇]+"
 _GROUP = re.compile(f"(?:{_NUM} ?(?:村民小组|组)(?![织成建合])|[Gg]roup ?[0-9]+)")
-_ROAD_NAME = f"{_NAME}{{1,8}}?(?:大道|大街|路|街|巷|弄)"
+# 道路/公路/线路/铁路... are words for roads in general, not a road's name
+_ROAD_NAME = f"{_NAME}{{1,8}}?(?:大道|大街|(?<![道公线铁电水管网通])路|街|巷|弄)"
 # a section of a road between two others: `东方大道延伸段(港窑路-伍龙路段)`, `峡州大道三期(先峰路-杨家店)`
 _SECTION = f"(?:延伸段|[一二三四五六七八九十0-9]+期)?\\({_NAME}{{2,10}}-{_NAME}{{2,10}}\\)"
 # ... also written without a division before it (a project title starting a line or after `:`)
@@ -331,6 +332,9 @@ class ChineseAddressExtractor(FactExtractor):
         detail.append(("precision", precision))
         key_parts = [levels[lv] for lv in ("province", "city", "county") if lv in levels]
         by_level = {p.level: p for p in parts}
+        if "county" not in levels and "town" in by_level and (
+                "village" in by_level or "road" in by_level):
+            key_parts.append(by_level["town"].text)  # no county: the town keeps 柳河村 specific
         if "village" in by_level:
             key_parts.append(by_level["village"].text)
             if "group" in by_level:

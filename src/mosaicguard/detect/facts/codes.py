@@ -37,6 +37,8 @@ _LABEL = re.compile(
     r"(?: (?=[A-Za-z0-9]*[0-9])[A-Za-z0-9\-_/().]+)*)")
 _BARE = re.compile(r"(?<![A-Za-z0-9@/.\-_])[A-Za-z0-9][A-Za-z0-9\-_()]{4,40}[A-Za-z0-9)]"
                    r"(?![A-Za-z0-9@\-_]|\.[A-Za-z0-9])")  # not inside URLs, e-mails, file names
+# 统一社会信用代码 (18 characters): an organisation's public id, owned by the `org_id` detector
+_CREDIT_CODE = re.compile("[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 _PROSE_OR_UNIT = re.compile("[a-z]{3,}|[0-9](?:[mM][23]|[kK][mMvVwW]|MW|MVA|[mM]illion)(?![A-Za-z0-9])")
 _SEPARATORS = re.compile(r"[\s\-_/.·()（）]")
 
@@ -52,7 +54,7 @@ def _looks_like_code(token: str) -> bool:
     if token.count("(") != token.count(")"):
         return False
     # a lower-case word inside (`000-square-foot`, `100-year`, `1400m2`) is prose or a unit
-    if _PROSE_OR_UNIT.search(token):
+    if _PROSE_OR_UNIT.search(token) or _CREDIT_CODE.fullmatch(token):
         return False
     letters = sum(ch.isalpha() for ch in token)
     digits = sum(ch.isdigit() for ch in token)

@@ -70,7 +70,7 @@ _TRIGGERS = {
     "island": re.compile(r"Island"),
     "county": re.compile(r"County|Parish"),
 }
-_CITY_CONTEXT_BEFORE = re.compile(r"(?:near|in|outside|at|of|from|to) $")
+_CITY_CONTEXT_BEFORE = re.compile(r"(?:near|in|outside|at) $")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,8 +113,10 @@ def _gazetteer() -> _Gaz:
 
 
 def place_key(name: str) -> str:
-    """Normalised place name: lower case, `AFB` spelled out, dots and spacing folded."""
-    key = re.sub(r"\bAFB\b", "Air Force Base", name)
+    """Normalised place name: lower case, `AFB` spelled out, dots and spacing folded, a given name
+    before an initial cut to its initial (`Frances E. Warren` and `F.E. Warren` compare equal)."""
+    key = re.sub(r"\b([A-Z])[a-z]+ (?=[A-Z]\. ?[A-Z][a-z])", r"\1. ", name)
+    key = re.sub(r"\bAFB\b", "Air Force Base", key)
     key = re.sub(r"\bSFB\b", "Space Force Base", key)
     key = re.sub(r"[.’']", "", key.lower())
     key = re.sub(r"\b([a-z]) (?=[a-z]\b)", r"\1", key)  # "f e warren" -> "fe warren"
@@ -211,8 +213,9 @@ class EnglishPlaceExtractor(FactExtractor):
                     if st.startswith(sname) or st == code:
                         state_code = code
             before = text[max(0, start - 8):start]
-            if not state_code and not _CITY_CONTEXT_BEFORE.search(before):
-                continue
+            if not state_code and (not _CITY_CONTEXT_BEFORE.search(before)
+                                   or re.match(r" [A-Z]", text[end:end + 2])):
+                continue  # `in Federal Claims`, `in Fort Worth District`: part of a longer name
             best = max(refs, key=lambda r: (state_code != "" and r[0] == f"US/{state_code}", r[2]))
             if state_code and best[0] != f"US/{state_code}":
                 continue  # `Bedford, Mass.` is not Bedford, Texas: the gazetteer has no such city
