@@ -70,7 +70,8 @@ _TRIGGERS = {
     "island": re.compile(r"Island"),
     "county": re.compile(r"County|Parish"),
 }
-_CITY_CONTEXT_BEFORE = re.compile(r"(?:near|in|outside|at) $")
+_CITY_CONTEXT_BEFORE = re.compile(
+    r"\b(?:near|in|outside|at|(?:north|south|east|west)(?:east|west)? of|city of|town of) $")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,7 +213,7 @@ class EnglishPlaceExtractor(FactExtractor):
                 for code, (sname, _gid) in gaz.state_codes.items():
                     if st.startswith(sname) or st == code:
                         state_code = code
-            before = text[max(0, start - 8):start]
+            before = text[max(0, start - 20):start]
             if not state_code and (not _CITY_CONTEXT_BEFORE.search(before)
                                    or re.match(r" [A-Z]", text[end:end + 2])):
                 continue  # `in Federal Claims`, `in Fort Worth District`: part of a longer name
