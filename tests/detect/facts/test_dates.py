@@ -33,6 +33,10 @@ X = DateExtractor()
         ("contract awarded Dec. 7, 2018", "Dec. 7, 2018", "2018-12-07", "award", None),
         ("comments through Oct. 20, 2023", "Oct. 20, 2023", "2023-10-20", "deadline", None),
         ("FY2027 military construction", "FY2027", "2027", "date", None),
+        ("报价开始时间：2024年11月18日09时00分", "2024年11月18日", "2024-11-18", "deadline", None),
+        # 2010 年 is a founding year, not a schedule, and a bare year without a role is dropped
+        ("创立时间：成立于 2010 年，2011 年正式投产", "2011 年", "2011", "commissioning", "schedule"),
+        ("公司成立于2010年3月", "2010年3月", "2010-03", "founding", None),
     ],
 )
 def test_dates(text: str, span: str, key: str, role: str, attr: str | None) -> None:

@@ -69,7 +69,7 @@ _UNIT_TRIGGERS = (re.compile("[天日月年]"), re.compile("(?:day|month|year)s?
 # Role words, nearest to the date wins. Schedule roles first in each tuple's meaning.
 _ROLES: tuple[tuple[str, str], ...] = (
     ("start", "开工|开始施工|动工|开建|进场|始建|commence|begin|began|start(?:ed|s)?|ground-?breaking"
-              "|broke ground|kick(?:ed)? off|建设期间|开始"),
+              "|broke ground|kick(?:ed)? off|建设期间|开始建设|开始动工"),
     ("completion", "竣工|完工|建成|完成|合龙|complet(?:e|ed|ion)|finish(?:ed)?|done"),
     ("delivery", "交货|供货|交付|到货|提交[^，。,]{0,6}成果|deliver(?:y|ed|ables?)?"),
     ("commissioning", "投入使用|投入运行|投入生产|投产|并网|投运|发电|运行|operational|open(?:s|ed|ing)?"
@@ -77,7 +77,8 @@ _ROLES: tuple[tuple[str, str], ...] = (
     ("slip", "推迟|延期|延后|延至|delay(?:ed)?|slip(?:ped)?|postpone(?:d)?|pushed back"),
     ("publication", "发布|公示|公告|发表|刊登|publish(?:ed)?|posted|released|dated|draft"),
     ("award", "中标|成交|授予|award(?:ed)?|contract(?:ed)?"),
-    ("deadline", "截止|开标|递交|报名|评标|截至|deadline|due|closing|comments?|submit"),
+    ("deadline", "截止|开标|递交|报名|评标|截至|报价|投标|磋商|deadline|due|closing|comments?|submit"),
+    ("founding", "成立|创立|创建|注册|founded|established|incorporated"),
     ("document", "签署|签发|日期|signed|filed|date"),
 )
 _ROLE_RE = re.compile("|".join(f"(?P<{name}>{words})" for name, words in _ROLES), re.IGNORECASE)
@@ -176,7 +177,7 @@ def _role(folded: str, start: int, end: int) -> str:
     stop = _CLAUSE_END.search(folded, end, hi)
     if stop:
         hi = stop.start()
-    best, best_distance = "date", 10**9
+    best, best_distance = "date", 20  # farther than this, a role word is about something else
     for m in _ROLE_RE.finditer(folded, lo, hi):
         distance = start - m.end() if m.end() <= start else m.start() - end
         if m.start() >= end:
@@ -184,7 +185,8 @@ def _role(folded: str, start: int, end: int) -> str:
         between = folded[m.end():start] if m.end() <= start else folded[end:m.start()]
         if "," in between:
             distance += 12  # one comma-clause away: weaker than anything in the date's own clause
-        if 0 <= distance < best_distance and m.lastgroup:
+        if 0 <= distance <= best_distance and m.lastgroup and (
+                distance < best_distance or best == "date"):
             best, best_distance = m.lastgroup, distance
     return best
 
