@@ -39,6 +39,10 @@ def addresses(text: str) -> list[tuple[str, str, str]]:
          "江苏省/苏州市/张家港市/青龙路", "precise"),
         # a town without county keeps the village key specific; 配套道路 is not a road's name
         ("石门镇柳河村配套道路工程", "石门镇柳河村", "石门镇/柳河村", "precise"),
+        # short names: a county before a zone, a city before a road; never a street's own name
+        ("远安化工园江北片区高氯酸铵深加工项目", "远安化工园", "湖北省/宜昌市/远安县/化工园", "town"),
+        ("广州市天河区龙口西路213号", "广州市天河区龙口西路213号", "广东省/广州市/天河区/龙口西路213号", "precise"),
+        ("干流北流经竹溪县鄂坪乡", "竹溪县鄂坪乡", "湖北省/十堰市/竹溪县/鄂坪乡", "town"),
         # road sections, with or without a division before them
         ("宜昌市峡州大道三期（先峰路-杨家店）路灯照明工程", "宜昌市峡州大道三期（先峰路-杨家店）",
          "湖北省/宜昌市/峡州大道三期(先峰路-杨家店)", "precise"),
@@ -68,6 +72,8 @@ def test_addresses(text: str, span: str, key: str, precision: str) -> None:
         ("1.招标人：秭归县杨林桥镇人民政府", "秭归县杨林桥镇人民政府"),
         ("湖北地区的工程", None),
         ("页岩矿区开采", None),
+        ("中山北路36号", None),
+        ("建设银行上海共和新路支行", None),
     ],
 )
 def test_agencies_are_not_addresses(text: str, org: str | None) -> None:

@@ -41,7 +41,7 @@ _NAME = f"(?:(?![{_NOT_IN_NAME}])[{_HAN}0-9])"  # one character of a place name
 
 _TOWN = re.compile(f"{_NAME}{{1,6}}?(?:街道办事处|街道|镇|乡)")
 _ZONE = re.compile(
-    f"{_NAME}{{1,10}}?(?:高新技术产业开发区|经济技术开发区|高新区|开发区|工业园区|工业园|产业园|园区|新区)")
+    f"{_NAME}{{0,10}}?(?:高新技术产业开发区|经济技术开发区|高新区|开发区|工业园区|工业园|产业园|化工园区?|园区|新区)")
 _VILLAGE = re.compile(f"{_NAME}{{1,6}}?(?<![农乡])(?:村民委员会|村委会|社区|村)(?![民委])")
 _NUM = "[0-9一二三四五六七八九十百零〇]+"
 _GROUP = re.compile(f"(?:{_NUM} ?(?:村民小组|组)(?![织成建合])|[Gg]roup ?[0-9]+)")
@@ -60,6 +60,8 @@ _ROAD = re.compile(
 _LOT = re.compile("自编号?[A-Z]?[0-9]+(?:-[0-9]+)?")
 _SEP = re.compile(r"(?:[ \t,;:]|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,8}\))*")  # incl. 鎮(zhèn)
 _HARD_SEP = re.compile("[,;:]")
+# a town or village name never contains a division suffix (经竹溪县鄂坪乡 is 竹溪县 + 鄂坪乡)
+_DIVISION_CHAR = re.compile("[省市县区]")
 # Town or village names written before the first gazetteer name, separated by commas (`Site:
 # 马家营乡, 李家湾村, 安平县`): they start after a non-Han character or after 位于/在.
 _BEFORE = re.compile(
@@ -210,8 +212,9 @@ class ChineseAddressExtractor(FactExtractor):
                 break  # roads and zones attach directly, never across a comma
             parts.append(nxt)
             pos = nxt.end
-        if first.extra.get("short") and len(parts) == 1:
-            return None  # 湖北 alone is a word, not a place
+        if first.extra.get("short") and (len(parts) == 1 or parts[1].level in (
+                "village", "group", "road", "lot")):
+            return None  # 湖北 alone is a word, 中山北路 a street name, not places
         # a run anchored on a gazetteer town name without any division: trust the town only
         # when written with a village or road after it.
         if not any(p.divisions for p in parts) and not any(
@@ -251,8 +254,12 @@ class ChineseAddressExtractor(FactExtractor):
         if hit is not None:
             name, kind = _automaton()[1][hit[0]]
             part = self._anchor_part(gaz, name, kind, gap_end, hit[1])
-            if not (part.level in {p.level for p in parts} and kind == "town") and not (
-                    kind == "short" and not self._followed(ctx, part.end)):
+            lowest = max((_ORDER[p.level] for p in parts), default=-1)
+            # a short name inside a run must go down the hierarchy (福建厦门), else it is part of
+            # a street name (天河区龙口西路: 龙口 is also a county) and the grammar reads it
+            short_ok = kind != "short" or (_ORDER[part.level] > lowest and self._followed(
+                ctx, part.end, allow_road=part.level == "city"))
+            if not (part.level in {p.level for p in parts} and kind == "town") and short_ok:
                 return part, gap
         have = {p.level for p in parts}
         m = _GROUP.match(folded, gap_end)
@@ -264,15 +271,16 @@ class ChineseAddressExtractor(FactExtractor):
         candidates: list[_Part] = []
         if "town" not in have:
             m = _TOWN.match(folded, gap_end)
-            if m and not m.group().endswith("城乡") and "village" not in have:
+            if m and not m.group().endswith("城乡") and "village" not in have \
+                    and not _DIVISION_CHAR.search(m.group(), 0, len(m.group()) - 1):
                 candidates.append(_Part("town", m.start(), m.end(), m.group()))
-        if "zone" not in have and "town" not in have and not gap:
+        if "zone" not in have and not gap:
             m = _ZONE.match(folded, gap_end)
             if m:
                 candidates.append(_Part("zone", m.start(), m.end(), m.group()))
         if "village" not in have:
             m = _VILLAGE.match(folded, gap_end)
-            if m:
+            if m and not _DIVISION_CHAR.search(m.group(), 0, len(m.group()) - 1):
                 candidates.append(_Part("village", m.start(), m.end(), m.group(), precise=True))
         if "road" not in have and not _HARD_SEP.search(folded, pos, gap_end):
             m = _ROAD.match(folded, gap_end)
@@ -292,12 +300,14 @@ class ChineseAddressExtractor(FactExtractor):
         return min(candidates, key=lambda p: (p.end, _ORDER[p.level])), gap
 
     @staticmethod
-    def _followed(ctx: _Ctx, pos: int) -> bool:
-        """A short name counts only right before another component (湖北宜昌, 福建厦门翔云一路)."""
+    def _followed(ctx: _Ctx, pos: int, allow_road: bool = False) -> bool:
+        """A short name counts only right before another component (湖北宜昌, 远安化工园); a
+        short city name also before a road (福建厦门翔云一路), never a short county name
+        (上海共和新路: 共和 is a county in Qinghai, here part of a street name)."""
         if pos in ctx.names_at:
             return True
         rest = ctx.folded[pos:pos + 12]
-        return bool(_TOWN.match(rest) or _ZONE.match(rest) or _ROAD.match(rest))
+        return bool(_TOWN.match(rest) or _ZONE.match(rest) or (allow_road and _ROAD.match(rest)))
 
     # --- building the fact ---------------------------------------------------------------------
 

@@ -38,7 +38,7 @@ class Gazetteer:
     by_adcode: dict[str, Division]
     #: full name -> divisions of that name (朝阳区 exists twice)
     by_name: dict[str, tuple[Division, ...]]
-    #: short province/city name (湖北, 宜昌) -> divisions; only trusted before another component
+    #: short name (湖北, 宜昌, 远安) -> divisions; only trusted before another component
     by_short: dict[str, tuple[Division, ...]]
     #: town name -> adcodes of the counties that have a town of that name
     towns: dict[str, tuple[str, ...]]
@@ -87,7 +87,8 @@ def load_gazetteer() -> Gazetteer:
         if level == "county" and division.name in _GENERIC_COUNTY_NAMES:
             continue
         by_name.setdefault(division.name, []).append(division)
-        if level != "county" and len(fields) > 2 and len(fields[2]) >= 2 and fields[2] != fields[0]:
+        if len(fields) > 2 and len(fields[2]) >= 2 and fields[2] != fields[0]:
+            # short names (湖北, 宜昌, 远安) are trusted only before another component
             by_short.setdefault(fields[2], []).append(division)
     return Gazetteer(
         by_adcode,
