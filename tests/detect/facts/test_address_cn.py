@@ -43,6 +43,8 @@ def addresses(text: str) -> list[tuple[str, str, str]]:
         ("远安化工园江北片区高氯酸铵深加工项目", "远安化工园", "湖北省/宜昌市/远安县/化工园", "town"),
         ("广州市天河区龙口西路213号", "广州市天河区龙口西路213号", "广东省/广州市/天河区/龙口西路213号", "precise"),
         ("干流北流经竹溪县鄂坪乡", "竹溪县鄂坪乡", "湖北省/十堰市/竹溪县/鄂坪乡", "town"),
+        # a labelled site the gazetteer cannot name
+        ("建设地点:小嶝岛\n主要建设内容", "小嶝岛", "小嶝岛", "precise"),
         # road sections, with or without a division before them
         ("宜昌市峡州大道三期（先峰路-杨家店）路灯照明工程", "宜昌市峡州大道三期（先峰路-杨家店）",
          "湖北省/宜昌市/峡州大道三期(先峰路-杨家店)", "precise"),
@@ -73,6 +75,7 @@ def test_addresses(text: str, span: str, key: str, precision: str) -> None:
         ("湖北地区的工程", None),
         ("页岩矿区开采", None),
         ("中山北路36号", None),
+        ("交货地点：采购人指定地点", None),
         ("建设银行上海共和新路支行", None),
     ],
 )

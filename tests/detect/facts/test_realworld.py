@@ -57,6 +57,8 @@ EXPECTED = [
     ("zh_ycggzy_three-gorges-oil-depot-design-award.txt", "location", "秭归县茅坪镇兰陵溪村"),
     ("zh_yiyang_zishuping-hydro-eia-approval.txt", "location", "安化县江南镇高城村"),
     ("zh_bidcenter_lingao-satellite-ttc-eia.txt", "location", "临高县博厚镇文双村"),
+    ("zh_chinamae_xiaodeng-weather-radar-eia.txt", "location", "小嶝岛"),
+    ("zh_ycggzy_ammonium-perchlorate-infra-candidates.txt", "location", "远安县/化工园"),
     ("zh_mala_meishan-shale-mine-eia1.txt", "location", "中桂村/2组"),
     ("en_exchangemonitor_fe-warren-wsmf-contract.txt", "location", "Warren Air Force Base"),
     ("en_exchangemonitor_fe-warren-wsmf-contract.txt", "location", "Cheyenne"),

@@ -74,6 +74,14 @@ _ORG = re.compile(
     "|医院|法院|检察院|学院|科学院|中心|有限公司|公司|集团|厅|支队|大队|中队|派出所|研究所|事务所"
     "|学校|大学|银行|分行|支行|协会)")
 
+# A place named after a site label (`建设地点:小嶝岛`): the label says it is a place even when no
+# gazetteer name is written. Precise when it names a site (island, station, reservoir, plot...).
+_SITE_LABEL = re.compile(
+    f"(?:建设地点|项目地点|工程地点|实施地点|交货地点|建设地址|项目选址|站址|厂址|场址)[:：] ?(?:位于)?"
+    f"(?P<v>[{_HAN}A-Za-z0-9][^,;:。；\\s()]{{1,29}})")
+_NOT_A_SITE = re.compile("指定|另行|待定|详见|见附件|按|采购人|甲方|招标人|买方|用户|现场|本市|本县|境内$")
+_SITE_SUFFIX = re.compile("(?:岛|站|库|坝|坝址|港|码头|机场|基地|地块|号|村|组|山顶|山)$")
+
 _ORDER = {"province": 0, "city": 1, "county": 2, "zone": 3, "town": 4, "village": 5, "group": 6,
           "road": 7, "lot": 8}
 _PRECISE = {"village", "group", "lot"}
@@ -166,7 +174,26 @@ class ChineseAddressExtractor(FactExtractor):
                                 prev.detail)
             spans.append(span)
         self._road_sections(text, folded, spans)
+        self._labelled_sites(text, folded, spans)
         return spans
+
+    @staticmethod
+    def _labelled_sites(text: str, folded: str, spans: list[FactSpan]) -> None:
+        """`建设地点:小嶝岛`: a labelled place the gazetteer cannot name is still a place."""
+        if "址" not in folded and "地点" not in folded:
+            return
+        for m in _SITE_LABEL.finditer(folded):
+            start, end = m.span("v")
+            if any(f.start <= start < f.end or start <= f.start < end for f in spans):
+                continue  # the grammar already read it (with its hierarchy)
+            value = m.group("v")
+            if _NOT_A_SITE.search(value):
+                continue  # `交货地点：采购人指定地点` names no place
+            precision = "precise" if _SITE_SUFFIX.search(value) else "town"
+            spans.append(FactSpan("address", start, end, text[start:end], "location", value,
+                                  (("site", value), ("source", "label"), ("level", "site"),
+                                   ("precision", precision)), 0.7))
+        spans.sort(key=lambda f: f.start)
 
     @staticmethod
     def _road_sections(text: str, folded: str, spans: list[FactSpan]) -> None:
