@@ -32,7 +32,7 @@ import ahocorasick_rs
 
 from .base import FactExtractor, FactSpan
 from .gazetteer_cn import Division, Gazetteer, load_gazetteer
-from .text import fold_same_length
+from .text import fold_same_length, windows
 
 _HAN = "\u4e00-\u9fff"
 # Characters that never occur inside a place name: function words and verbs of running text.
@@ -50,6 +50,7 @@ _ROAD_NAME = f"{_NAME}{{1,8}}?(?:大道|大街|(?<![道公线铁电水管网通]
 # a section of a road between two others: `东方大道延伸段(港窑路-伍龙路段)`, `峡州大道三期(先峰路-杨家店)`
 _SECTION = f"(?:延伸段|[一二三四五六七八九十0-9]+期)?\\({_NAME}{{2,10}}-{_NAME}{{2,10}}\\)"
 # ... also written without a division before it (a project title starting a line or after `:`)
+_SECTION_OPEN = re.compile(r"\((?=[^()]{2,20}-)")
 _ROAD_SECTION = re.compile(f"(?<![{_HAN}])(?P<road>{_NAME}{{1,6}}?(?:大道|大街|路|街))(?P<sec>{_SECTION})")
 _ROAD = re.compile(
     f"(?P<road>{_ROAD_NAME})"
@@ -201,7 +202,10 @@ class ChineseAddressExtractor(FactExtractor):
         on their own, keyed by road and section only (the gazetteer cannot place them)."""
         if "-" not in folded:
             return
-        for m in _ROAD_SECTION.finditer(folded):
+        # only around `(` that opens an `A-B` span: the full pattern costs ~0.2 ms per notice
+        hits = [m.start() for m in _SECTION_OPEN.finditer(folded)]
+        for m in (m for lo, hi in windows(hits, 12, 26, len(folded))
+                  for m in _ROAD_SECTION.finditer(folded, lo, hi)):
             if any(f.start <= m.start() < f.end for f in spans):
                 continue
             key = m.group("road") + m.group("sec")
