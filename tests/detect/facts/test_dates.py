@@ -45,8 +45,21 @@ X = DateExtractor()
     ],
 )
 def test_dates(text: str, span: str, key: str, role: str, attr: str | None) -> None:
-    facts = [(f.text, f.key, f.get("role"), f.attr) for f in X.extract(text) if f.kind == "date"]
+    # a schedule's span also covers its role word; detail `date` is the date as written
+    facts = [(f.get("date", f.text), f.key, f.get("role"), f.attr) for f in X.extract(text) if f.kind == "date"]
     assert facts == [(span, key, role, attr)]
+
+
+@pytest.mark.parametrize(("text", "quoted"), [
+    ("计划2027年3月竣工", "2027年3月竣工"),
+    ("开工时间:2026年10月", "开工时间:2026年10月"),
+    ("delivery by March 2027", "delivery by March 2027"),
+    ("the building was completed by June 2026.", "completed by June 2026"),
+    ("推迟至2028年6月投产", "推迟至2028年6月"),
+    ("2025年6月10日,开工", "2025年6月10日"),  # a role word across a comma is not quoted with it
+])
+def test_schedule_is_quoted_with_its_role_word(text: str, quoted: str) -> None:
+    assert [f.text for f in X.extract(text) if f.attr == "schedule"] == [quoted]
 
 
 @pytest.mark.parametrize(
@@ -73,7 +86,7 @@ def test_durations(text: str, key: str) -> None:
 
 def test_role_stays_in_its_comma_clause_and_typographic_spaces_fold() -> None:
     text = "公司于\u20022010\u2002年\u20021\u2002月开始动工建设，2011 年 3 月投入生产"
-    facts = [(f.text, f.key, f.get("role")) for f in X.extract(text)]
+    facts = [(f.get("date", f.text), f.key, f.get("role")) for f in X.extract(text)]
     assert facts == [("2010\u2002年\u20021\u2002月", "2010-01", "start"),
                      ("2011 年 3 月", "2011-03", "commissioning")]
 

@@ -25,7 +25,6 @@ X = EnglishPlaceExtractor()
         ("Naval Station Norfolk", "Naval Station Norfolk", "installation", "precise"),
         ("Marshall Islands", "Marshall Islands", "island", "town"),
         ("Laramie County", "Laramie County", "county", "town"),
-        ("Site: Wangzhuang Village, Hedong Town", "Wangzhuang Village, Hedong Town", "cn_division", "precise"),
         ("120 Grenier Street, Hanscom AFB", "120 Grenier Street", "street", "precise"),
         ("INTRODUCTION F. E. Warren Air Force Base", "F. E. Warren Air Force Base", "installation", "precise"),
     ],
@@ -40,6 +39,24 @@ def test_places(text: str, span: str, kind: str, precision: str) -> None:
                                   "Grand Island"])
 def test_not_places(text: str) -> None:
     assert [f.text for f in X.extract(text) if f.get("type") != "island"] == []
+
+
+@pytest.mark.parametrize(("text", "span", "precision", "links"), [
+    ("Delivery: Wangzhuang Village, Hedong Town, Qingshan County.", "Wangzhuang Village, Hedong Town, Qingshan County",
+     "precise", ["hedongtown|wangzhuangvillage", "qingshancounty|wangzhuangvillage"]),
+    ("Office: No. 12 Xinhua Road, Shunyi District", "No. 12 Xinhua Road, Shunyi District", "precise",
+     ["shunyidistrict|xinhuaroad|12"]),
+    ("Qingshan County only", "Qingshan County", "county", []),
+])
+def test_pinyin_addresses_are_chinese_addresses(text: str, span: str, precision: str, links: list[str]) -> None:
+    found = [f for f in X.extract(text) if f.kind == "address"]
+    assert [(f.text, f.get("precision"), [v for k, v in f.detail if k == "link_key"]) for f in found] == [
+        (span, precision, links)]
+
+
+@pytest.mark.parametrize("text", ["Laramie County", "The Village People played", "Goshen County"])
+def test_english_names_are_not_pinyin_addresses(text: str) -> None:
+    assert [f for f in X.extract(text) if f.kind == "address"] == []
 
 
 def test_keys_compare_spellings() -> None:

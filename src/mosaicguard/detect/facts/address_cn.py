@@ -30,6 +30,7 @@ from functools import cache, lru_cache
 
 import ahocorasick_rs
 
+from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
 from .gazetteer_cn import Division, Gazetteer, load_gazetteer
 from .text import fold_same_length, windows
@@ -61,6 +62,18 @@ _ROAD = re.compile(
 _LOT = re.compile("自编号?[A-Z]?[0-9]+(?:-[0-9]+)?")
 _SEP = re.compile(r"(?:[ \t,;:]|\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,8}\))*")  # incl. 鎮(zhèn)
 _HARD_SEP = re.compile("[,;:]")
+# city + county written one after the other, each by its suffix (see `_shaped_runs`)
+_SHAPE = re.compile(
+    f"(?:(?<![{_HAN}])|(?<=位于)|(?<=地点)|(?<=在))(?P<p>{_NAME}{{2,6}}?省)?"
+    f"(?P<c>{_NAME}{{2,6}}?(?:市|自治州|地区|盟))(?P<k>{_NAME}{{1,6}}?(?:县|区|旗|市))")
+# a town and a village the gazetteer does not know, written together at a word start
+# (`新闻:青兴镇东康村附近`); names of 2-5 characters without any division character
+_PLAIN = f"(?:(?![{_NOT_IN_NAME}乡镇村区县市省])[{_HAN}])"
+_TOWN_VILLAGE = re.compile(
+    f"(?:(?<![{_HAN}])|(?<=位于)|(?<=在)|(?<=于)|(?<=地点))(?P<t>{_PLAIN}{{2,5}}(?:镇|乡))"
+    f"(?P<v>{_PLAIN}{{2,5}}?(?:村|社区))(?![民委])")
+_COUNTY_SHAPE = re.compile(
+    f"(?:(?<=[省市州盟:,( ])|^|(?<=位于)|(?<=地点))((?:(?![{_NOT_IN_NAME}])[{_HAN}]){{1,4}}?(?:县|区|旗))$")
 # a town or village name never contains a division suffix (经竹溪县鄂坪乡 is 竹溪县 + 鄂坪乡)
 _DIVISION_CHAR = re.compile("[省市县区]")
 # Town or village names written before the first gazetteer name, separated by commas (`Site:
@@ -174,6 +187,7 @@ class ChineseAddressExtractor(FactExtractor):
                                 "organisation", fold_same_length(text[prev.start:span.end]),
                                 prev.detail)
             spans.append(span)
+        self._shaped_runs(ctx, text, spans)
         self._road_sections(text, folded, spans)
         self._labelled_sites(text, folded, spans)
         return spans
@@ -194,6 +208,42 @@ class ChineseAddressExtractor(FactExtractor):
             spans.append(FactSpan("address", start, end, text[start:end], "location", value,
                                   (("site", value), ("source", "label"), ("level", "site"),
                                    ("precision", precision)), 0.7))
+        spans.sort(key=lambda f: f.start)
+
+    def _shaped_runs(self, ctx: _Ctx, text: str, spans: list[FactSpan]) -> None:
+        """Town + village pairs and full hierarchies the gazetteer does not know (a new or renamed division, or invented
+        test data): `东海省江北市青山县阳林镇宝刘村`. Accepted only when a city and a county are
+        written one after the other and a town, village or road follows, so a fragment such as
+        `石门县农业农村` never qualifies; the upper levels stay as written (not resolved)."""
+        folded = ctx.folded
+        for m in _TOWN_VILLAGE.finditer(folded) if "村" in folded else ():
+            if any(f.start <= m.start() < f.end or m.start() <= f.start < m.end() for f in spans):
+                continue
+            parts = [_Part("town", m.start("t"), m.end("t"), m.group("t"), extra={"grammar": "1"}),
+                     _Part("village", m.start("v"), m.end("v"), m.group("v"), precise=True)]
+            span = self._emit(ctx.gaz, text, folded, parts)
+            if span is not None:
+                spans.append(span)
+        if "市" not in folded:
+            spans.sort(key=lambda f: f.start)
+            return
+        for m in _SHAPE.finditer(folded):
+            if any(f.start <= m.start() < f.end or m.start() <= f.start < m.end() for f in spans):
+                continue
+            parts = [_Part(level, m.start(g), m.end(g), m.group(g), extra={"grammar": "1"})
+                     for g, level in (("p", "province"), ("c", "city"), ("k", "county")) if m.group(g)]
+            pos = m.end()
+            while True:
+                nxt, _gap = self._next(ctx, pos, parts)
+                if nxt is None or any(p.level == nxt.level for p in parts) or nxt.divisions:
+                    break
+                parts.append(nxt)
+                pos = nxt.end
+            if not any(p.level in ("town", "village", "road") for p in parts):
+                continue
+            span = self._emit(ctx.gaz, text, folded, parts)
+            if span is not None:
+                spans.append(span)
         spans.sort(key=lambda f: f.start)
 
     @staticmethod
@@ -231,6 +281,12 @@ class ChineseAddressExtractor(FactExtractor):
     def _run(self, ctx: _Ctx, first: _Part) -> list[_Part] | None:
         folded = ctx.folded
         parts = [*self._before(ctx, first.start), first]
+        if first.level == "town" and not first.divisions and len(parts) == 1:
+            # a known town right after a county-shaped name the gazetteer lacks (renamed,
+            # newly created, or invented in a test): `青山县王家镇` is a county and a town
+            m = _COUNTY_SHAPE.search(folded, max(0, first.start - 8), first.start)
+            if m:
+                parts.insert(0, _Part("county", m.start(1), m.end(1), m.group(1), extra={"grammar": "1"}))
         pos = first.end
         while True:
             nxt, _gap = self._next(ctx, pos, parts)
@@ -248,7 +304,7 @@ class ChineseAddressExtractor(FactExtractor):
             return None  # 湖北 alone is a word, 中山北路 a street name, not places
         # a run anchored on a gazetteer town name without any division: trust the town only
         # when written with a village or road after it.
-        if not any(p.divisions for p in parts) and not any(
+        if not any(p.divisions or p.extra.get("grammar") for p in parts) and not any(
                 p.level in ("village", "group", "road") for p in parts):
             return None
         return parts
@@ -358,7 +414,7 @@ class ChineseAddressExtractor(FactExtractor):
             if p.level not in levels and "road" not in p.extra:
                 detail.append((p.level, p.text))
             for k, v in p.extra.items():
-                if k != "short":
+                if k not in ("short", "grammar"):
                     detail.append((k, v))
         lowest = max((p.level for p in parts), key=lambda lv: _ORDER[lv])
         if precise:
@@ -388,8 +444,30 @@ class ChineseAddressExtractor(FactExtractor):
             key_parts.append(by_level["town"].text)
         elif "zone" in by_level:
             key_parts.append(by_level["zone"].text)
+        if precise:
+            detail.extend(("link_key", k) for k in _link_keys(levels, by_level))
         return FactSpan("address", start, end, text[start:end], "location", "/".join(key_parts),
                         tuple(detail), 0.9 if precise else 0.7)
+
+
+def _link_keys(levels: dict[str, str], by_level: dict[str, _Part]) -> list[str]:
+    """Link keys of a precise address: its fine part (village, or road with number/section/
+    crossing/landmark) qualified by the county and by the town, so `某镇某村` links to
+    `某县某镇某村` while a village name alone (thousands of 王庄村) never links. The format is
+    the one aggregation reads (`detail` pairs named `link_key`)."""
+    if "village" in by_level:
+        fine = fold_key(by_level["village"].text)
+    elif "road" in by_level:
+        road = by_level["road"]
+        rest = road.text[len(road.extra.get("road", "")):]
+        fine = f"{fold_key(road.extra.get('road', road.text))}|{fold_key(rest)}"
+    else:
+        return []  # a lot or group alone: no fine part to link by
+    qualifiers = [q for q in (levels.get("county"), by_level["town"].text if "town" in by_level else None)
+                  if q]
+    if not qualifiers and "city" in levels:
+        qualifiers = [levels["city"]]
+    return sorted({f"{fold_key(q)}|{fine}" for q in qualifiers})
 
 
 def _group_key(text: str) -> str:

@@ -19,8 +19,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from ..normalize import code_key
 from .base import FactExtractor, FactSpan
 from .text import fold_same_length
+
+__all__ = ["CodeExtractor", "code_key"]
 
 _STANDARD = re.compile(
     r"(?<![A-Za-z0-9])(?P<family>GB ?/ ?[TZ]|GB|JGJ ?/ ?T|JGJ|JTG|JTJ|CJJ ?/ ?T|CJJ|DL ?/ ?T|DL|SL|NB ?/ ?T"
@@ -30,8 +33,9 @@ _STANDARD = re.compile(
     r"(?![A-Za-z0-9])")
 _LABEL = re.compile(
     r"(?:招标项目编号|招标编号|项目编号|采购编号|采购项目编号|标段编号|标段\(包\)编号|合同编号|项目代码"
-    r"|招标代理编号|交易编号|Solicitation (?:No\.?|Number)|Contract (?:No\.?|Number)|Task [Oo]rder"
-    r"(?: No\.?| Number)?|Project (?:No\.?|Number)|Notice ID)"
+    r"|招标代理编号|交易编号|批准文号|备案号|Solicitation (?:No\.?|Number)|Contract (?:No\.?|Number)"
+    r"|Task [Oo]rder(?: No\.?| Number)?|(?:Project|Tender) (?:No\.?|Number|Code|Ref\.?)"
+    r"|Ref(?:erence)? No\.?|Notice ID)"
     r"[ \t]*[:：#]?[ \t]*(?P<v>[A-Za-z0-9][A-Za-z0-9\-_/().]*"
     # spaces inside a labelled code only before a group with a digit (`zb 2026 7301`)
     r"(?: (?=[A-Za-z0-9]*[0-9])[A-Za-z0-9\-_/().]+)*)")
@@ -40,12 +44,6 @@ _BARE = re.compile(r"(?<![A-Za-z0-9@/.\-_])[A-Za-z0-9][A-Za-z0-9\-_()]{4,40}[A-Z
 # 统一社会信用代码 (18 characters): an organisation's public id, owned by the `org_id` detector
 _CREDIT_CODE = re.compile("[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
 _PROSE_OR_UNIT = re.compile("[a-z]{3,}|[0-9](?:[mM][23]|[kK][mMvVwW]|MW|MVA|[mM]illion)(?![A-Za-z0-9])")
-_SEPARATORS = re.compile(r"[\s\-_/.·()（）]")
-
-
-def code_key(text: str) -> str:
-    """Comparison key of a code: width and case folded, separators dropped."""
-    return _SEPARATORS.sub("", fold_same_length(text)).upper()
 
 
 def _looks_like_code(token: str) -> bool:

@@ -82,6 +82,7 @@ _ROLES: tuple[tuple[str, str], ...] = (
     ("document", "签署|签发|日期|signed|filed|date"),
 )
 _ROLE_RE = re.compile("|".join(f"(?P<{name}>{words})" for name, words in _ROLES), re.IGNORECASE)
+_WORD_TAIL = re.compile("[a-z]*")
 _BY = re.compile(r"\b(?:by|no later than|not later than)(?: the)? $", re.IGNORECASE)
 SCHEDULE_ROLES = frozenset({"start", "completion", "delivery", "commissioning", "slip", "duration"})
 _CLAUSE_END = re.compile("[。;；\n!?！？]|\\. ")
@@ -168,8 +169,9 @@ def _cn_number(text: str) -> int:
     return _CN_DIGITS.get(text, 0)
 
 
-def _role(folded: str, start: int, end: int) -> str:
-    """Nearest role word in the same clause, looking 24 characters back and 16 ahead."""
+def _role(folded: str, start: int, end: int) -> tuple[str, tuple[int, int] | None]:
+    """Nearest role word in the same clause, looking 24 characters back and 16 ahead: the role
+    and where its word is (None for `date`, no role word)."""
     lo = max(0, start - 24)
     for m in _CLAUSE_END.finditer(folded, lo, start):
         lo = m.end()
@@ -178,6 +180,7 @@ def _role(folded: str, start: int, end: int) -> str:
     if stop:
         hi = stop.start()
     best, best_distance = "date", 20  # farther than this, a role word is about something else
+    where: tuple[int, int] | None = None
     for m in _ROLE_RE.finditer(folded, lo, hi):
         distance = start - m.end() if m.end() <= start else m.start() - end
         if m.start() >= end:
@@ -187,8 +190,26 @@ def _role(folded: str, start: int, end: int) -> str:
             distance += 12  # one comma-clause away: weaker than anything in the date's own clause
         if 0 <= distance <= best_distance and m.lastgroup and (
                 distance < best_distance or best == "date"):
-            best, best_distance = m.lastgroup, distance
-    return best
+            best, best_distance, where = m.lastgroup, distance, m.span()
+    return best, where
+
+
+def _with_role_word(folded: str, start: int, end: int, word: tuple[int, int]) -> tuple[int, int]:
+    """The date's span widened to its role word when that is close (at most 10 characters away,
+    no comma or clause end between); an English word is taken whole (`complet` -> `completed`)."""
+    if word[0] >= end:
+        gap = folded[end:word[0]]
+        if len(gap) <= 10 and not re.search("[,;。；\n]", gap):
+            tail = _WORD_TAIL.match(folded, word[1])
+            return start, tail.end() if tail else word[1]
+    elif word[1] <= start:
+        gap = folded[word[1]:start]
+        if len(gap) <= 10 and not re.search("[,;。；\n]", gap):
+            head = word[0]
+            while head > 0 and folded[head - 1].isascii() and folded[head - 1].isalpha():
+                head -= 1
+            return head, end
+    return start, end
 
 
 class DateExtractor(FactExtractor):
@@ -215,9 +236,11 @@ class DateExtractor(FactExtractor):
             if parsed is None:
                 continue
             key, precision = parsed
-            role = _role(folded, start, end)
-            if role == "date" and _BY.search(folded, max(0, start - 16), start):
-                role = "completion"  # "work by August 2019": a date something must be done by
+            date_text = text[start:end]
+            role, word = _role(folded, start, end)
+            by = _BY.search(folded, max(0, start - 16), start) if role == "date" else None
+            if by is not None:
+                role, word = "completion", by.span()  # "work by August 2019": done by then
             if group == "year" and role not in SCHEDULE_ROLES:
                 continue  # a bare "in 2019" is schedule evidence only next to a schedule word
             if group == "zh" and precision == "year" and not re.search("[底末初]", m.group()) \
@@ -227,6 +250,11 @@ class DateExtractor(FactExtractor):
             if re.search("底|末|end|late|下旬", m.group(), re.IGNORECASE):
                 detail.append(("part", "end"))
             attr = "schedule" if role in SCHEDULE_ROLES else None
+            if attr and word is not None:
+                # a schedule is quoted with its role word (`2027年3月竣工`, `开工时间:2026年10月`,
+                # `delivery by March 2027`): that is what reveals it, and what a fix removes
+                start, end = _with_role_word(folded, start, end, word)
+                detail.append(("date", date_text))
             spans.append(FactSpan("date", start, end, text[start:end], attr, key, tuple(detail)))
         return spans
 

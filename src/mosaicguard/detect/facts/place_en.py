@@ -23,7 +23,9 @@ from typing import Protocol
 
 import ahocorasick_rs
 
+from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
+from .pinyin import is_pinyin
 from .text import windows
 
 # AP-style state abbreviations as written in US news (`Cheyenne, Wyo.`).
@@ -53,12 +55,19 @@ _STREET = re.compile(
     r"\b[0-9]{1,5} (?:[0-9]{1,3}(?:st|nd|rd|th) |(?:[A-Z][a-z]+ ){1,3})"
     r"(?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Way|Parkway)"
     r"(?: (?:North|South|East|West))?")
-_PINYIN = re.compile(
-    r"\b[A-Z][a-z]+(?:[ -][A-Z]?[a-z]+)? (?P<level>Village|Town|Township|District)\b"
-    r"(?:, [A-Z][a-z]+(?:[ -][A-Z]?[a-z]+)? (?:Village|Town|Township|County|District|City|Province))*")
-_PINYIN_SYLLABLE = re.compile(
-    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?(?:iang|iong|uang|ang|eng|ing|ong|uan|ian|iao|uai|ai|ei"
-    r"|ao|ou|an|en|in|un|ia|ie|iu|ua|uo|ue|ui|er|a|o|e|i|u|v)")
+# Chinese divisions written in pinyin (`Wangzhuang Village, Hedong Town`, `No. 12 Xinhua Road,
+# Shunyi District`): Chinese addresses, so kind `address` with the same link keys as `address_cn`.
+_PY_WORD = r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?"
+_PY_LEVEL = {"province": "province", "city": "city", "prefecture": "city", "county": "county",
+             "district": "county", "town": "town", "township": "town", "subdistrict": "town",
+             "village": "village"}
+_PY_ADDRESS = re.compile(
+    rf"(?:(?:No\. ?)?(?P<num>[0-9]{{1,5}}),? )?(?:(?P<road>{_PY_WORD}) (?:Road|Street|Avenue|Lane|Rd\.|St\.),? ?)?"
+    rf"(?P<rest>(?:{_PY_WORD} (?:Village|Town|Township|Subdistrict|County|District|City|Prefecture|Province)"
+    r"(?:, ?| )?)+)")
+_PY_PART = re.compile(rf"({_PY_WORD}) (Village|Town|Township|Subdistrict|County|District|City|Prefecture|Province)")
+_PY_ORDER = ("province", "city", "county", "town", "village", "road", "number")
+
 # Cheap triggers: each family's expensive pattern runs only around its own keywords.
 _TRIGGERS = {
     "installation": re.compile(r"Air Force Base|Air Force Station|Space Force Station|AFS|SFS"
@@ -66,7 +75,7 @@ _TRIGGERS = {
                                r"|Space Force|Joint Base|Fort |Camp |Naval |Marine Corps|Army Airfield"
                                r"|Engineer Yard|Army Depot|Proving Ground|Missile Range|Ammunition Plant"),
     "street": re.compile(r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Way|Parkway"),
-    "pinyin": re.compile(r"Village|Town|District"),
+    "pinyin": re.compile(r"Village|Town|District|County|Province|Prefecture"),
     "island": re.compile(r"Island"),
     "county": re.compile(r"County|Parish"),
 }
@@ -135,10 +144,11 @@ def _trim(text: str, start: int, name: str) -> tuple[int, str]:
 
 
 class EnglishPlaceExtractor(FactExtractor):
-    """English places: kind `place`, attr `location`."""
+    """English places (kind `place`) and Chinese addresses written in pinyin (kind `address`),
+    attr `location`."""
 
     name = "place_en"
-    kinds = ("place",)
+    kinds = ("place", "address")
 
     def extract(self, text: str) -> Sequence[FactSpan]:
         if not re.search("[A-Z]", text):
@@ -160,6 +170,16 @@ class EnglishPlaceExtractor(FactExtractor):
             return [m for lo, hi in windows(hits, before, after, len(text))
                     for m in pattern.finditer(text, lo, hi)]
 
+        for m in around("pinyin", _PY_ADDRESS, 60, 120):
+            parsed = _pinyin_address(m)
+            if parsed is None or any(not (m.end() <= s or m.start() >= e) for s, e in taken):
+                continue
+            parts, written = parsed
+            end = m.start() + len(written)
+            _precision, detail = _pinyin_detail(parts)
+            taken.append((m.start(), end))
+            spans.append(FactSpan("address", m.start(), end, written, "location",
+                                  "/".join(n for _, n in parts), detail, 0.8))
         for m in around("installation", _INSTALLATION, 60, 60):
             start, name = _trim(text, m.start(), m.group().rstrip(" -"))
             if name.split(" ")[0] in _STOP:
@@ -172,13 +192,6 @@ class EnglishPlaceExtractor(FactExtractor):
             if name.split(" ")[0] in _STOP:
                 continue
             add(start, start + len(name), "county", "town", place_key(name))
-        for m in around("pinyin", _PINYIN, 30, 120):
-            first = m.group().split(" ")[0].lower()
-            if not _is_pinyin(first):
-                continue
-            level = m.group("level")
-            precision = "precise" if level == "Village" else "town"
-            add(m.start(), m.end(), "cn_division", precision, place_key(m.group()))
         for m in around("island", _ISLAND, 40, 10):
             start, name = _trim(text, m.start(), m.group())
             if name.split(" ")[0] in _STOP:
@@ -224,16 +237,42 @@ class EnglishPlaceExtractor(FactExtractor):
                 (("code", best[0]), ("geonameid", str(best[1]))))
 
 
-def _is_pinyin(word: str) -> bool:
-    """True when `word` splits into pinyin syllables (Wangzhuang, Hedong), not English (Grand)."""
-    pos = 0
-    while pos < len(word):
-        m = _PINYIN_SYLLABLE.match(word, pos)
-        if not m or m.end() == pos:
-            return False
-        # prefer the longest syllable that still lets the rest parse (greedy is enough here)
-        pos = m.end()
-    return True
+def _pinyin_address(m: re.Match[str]) -> tuple[list[tuple[str, str]], str] | None:
+    """(levels, written text) of a pinyin address match, or None when a name is not pinyin
+    (`Laramie County`, `The Village`) or a village stands alone."""
+    parts = [(_PY_LEVEL[level.lower()], f"{name} {level}") for name, level in _PY_PART.findall(m.group("rest"))]
+    if m.group("road"):
+        parts.append(("road", m.group("road") + " Road"))
+        if m.group("num"):
+            parts.append(("number", m.group("num")))
+    names = [n for lvl, n in parts if lvl != "number"]
+    if not parts or not all(is_pinyin(w) for n in names for w in re.split("[ -]", n)[:-1]):
+        return None
+    levels = {lvl for lvl, _ in parts}
+    if levels == {"village"}:
+        return None
+    parts.sort(key=lambda p: _PY_ORDER.index(p[0]))
+    return parts, m.group().rstrip(" ,")
+
+
+def _pinyin_detail(parts: list[tuple[str, str]]) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Precision and detail (levels, link keys) of a pinyin address, as `address_cn` writes them."""
+    got = dict(parts)
+    if "village" in got or ("road" in got and "number" in got):
+        precision = "precise"
+    elif "town" in got or "road" in got:
+        precision = "town"
+    elif "county" in got:
+        precision = "county"
+    else:
+        precision = "area"
+    links: list[str] = []
+    if precision == "precise":
+        fine = fold_key(got["village"]) if "village" in got else f"{fold_key(got['road'])}|{got['number']}"
+        qualifiers = [q for q in (got.get("county"), got.get("town")) if q] or (
+            [got["city"]] if "city" in got else [])
+        links = sorted({f"{fold_key(q)}|{fine}" for q in qualifiers})
+    return precision, (*parts, ("precision", precision), *(("link_key", k) for k in links))
 
 
 class _Add(Protocol):  # the signature of the local `add` callback, for type checking

@@ -12,13 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from ..normalize import FULLWIDTH_TO_ASCII, traditional_to_simplified
+from ..normalize import width_script_table
 
 
 @cache
 def _same_length_fold() -> dict[int, int]:
-    table: dict[int, int] = dict(traditional_to_simplified())
-    table.update(FULLWIDTH_TO_ASCII)
+    # `scan`'s width and script fold (one understanding of text), plus two things facts need:
+    table: dict[int, int] = dict(width_script_table())
     # CJK punctuation people type for ASCII separators in addresses and codes.
     table.update({ord("，"): ord(","), ord("、"): ord(","), ord("－"): ord("-"), ord("—"): ord("-")})
     # typographic spaces (en space in `于 2010 年`, no-break space) are spaces

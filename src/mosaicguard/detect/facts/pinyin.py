@@ -1,0 +1,47 @@
+"""Is a romanised word Hanyu Pinyin? (`Wangzhuang`, `Hedong`: yes; `Laramie`, `Goshen`: no)
+
+The syllable inventory comes from jionlp's pinyin dictionary (offline, in the wheel), read as a
+file without importing jionlp. A word is pinyin when it splits into valid syllables.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import cache, lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+
+
+@cache
+def syllables() -> frozenset[str]:
+    """Toneless pinyin syllables (`zhuang`, `lv` for lü)."""
+    spec = find_spec("jionlp")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("jionlp is not installed: its pinyin dictionary is needed")
+    path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "pinyin_phrase.txt"
+    counts: Counter[str] = Counter()
+    for line in path.read_text("utf-8").splitlines():
+        _, _, readings = line.partition("\t")
+        plain = unicodedata.normalize("NFD", readings.replace("ü", "v"))
+        plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
+        counts.update(s for s in re.split(r"[^a-z]+", plain.lower()) if s)
+    # typos in the dictionary (`yen`, `sh`) occur a handful of times; real syllables hundreds
+    found = {s for s, n in counts.items() if n >= 20}
+    # the dictionary's `<py_unk>` marker, and interjections (嗯 n, 呣 m, 哼 hng) that would let
+    # English words split (`Cheyenne` = che-ye-n-ne)
+    return frozenset(found - {"py", "unk", "n", "ng", "m", "hm", "hng"})
+
+
+@lru_cache(maxsize=65536)
+def is_pinyin(word: str) -> bool:
+    """True when `word` (any case) is a run of pinyin syllables."""
+    word = word.lower()
+    if not word.isalpha() or not word.isascii():
+        return False
+    valid = syllables()
+    ok = [True] + [False] * len(word)  # ok[i]: word[:i] splits into syllables
+    for i in range(1, len(word) + 1):
+        ok[i] = any(ok[j] and word[j:i] in valid for j in range(max(0, i - 6), i))
+    return ok[-1]
