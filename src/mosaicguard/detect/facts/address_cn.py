@@ -72,6 +72,8 @@ _PLAIN = f"(?:(?![{_NOT_IN_NAME}乡镇村区县市省])[{_HAN}])"
 _TOWN_VILLAGE = re.compile(
     f"(?:(?<![{_HAN}])|(?<=位于)|(?<=在)|(?<=于)|(?<=地点))(?P<t>{_PLAIN}{{2,5}}(?:镇|乡))"
     f"(?P<v>{_PLAIN}{{2,5}}?(?:村|社区))(?![民委])")
+_VILLAGE_END = re.compile("村|社区")
+_CITY_END = re.compile("市|自治州|地区|盟")
 _COUNTY_SHAPE = re.compile(
     f"(?:(?<=[省市州盟:,( ])|^|(?<=位于)|(?<=地点))((?:(?![{_NOT_IN_NAME}])[{_HAN}]){{1,4}}?(?:县|区|旗))$")
 # a town or village name never contains a division suffix (经竹溪县鄂坪乡 is 竹溪县 + 鄂坪乡)
@@ -216,7 +218,11 @@ class ChineseAddressExtractor(FactExtractor):
         written one after the other and a town, village or road follows, so a fragment such as
         `石门县农业农村` never qualifies; the upper levels stay as written (not resolved)."""
         folded = ctx.folded
-        for m in _TOWN_VILLAGE.finditer(folded) if "村" in folded else ():
+        # both patterns run only around their literal ends (村/社区, 市): ~0.2 ms a notice otherwise
+        size = len(folded)
+        village_hits = [m.start() for m in _VILLAGE_END.finditer(folded)]
+        for m in (m for lo, hi in windows(village_hits, 14, 4, size)
+                  for m in _TOWN_VILLAGE.finditer(folded, lo, hi)):
             if any(f.start <= m.start() < f.end or m.start() <= f.start < m.end() for f in spans):
                 continue
             parts = [_Part("town", m.start("t"), m.end("t"), m.group("t"), extra={"grammar": "1"}),
@@ -224,10 +230,8 @@ class ChineseAddressExtractor(FactExtractor):
             span = self._emit(ctx.gaz, text, folded, parts)
             if span is not None:
                 spans.append(span)
-        if "市" not in folded:
-            spans.sort(key=lambda f: f.start)
-            return
-        for m in _SHAPE.finditer(folded):
+        city_hits = [m.start() for m in _CITY_END.finditer(folded)]
+        for m in (m for lo, hi in windows(city_hits, 14, 10, size) for m in _SHAPE.finditer(folded, lo, hi)):
             if any(f.start <= m.start() < f.end or m.start() <= f.start < m.end() for f in spans):
                 continue
             parts = [_Part(level, m.start(g), m.end(g), m.group(g), extra={"grammar": "1"})
