@@ -186,7 +186,7 @@ class ChineseAddressExtractor(FactExtractor):
             if spans and spans[-1].kind == "org" and span.kind == "org" and spans[-1].end == span.start:
                 prev = spans.pop()
                 span = FactSpan("org", prev.start, span.end, text[prev.start:span.end],
-                                "organisation", fold_same_length(text[prev.start:span.end]),
+                                "organisation", fold_key(text[prev.start:span.end]),
                                 prev.detail)
             spans.append(span)
         self._shaped_runs(ctx, text, spans)
@@ -411,7 +411,7 @@ class ChineseAddressExtractor(FactExtractor):
                 span = text[start:org.end()]
                 place = _resolve(tuple((p.level, p.text) for p in parts))
                 return FactSpan("org", start, org.end(), span, "organisation",
-                                fold_same_length(span), (("place", "/".join(place.values())),))
+                                fold_key(span), (("place", "/".join(place.values())),))
         levels = _resolve(tuple((p.level, p.text) for p in parts))
         detail: list[tuple[str, str]] = list(levels.items())
         for p in parts:
