@@ -43,6 +43,11 @@ def addresses(text: str) -> list[tuple[str, str, str]]:
         ("远安化工园江北片区高氯酸铵深加工项目", "远安化工园", "湖北省/宜昌市/远安县/化工园", "town"),
         ("广州市天河区龙口西路213号", "广州市天河区龙口西路213号", "广东省/广州市/天河区/龙口西路213号", "precise"),
         ("干流北流经竹溪县鄂坪乡", "竹溪县鄂坪乡", "湖北省/十堰市/竹溪县/鄂坪乡", "town"),
+        # places the gazetteer lacks, in shapes too strict for fragments
+        ("施工地点:东海省江北市青山县阳林镇宝刘村", "东海省江北市青山县阳林镇宝刘村",
+         "东海省/江北市/青山县/宝刘村", "precise"),
+        ("青山县王家镇", "青山县王家镇", "青山县/王家镇", "town"),
+        ("新闻:青兴镇东康村附近将新建", "青兴镇东康村", "青兴镇/东康村", "precise"),
         # a labelled site the gazetteer cannot name
         ("建设地点:小嶝岛\n主要建设内容", "小嶝岛", "小嶝岛", "precise"),
         # road sections, with or without a division before them
@@ -76,6 +81,8 @@ def test_addresses(text: str, span: str, key: str, precision: str) -> None:
         ("页岩矿区开采", None),
         ("中山北路36号", None),
         ("交货地点：采购人指定地点", None),
+        ("各乡镇村级组织", None),
+        ("东海省江北市青山县", None),  # a shape without a town, village or road is not enough
         ("建设银行上海共和新路支行", None),
     ],
 )
@@ -89,6 +96,23 @@ def test_agencies_are_not_addresses(text: str, org: str | None) -> None:
 def test_two_counties_joined_by_and_are_two_addresses() -> None:
     keys = [k for _, k, _ in addresses("湖北省十堰市郧阳区和郧西县交界处")]
     assert keys == ["湖北省/十堰市/郧阳区", "湖北省/十堰市/郧西县"]
+
+
+def test_link_keys_qualify_the_village_by_county_and_by_town() -> None:
+    def links(text: str) -> set[str]:
+        return {v for f in X.extract(text) for k, v in f.detail if k == "link_key"}
+
+    full = links("湖北省宜昌市点军区点军街道联棚村")
+    assert full == {"点军区|联棚村", "点军街道|联棚村"}
+    assert links("点军区联棚村") <= full and links("点军街道联棚村") & full
+    assert not links("联棚村") and not links("点军区")  # a village or a county alone never links
+
+
+def test_ambiguous_county_keeps_what_was_written() -> None:
+    # 朝阳区 is in Beijing and in Changchun: without a city nothing is resolved upwards
+    assert [f.key for f in X.extract("朝阳区") if f.kind == "address"] == ["朝阳区"]
+    assert [f.key for f in X.extract("北京市朝阳区") if f.kind == "address"] == ["北京市/朝阳区"]
+    assert [f.key for f in X.extract("吉林省长春市朝阳区") if f.kind == "address"] == ["吉林省/长春市/朝阳区"]
 
 
 def test_no_chinese_no_work() -> None:
