@@ -12,13 +12,17 @@ How it reads a text:
 3. A run of components needs at least one gazetteer division or known town: that is what makes a
    fragment a place. A run with no precise component that runs straight into an agency suffix
    (局/委员会/中心/公司/人民政府/…) is an organisation (`石门县农业农村局`, kind `org`), not an address.
+   Places the gazetteer lacks are read only in strict shapes (`_shaped_runs`: a city and a county
+   by suffix followed by a town/village/road; a town + village pair at a word start), plus road
+   sections (`东方大道延伸段(港窑路-伍龙路段)`) and labelled sites (`建设地点:小嶝岛`).
 4. Upper levels are resolved from the gazetteer (安平县 -> 河北省/衡水市) when unambiguous given
    the other components written.
 
 `key`: "/"-joined hierarchy of resolved province/city/county plus the most precise named element
 (village[/group], road+number, else town, else zone), so `湖北省宜昌市点军区点军街道联棚村` and
-`点军区联棚村` compare equal. `precision`: precise (village/group, road with a number, crossing
-or landmark, lot), town, county or area.
+`点军区联棚村` compare equal. `link_key` details (what aggregation links by): the fine part
+qualified by county and by town (`点军区|联棚村`, `点军街道|联棚村`). `precision`: precise
+(village/group, road with a number, section, crossing or landmark, lot), town, county or area.
 """
 
 from __future__ import annotations

@@ -5,12 +5,14 @@
   `Bedford, Mass.`, or after near/in/outside/at (`near Omaha`): many city names are words.
 - patterns: military installations (`F.E. Warren Air Force Base`, `Offutt AFB`, `Joint Base
   ...`, `Fort Polk`, `Naval Station ...`, `Camp ...`), islands (`... Island(s)`), counties
-  (`Laramie County`), street addresses (`120 Grenier Street`), and pinyin Chinese divisions
-  (`Wangzhuang Village, Hedong Town`).
+  (`Laramie County`), street addresses (`120 Grenier Street`).
+- Chinese addresses written in pinyin (`Wangzhuang Village, Hedong Town`, `No. 12 Xinhua Road,
+  Shunyi District`; every name must split into pinyin syllables) are kind `address`, with the
+  precision and `link_key` details `address_cn` gives.
 
-`key`: normalised name (lower case, `AFB` spelled out, dots and spaces folded) plus `#geonameid`
-when the gazetteer knows the place. `precision`: precise (installations, streets, villages),
-town (cities, towns, counties), area (states, countries, islands groups).
+`key`: normalised name (lower case, `AFB` spelled out, dots and spaces folded, `Frances E.` ->
+`F. E.`) plus `#geonameid` when the gazetteer knows the place. `precision`: precise
+(installations, streets), town (cities, counties, islands), area (states, countries).
 """
 
 from __future__ import annotations
