@@ -2,11 +2,13 @@
 
     PYTHONPATH=src python bench/facts_throughput.py [--rounds N] [--corpus DIR]
 
-Each round reads every file of ../shared/realworld/docs from disk and runs address_cn, place_en,
-dates and codes on it (`--extractors all`: every registered extractor). Reports notices/s and characters/s per core (CPU time of this process, so
-that other load on a shared machine does not count) and wall-clock, after a warm-up round (gazetteers
-loaded, parser caches filled for the first time; later rounds hit the per-candidate caches as a
-million-notice run mostly does).
+    PYTHONPATH=src python bench/facts_throughput.py --extractors all
+
+Each round reads every file of ../shared/realworld/docs from disk and runs codes, address_cn,
+place_en and dates on it (`--extractors all`: every registered extractor). Reports notices/s and
+characters/s per core (CPU time of this process, so that other load on a shared machine does not
+count) and wall-clock, after a warm-up round (gazetteers loaded, parser caches filled for the
+first time; later rounds hit the per-candidate caches as a million-notice run mostly does).
 """
 
 from __future__ import annotations
