@@ -23,7 +23,8 @@ truth.json:
      "entities": {"<id>": {"sensitive": bool, "subject": "<policy subject id or null>", "kind": "...",
                   "documents": [...], "part_of": "<id>" (fragments only),
                   "reveals": {"location": [...], "purpose": [...], "schedule": [...]},
-                  "expected_exposures": [["location", "purpose"], ...]}},   # entities of 2+ documents
+                  "expected_exposures": [["location", "purpose"], ...]}},
+                  # every project of 2+ documents, and the 1-document fragments of split projects
      "chains": [["<doc>", "<doc>", "<doc>"], ...],      # documents a correct tool puts in one entity
      "decoys": [{"doc": "...", "kind": "busy_phone|busy_address|complaint_line|template_phrase|
                  common_name|standard|one_digit_code|alias_lookalike|policy_id|same_town|same_base|
@@ -43,11 +44,13 @@ or a sensitive purpose in the corpus). A `split` project is two entities (`...a`
 from __future__ import annotations
 
 import html
+import io
 import json
 import math
 import multiprocessing
 import os
 import random
+import zipfile
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -91,11 +94,24 @@ def _write(path: Path, doc: Doc, fmt: str, encoding: str) -> None:
         d = docx.Document()
         for line in doc.lines:
             d.add_paragraph(line)
-        d.save(str(path))
+        buf = io.BytesIO()
+        d.save(buf)
+        path.write_bytes(_fixed_zip_times(buf.getvalue()))
     elif fmt == "html":
         path.write_text(_html(doc), encoding="utf-8")
     else:
         path.write_bytes(doc.text().encode(encoding))
+
+
+def _fixed_zip_times(data: bytes) -> bytes:
+    """The same zip with a fixed member time: python-docx stamps members with the clock."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2026, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 def _expected(sensitive: bool, subject: str | None, reveals: dict[str, list[str]]) -> list[list[str]]:
@@ -234,8 +250,8 @@ def generate(out_dir: Path, n_docs: int, seed: int, mix: Mix | None = None, draf
         if pool is not None:
             pool.close()
             pool.join()
-    with (out_dir / "truth.json").open("w", encoding="utf-8") as fh:
-        json.dump(truth, fh, ensure_ascii=False)
+    # json.dumps uses the C encoder; json.dump to a file would encode in pure Python (minutes at 1M).
+    (out_dir / "truth.json").write_text(json.dumps(truth, ensure_ascii=False), encoding="utf-8")
     with (out_dir / "policy.yaml").open("w", encoding="utf-8") as fh:
         yaml.safe_dump(_policy(subjects), fh, allow_unicode=True, sort_keys=False)
     return truth

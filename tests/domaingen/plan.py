@@ -170,6 +170,9 @@ class Planner:
         self.plan.docs.append(Planned(Doc(style, p, role), show, lang))
         return len(self.plan.docs) - 1
 
+    def _first_doc(self, p: Project) -> Planned:
+        return next(pl for pl in self.plan.docs if pl.doc.project is p)
+
     def _room(self, n: int) -> bool:
         return len(self.plan.docs) + n <= self.size
 
@@ -379,16 +382,16 @@ class Planner:
             assert s.place is not None
             h = self.zh_harmless(self._place(s.place.county_index, _town_index(self.world, s.place)))
             if h is not None:
-                self.plan.docs[-1].doc.decoy("same_town", s.place.town)
+                self._first_doc(h).doc.decoy("same_town", s.place.town)
         near = subjects.get("coords", []) + [ps[0] for ps in purposes.get("coords", [])]
         for s in near:
             assert s.place is not None
             h = self.zh_harmless(self._place(s.place.county_index, _town_index(self.world, s.place)))
             if h is not None:
                 h.lat, h.lon = round(s.lat + 0.009, 5), round(s.lon + 0.002, 5)
-                last = self.plan.docs[-1]
-                last.show["coords"] = style = self.rng.randrange(4)
-                last.doc.decoy("near_coords", coord_form(h.lat, h.lon, style))
+                first = self._first_doc(h)
+                first.show["coords"] = style = self.rng.randrange(4)
+                first.doc.decoy("near_coords", coord_form(h.lat, h.lon, style))
         for s in subjects.get("full", [])[:1] + subjects.get("noloc", [])[:1]:
             h = self.zh_harmless()
             if h is not None:

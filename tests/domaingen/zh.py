@@ -250,6 +250,8 @@ def news(rng: random.Random, world: World, p: Project, doc: Doc, f: Facts) -> No
     who = f"{f.county}" if f.county else p.buyer
     doc.add(f"{who}推进{subject}建设", f"{_cn_date(rng, p.year)}  来源：融媒体中心", "")
     doc.add(f"近日，{who}召开专题会议，听取{subject}前期工作情况汇报，研究部署下一步重点工作。")
+    if f.code and subject != f.code:
+        doc.add(f"该项目编号为{f.code}，已完成招标。")
     if f.location or f.coords:
         doc.add(f"项目位于{f.location or f.coords}，周边交通便利。")
     if f.purpose:
