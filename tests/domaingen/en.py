@@ -75,7 +75,7 @@ def dod(rng: random.Random, world: World, p: Project, doc: Doc, f: FactsEn) -> N
             f"for the design and construction of {f.what()}{label}{f.where()}.")
     if f.schedule:
         body += " " + sched_sentence(f.schedule)
-    body += f" Fiscal {p.year} military construction funds will be obligated at the time of award."
+    body += " Military construction funds are obligated at the time of award."
     if f.code:
         body += f" The contracting activity is the regional engineering command ({f.code})."
     doc.add(body)

@@ -170,8 +170,11 @@ def _write_chunk(job: tuple[str, str | None, int, int, int, Mix]) -> Truth:
                 sampled[kind] += 1
                 decoys.append({"doc": rel, "kind": kind, "value": value})
     entities: dict[str, Any] = {}
+    by_project: dict[int, list[tuple[int, Planned]]] = {}
+    for i, pl in enumerate(plan.docs):
+        by_project.setdefault(id(pl.doc.project), []).append((i, pl))
     for p in plan.projects:
-        docs = [(i, pl) for i, pl in enumerate(plan.docs) if pl.doc.project is p]
+        docs = by_project.get(id(p), [])
         reveals: dict[str, list[str]] = {a: [] for a in ATTRIBUTES}
         for _i, pl in docs:
             for a in ATTRIBUTES:

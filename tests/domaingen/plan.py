@@ -152,8 +152,9 @@ class Planner:
         p = Project(eid=f"e{serial:07d}", kind=kind, sensitive=sensitive, lang="en", year=self.year,
                     en_place=place or rng.choice(vocab.EN_PLACES), amount=rng.randint(2_000_000, 900_000_000))
         office = ("W912DY", "N62742", "FA8903", "W9128A", "N40192", "W912HN")[serial % 6]
+        # office, number and year together encode the serial, so no two projects share a number
         n = (serial // 6) % 10000
-        p.code = f"{office}-{24 + (serial // 60000) % 3}-{'CD'[serial % 2]}-{n:04d}"
+        p.code = f"{office}-{24 + serial // 60000}-{'CD'[(serial // 6) % 2]}-{n:04d}"
         p.firm = rng.choice(vocab.EN_FIRMS)
         month = rng.choice(("January", "March", "June", "July", "September", "December"))
         p.schedule_en = (f"completed by {month} {self.year + 1}", f"delayed until {self.year + 4}",
@@ -191,7 +192,7 @@ class Planner:
         return model, (2, 0)[(g // 3) % 2]
 
     def zh_subject(self, i: int, kind: str) -> Project | None:
-        g = self.chunk * self.mix.zh_subjects + i
+        g = self.chunk * max(self.mix.zh_subjects, 6) + i
         num = 1000 + 2 * (((g + 1) * 7919) % 4500)
         plan = {"full": 4, "coords": 4, "noloc": 3, "nopurpose": 3}[kind]
         if not self._room(plan):
@@ -201,7 +202,7 @@ class Planner:
         alias, variant = self.subject_alias(g, num)
         p.alias = alias
         p.code = f"ZB-{self.year}-{num}"
-        codes = [p.code] if g % 3 == 2 else []
+        codes = [p.code] if (g // 3) % 3 == 1 else []
         self.plan.subjects.append({"id": p.subject, "aliases": [alias], "codes": codes})
         cty = {} if kind == "noloc" else {"county": 0}
         a = self._doc(p, "news", "chain_alias", {"alias": variant, **cty})
@@ -267,7 +268,7 @@ class Planner:
     def en_subject(self, i: int) -> Project | None:
         if not self._room(4):
             return None
-        g = self.chunk * self.mix.en_subjects + i
+        g = self.chunk * max(self.mix.en_subjects, 1) + i
         num = 1001 + 2 * (((g + 1) * 7919) % 4500)  # odd: never the number of a zh subject
         p = self._en_project("subject_en", True)
         w = vocab.EN_CODENAMES
