@@ -164,8 +164,11 @@ def test_perfect_report_scores_one(corpus: tuple[Path, Path, dict[str, Any]]) ->
     assert m["link_precision"] == m["link_recall"] == m["purity"] == m["chain_recall"] == 1.0
     assert m["false_exposures"] == 0 and m["exposure_recall"] == 1.0 and m["impure_clusters"] == 0
     assert m["largest_cluster"] == max(len(e["documents"]) for e in truth["entities"].values())
-    absolute = evaluate_aggregate(_perfect(truth, prefix="/abs/somewhere/"), truth)
-    assert absolute["link_precision"] == absolute["link_recall"] == 1.0
+    absolute = _perfect(truth, prefix="/abs/somewhere/")
+    absolute["entities"][0]["documents"].append("/abs/drafts/c0000-repeats.txt")  # a check report's draft
+    m = evaluate_aggregate(absolute, truth)
+    assert m["link_precision"] == m["link_recall"] == m["purity"] == 1.0
+    assert m["unknown_documents"] == ["/abs/drafts/c0000-repeats.txt"]
 
 
 def test_merging_two_projects_is_impure_and_loses_precision(corpus: tuple[Path, Path, dict[str, Any]]) -> None:

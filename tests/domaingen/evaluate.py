@@ -90,8 +90,11 @@ def evaluate_aggregate(report: Report, truth: Truth) -> dict[str, Any]:
     """Link precision/recall, purity, chain recall, false exposures and exposure recall of a report."""
     ix = _Index(truth)
     clusters: list[tuple[str, list[str]]] = []
+    unknown: set[str] = set()
     for ent in report.get("entities", []):
-        docs = sorted({ix.norm(d) for d in ent.get("documents", [])})
+        named = {ix.norm(d) for d in ent.get("documents", [])}
+        unknown |= {d for d in named if d not in ix.docs}  # drafts in a check report, stray files
+        docs = sorted(d for d in named if d in ix.docs)
         if len(docs) >= 2:
             clusters.append((str(ent.get("id", len(clusters))), docs))
     true_sizes = Counter(e["entity"] for e in ix.docs.values() if e["entity"] is not None)
@@ -133,6 +136,7 @@ def evaluate_aggregate(report: Report, truth: Truth) -> dict[str, Any]:
     return {
         "documents": len(ix.docs),
         "reported_entities": len(clusters),
+        "unknown_documents": sorted(unknown)[:LIST_LIMIT],
         "largest_cluster": max((len(d) for _c, d in clusters), default=0),
         "pairs": {"true": true_pairs, "reported": reported_pairs, "true_positive": tp},
         "link_precision": tp / reported_pairs if reported_pairs else 1.0,

@@ -32,6 +32,12 @@ def _date(rng: random.Random, year: int) -> str:
     return f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
 
 
+def _cn_span(rng: random.Random, year: int, days: int) -> tuple[str, str]:
+    """Two dates `days` apart in one month (publication then opening, start then end of a notice period)."""
+    month, day = rng.randint(1, 12), rng.randint(1, 28 - days)
+    return f"{year}年{month}月{day}日", f"{year}年{month}月{day + days}日"
+
+
 def _cn_date(rng: random.Random, year: int) -> str:
     return f"{year}年{rng.randint(1, 12)}月{rng.randint(1, 28)}日"
 
@@ -118,7 +124,8 @@ def _standard(rng: random.Random, doc: Doc) -> str:
 def tender(rng: random.Random, world: World, p: Project, doc: Doc, f: Facts) -> None:
     """招标公告."""
     title = f.title()
-    doc.add(f"{title}招标公告", f"发布时间：{_date(rng, p.year)}    信息来源：{world.portal}", "")
+    published, opening = _cn_span(rng, p.year, 20)
+    doc.add(f"{title}招标公告", f"发布时间：{published}    信息来源：{world.portal}", "")
     if p.place is not None and (f.county or not p.sensitive):
         phrase = f"{p.place.province}政府采购项目"
         doc.add(f"本项目为{doc.decoy('template_phrase', phrase)}，现进行公开招标，欢迎合格的投标人参加投标。")
@@ -133,7 +140,7 @@ def tender(rng: random.Random, world: World, p: Project, doc: Doc, f: Facts) -> 
     doc.add(f.scope_line())
     doc.add("二、投标人资格要求", f"具备建筑工程施工总承包叁级及以上资质，施工须符合{_standard(rng, doc)}。")
     where = f"{f.county}公共资源交易中心" if f.county else "代理机构开标室"
-    doc.add("三、开标时间及地点", f"开标时间：{_cn_date(rng, p.year)}09时30分；开标地点：{where}。")
+    doc.add("三、开标时间及地点", f"开标时间：{opening}09时30分；开标地点：{where}。")
     doc.add(*_contacts(rng, world, p, doc, f))
 
 
@@ -154,7 +161,7 @@ def candidates(rng: random.Random, world: World, p: Project, doc: Doc, f: Facts)
     doc.add(*f.schedule_line())
     if f.purpose:
         doc.add(f"主要内容：{f.purpose}土建及安装。")
-    doc.add(f"公示期：{_cn_date(rng, p.year)}至{_cn_date(rng, p.year)}")
+    doc.add("公示期：{}至{}".format(*_cn_span(rng, p.year, 3)))
     doc.add(*_contacts(rng, world, p, doc, f))
 
 
