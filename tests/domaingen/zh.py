@@ -7,6 +7,7 @@ form); it writes nothing sensitive that `show` does not name, so the truth stays
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Callable
 
 from . import vocab
@@ -47,6 +48,9 @@ class Facts:
 
     def __init__(self, p: Project, show: Show, doc: Doc) -> None:
         self.p, self.show, self.doc = p, show, doc
+        # wording varies by project and document; stable for a seed (crc32, not the salted hash())
+        self.v = zlib.crc32(f"{p.eid}/{doc.style}/{doc.role}".encode())
+        salt = zlib.crc32(p.eid.encode())
         self.alias = doc.plant("alias", alias_form(p.alias, show["alias"])) if "alias" in show and p.alias else ""
         code = p.code if show.get("code", 0) == 0 else fullwidth(p.code)
         self.code = doc.plant("code", code) if "code" in show else ""
@@ -55,7 +59,7 @@ class Facts:
         self.purpose = doc.plant("purpose", purpose) if "purpose" in show else ""
         self.location = ""
         if "location" in show and p.place is not None:
-            self.location = doc.plant("location", p.place.address(show["location"], road_no=len(p.eid)))
+            self.location = doc.plant("location", p.place.address(show["location"], road_no=salt))
             doc.plant("link", self.location)
         self.coords = ""
         if "coords" in show:
@@ -81,21 +85,25 @@ class Facts:
             if self.show["location"] == 2:
                 out.append(f"Site: {self.location}.")
             else:
-                out.append(f"{('建设地点', '项目地点', '工程地址')[len(self.p.eid) % 3]}：{self.location}")
+                label = ("建设地点", "项目地点", "工程地址", "项目选址", "实施地点", "建设地址")[self.v % 6]
+                out.append(f"{label}：{self.location}")
         if self.coords:
-            out.append(f"中心坐标：{self.coords}")
+            label = ("中心坐标", "站址坐标", "地理坐标", "场址中心点坐标")[(self.v >> 4) % 4]
+            out.append(f"{label}：{self.coords}")
         return out
 
     def schedule_line(self) -> list[str]:
         if not self.schedule:
             return []
         if self.schedule.endswith("天"):
-            return [f"计划工期：{self.schedule}"]
-        return [f"进度要求：项目{self.schedule}。"]
+            return [f"{('计划工期', '工期', '合同工期', '施工工期')[(self.v >> 8) % 4]}：{self.schedule}"]
+        return [("进度要求：项目{}。", "计划进度：{}。", "本项目{}。", "工期安排：{}。")[(self.v >> 8) % 4].format(
+            self.schedule)]
 
     def scope_line(self) -> str:
         if self.purpose:
-            return f"招标范围：{self.purpose}及配套设施的施工、安装与调试。"
+            return ("招标范围：{}及配套设施的施工、安装与调试。", "建设内容：新建{}一处及附属用房。",
+                    "主要工作内容：{}土建、设备安装及调试。")[(self.v >> 12) % 3].format(self.purpose)
         return f"招标范围：{self.p.work}，具体详见工程量清单。"
 
 
@@ -256,11 +264,16 @@ def news(rng: random.Random, world: World, p: Project, doc: Doc, f: Facts) -> No
     subject = f.alias or f.name or f.code or p.work
     who = f"{f.county}" if f.county else p.buyer
     doc.add(f"{who}推进{subject}建设", f"{_cn_date(rng, p.year)}  来源：融媒体中心", "")
-    doc.add(f"近日，{who}召开专题会议，听取{subject}前期工作情况汇报，研究部署下一步重点工作。")
+    opener = ("近日，{w}召开专题会议，听取{s}前期工作情况汇报，研究部署下一步重点工作。",
+              "{w}主要负责同志带队调研{s}，现场查看施工进展，协调解决具体问题。",
+              "记者从{w}获悉，{s}各项准备工作正在有序推进。")[f.v % 3]
+    doc.add(opener.format(w=who, s=subject))
     if f.code and subject != f.code:
         doc.add(f"该项目编号为{f.code}，已完成招标。")
-    if f.location or f.coords:
-        doc.add(f"项目位于{f.location or f.coords}，周边交通便利。")
+    if f.location:
+        doc.add(f"Site: {f.location}." if f.show["location"] == 2 else f"项目位于{f.location}，周边交通便利。")
+    if f.coords:
+        doc.add(f"项目中心位置坐标为{f.coords}。")
     if f.purpose:
         doc.add(f"项目主要建设{f.purpose}等设施。")
     if f.schedule:
