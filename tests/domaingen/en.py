@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Callable
 
 from . import vocab
@@ -31,6 +32,7 @@ class FactsEn:
 
     def __init__(self, p: Project, show: Show, doc: Doc) -> None:
         self.p = p
+        self.v = zlib.crc32(f"{p.eid}/{doc.style}/{doc.role}".encode())  # stable wording choice
         self.alias = doc.plant("alias", alias_form_en(p.alias, show["alias"])) if "alias" in show and p.alias else ""
         self.code = doc.plant("code", p.code) if "code" in show else ""
         self.name = doc.plant("name", p.name) if "name" in show else ""
@@ -71,7 +73,9 @@ def dod(rng: random.Random, world: World, p: Project, doc: Doc, f: FactsEn) -> N
     doc.add(f"Contracts For {month} {rng.randint(1, 28)}, {p.year}", "", rng.choice(("NAVY", "AIR FORCE", "ARMY")), "")
     label = f" ({f.alias})" if f.alias else ""
     named = f" for the {f.name}" if f.name else ""
-    body = (f"{p.firm}, {rng.choice(vocab.EN_CITIES)}, is awarded a {_money(p)} firm-fixed-price contract{named} "
+    kind = ("is awarded a {m} firm-fixed-price contract", "has been awarded a {m} indefinite-delivery/"
+            "indefinite-quantity contract", "was awarded a {m} design-build task order")[f.v % 3].format(m=_money(p))
+    body = (f"{p.firm}, {rng.choice(vocab.EN_CITIES)}, {kind}{named} "
             f"for the design and construction of {f.what()}{label}{f.where()}.")
     if f.schedule:
         body += " " + sched_sentence(f.schedule)
@@ -87,7 +91,8 @@ def usace(rng: random.Random, world: World, p: Project, doc: Doc, f: FactsEn) ->
         ("Honolulu District", "Alaska District", "Omaha District", "Europe District", "Japan District")
     )
     subject = f.alias or f.name or "construction"
-    doc.add(f"{district} awards contract for {f.what()}{f.where()}", "", f"Released {rng.choice(MONTHS)} {p.year}", "")
+    head = ("{d} awards contract for {w}", "Corps selects builder for {w}", "{d} moves ahead with {w}")[f.v % 3]
+    doc.add(head.format(d=district, w=f"{f.what()}{f.where()}"), "", f"Released {rng.choice(MONTHS)} {p.year}", "")
     doc.add(f"The U.S. Army Corps of Engineers {district} awarded a {_money(p)} contract to {p.firm} "
             f"for {subject} work{f.where()}.")
     if f.code:
@@ -118,7 +123,9 @@ def ea(rng: random.Random, world: World, p: Project, doc: Doc, f: FactsEn) -> No
 def press(rng: random.Random, world: World, p: Project, doc: Doc, f: FactsEn) -> None:
     """A trade-press or local news story."""
     subject = f.alias or f.name or (f"contract {f.code}" if f.code else f.what())
-    doc.add(f"{subject[:1].upper()}{subject[1:]}: what the latest budget documents show", "")
+    head = ("{s}: what the latest budget documents show", "New details emerge on {s}",
+            "Lawmakers press for answers on {s}")[f.v % 3].format(s=subject)
+    doc.add(head[:1].upper() + head[1:], "")
     doc.add(f"Budget justification documents released this week shed new light on {subject}.")
     if f.code and subject != f"contract {f.code}":
         doc.add(f"The work is being carried out under contract {f.code}, awarded to {p.firm}.")
