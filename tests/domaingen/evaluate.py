@@ -124,7 +124,8 @@ def evaluate_aggregate(report: Report, truth: Truth) -> dict[str, Any]:
         elif owner.startswith("single:") or not ix.sensitive(owner):
             reason = "non-sensitive entity"
         if reason:
-            false_exp.append({"rule": exp.get("rule"), "reason": reason, "true_entities": dict(counts)})
+            false_exp.append({"rule": exp.get("rule"), "reason": reason, "documents": sum(counts.values()),
+                              "true_entities": dict(counts.most_common(8))})
             continue
         assert owner is not None
         attrs = _attributes(exp)
