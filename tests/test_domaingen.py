@@ -105,7 +105,9 @@ def test_truth_is_consistent(corpus: tuple[Path, Path, dict[str, Any]]) -> None:
     for name, d in truth["drafts"].items():
         assert (drafts / name).is_file()
         assert all(e in entities for e in d["entities"])
-        assert bool(d["fix_any_of"]) == (d["verdict"] == "new")
+        assert bool(d["fix_any_of"]) == (d["verdict"] == "new") == bool(d["new_exposures"])
+        text = (drafts / name).read_text(encoding="utf-8")
+        assert all(v in text for values in d["adds"].values() for vs in values.values() for v in vs)
     assert any(len(d["entities"]) == 2 and d["verdict"] == "new" for d in truth["drafts"].values())
 
 

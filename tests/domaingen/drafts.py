@@ -36,7 +36,8 @@ def make_drafts(planner: Planner) -> list[Draft]:
         loc = p.place.address(1)
         text = (f"关于{p.alias}建设用地预审情况的说明\n{p.alias}拟选址于{loc}，用地面积约{rng.randint(20, 300)}亩，"
                 "已完成用地预审和规划选址。\n特此说明。\n")
-        drafts.append(Draft(f"{tag}-new-location.txt", text, "new", [p.eid], [p.alias, loc]))
+        drafts.append(Draft(f"{tag}-new-location.txt", text, "new", [p.eid], [p.alias, loc],
+                            {p.eid: {"location": [loc]}}))
     if len(noloc) > 1 and full:
         p, q = noloc[1], full[0]
         assert p.place is not None and p.alias and q.alias
@@ -45,12 +46,14 @@ def make_drafts(planner: Planner) -> list[Draft]:
         purpose_q = _public(planner, q.eid, "purpose")[0]
         text = (f"重点项目推进情况通报\n一、{p.alias}：选址于{loc_p}，正在开展前期工作。\n"
                 f"二、{q.alias}：位于{loc_q}，{purpose_q}等各项工作有序推进。\n")
-        drafts.append(Draft(f"{tag}-new-two-entities.txt", text, "new", [p.eid, q.eid], [p.alias, loc_p]))
+        drafts.append(Draft(f"{tag}-new-two-entities.txt", text, "new", [p.eid, q.eid], [p.alias, loc_p],
+                            {p.eid: {"location": [loc_p]}}))
     for p in subj.get("nopurpose", [])[:1]:
         purpose = traditional(p.purpose)
         text = (f"{p.code}项目设计变更说明\n经研究，本项目建设内容调整为{purpose}及配套设施，"
                 "其余内容不变。\n")
-        drafts.append(Draft(f"{tag}-new-purpose-traditional.txt", text, "new", [p.eid], [p.code, purpose]))
+        drafts.append(Draft(f"{tag}-new-purpose-traditional.txt", text, "new", [p.eid], [p.code, purpose],
+                            {p.eid: {"purpose": [purpose]}}))
     for a, b in (ps for ps in purp.get("split", [])[:1] if len(ps) == 2):
         public = _public(planner, b.eid, "link")
         mob = next(m for m in (mobile_form(a.mobile, s) for s in (1, 2, 0, 3)) if m not in public)
@@ -62,7 +65,8 @@ def make_drafts(planner: Planner) -> list[Draft]:
         sched = f"completed by {rng.choice(('May', 'August', 'November'))} {en.year + 2}"
         text = (f"Modification P0000{rng.randint(2, 9)}\n\nThe contracting officer has issued a bilateral "
                 f"modification to contract {en.code}. Work is expected to be {sched}.\n")
-        drafts.append(Draft(f"{tag}-new-en-schedule.txt", text, "new", [en.eid], [en.code, sched]))
+        drafts.append(Draft(f"{tag}-new-en-schedule.txt", text, "new", [en.eid], [en.code, sched],
+                            {en.eid: {"schedule": [sched]}}))
     if full:
         q = full[-1]
         assert q.alias

@@ -31,7 +31,9 @@ truth.json:
                  near_coords|projected_xy", "value": "..."}],           # a sample: <= 4 per kind and chunk
      "busy": {"<kind>": {"<value>": <documents carrying it>}},
      "drafts": {"<draft file name>": {"verdict": "new|repeats|harmless", "entities": [...],
-                "fix_any_of": ["value as written in the draft", ...]}},
+                "fix_any_of": ["value as written in the draft", ...],
+                "adds": {"<entity>": {"<attribute>": ["value as written in the draft"]}},
+                "new_exposures": [["<entity or split project>", ["location", "purpose"]], ...]}},
      "mix": {"<entity kind>": <documents>}, "seed": S, "n_docs": N}
 
 Every planted, decoy and `fix_any_of` value occurs verbatim in its file. An entity's `reveals` is
@@ -61,7 +63,7 @@ import yaml
 from . import vocab
 from .en import render_en
 from .model import ATTRIBUTES, Doc
-from .plan import CHUNK, Mix, Planned, Planner
+from .plan import CHUNK, Draft, Mix, Planned, Planner
 from .world import World, make_world
 from .zh import render_zh
 
@@ -197,8 +199,28 @@ def _write_chunk(job: tuple[str, str | None, int, int, int, Mix]) -> Truth:
         Path(drafts_out).mkdir(parents=True, exist_ok=True)
         for d in make_drafts(planner):
             (Path(drafts_out) / d.name).write_text(d.text, encoding="utf-8")
-            result["drafts"][d.name] = {"verdict": d.verdict, "entities": d.entities, "fix_any_of": d.fix_any_of}
+            result["drafts"][d.name] = {"verdict": d.verdict, "entities": d.entities, "fix_any_of": d.fix_any_of,
+                                        "adds": d.adds, "new_exposures": _new_exposures(d, entities)}
     return result
+
+
+def _new_exposures(draft: Draft, entities: dict[str, Any]) -> list[list[Any]]:
+    """[project, combination] pairs inferable with the draft and not without it (fragments joined)."""
+    groups: dict[str, list[str]] = {}
+    for eid in draft.entities:
+        groups.setdefault(entities[eid].get("part_of", eid), []).append(eid)
+    out: list[list[Any]] = []
+    for gid, members in groups.items():
+        before = {tuple(c) for m in members for c in entities[m]["expected_exposures"]}
+        merged: dict[str, list[str]] = {a: [] for a in ATTRIBUTES}
+        for m in members:
+            for a in ATTRIBUTES:
+                merged[a] += entities[m]["reveals"][a] + draft.adds.get(m, {}).get(a, [])
+        subject = next((entities[m]["subject"] for m in members if entities[m]["subject"]), None)
+        sensitive = any(entities[m]["sensitive"] for m in members)
+        after = {tuple(c) for c in _expected(sensitive, subject, merged)}
+        out += [[gid, list(c)] for c in sorted(after - before)]
+    return out
 
 
 def _policy(subjects: list[dict[str, Any]]) -> dict[str, Any]:

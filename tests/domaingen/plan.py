@@ -63,6 +63,7 @@ class Draft:
     verdict: str
     entities: list[str]
     fix_any_of: list[str]
+    adds: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # entity -> attribute -> values
 
 
 @dataclass
