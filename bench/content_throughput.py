@@ -27,7 +27,7 @@ from mosaicguard.policy.schema import Policy
 
 SEED = 20261129
 CONTENT = ("marking", "cn_id", "bank_card", "passport", "phone", "email", "coordinates",
-           "unit_designator", "credential", "internal_network", "protected_term")
+           "unit_designator", "credential", "internal_network", "bank_account", "org_id", "protected_term")
 
 
 def _words(text: str) -> tuple[str, ...]:

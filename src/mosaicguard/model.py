@@ -69,6 +69,8 @@ CONTENT_CATEGORIES = (
     "phone",
     "email",
     "bank_card",
+    "bank_account",
+    "org_id",
     "passport",
     "coordinates",
     "unit_designator",

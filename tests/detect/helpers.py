@@ -16,6 +16,8 @@ CONTENT_DETECTORS = (
     "marking",
     "cn_id",
     "bank_card",
+    "bank_account",
+    "org_id",
     "passport",
     "phone",
     "email",

@@ -78,8 +78,12 @@ class Detector:
     def rules(self, policy: Policy) -> Sequence[PatternRule]:
         return ()
 
-    def refine(self, rule: PatternRule, match: re.Match[str], segment: Segment, finding: Finding) -> Finding | None:
-        """Adjust or drop a confirmed, validated match (e.g. marking vs prose). Default: keep."""
+    def refine(
+        self, rule: PatternRule, match: re.Match[str], segment: Segment, finding: Finding
+    ) -> Finding | list[Finding] | None:
+        """Adjust or drop a confirmed, validated match (e.g. marking vs prose). Default: keep.
+        A list: the candidate holds several values (a phone number and its shorthand
+        continuation), each a finding of its own within `segment`."""
         return finding
 
     def detect_document(self, doc: Document, policy: Policy) -> Iterable[Finding]:

@@ -184,6 +184,27 @@ _GEO_CONTEXT = (
 )
 
 
+_GRID_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?")
+
+
+def projected_valid(value: str) -> bool:
+    """A northing of a Gauss-Kruger grid between the equator and 60 degrees north (metres), and
+    an easting of 6 digits around the 500 km false easting or of 8 digits led by a zone number
+    (3-degree zones 13-45 or 6-degree zones 13-23 cover China)."""
+    numbers = _GRID_NUMBER.findall(value)
+    if len(numbers) != 2:
+        return False
+    x, y = numbers
+    if not 1_000_000 <= float(x) <= 6_700_000:
+        return False
+    easting = y.split(".")[0]
+    if len(easting) == 8:
+        zone, easting = int(easting[:2]), easting[2:]
+        if not 13 <= zone <= 45:
+            return False
+    return len(easting) == 6 and 100_000 <= int(easting) <= 900_000
+
+
 class CoordinatesDetector(Detector):
     name = "coordinates"
     categories = ("coordinates",)
@@ -239,6 +260,23 @@ class CoordinatesDetector(Detector):
                 message=message,
                 max_len=40,
             ),
+            PatternRule(
+                rule="coordinates.projected",
+                category="coordinates",
+                # Gauss-Kruger / CGCS2000 grid coordinates in survey notices:
+                # `(X=3374933.57，Y=516952.94)`, `X：3374933.57 Y：38516952.94` (zone prefix).
+                regex=(
+                    # `X=` with no gap: a bare `X` would make every x in English text a candidate.
+                    f"(?<![A-Za-z])(?P<v>[Xx][:：=]{_SP}{{0,2}}[0-9]{{7}}(?:\\.[0-9]{{1,4}})?"
+                    f"{_PAIR_SEP}[Yy][:：=]{_SP}{{0,2}}[0-9]{{6,8}}(?:\\.[0-9]{{1,4}})?)(?![0-9])"
+                ),
+                severity=sev,
+                confidence=0.75,
+                validate=projected_valid,
+                context=_GEO_CONTEXT,
+                message="projected grid coordinates (X/Y in metres): pinpoint a place",
+                max_len=64,
+            ),
         )
 
     def refine(self, rule: PatternRule, match: re.Match[str], segment: Segment, finding: Finding) -> Finding | None:
@@ -264,4 +302,8 @@ class CoordinatesDetector(Detector):
             Sample("39°75′15″N 116°24′27″E", "coordinates", expect=False),  # 75 minutes
             Sample("Python 3.11.4 released", "coordinates", expect=False),
             Sample("温度 25.5°C", "coordinates", expect=False),
+            Sample("终点坐标(X=3373884.36，Y=517197.61)", "coordinates", match="X=3373884.36，Y=517197.61"),
+            Sample("X：3374933.57 Y：38516952.94", "coordinates"),
+            Sample("X=9374933.57, Y=516952.94", "coordinates", expect=False),  # northing beyond 60°N
+            Sample("X=3374933, Y=99516952", "coordinates", expect=False),  # no such zone
         )

@@ -138,8 +138,12 @@ class Engine:
             )
             if owner is not None:
                 refined = owner.refine(rule, match, seg, finding)
-                if refined is not None:
+                if refined is None:
+                    continue
+                if isinstance(refined, Finding):
                     append(refined)
+                else:  # one candidate that holds several values (`010-61986732/61986796`)
+                    out.extend(refined)
             else:
                 append(finding)
         return out

@@ -18,19 +18,19 @@ from .base import Detector, PatternRule, Sample
 
 # Horizontal space only: a marking never spans lines, and `\s` would cross segment joins.
 _SP = "[ \\t\\u3000\\u00a0]"
+def _spaced(word: str) -> str:
+    """`机密` -> `机[ ]{0,3}密`: spaced-out markings (`机 密`, `绝　密`) are still markings."""
+    return f"{_SP}{{0,3}}".join(re.escape(ch) for ch in word)
+
+
 _STAR = "[★☆✭⭐]"
 _DIGITS = "[0-9０-９]"
 # Period after the star: 10年, 6个月, 长期, 启用前 (exam papers), or a date it holds until.
 _PERIOD = (
-    f"(?:{_SP}{{0,3}}(?:长期|永久|启用前|解密前"
+    f"(?:{_SP}{{0,3}}(?:{_spaced('长期')}|{_spaced('永久')}|启用前|解密前"
     f"|(?:至|到)?{_DIGITS}{{4}}{_SP}?年{_SP}?{_DIGITS}{{1,2}}{_SP}?月(?:{_SP}?{_DIGITS}{{1,2}}{_SP}?日)?(?:前|止)?"
     f"|{_DIGITS}{{1,3}}{_SP}?(?:年|个月|月|天|日)))?"
 )
-
-
-def _spaced(word: str) -> str:
-    """`机密` -> `机[ ]{0,3}密`: spaced-out markings (`机 密`, `绝　密`) are still markings."""
-    return f"{_SP}{{0,3}}".join(re.escape(ch) for ch in word)
 
 
 _LEVELS_ZH = {"绝密": Severity.CRITICAL, "机密": Severity.CRITICAL, "秘密": Severity.HIGH}
@@ -43,11 +43,24 @@ _RULE_SUFFIX = {"绝密": "top_secret", "机密": "secret", "秘密": "confident
 _LEAD = f"(?:^|(?<=\\n)){_SP}{{0,8}}(?:[#>*_]{{1,6}}{_SP}{{0,2}})?[【\\[（(〔]?{_SP}{{0,3}}"
 # Internal-use labels (medium): order matters, longest alternatives first.
 _INTERNAL = (
-    f"(?:仅供|仅限)?内部资料(?:{_SP}{{0,3}}[，,、]?{_SP}{{0,3}}注意保存)?|(?:仅供|仅限)?内部使用|内部文件|内部材料|内部刊物"
+    f"(?:仅供|仅限)?{_spaced('内部资料')}(?:{_SP}{{0,3}}[，,、]?{_SP}{{0,3}}注意保存)?|(?:仅供|仅限)?内部使用"
+    f"|内部文件|内部材料|内部刊物|(?:仅供)?内部参考"
     f"|{_spaced('工作秘密')}|{_spaced('商业秘密')}|{_spaced('内部')}|敏感信息|{_spaced('敏感')}"
 )
 
 _EN_CAVEAT = "(?://[A-Z0-9][A-Z0-9 ,-]{0,40}(?:/{1,2}[A-Z0-9][A-Z0-9 ,-]{0,40}){0,4})"
+
+# An internal-use label with its handling instruction (`内部资料 注意保存`, `内部资料，请勿外传`,
+# spaced `内 部 资 料 注 意 保 存`): a label wherever it stands in a line, even after a title on a
+# cover (`某某通讯 2024年第3期 内部资料 注意保存`), as long as it is not inside a sentence.
+_HANDLING = "|".join(
+    _spaced(w) for w in ("注意保存", "注意保密", "注意保管", "妥善保管", "请勿外传", "严禁外传", "不得外传")
+)
+_INTERNAL_KIND = "|".join(_spaced(w) for w in ("内部资料", "内部文件", "内部刊物", "内部参考", "内部材料"))
+_INTERNAL_PHRASE = (
+    f"(?<![\\u4e00-\\u9fff])(?P<v>(?:仅供|仅限)?(?:{_INTERNAL_KIND}){_SP}{{0,3}}[，,、★☆]?{_SP}{{0,3}}"
+    f"(?:{_HANDLING}))(?![\\u4e00-\\u9fff])"
+)
 
 # Characters that may follow a label on its line without turning it into prose.
 _LABEL_TAIL = " \t\u3000\u00a0】]）)〕:：|-–—/#*_"
@@ -172,9 +185,22 @@ class MarkingDetector(Detector):
         )
         out.append(
             PatternRule(
+                rule="marking.zh_internal_phrase",
+                category="marking",
+                regex=_INTERNAL_PHRASE,
+                severity=sev(Severity.MEDIUM),
+                confidence=0.8,
+                negative_context=("例如", "标注为", "标明", "示例"),
+                context_window=12,
+                message="internal-use label with a handling instruction (内部资料 注意保存)",
+                max_len=64,
+            )
+        )
+        out.append(
+            PatternRule(
                 rule="marking.en_top_secret",
                 category="marking",
-                regex=f"(?<![A-Za-z])(?P<v>TOP{_SP}+SECRET{_EN_CAVEAT}?)(?![A-Za-z])",
+                regex=f"(?<![A-Za-z])(?P<v>(?:TOP{_SP}+SECRET|ＴＯＰ{_SP}*ＳＥＣＲＥＴ){_EN_CAVEAT}?)(?![A-Za-z])",
                 severity=sev(Severity.CRITICAL),
                 confidence=0.85,
                 message="classification marking TOP SECRET",
@@ -185,7 +211,10 @@ class MarkingDetector(Detector):
             PatternRule(
                 rule="marking.en_secret",
                 category="marking",
-                regex=f"(?<![A-Za-z])(?<!TOP )(?P<v>SECRET{_EN_CAVEAT}?)(?![A-Za-z])",
+                regex=(
+                    "(?<![A-Za-z])(?<!TOP )(?<!ＴＯＰ)(?<!ＴＯＰ　)"
+                    f"(?P<v>(?:SECRET|ＳＥＣＲＥＴ){_EN_CAVEAT}?)(?![A-Za-z])"
+                ),
                 severity=sev(Severity.HIGH),
                 confidence=0.8,
                 message="classification marking SECRET",
@@ -196,7 +225,7 @@ class MarkingDetector(Detector):
             PatternRule(
                 rule="marking.en_confidential",
                 category="marking",
-                regex=f"(?<![A-Za-z])(?P<v>(?:CONFIDENTIAL|RESTRICTED){_EN_CAVEAT}?)(?![A-Za-z])",
+                regex=f"(?<![A-Za-z])(?P<v>(?:CONFIDENTIAL|RESTRICTED|ＣＯＮＦＩＤＥＮＴＩＡＬ){_EN_CAVEAT}?)(?![A-Za-z])",
                 severity=sev(Severity.HIGH),
                 confidence=0.8,
                 message="classification marking CONFIDENTIAL / RESTRICTED",
@@ -239,7 +268,7 @@ class MarkingDetector(Detector):
         end = start + len(finding.match)
         before, after = _line_around(segment.text, start, end)
         name = rule.rule
-        if name.endswith(("_star", "_field")):
+        if name.endswith(("_star", "_field", "_phrase")):
             return finding
         if name.startswith("marking.zh_"):
             if not _is_label_zh(finding.match, before, after, segment.layer):
@@ -298,4 +327,19 @@ class MarkingDetector(Detector):
             Sample("The Secret Garden is a novel.", "marking", expect=False),
             Sample("The SECRET to good soup is time.", "marking", expect=False),
             Sample("敏感词过滤", "marking", expect=False),
+            Sample("ＳＥＣＲＥＴ\n会议纪要", "marking", match="ＳＥＣＲＥＴ"),
+            Sample("ＴＯＰ ＳＥＣＲＥＴ", "marking", match="ＴＯＰ ＳＥＣＲＥＴ"),
+            Sample("内 部 资 料 注 意 保 存", "marking", match="内 部 资 料 注 意 保 存"),
+            Sample("内部资料　注意保存", "marking", match="内部资料\u3000注意保存"),
+            Sample("某某通讯 2024年第3期 内部资料 注意保存", "marking", match="内部资料 注意保存"),
+            Sample("第3期\u3000\u3000内部资料\u3000注意保存", "marking", match="内部资料\u3000注意保存"),
+            Sample("（内部资料，请勿外传）", "marking", match="内部资料，请勿外传"),
+            Sample("内部资料★注意保存", "marking", match="内部资料★注意保存"),
+            Sample("仅供内部参考", "marking", match="仅供内部参考"),
+            Sample("绝　密　★　长　期", "marking", match="绝\u3000密\u3000★\u3000长\u3000期"),
+            Sample("本文是内部资料，注意保存好。", "marking", expect=False),
+            Sample("请注意保存内部资料。", "marking", expect=False),
+            Sample("公司内部资料不得外传。", "marking", expect=False),
+            Sample("内部资料的管理规定如下", "marking", expect=False),
+            Sample("文件应标注为内部资料 注意保存字样", "marking", expect=False),
         )
