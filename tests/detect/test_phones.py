@@ -93,3 +93,13 @@ def test_shorthand_continuation_is_its_own_finding_with_exact_offsets() -> None:
             assert text[f.location.start : f.location.end] == f.match
             assert text[: f.location.start].endswith(f.context_before)
         assert sorted(f.match for f in findings) == sorted(["010—61986732", "61986796", "88886666", "88886667"])
+
+
+def test_phone_key_one_number_one_key() -> None:
+    """Aggregation links phones by `phone_key`: every printed form of one number gives one key."""
+    from mosaicguard.detect.contact import phone_key
+
+    assert {phone_key(t) for t in ("+86 138 1234 5678", "13812345678", "+86-13812345678")} == {"13812345678"}
+    assert {phone_key(t) for t in ("+86-0734-8571555", "0734-8571555", "0734—8571555")} == {"07348571555"}
+    assert {phone_key(t) for t in ("805-605-7031", "(805) 605-7031", "+1 805 605 7031")} == {"+18056057031"}
+    assert phone_key("0717-6253135-8004") != phone_key("0717-6253135")

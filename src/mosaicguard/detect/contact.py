@@ -13,6 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
+import phonenumbers
+from phonenumbers import PhoneNumberFormat
+
 from ..model import Finding, Segment, Severity
 from ..policy.schema import Policy
 from .base import Detector, PatternRule, Sample
@@ -21,19 +24,20 @@ from .normalize import digits_only
 from .phones import PERSONAL_KINDS, PhoneValue, parse_phone
 
 
-
 def phone_key(value: str) -> str:
-    """The one normalised form of a phone number the detector matched, by `parse_phone`: the
-    national number of a PRC number (`+86 138-1234-5678`, `13812345678` -> `13812345678`;
-    `+86-0734-8571555`, `0734-8571555` -> `7348571555`), E.164 for other regions, and the digits
-    when libphonenumber does not know the number. Aggregation links phones by this key."""
+    """The one normalised form of a phone number the detector matched, by `parse_phone`: for a
+    PRC number the digits of its national format as dialled inside China (`+86 138-1234-5678`
+    -> `13812345678`; `+86-0734-8571555`, `0734-8571555` -> `07348571555`), E.164 for other
+    regions, and the digits when libphonenumber does not know the number. Aggregation links
+    phones by this key."""
     parsed = parse_phone(value, "CN") or parse_phone(value, "US")
-    if parsed is None:
+    if parsed is None or parsed.e164 is None:
         digits = digits_only(value)
         return digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
-    if parsed.region == "CN" or parsed.e164 is None:
-        return parsed.national + (f";ext={parsed.extension}" if parsed.extension else "")
-    return parsed.key
+    if parsed.region != "CN":
+        return parsed.key
+    national = digits_only(phonenumbers.format_number(phonenumbers.parse(parsed.e164), PhoneNumberFormat.NATIONAL))
+    return national + (f";ext={parsed.extension}" if parsed.extension else "")
 
 
 D = "[0-9０-９]"
