@@ -11,15 +11,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat
 
-from ..model import Finding, Segment, Severity
+from ..model import Finding, Location, Segment, Severity
 from ..policy.schema import Policy
 from .base import Detector, PatternRule, Sample
-from .identifiers import in_hex_dump, in_long_token
+from .identifiers import looks_binary
 from .normalize import digits_only
 from .phones import PERSONAL_KINDS, PhoneValue, parse_phone
 
@@ -179,7 +178,7 @@ class PhoneDetector(Detector):
         value = finding.match
         start = match.start("v")
         string = match.string
-        if in_long_token(string, start, start + len(value)) or in_hex_dump(string, start, start + len(value)):
+        if looks_binary(string, start, start + len(value)):
             return None
         if name == "phone.cn_landline":
             pair = _PAIR.fullmatch(value)
@@ -254,7 +253,7 @@ def _judge(
     base = segment.location.start or 0
     return Finding(
         finding.category, severity, finding.confidence, text, finding.layer, finding.rule, finding.message,
-        replace(loc, start=base + seg_start, end=base + seg_end),
+        Location(loc.page, base + seg_start, base + seg_end, loc.part, loc.bbox, loc.pointer),
         seg_text[max(0, seg_start - 40) : seg_start], seg_text[seg_end : seg_end + 40],
         (("phone_kind", value.kind), ("phone_region", value.region)), finding.id,
     )

@@ -127,6 +127,19 @@ def in_long_token(text: str, start: int, end: int, longest: int = 24) -> bool:
     return (lo < start or hi > end) and hi - lo > longest
 
 
+def looks_binary(text: str, start: int, end: int) -> bool:
+    """`in_long_token` or `in_hex_dump`, with the usual case (a number between punctuation or
+    CJK text) decided from its two neighbours alone."""
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if (before in _TOKEN_CHARS or after in _TOKEN_CHARS) and in_long_token(text, start, end):
+        return True
+    return (before in _GAPS or after in _GAPS) and in_hex_dump(text, start, end)
+
+
+_GAPS = frozenset(" \t")
+
+
 def in_hex_dump(text: str, start: int, end: int) -> bool:
     """The span `text[start:end]` sits among hex-dump tokens: bytes, not a number anyone wrote."""
     before = text[max(0, start - 12) : start]
