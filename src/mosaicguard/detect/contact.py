@@ -65,6 +65,8 @@ _CN_FIXED = f"(?:(?:\\+|＋)(?:86|８６){_SEP}?)?{_AREA}{_SEP}?{_LOCAL}"
 # A run-together pair inside one candidate.
 _PAIR = re.compile(f"({_CN_FIXED})({_AREA}[-－—]{_LOCAL})")
 _AREA_OF = re.compile(f"(?:(?:\\+|＋)(?:86|８６){_SEP}?)?{_AREA}")
+# Rules whose numbers may be followed by a continuation.
+_CONTINUED = frozenset({"phone.cn_landline", "phone.label_local"})
 # A number continuing the one before it: `/61986796` (same area code), `、88886667`.
 _FOLLOW = re.compile(f"[/／、,，;；]({_LOCAL})(?![0-9０-９])")
 # A number that is not the tail of a grouped card or ID number (`6217 0595 9899 5843 123`): not
@@ -190,22 +192,21 @@ class PhoneDetector(Detector):
                     ) if f is not None
                 ]
         first = _judge(name, match, segment, finding, start, value)
-        if first is None:
-            return None
-        out = [first]
+        if first is None or name not in _CONTINUED:
+            return first
         end = start + len(first.match)
         follow = _FOLLOW.match(string, end, end + 16)
-        if follow is not None and name in ("phone.cn_landline", "phone.label_local"):
-            if name == "phone.cn_landline":
-                area = _AREA_OF.match(value)
-                second_value = f"{area.group(0)}-{follow.group(1)}" if area is not None else None
-            else:
-                second_value = follow.group(1)
-            if second_value is not None:
-                second = _judge(name, match, segment, finding, follow.start(1), follow.group(1), second_value)
-                if second is not None:
-                    out.append(second)
-        return out[0] if len(out) == 1 else out
+        if follow is None:
+            return first
+        if name == "phone.cn_landline":
+            area = _AREA_OF.match(value)
+            if area is None:
+                return first
+            second_value = f"{area.group(0)}-{follow.group(1)}"
+        else:
+            second_value = follow.group(1)
+        second = _judge(name, match, segment, finding, follow.start(1), follow.group(1), second_value)
+        return first if second is None else [first, second]
 
     def samples(self) -> Sequence[Sample]:
         return tuple(Sample(text, "phone", True, value) for text, value in PHONE_POSITIVES) + tuple(
