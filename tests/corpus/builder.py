@@ -65,7 +65,11 @@ def luhn_card(rng: random.Random, valid: bool = True) -> str:
 
 
 def mobile(rng: random.Random) -> str:
-    return f"1{rng.choice('3589')}{rng.randint(0, 9)}{rng.randint(0, 99999999):08d}"
+    """A mobile number in an allocated PRC range (13x, 18x, 15x and 19x but not 154 / 194,
+    which libphonenumber, following the numbering plan, does not accept)."""
+    second = rng.choice("3589")
+    third = rng.choice("0123456789" if second in "38" else "01235789")
+    return f"1{second}{third}{rng.randint(0, 99999999):08d}"
 
 
 def _group(value: str, sizes: tuple[int, ...]) -> str:
@@ -106,6 +110,11 @@ def plant(rng: random.Random, category: str, labels_ok: bool = True) -> Plant:
     if category == "phone":
         m = mobile(rng)
         shown = rng.choice((m, _group(m, (3, 4, 4)), f"+86 {m}", f"{m[:3]}-{m[3:7]}-{m[7:]}"))
+        if rng.random() < 0.15:
+            # An agency's published office line: public by design, so reported at low severity,
+            # but still reported (issue 10: nothing disappears unseen).
+            line = f"010-{rng.randint(62000000, 69999999)}"
+            return f"采购代理机构：某招标有限公司，联系电话：{line}。", line, category
         return rng.choice((f"施工负责人手机：{shown}。", f"Site manager mobile: {shown}. ")), shown, category
     if category == "email":
         v = f"{rng.choice(('zhang.wei', 'li_na', 'wangfang', 'j.smith', 'ops-team'))}{rng.randint(1, 99)}@" \
@@ -191,7 +200,6 @@ def decoy(rng: random.Random) -> str:
         "温度 25.5°C。",
         "Unit 12345 of the apartment block. ",
         "内部控制制度应当完善。",
-        f"采购代理机构：某招标有限公司，联系电话：010-{rng.randint(62000000, 69999999)}。",
         f"Invoice {rng.randint(10**14, 10**15 - 1)} paid. ",
     ))
 
