@@ -293,6 +293,9 @@ class BankAccountDetector(Detector):
                 severity=sev,
                 confidence=0.8,
                 validate=account_valid,
+                # A login or messaging account is an account too, but not a bank's.
+                negative_context=("登录", "用户名", "qq", "微信", "login", "user", "游戏"),
+                context_window=12,
                 message="bank account number",
                 max_len=64,
             ),
@@ -317,6 +320,8 @@ class BankAccountDetector(Detector):
             Sample("账号：zhangwei", "bank_account", expect=False),
             Sample("账户余额 2024 年", "bank_account", expect=False),
             Sample("登录账号：12345", "bank_account", expect=False),  # too short for an account
+            Sample("登录账号：20240815001", "bank_account", expect=False),  # a login, not a bank account
+            Sample("QQ账号：123456789", "bank_account", expect=False),
         )
 
 
