@@ -3,7 +3,7 @@ draft against the index. Reports documents/s per stage and peak memory.
 
     .venv/bin/python bench/aggregate_scale.py 10000 100000 [--jobs 2] [--keep DIR]
 
-Documents are generated in memory (mosaicguard.aggregate.synth.stream_texts): a two-document
+Documents are generated (tests/aggregate/legacy_synth.stream_texts): a two-document
 code chain (location in one notice, a radar purpose in the other) every 50 documents, the rest
 harmless notices sharing a county, a switchboard phone and generic words. The expected number of
 exposures is N/50; the script checks it.
@@ -24,8 +24,11 @@ from mosaicguard.aggregate.corpus import index_texts
 from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
 from mosaicguard.aggregate.index import SQLiteFactStore
 from mosaicguard.aggregate.settings import settings_from_policy
-from mosaicguard.aggregate.synth import AGENCY_PHONE, POLICY_YAML, stream_texts
 from mosaicguard.policy.load import load_policy
+
+# The legacy generator is test data: it lives under tests/, never in the runtime package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+from aggregate.legacy_synth import AGENCY_PHONE, POLICY_YAML, stream_texts
 
 
 def peak_mb() -> float:

@@ -6,6 +6,7 @@ command -v exiftool >/dev/null 2>&1 || need+=(libimage-exiftool-perl)
 [ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng)
 command -v strace >/dev/null 2>&1 || need+=(strace)  # tests/test_network_isolation.py: native connects
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)  # --engine spark (pyspark needs a JRE)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "missing Debian packages: ${need[*]} (run as root or install them: apt-get install ${need[*]})" >&2

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mosaicguard.aggregate.synth import Manifest, write_corpus
+from aggregate.legacy_synth import Manifest, write_corpus
 from mosaicguard.cli import main
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from aggregate.legacy_synth import Manifest, write_corpus
 from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
 from mosaicguard.aggregate.index import SQLiteFactStore
 from mosaicguard.aggregate.result import AggregationResult, FixEntry
-from mosaicguard.aggregate.synth import Manifest, write_corpus
 from mosaicguard.policy.load import load_policy
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from mosaicguard.aggregate.fix import minimal_fix
-from mosaicguard.aggregate.link import UnionFind, coordinate_links
+from mosaicguard.aggregate.link import UnionFind, candidate_pairs
+from mosaicguard.aggregate.model import NodeRecord
 from mosaicguard.aggregate.settings import AggregationSettings
 
 S = AggregationSettings()
@@ -31,12 +32,15 @@ def test_union_find_groups() -> None:
     assert groups == [[1, 2, 3, 4], [9]]
 
 
-def test_coordinates_within_radius_only_and_blocked() -> None:
-    pts = [("a", 0, 30.00000, 120.00000, "a"), ("b", 0, 30.00100, 120.00050, "b"),  # ~120 m
-           ("c", 0, 30.01000, 120.00000, "c"),  # ~1.1 km
-           ("d", 0, 60.00000, 10.00000, "d"), ("e", 0, 60.00000, 10.00300, "e")]  # ~167 m at 60N
-    pairs = {(a[0], b[0]) for a, b, *_ in coordinate_links(pts, S, 100)}
-    assert pairs == {("a", "b"), ("d", "e")}
+def test_coordinate_blocking_finds_near_points_only() -> None:
+    recs = [NodeRecord((n, 0), {}, {}, (lat, lon), n) for n, lat, lon in [
+        ("a", 30.00000, 120.00000), ("b", 30.00100, 120.00050),  # ~120 m
+        ("c", 30.00800, 120.00000),  # ~890 m from a: still a candidate (the <=1 km level)
+        ("d", 30.10000, 120.00000),  # 11 km: never compared
+        ("e", 60.00000, 10.00000), ("f", 60.00000, 10.00300)]]  # ~167 m at 60N
+    pairs = {(recs[i].node[0], recs[j].node[0]) for i, j in candidate_pairs(recs)}
+    assert {("a", "b"), ("a", "c"), ("e", "f")} <= pairs
+    assert not any("d" in p for p in pairs) and ("a", "e") not in pairs
 
 
 def test_exact_fix_is_smallest() -> None:

@@ -62,7 +62,10 @@ def sync_corpus(
     exclude: frozenset[str] = frozenset(),
     jobs: int = 1,
     on_progress: Callable[[int, int, str], None] | None = None,
+    extract: Extractor | None = None,
 ) -> SyncStats:
+    """Bring the store in step with the files under `paths`. `extract` reads and extracts the
+    new or changed files (default: processes on this machine; spark.py passes executors)."""
     stats = SyncStats()
     fingerprint = store_fingerprint(policy, settings)
     if store.get_meta("fingerprint") != fingerprint:
@@ -104,7 +107,7 @@ def sync_corpus(
     for p in known:
         if "!" in p:
             members.setdefault(p.split("!", 1)[0], []).append(p)
-    for done, results in enumerate(_extract_all(todo, policy, options, jobs), 1):
+    for done, results in enumerate((extract or _extract_all)(todo, policy, options, jobs), 1):
         for record, facts in results:
             # Members of a container that changed may have vanished: drop them first.
             store.remove_documents(members.pop(record.path, []))
@@ -135,6 +138,9 @@ def _sha256_file(path: str) -> str:
 
 
 _Extracted = list[tuple[DocRecord, list[Fact]]]
+Todo = tuple[InputFile, int, int]
+#: (files to read with their mtime and size, policy, scan options, jobs) -> results in input order.
+Extractor = Callable[[list[Todo], Policy, ScanOptions, int], Iterable[_Extracted]]
 # Commit in batches: one transaction per document is slow, one for a million grows the WAL to
 # the size of the index.
 COMMIT_EVERY = 5000
@@ -149,6 +155,12 @@ def _init(policy: Policy, options: ScanOptions) -> None:
 def _extract_one(job: tuple[InputFile, int, int]) -> _Extracted:
     assert _WORKER is not None
     extractor, options = _WORKER
+    return extract_file(extractor, options, job)
+
+
+def extract_file(extractor: FactExtractor, options: ScanOptions, job: Todo) -> _Extracted:
+    """Read one file (and its archive members) and extract their facts: the one code path used by
+    local processes and Spark executors alike."""
     item, mtime_ns, size = job
     doc = read_document(item, options)
     out: _Extracted = []

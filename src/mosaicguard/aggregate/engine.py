@@ -32,6 +32,10 @@ class AggregateOptions:
     trust_index: bool = False
     # Called as (done, total, path) while new or changed corpus files are read.
     on_progress: Callable[[int, int, str], None] | None = None
+    # Linking engine: "local" (splink on DuckDB), "spark" (splink on Spark, extraction on the
+    # executors) or "python" (the same model evaluated in pure Python).
+    engine: str = "local"
+    spark_master: str | None = None
 
 
 class Aggregator:
@@ -54,15 +58,31 @@ class Aggregator:
         """Bring the index up to date with the corpus and re-link if anything changed."""
         t0 = time.perf_counter()
         self.link_stats = None
+        spark = None
         if not (self.options.trust_index and self.store.linked_doc_count()):
             excluded = frozenset(os.path.realpath(p) for p in exclude)
-            self.sync_stats = sync_corpus(self.store, corpus, self.policy, self.settings, self.scan_options,
-                                          excluded, self.options.jobs, self.options.on_progress)
+            if self.options.engine == "spark":
+                from .spark import spark_session, sync_corpus_spark
+
+                spark = spark_session(self.options.spark_master)
+                self.sync_stats = sync_corpus_spark(spark, self.store, corpus, self.policy, self.settings,
+                                                    self.scan_options, excluded)
+            else:
+                self.sync_stats = sync_corpus(self.store, corpus, self.policy, self.settings, self.scan_options,
+                                              excluded, self.options.jobs, self.options.on_progress)
         t1 = time.perf_counter()
         self.timings["index_s"] = t1 - t0
-        if self.store.get_meta("dirty") != "0" or self.store.get_meta("link_settings") != self.settings.fingerprint():
-            node_entity, links, self.link_stats, key_dfs = link_corpus(self.store, self.settings)
-            self.store.save_entities(((d, s, e) for (d, s), e in node_entity.items()), links, key_dfs)
+        if (self.store.get_meta("dirty") != "0" or self.store.get_meta("link_settings") != self.settings.fingerprint()
+                or self.store.get_meta("link_model") is None):
+            if self.options.engine == "spark" and spark is None:
+                from .spark import spark_session
+
+                spark = spark_session(self.options.spark_master)
+            linking = link_corpus(self.store, self.settings, self.options.engine, spark)
+            self.link_stats = linking.stats
+            self.store.save_entities(((d, s, e) for (d, s), e in linking.node_entity.items()), linking.links,
+                                     linking.key_dfs, linking.entities)
+            self.store.set_meta("link_model", linking.model.to_json())
             self.store.set_meta("dirty", "0")
             self.store.set_meta("link_settings", self.settings.fingerprint())
             self.store.commit()
@@ -80,7 +100,8 @@ class Aggregator:
             ls = self.link_stats
             out["linking"] = {"shared_values": ls.keys_considered, "linking_values": ls.keys_linked,
                               "too_common": ls.keys_too_common, "coordinate_pairs": ls.coord_pairs,
-                              "links": ls.links, "relinked": True}
+                              "candidate_pairs": ls.candidate_pairs, "refused_merges": ls.refused_merges,
+                              "links": ls.links, "engine": ls.engine, "relinked": True}
         return out
 
     def aggregate(self, corpus: Sequence[str]) -> AggregationResult:
@@ -97,7 +118,7 @@ class Aggregator:
         self.timings["rules_s"] = time.perf_counter() - t0
         return AggregationResult("aggregate", _ordered(exposures), self.corpus_summary(),
                                  errors=tuple(self.sync_stats.errors), policy=self.options.policy_path,
-                                 timings=dict(self.timings))
+                                 timings=dict(self.timings), entities=tuple(self.store.entity_summaries()))
 
     # -- drafts ------------------------------------------------------------------------------
 
@@ -227,7 +248,8 @@ def _draft_fact_set(comp: Component) -> set[Fact]:
 
 
 def _stored_views(links: Iterable[StoredLink]) -> list[LinkView]:
-    return [LinkView(lk.from_doc, lk.to_doc, lk.by, lk.value, lk.weight, lk.df) for lk in links]
+    return [LinkView(lk.from_doc, lk.to_doc, lk.by, lk.value, lk.weight, lk.df, lk.probability,
+                     lk.evidence) for lk in links]
 
 
 def _draft_view(lk: DraftLink) -> LinkView:

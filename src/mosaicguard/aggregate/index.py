@@ -8,6 +8,7 @@ A PostgreSQL store implements the same interface later.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .facts import Fact
+from .model import KINDS, NodeRecord, records_from_rows
 from .normalize import distance_m, grid_cell, lon_span
 
 SEP = "\x1f"
@@ -42,6 +44,9 @@ class Posting:
 
 @dataclass(frozen=True, slots=True)
 class StoredLink:
+    """An accepted link of an entity: `by`/`value`/`df` name its strongest comparison, `weight`
+    is the pair's match weight, `evidence` the JSON list of its comparisons with their weights."""
+
     entity: str
     from_doc: str
     to_doc: str
@@ -49,6 +54,13 @@ class StoredLink:
     value: str
     weight: float
     df: int
+    probability: float = 0.0
+    evidence: str = "[]"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"from": self.from_doc, "to": self.to_doc, "by": self.by, "value": self.value,
+                "match_weight": round(self.weight, 3), "match_probability": round(self.probability, 4),
+                "evidence": json.loads(self.evidence or "[]")}
 
 
 class FactStore(ABC):
@@ -88,15 +100,27 @@ class FactStore(ABC):
     def all_coords(self) -> list[tuple[str, int, float, float, str]]: ...
     @abstractmethod
     def anchor_keys(self) -> Iterator[tuple[str, str, int]]: ...
+    @abstractmethod
+    def key_doc_freqs(self) -> list[tuple[str, int]]:
+        """(key, documents holding it) for every key held by two or more documents."""
+    @abstractmethod
+    def node_key_rows(self) -> Iterator[tuple[str, int, str, str]]:
+        """(doc, scope, key, value) of every stored key."""
+    @abstractmethod
+    def node_records(self, nodes: Sequence[tuple[str, int]]) -> list[NodeRecord]:
+        """The model's records of the given nodes (keys with their stored df, first coordinate)."""
 
     # -- entities --
     @abstractmethod
     def save_entities(self, node_entity: Iterable[tuple[str, int, str]], links: Iterable[StoredLink],
-                      key_dfs: Iterable[tuple[str, int]] = ()) -> None:
+                      key_dfs: Iterable[tuple[str, int]] = (), entities: Iterable[dict[str, Any]] = ()) -> None:
         """Replace the entities; `key_dfs` are the document frequencies of shared keys (kept
         so that a draft check never counts a switchboard's hundred thousand postings). Nodes not
         listed are entities of their own, `doc:<path>#<scope>` (most documents of a big corpus
         link to nothing: they are never held in memory)."""
+    @abstractmethod
+    def entity_summaries(self) -> list[dict[str, Any]]:
+        """The summaries of multi-document entities saved by the last linking."""
     @abstractmethod
     def candidate_entities(self) -> list[str]:
         """Entities holding a purpose or a protected subject (the only ones rules can fire on)."""
@@ -131,9 +155,10 @@ CREATE INDEX IF NOT EXISTS coords_doc ON coords(doc_id);
 CREATE TABLE IF NOT EXISTS node_entity(doc_id INTEGER, scope INTEGER, entity TEXT, PRIMARY KEY(doc_id, scope));
 CREATE INDEX IF NOT EXISTS node_entity_e ON node_entity(entity);
 CREATE TABLE IF NOT EXISTS links(entity TEXT, from_doc INTEGER, to_doc INTEGER, by TEXT, value TEXT,
-    weight REAL, df INTEGER);
+    weight REAL, df INTEGER, probability REAL, evidence TEXT);
 CREATE INDEX IF NOT EXISTS links_entity ON links(entity);
 CREATE TABLE IF NOT EXISTS key_stats(key TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS entities(entity TEXT PRIMARY KEY, summary TEXT);
 """
 
 
@@ -147,6 +172,11 @@ class SQLiteFactStore(FactStore):
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA temp_store=MEMORY")
         self.db.executescript(_SCHEMA)
+        if "evidence" not in {r[1] for r in self.db.execute("PRAGMA table_info(links)")}:
+            # An index written before links carried evidence: the next run re-links it.
+            self.db.execute("DROP TABLE links")
+            self.db.executescript(_SCHEMA)
+            self.set_meta("dirty", "1")
         self._ids: dict[int, str] | None = None
 
     def close(self) -> None:
@@ -214,7 +244,7 @@ class SQLiteFactStore(FactStore):
 
     def clear(self) -> None:
         self._ids = None
-        for table in ("docs", "facts", "keys", "coords", "node_entity", "links", "meta", "key_stats"):
+        for table in ("docs", "facts", "keys", "coords", "node_entity", "links", "meta", "key_stats", "entities"):
             self.db.execute(f"DELETE FROM {table}")
 
     def _paths(self) -> dict[int, str]:
@@ -255,15 +285,45 @@ class SQLiteFactStore(FactStore):
         for key, doc_id, scope in rows:
             yield key, paths[doc_id], scope
 
+    def key_doc_freqs(self) -> list[tuple[str, int]]:
+        rows = self.db.execute(
+            "SELECT key, COUNT(DISTINCT doc_id) FROM keys GROUP BY key HAVING COUNT(DISTINCT doc_id) > 1")
+        return [(k, int(n)) for k, n in rows]
+
+    def node_key_rows(self) -> Iterator[tuple[str, int, str, str]]:
+        paths = self._paths()
+        for key, doc_id, scope, value in self.db.execute("SELECT key, doc_id, scope, value FROM keys"):
+            yield paths[doc_id], scope, key, value
+
+    def node_records(self, nodes: Sequence[tuple[str, int]]) -> list[NodeRecord]:
+        wanted = set(nodes)
+        docs = sorted({d for d, _ in wanted})
+        rows: list[tuple[str, int, str, str]] = []
+        coords: list[tuple[str, int, float, float, str]] = []
+        for chunk in _chunks(docs, 500):
+            marks = ",".join("?" * len(chunk))
+            rows.extend(r for r in self.db.execute(
+                f"SELECT d.path, k.scope, k.key, k.value FROM keys k JOIN docs d ON d.doc_id=k.doc_id "
+                f"WHERE d.path IN ({marks})", chunk) if (r[0], r[1]) in wanted)
+            coords.extend(r for r in self.db.execute(
+                f"SELECT d.path, c.scope, c.lat, c.lon, c.value FROM coords c JOIN docs d ON d.doc_id=c.doc_id "
+                f"WHERE d.path IN ({marks}) ORDER BY c.rowid", chunk) if (r[0], r[1]) in wanted)
+        known = tuple(k + ":" for k in KINDS)
+        df = self.key_df(sorted({r[2] for r in rows if r[2].startswith(known)}))
+        return records_from_rows(rows, coords, df)
+
     # -- entities ----------------------------------------------------------------------
 
     def save_entities(self, node_entity: Iterable[tuple[str, int, str]], links: Iterable[StoredLink],
-                      key_dfs: Iterable[tuple[str, int]] = ()) -> None:
+                      key_dfs: Iterable[tuple[str, int]] = (), entities: Iterable[dict[str, Any]] = ()) -> None:
         ids = {p: i for i, p in self._paths().items()}
         self.db.execute("DELETE FROM node_entity")
         self.db.execute("DELETE FROM links")
         self.db.execute("DELETE FROM key_stats")
+        self.db.execute("DELETE FROM entities")
         self.db.executemany("INSERT INTO key_stats VALUES (?,?)", key_dfs)
+        self.db.executemany("INSERT INTO entities VALUES (?,?)",
+                            ((e["id"], json.dumps(e, ensure_ascii=False)) for e in entities))
         self.set_meta("doc_count", str(self.doc_count()))
         self.db.execute(
             "INSERT INTO node_entity SELECT DISTINCT f.doc_id, f.scope, 'doc:' || d.path || '#' || f.scope "
@@ -272,9 +332,13 @@ class SQLiteFactStore(FactStore):
         self.db.executemany("INSERT OR REPLACE INTO node_entity VALUES (?,?,?)",
                             ((ids[doc], scope, ent) for doc, scope, ent in node_entity))
         self.db.executemany(
-            "INSERT INTO links VALUES (?,?,?,?,?,?,?)",
-            ((lk.entity, ids[lk.from_doc], ids[lk.to_doc], lk.by, lk.value, lk.weight, lk.df) for lk in links),
+            "INSERT INTO links VALUES (?,?,?,?,?,?,?,?,?)",
+            ((lk.entity, ids[lk.from_doc], ids[lk.to_doc], lk.by, lk.value, lk.weight, lk.df, lk.probability,
+              lk.evidence) for lk in links),
         )
+
+    def entity_summaries(self) -> list[dict[str, Any]]:
+        return [json.loads(r[0]) for r in self.db.execute("SELECT summary FROM entities ORDER BY entity")]
 
     def candidate_entities(self) -> list[str]:
         rows = self.db.execute(
@@ -301,12 +365,12 @@ class SQLiteFactStore(FactStore):
         out: dict[str, list[StoredLink]] = {e: [] for e in entities}
         rows = self._rows_of_entities(
             entities,
-            "SELECT l.entity, a.path, b.path, l.by, l.value, l.weight, l.df FROM links l "
+            "SELECT l.entity, a.path, b.path, l.by, l.value, l.weight, l.df, l.probability, l.evidence FROM links l "
             "JOIN docs a ON a.doc_id=l.from_doc JOIN docs b ON b.doc_id=l.to_doc "
             "WHERE l.entity IN ({marks})",
         )
-        for ent, a, b, by, value, weight, df in rows:
-            out[ent].append(StoredLink(ent, a, b, by, value, weight, df))
+        for ent, a, b, by, value, weight, df, prob, evidence in rows:
+            out[ent].append(StoredLink(ent, a, b, by, value, weight, df, prob or 0.0, evidence or "[]"))
         return out
 
     def _rows_of_entities(self, entities: Sequence[str], sql: str) -> Iterator[tuple[Any, ...]]:

@@ -1,26 +1,41 @@
-"""Linking project mentions into entities across documents.
+"""Linking project mentions into coherent entities across documents.
 
-A node is one project mention (a document scope, see facts.py). Two nodes are linked when they
-share a link key (an exact normalised code, a protected subject, a distinctive project name, a
-precise address, a unit designator, a rare phone number or person) or hold coordinates within the
-radius, and the link's weight - the kind's base weight scaled down by how many documents hold
-the value (settings.link_weight) - reaches `min_link_weight`. Entities are the connected
-components (union-find).
+A node is one project mention (a document scope, see facts.py). Candidate pairs of nodes come only
+from blocking (shared non-busy key values, nearby coordinate cells); each candidate pair is scored
+the Fellegi-Sunter way by the LinkModel (model.py) - with splink on DuckDB (`engine="local"`) or
+Spark (`engine="spark"`), or in pure Python (`engine="python"`, the same levels and weights).
 
-Blocking, never all pairs: nodes sharing a key are linked as a star (first node to each other),
-which is O(df) per key; coordinates are bucketed into grid cells about one radius wide and only
-neighbouring cells are compared.
+Clusters are built by merging pairs in descending match weight (at or above the weight of
+`min_match_probability`); a merge that would put two different codes or two different precise
+addresses, or coordinates more than 1 km apart, into one entity is refused unless the pair's own
+match weight reaches `strong_match_weight` (then the link records which conflict it overrode).
+Every accepted link keeps its evidence (comparisons with weights); each entity reports its
+weakest link.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
+from .facts import Fact
 from .index import FactStore, StoredLink
-from .normalize import distance_m, grid_cell, lon_span
+from .model import (
+    BLOCK_MAX_DF,
+    CONFLICT_KINDS,
+    FAR_M,
+    KIND_PRIORS,
+    LinkModel,
+    NodeRecord,
+    PairScore,
+    estimate_model,
+    records_from_rows,
+)
+from .normalize import distance_m
 from .settings import AggregationSettings
 
 T = TypeVar("T", bound=Hashable)
@@ -78,17 +93,22 @@ Node = tuple[str, int]  # (document path, scope)
 
 @dataclass(frozen=True, slots=True)
 class Link:
-    """An explainable link: which value, which documents, how strong and why."""
+    """An accepted merge: two nodes, their score and the conflicts it overrode."""
 
     a: Node
     b: Node
-    by: str  # link kind: code, subject, name, unit, address, coord, phone, person
-    value: str  # the value as written in the documents
-    weight: float
-    df: int  # documents holding the value
+    score: PairScore
+    overrode: tuple[str, ...] = ()
 
     def to_stored(self, entity: str) -> StoredLink:
-        return StoredLink(entity, self.a[0], self.b[0], self.by, self.value, round(self.weight, 4), self.df)
+        top = self.score.strongest()
+        evidence = self.score.evidence()
+        if self.overrode:
+            evidence.append({"comparison": "conflict", "level": "overridden by strong direct evidence",
+                             "weight": 0.0, "value": ", ".join(self.overrode)})
+        return StoredLink(entity, self.a[0], self.b[0], key_kind(top.comparison) if top else "evidence",
+                          top.value if top else "", round(self.score.weight, 4), top.df if top else 0,
+                          round(self.score.probability, 6), json.dumps(evidence, ensure_ascii=False))
 
 
 @dataclass
@@ -98,87 +118,244 @@ class LinkStats:
     keys_too_common: int = 0
     coord_pairs: int = 0
     links: int = 0
+    candidate_pairs: int = 0
+    refused_merges: int = 0
+    engine: str = "local"
 
 
-def link_corpus(
-    store: FactStore, settings: AggregationSettings
-) -> tuple[dict[Node, str], list[StoredLink], LinkStats, list[tuple[str, int]]]:
-    """Entities of the whole stored corpus: node -> entity id for every linked node (a node not
-    in the mapping is an entity of its own), and the links that made them."""
+@dataclass
+class Linking:
+    """The result of linking a corpus: node -> entity for every linked node, accepted links,
+    statistics, key document frequencies, the model and a summary per multi-document entity."""
+
+    node_entity: dict[Node, str]
+    links: list[StoredLink]
+    stats: LinkStats
+    key_dfs: list[tuple[str, int]]
+    model: LinkModel
+    entities: list[dict[str, Any]]
+
+
+def threshold_weight(settings: AggregationSettings) -> float:
+    p = settings.min_match_probability
+    return math.log2(p / (1.0 - p))
+
+
+def link_corpus(store: FactStore, settings: AggregationSettings, engine: str = "local",
+                spark: Any = None) -> Linking:
+    """Entities of the whole stored corpus (see the module docstring)."""
     total = store.doc_count()
+    stats = LinkStats(engine=engine)
+    key_dfs = store.key_doc_freqs()
+    df = dict(key_dfs)
+    stats.keys_considered = len(key_dfs)
+    stats.keys_linked = sum(1 for _, d in key_dfs if d <= BLOCK_MAX_DF)
+    stats.keys_too_common = len(key_dfs) - stats.keys_linked
+    coords = store.all_coords()
+    records = records_from_rows(store.node_key_rows(), coords, df)
+    model = estimate_model(records, total)
+    limit = threshold_weight(settings)
+    if engine == "python":
+        pairs = [(i, j) for i, j in candidate_pairs(records)]
+    else:
+        from .splink_link import predict_duckdb, predict_spark
+
+        scored = (predict_spark(spark, records, model, limit) if engine == "spark"
+                  else predict_duckdb(records, model, limit))
+        pairs = [(p.left, p.right) for p in scored]
+    stats.candidate_pairs = len(pairs)
+    scores = []
+    for i, j in pairs:
+        s = model.score_pair(records[i], records[j])
+        if s.weight >= limit:
+            scores.append((i, j, s))
+    stats.coord_pairs = sum(1 for _, _, s in scores if any(c.comparison == "coord" and c.weight > 0
+                                                          for c in s.comparisons))
+    accepted, refused = cluster(records, scores, settings)
+    stats.refused_merges = refused
     uf: UnionFind[Node] = UnionFind()
-    links: list[Link] = []
-    stats = LinkStats()
-    key_dfs: list[tuple[str, int]] = []
-    for key, holders in store.shared_keys():
-        stats.keys_considered += 1
-        df = len({doc for doc, _, _ in holders})
-        key_dfs.append((key, df))
-        kind = key_kind(key)
-        weight = settings.link_weight(kind, df, total)
-        if weight < settings.min_link_weight or weight <= 0.0:
-            stats.keys_too_common += 1
-            continue
-        stats.keys_linked += 1
-        first = (holders[0][0], holders[0][1])
-        for doc, scope, value in holders[1:]:
-            node = (doc, scope)
-            if uf.union(first, node) or doc != first[0]:
-                links.append(Link(first, node, kind, value, weight, df))
-    for a, b, value, weight, df in coordinate_links(store.all_coords(), settings, total):
-        stats.coord_pairs += 1
-        if uf.union(a, b):
-            links.append(Link(a, b, "coord", value, weight, df))
-    # Only linked nodes are held in memory; the store names every other node after itself.
-    anchors: dict[Node, list[str]] = defaultdict(list)
-    for key, doc, scope in store.anchor_keys():
-        if (doc, scope) in uf.parent:
-            anchors[(doc, scope)].append(key)
+    for lk in accepted:
+        uf.union(lk.a, lk.b)
+    anchors = {r.node: [k for k in r.keys if k.startswith(_LABEL_ORDER)] for r in records if r.node in uf.parent}
     node_entity = name_entities(uf.groups(), anchors)
-    stored = [lk.to_stored(node_entity[lk.a]) for lk in links if lk.a[0] != lk.b[0] or lk.a != lk.b]
+    stored = [lk.to_stored(node_entity[lk.a]) for lk in accepted]
     stats.links = len(stored)
-    return node_entity, stored, stats, key_dfs
+    return Linking(node_entity, stored, stats, key_dfs, model, entity_summaries(records, node_entity, stored))
 
 
-def coordinate_links(
-    points: list[tuple[str, int, float, float, str]], settings: AggregationSettings, total_docs: int
-) -> Iterable[tuple[Node, Node, str, float, int]]:
-    """Pairs of nodes whose coordinates are within the radius, via grid blocking."""
-    radius = settings.coordinate_radius_m
-    cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for i, (_, _, lat, lon, _) in enumerate(points):
-        cells[grid_cell(lat, lon, radius)].append(i)
-    neighbours: dict[int, list[int]] = defaultdict(list)
-    for (cy, cx), members in cells.items():
-        if len(members) > MAX_CELL_POINTS:
+def candidate_pairs(records: Sequence[NodeRecord]) -> Iterator[tuple[int, int]]:
+    """Blocking in pure Python, the same rules as splink's: nodes sharing a non-busy value of a
+    blocking kind, or with coordinates in neighbouring 1 km cells. Each pair once."""
+    from .splink_link import coord_cells
+
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(records):
+        for k, d in r.keys.items():
+            if 2 <= d <= BLOCK_MAX_DF and KIND_PRIORS[k.split(":", 1)[0]].blocking:
+                postings[k].append(i)
+        if r.coord is not None:
+            for c in coord_cells(*r.coord):
+                postings["\x00cell:" + c].append(i)
+    seen: set[tuple[int, int]] = set()
+    for key, holders in postings.items():
+        if key.startswith("\x00cell:") and len(holders) > MAX_CELL_POINTS:
             continue
-        span = lon_span(points[members[0]][2])
-        for dy in (-1, 0, 1):
-            for dx in range(-span, span + 1):
-                other = cells.get((cy + dy, cx + dx))
-                if not other or len(other) > MAX_CELL_POINTS:
-                    continue
-                for i in members:
-                    _, _, lat1, lon1, _ = points[i]
-                    for j in other:
-                        if j > i and distance_m(lat1, lon1, points[j][2], points[j][3]) <= radius:
-                            neighbours[i].append(j)
-                            neighbours[j].append(i)
-    for i, js in neighbours.items():
-        docs_i = {points[i][0], *(points[j][0] for j in js)}
-        for j in js:
-            if j <= i:
-                continue
-            docs_j = {points[j][0], *(points[k][0] for k in neighbours[j])}
-            df = max(len(docs_i), len(docs_j))
-            weight = settings.link_weight("coord", df, total_docs)
-            if weight >= settings.min_link_weight and weight > 0.0:
-                a, b = points[i], points[j]
-                yield (a[0], a[1]), (b[0], b[1]), f"{a[4]} ~ {b[4]}", weight, df
+        for x in range(len(holders)):
+            for y in range(x + 1, len(holders)):
+                pair = (holders[x], holders[y])
+                if pair not in seen:
+                    seen.add(pair)
+                    yield pair
 
+
+class _Cluster:
+    __slots__ = ("coords", "keys")
+
+    def __init__(self, r: NodeRecord) -> None:
+        self.keys = {k: {key for key in r.kind_keys(k) if r.keys[key] <= BLOCK_MAX_DF} for k in CONFLICT_KINDS}
+        self.coords = [r.coord] if r.coord is not None else []
+
+    def conflicts(self, other: _Cluster) -> list[str]:
+        out = [k for k in CONFLICT_KINDS if self.keys[k] and other.keys[k] and not self.keys[k] & other.keys[k]]
+        if self.coords and other.coords and not any(
+                distance_m(a[0], a[1], b[0], b[1]) <= FAR_M for a in self.coords for b in other.coords):
+            out.append("coord")
+        return out
+
+    def absorb(self, other: _Cluster) -> None:
+        for k in CONFLICT_KINDS:
+            self.keys[k] |= other.keys[k]
+        self.coords = (self.coords + other.coords)[:MAX_CLUSTER_COORDS]
+
+
+MAX_CLUSTER_COORDS = 50
+
+
+def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, PairScore]],
+            settings: AggregationSettings) -> tuple[list[Link], int]:
+    """Coherent clusters: merge by descending match weight, refusing merges that would join
+    conflicting codes, precise addresses or far-apart coordinates unless the pair is strong.
+    Returns the accepted links (a spanning forest) and the number of refused merges."""
+    uf: UnionFind[int] = UnionFind()
+    state: dict[int, _Cluster] = {}
+    accepted: list[Link] = []
+    refused = 0
+    for i, j, s in sorted(scores, key=lambda t: (-t[2].weight, records[t[0]].node, records[t[1]].node)):
+        ri, rj = uf.find(i), uf.find(j)
+        if ri == rj:
+            continue
+        ci = state.setdefault(ri, _Cluster(records[ri]))
+        cj = state.setdefault(rj, _Cluster(records[rj]))
+        conflicts = ci.conflicts(cj)
+        if conflicts and s.weight < settings.strong_match_weight:
+            refused += 1
+            continue
+        uf.union(ri, rj)
+        root = uf.find(ri)
+        keep, gone = (ci, cj) if root == ri else (cj, ci)
+        keep.absorb(gone)
+        state[root] = keep
+        state.pop(rj if root == ri else ri, None)
+        accepted.append(Link(records[i].node, records[j].node, s, tuple(conflicts)))
+    return accepted, refused
+
+
+def entity_summaries(records: Sequence[NodeRecord], node_entity: Mapping[Node, str],
+                     links: Sequence[StoredLink]) -> list[dict[str, Any]]:
+    """One summary per entity of two or more documents: id, documents, names, size, weakest link."""
+    docs: dict[str, set[str]] = defaultdict(set)
+    names: dict[str, Counter[str]] = defaultdict(Counter)
+    for r in records:
+        ent = node_entity.get(r.node)
+        if ent is None:
+            continue
+        docs[ent].add(r.node[0])
+        for k, v in r.values.items():
+            if k.startswith(_LABEL_ORDER):
+                names[ent][v] += 1
+    weakest: dict[str, StoredLink] = {}
+    for lk in links:
+        if lk.entity not in weakest or lk.weight < weakest[lk.entity].weight:
+            weakest[lk.entity] = lk
+    out = []
+    for ent in sorted(docs):
+        if len(docs[ent]) < 2:
+            continue
+        w = weakest.get(ent)
+        out.append({"id": ent, "documents": sorted(docs[ent]),
+                    "names": [n for n, _ in sorted(names[ent].items(), key=lambda kv: (-kv[1], kv[0]))][:8],
+                    "weakest_link": w.to_dict() if w is not None else None,
+                    "size": len(docs[ent])})
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class DraftMatch:
+    """A draft node's link to a corpus node (entity set) or to another draft node (entity None)."""
+
+    draft: Node
+    other: Node
+    entity: str | None
+    score: PairScore
+
+
+def draft_records(draft_facts: Sequence[Fact], store: FactStore) -> list[NodeRecord]:
+    """Node records of draft facts; a key's df counts the corpus and the drafts holding it."""
+    rows = [(f.doc, f.scope, k, f.value) for f in draft_facts for k in f.keys]
+    draft_df: Counter[str] = Counter()
+    for key in {(k, doc) for doc, _, k, _ in rows}:
+        draft_df[key[0]] += 1
+    corpus_df = store.key_df(sorted(draft_df))
+    df = {k: corpus_df.get(k, 0) + n for k, n in draft_df.items()}
+    coords = [(f.doc, f.scope, *(float(x) for x in f.extra.split(",")), f.value)
+              for f in draft_facts if f.kind == "coord" and f.extra]
+    return records_from_rows(rows, coords, df)  # type: ignore[arg-type]
+
+
+def link_drafts(store: FactStore, settings: AggregationSettings, draft_facts: Sequence[Fact],
+                model: LinkModel | None = None) -> list[DraftMatch]:
+    """What each draft node links to: corpus nodes (with their entity) reached through the
+    draft's own non-busy keys and coordinates (posting and grid-cell look-ups: cost independent
+    of corpus size), and other draft nodes, each with its PairScore at or above the threshold.
+    The model is the one stored by the last linking; nothing is re-linked."""
+    if model is None:
+        text = store.get_meta("link_model")
+        if text is None:
+            raise ValueError("the index has not been linked yet")
+        model = LinkModel.from_json(text)
+    drafts = draft_records(draft_facts, store)
+    limit = threshold_weight(settings)
+    out: list[DraftMatch] = []
+    wanted: dict[Node, str | None] = {}
+    per_draft: dict[Node, set[Node]] = defaultdict(set)
+    for r in drafts:
+        for k, d in r.keys.items():
+            if d <= BLOCK_MAX_DF and KIND_PRIORS[k.split(":", 1)[0]].blocking:
+                for p in store.postings(k):
+                    wanted[(p.doc, p.scope)] = p.entity
+                    per_draft[r.node].add((p.doc, p.scope))
+        if r.coord is not None:
+            for p, _ in store.coords_near(r.coord[0], r.coord[1], FAR_M):
+                wanted[(p.doc, p.scope)] = p.entity
+                per_draft[r.node].add((p.doc, p.scope))
+    corpus = {r.node: r for r in store.node_records(sorted(wanted))}
+    for r in drafts:
+        for node in sorted(per_draft[r.node]):
+            other = corpus.get(node)
+            if other is None:
+                continue
+            s = model.score_pair(r, other)
+            if s.weight >= limit:
+                out.append(DraftMatch(r.node, node, wanted[node], s))
+    for x in range(len(drafts)):
+        for y in range(x + 1, len(drafts)):
+            s = model.score_pair(drafts[x], drafts[y])
+            if s.weight >= limit:
+                out.append(DraftMatch(drafts[x].node, drafts[y].node, None, s))
+    return out
 
 # Which anchor names an entity best: a protected subject, then a code, a name, a unit.
-_LABEL_ORDER = ("subject:", "code:", "name:", "unit:")
+_LABEL_ORDER: tuple[str, ...] = ("subject:", "code:", "name:", "unit:")
 
 
 def name_entities(groups: dict[Node, list[Node]], anchors: dict[Node, list[str]]) -> dict[Node, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -29,16 +30,23 @@ class Evidence:
 
 @dataclass(frozen=True, slots=True)
 class LinkView:
+    """A link as reported: `by`/`value` name its strongest comparison; `weight` is the pair's
+    match weight (log2 odds) and `evidence` the JSON list of every comparison with its weight."""
+
     from_doc: str
     to_doc: str
     by: str
     value: str
     weight: float
     df: int
+    probability: float = 0.0
+    evidence: str = "[]"
 
     def to_dict(self) -> dict[str, Any]:
         return {"from": self.from_doc, "to": self.to_doc, "by": self.by, "value": self.value,
-                "weight": round(self.weight, 3), "documents_with_value": self.df}
+                "weight": round(self.weight, 3), "documents_with_value": self.df,
+                "match_weight": round(self.weight, 3), "match_probability": round(self.probability, 4),
+                "evidence": json.loads(self.evidence or "[]")}
 
 
 class FixEntry(NamedTuple):
@@ -131,6 +139,8 @@ class AggregationResult:
     policy: str | None = None
     timings: dict[str, float] = field(default_factory=dict)
     repeats_public: tuple[RepeatView, ...] = ()
+    # Every entity of two or more documents: id, documents, names, weakest_link, size.
+    entities: tuple[dict[str, Any], ...] = ()
 
     def gated(self, fail_on: Severity) -> list[Exposure]:
         """Exposures that fail the gate: in `check`, only the new ones."""
@@ -145,6 +155,7 @@ class AggregationResult:
             "mode": self.mode,
             "policy": self.policy,
             "exposures": [e.to_dict() for e in self.exposures],
+            "entities": list(self.entities),
             "minimal_fix": [fx.to_dict() for fx in self.minimal_fix],
             "repeats_public": [r.to_dict() for r in self.repeats_public],
             "corpus": self.corpus,

@@ -31,6 +31,11 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="SQLite index of the corpus's facts, reused and updated incrementally "
                         "(default: an in-memory index, nothing written)")
     p.add_argument("--jobs", "-j", type=int, default=1, help="worker processes reading the corpus (0: one per core)")
+    p.add_argument("--engine", choices=["local", "spark", "python"], default="local",
+                   help="linking engine: local = splink on DuckDB (default); spark = extraction on Spark executors "
+                        "and splink on Spark; python = the same model in pure Python")
+    p.add_argument("--spark-master", metavar="URL", default=None,
+                   help="Spark master for --engine spark (default local[2])")
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -67,7 +72,8 @@ def _aggregator(args: argparse.Namespace, progress: Progress | None = None) -> t
         raise ConfigError(f"--index {index}: cannot open as an SQLite index: {exc}") from None
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     options = AggregateOptions(policy=policy, policy_path=args.policy, jobs=jobs,
-                               trust_index=getattr(args, "trust_index", False), on_progress=progress)
+                               trust_index=getattr(args, "trust_index", False), on_progress=progress,
+                               engine=args.engine, spark_master=args.spark_master)
     return Aggregator(store, options), store
 
 

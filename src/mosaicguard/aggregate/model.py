@@ -1,0 +1,297 @@
+"""The Fellegi-Sunter link model: comparisons, their levels, m/u probabilities and match weights.
+
+A *node* is one project mention (a document scope). Two nodes are compared on every kind of link
+key they hold (codes, protected subjects, project names, precise addresses, unit designators,
+phones, persons, organisations, coarse areas, dates) and on the distance between their
+coordinates. Each comparison lands on one *level*; each level has a match weight
+`log2(m / u)` (m: how often true matches land there, u: how often unrelated pairs do). A pair's
+match weight is the prior log-odds plus the sum of its levels' weights; its match probability is
+`2**w / (1 + 2**w)`.
+
+Term frequency: splink's TF adjustment works on single-valued columns; our key columns are sets.
+Each shared key falls into a *document-frequency bucket* (df <= 3, <= 20, <= 200, more) and a
+comparison's level is the bucket of the rarest shared key. A bucket's u is the chance that an
+unrelated document holds a value that common, `min(1, df_bound / N) * c_kind`, where `c_kind`
+says how often unrelated projects share such a value at all (tender codes and protected aliases
+are made to be unique: 0.01; names, addresses and phones 0.1 (a rare mobile is a person); persons, organisations, areas
+and dates 1 - plain term frequency). A value held by more than 200 documents is neutral (weight 0):
+a portal's complaint line, an agency's switchboard or a template phrase says nothing about which
+project a document is about. Shared values never count against a pair (weight >= 0).
+
+Disagreement (both nodes hold values of a kind, none shared) has u estimated by random sampling of
+node pairs and m from the priors below; it counts against a pair for codes, subjects, names,
+precise addresses, areas and coordinates farther than 1 km, and is neutral for kinds where one
+project routinely has several values (phones, persons, organisations, units, dates).
+
+The model is plain data (JSON in the index), so `score_pair` explains any pair and the draft
+check scores drafts without splink; splink evaluates the very same levels in SQL (splink_sql).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from .normalize import distance_m
+
+#: Upper document frequency of each term-frequency bucket; the last bucket is "more than 200".
+DF_BUCKETS: tuple[int, ...] = (3, 20, 200)
+BUCKET_LABELS = ("df<=3", "df<=20", "df<=200", "df>200")
+#: Keys held by more documents than this never make candidate pairs (and are neutral evidence).
+BLOCK_MAX_DF = DF_BUCKETS[-1]
+NEAR_M = 200.0
+FAR_M = 1000.0
+
+
+@dataclass(frozen=True, slots=True)
+class KindPrior:
+    """Documented priors for one kind of key: m of sharing a value of each bucket (rarest first)
+    given both nodes hold the kind, m of disagreeing (None = disagreement is neutral), and the
+    share factor c (how often unrelated projects share a value of this kind at all)."""
+
+    m_share: tuple[float, float, float]
+    m_differ: float | None
+    c: float
+    blocking: bool
+
+
+# Why: a shared tender code is how notices about one tender are recognised, and two different codes
+# mostly mean two tenders (sibling sections of one site are the exception, m_differ 0.08). Aliases
+# of protected subjects are unique by policy. Names and precise addresses identify a site but are
+# sometimes written differently. Units, phones and persons are weaker identifiers: a unit runs
+# many projects, a phone and a person serve many. Organisations (contractors, agencies), areas
+# (county, town) and dates only add to other evidence and never make candidate pairs on their own.
+KIND_PRIORS: dict[str, KindPrior] = {
+    "code": KindPrior((0.80, 0.10, 0.02), 0.08, 0.01, True),
+    "subject": KindPrior((0.60, 0.25, 0.10), 0.05, 0.01, True),
+    "name": KindPrior((0.55, 0.20, 0.05), 0.20, 0.1, True),
+    "addr": KindPrior((0.60, 0.15, 0.05), 0.10, 0.1, True),
+    "unit": KindPrior((0.40, 0.30, 0.10), None, 0.3, True),
+    "phone": KindPrior((0.50, 0.20, 0.05), None, 0.1, True),
+    "person": KindPrior((0.30, 0.20, 0.10), None, 1.0, True),
+    "org": KindPrior((0.30, 0.20, 0.10), None, 1.0, False),
+    "area": KindPrior((0.30, 0.30, 0.25), 0.05, 1.0, False),
+    "date": KindPrior((0.30, 0.20, 0.10), None, 1.0, False),
+}
+KINDS: tuple[str, ...] = tuple(KIND_PRIORS)
+# Coordinates: within 200 m, within 1 km, farther (disagreement).
+COORD_M = (0.60, 0.25, 0.10)
+# Prior: a project mention is expected to have about this many other mentions in the corpus.
+PRIOR_OTHER_MENTIONS = 3.0
+# Kinds whose disagreement makes two clusters incompatible (coherent clustering).
+CONFLICT_KINDS = ("code", "addr")
+
+
+def bucket_of(df: int) -> int:
+    for i, bound in enumerate(DF_BUCKETS):
+        if df <= bound:
+            return i
+    return len(DF_BUCKETS)
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRecord:
+    """What the model compares: a node's keys (with their document frequencies) and its
+    representative coordinate (the first one in the document scope)."""
+
+    node: tuple[str, int]
+    keys: Mapping[str, int]  # "prefix:canonical" -> df (documents holding it)
+    values: Mapping[str, str] = field(default_factory=dict)  # key -> value as written
+    coord: tuple[float, float] | None = None
+    coord_value: str = ""
+
+    def kind_keys(self, kind: str) -> set[str]:
+        prefix = kind + ":"
+        return {k for k in self.keys if k.startswith(prefix)}
+
+
+@dataclass(frozen=True, slots=True)
+class Level:
+    label: str
+    m: float
+    u: float
+
+    @property
+    def weight(self) -> float:
+        return math.log2(self.m / self.u)
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonResult:
+    """One comparison of a pair: the level it landed on, its weight and the value behind it."""
+
+    comparison: str
+    level: str
+    weight: float
+    value: str = ""
+    df: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"comparison": self.comparison, "level": self.level,
+                               "weight": round(self.weight, 3)}
+        if self.value:
+            out["value"] = self.value
+            out["documents_with_value"] = self.df
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class PairScore:
+    weight: float
+    probability: float
+    comparisons: tuple[ComparisonResult, ...]
+
+    def strongest(self) -> ComparisonResult | None:
+        """The comparison that says most for the link (the one a report names as `by`)."""
+        pos = [c for c in self.comparisons if c.weight > 0]
+        return max(pos, key=lambda c: (c.weight, c.comparison)) if pos else None
+
+    def evidence(self) -> list[dict[str, Any]]:
+        return [c.to_dict() for c in self.comparisons if c.level != "null"]
+
+
+def probability(weight: float) -> float:
+    return 1.0 / (1.0 + 2.0 ** (-weight)) if weight > -60 else 0.0
+
+
+@dataclass(frozen=True)
+class LinkModel:
+    """Levels (with m and u) per comparison and the prior. Levels per key kind are
+    `share df<=3, share df<=20, share df<=200, share df>200, differ`; for coordinates
+    `<=200m, <=1km, farther`."""
+
+    prior: float  # probability that two random nodes are one project
+    levels: Mapping[str, tuple[Level, ...]]
+    documents: int = 0
+
+    @property
+    def prior_weight(self) -> float:
+        return math.log2(self.prior / (1.0 - self.prior))
+
+    # -- scoring ------------------------------------------------------------------------------
+
+    def compare_kind(self, kind: str, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
+        ka, kb = a.kind_keys(kind), b.kind_keys(kind)
+        levels = self.levels[kind]
+        if not ka or not kb:
+            return ComparisonResult(kind, "null", 0.0)
+        shared = ka & kb
+        if shared:
+            # The rarest shared value decides (ties broken by the key for a stable explanation).
+            key = min(shared, key=lambda k: (max(a.keys[k], b.keys[k]), k))
+            df = max(a.keys[key], b.keys[key])
+            lv = levels[bucket_of(df)]
+            return ComparisonResult(kind, lv.label, lv.weight, a.values.get(key, key.split(":", 1)[1]), df)
+        lv = levels[-1]
+        return ComparisonResult(kind, lv.label, lv.weight)
+
+    def compare_coord(self, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
+        if a.coord is None or b.coord is None:
+            return ComparisonResult("coord", "null", 0.0)
+        d = distance_m(a.coord[0], a.coord[1], b.coord[0], b.coord[1])
+        i = 0 if d <= NEAR_M else 1 if d <= FAR_M else 2
+        lv = self.levels["coord"][i]
+        return ComparisonResult("coord", lv.label, lv.weight, f"{a.coord_value} ~ {b.coord_value} ({d:.0f} m)", 2)
+
+    def score_pair(self, a: NodeRecord, b: NodeRecord) -> PairScore:
+        """The pair's match weight, probability and per-comparison breakdown (pure Python)."""
+        comps = [self.compare_kind(k, a, b) for k in KINDS] + [self.compare_coord(a, b)]
+        w = self.prior_weight + sum(c.weight for c in comps)
+        return PairScore(w, probability(w), tuple(comps))
+
+    # -- persistence ----------------------------------------------------------------------------
+
+    def to_json(self) -> str:
+        return json.dumps({"prior": self.prior, "documents": self.documents,
+                           "levels": {k: [[lv.label, lv.m, lv.u] for lv in lvs] for k, lvs in self.levels.items()}},
+                          sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> LinkModel:
+        data = json.loads(text)
+        levels = {k: tuple(Level(str(lab), float(m), float(u)) for lab, m, u in lvs)
+                  for k, lvs in data["levels"].items()}
+        return cls(float(data["prior"]), levels, int(data.get("documents", 0)))
+
+
+def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: int = 20_000,
+                   seed: int = 0) -> LinkModel:
+    """m from the documented priors; u of shared-value levels from document frequency; u of the
+    disagreement and coordinate levels by random sampling of node pairs (all pairs when few)."""
+    n_docs = max(documents, 2)
+    prior = min(0.5, PRIOR_OTHER_MENTIONS / (n_docs - 1))
+    pairs = _sample_pairs(len(records), sample_pairs, seed)
+    differ = dict.fromkeys(KINDS, 0)
+    coord_hits = [0, 0, 0]
+    for i, j in pairs:
+        a, b = records[i], records[j]
+        for kind in KINDS:
+            if KIND_PRIORS[kind].m_differ is None:
+                continue
+            ka, kb = a.kind_keys(kind), b.kind_keys(kind)
+            if ka and kb and not ka & kb:
+                differ[kind] += 1
+        if a.coord is not None and b.coord is not None:
+            d = distance_m(a.coord[0], a.coord[1], b.coord[0], b.coord[1])
+            coord_hits[0 if d <= NEAR_M else 1 if d <= FAR_M else 2] += 1
+    n = max(len(pairs), 1)
+    floor = 1.0 / (n + 1)
+    levels: dict[str, tuple[Level, ...]] = {}
+    for kind, p in KIND_PRIORS.items():
+        lvls = []
+        for bi, m in enumerate(p.m_share):
+            u = min(1.0, DF_BUCKETS[bi] / n_docs) * p.c
+            lvls.append(Level(f"share {BUCKET_LABELS[bi]}", m, min(u, m)))  # sharing never counts against
+        lvls.append(Level(f"share {BUCKET_LABELS[-1]}", 0.01, 0.01))  # neutral: busy values
+        if p.m_differ is None:
+            lvls.append(Level("differ", 0.5, 0.5))
+        else:
+            u = max(differ[kind] / n, floor)
+            lvls.append(Level("differ", p.m_differ, max(u, p.m_differ)))  # differing never counts for
+        levels[kind] = tuple(lvls)
+    cu = [max(c / n, floor) for c in coord_hits]
+    levels["coord"] = (Level("<=200m", COORD_M[0], min(cu[0], COORD_M[0])),
+                       Level("<=1km", COORD_M[1], min(cu[1], COORD_M[1])),
+                       Level(">1km", COORD_M[2], max(cu[2], COORD_M[2])))
+    return LinkModel(prior, levels, documents)
+
+
+def _sample_pairs(n: int, k: int, seed: int) -> list[tuple[int, int]]:
+    total = n * (n - 1) // 2
+    if total <= k:
+        return [(i, j) for i in range(n) for j in range(i + 1, n)]
+    rng = random.Random(seed)
+    out: list[tuple[int, int]] = []
+    while len(out) < k:
+        i, j = rng.randrange(n), rng.randrange(n)
+        if i != j:
+            out.append((min(i, j), max(i, j)))
+    return out
+
+
+def records_from_rows(rows: Iterable[tuple[str, int, str, str]], coords: Iterable[tuple[str, int, float, float, str]],
+                      df: Mapping[str, int]) -> list[NodeRecord]:
+    """Node records from (doc, scope, key, value) rows and coordinate rows; keys of unknown
+    prefixes are no evidence and are dropped."""
+    keys: dict[tuple[str, int], dict[str, int]] = {}
+    values: dict[tuple[str, int], dict[str, str]] = {}
+    known = set(KINDS)
+    for doc, scope, key, value in rows:
+        if key.split(":", 1)[0] not in known:
+            continue
+        node = (doc, scope)
+        keys.setdefault(node, {})[key] = df.get(key, 1)
+        values.setdefault(node, {})[key] = value
+    first: dict[tuple[str, int], tuple[float, float, str]] = {}
+    for doc, scope, lat, lon, value in coords:
+        first.setdefault((doc, scope), (lat, lon, value))
+    out = []
+    for node in sorted(set(keys) | set(first)):
+        c = first.get(node)
+        out.append(NodeRecord(node, keys.get(node, {}), values.get(node, {}),
+                              (c[0], c[1]) if c else None, c[2] if c else ""))
+    return out

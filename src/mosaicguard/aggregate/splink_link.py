@@ -1,0 +1,161 @@
+"""Candidate pairs and their scores with splink (DuckDB locally, Spark with `--engine spark`).
+
+The LinkModel's levels become splink comparison levels (custom SQL conditions over array columns,
+one set of arrays per term-frequency bucket, plus a haversine distance for coordinates) with
+m and u fixed from the model, so splink's `match_weight` and `LinkModel.score_pair` agree.
+Candidate pairs come only from blocking rules: exploded non-busy key values (df <= 200) of the
+blocking kinds and 1 km coordinate grid cells (a point's cell and its neighbours).
+splink is imported lazily: the CLI starts without it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import BLOCK_MAX_DF, DF_BUCKETS, FAR_M, KIND_PRIORS, KINDS, LinkModel, NodeRecord, bucket_of
+
+N_BUCKETS = len(DF_BUCKETS) + 1
+# A 1 km grid cell holding more points than this is a city centre or a default map pin.
+MAX_CELL_POINTS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    left: int
+    right: int
+    match_weight: float
+    comparison_weights: dict[str, float]
+
+
+def coord_cells(lat: float, lon: float) -> list[str]:
+    """The point's 1 km cell and its neighbours: two points within 1 km share a cell."""
+    size = FAR_M / 111_320.0
+    cy, cx = math.floor(lat / size), math.floor(lon / size)
+    span = max(1, math.ceil(1.0 / max(math.cos(math.radians(min(abs(lat) + 0.01, 89.0))), 0.01)))
+    return [f"{cy + dy}:{cx + dx}" for dy in (-1, 0, 1) for dx in range(-span, span + 1)]
+
+
+def record_rows(records: Sequence[NodeRecord]) -> dict[str, list[Any]]:
+    """Columnar input: unique_id, per kind `{kind}_b0..b3` and `{kind}_all` arrays, blocking
+    arrays `{kind}_blk`, lat/lon and `cells`."""
+    cols: dict[str, list[Any]] = {"unique_id": list(range(len(records)))}
+    for kind in KINDS:
+        for b in range(N_BUCKETS):
+            cols[f"{kind}_b{b}"] = []
+        cols[f"{kind}_all"] = []
+        if KIND_PRIORS[kind].blocking:
+            cols[f"{kind}_blk"] = []
+    cols["lat"], cols["lon"], cols["cells"] = [], [], []
+    for r in records:
+        for kind in KINDS:
+            keys = sorted(r.kind_keys(kind))
+            buckets: list[list[str]] = [[] for _ in range(N_BUCKETS)]
+            for k in keys:
+                buckets[bucket_of(r.keys[k])].append(k)
+            for b in range(N_BUCKETS):
+                cols[f"{kind}_b{b}"].append(buckets[b])
+            cols[f"{kind}_all"].append(keys)
+            if KIND_PRIORS[kind].blocking:
+                cols[f"{kind}_blk"].append([k for k in keys if 2 <= r.keys[k] <= BLOCK_MAX_DF])
+        cols["lat"].append(r.coord[0] if r.coord else None)
+        cols["lon"].append(r.coord[1] if r.coord else None)
+        cols["cells"].append(coord_cells(*r.coord) if r.coord else [])
+    return cols
+
+
+def _haversine_sql() -> str:
+    a = ("pow(sin(radians(lat_r - lat_l) / 2), 2) + cos(radians(lat_l)) * cos(radians(lat_r)) * "
+         "pow(sin(radians(lon_r - lon_l) / 2), 2)")
+    return f"(2 * 6371000.0 * asin(least(1.0, sqrt({a}))))"
+
+
+def splink_settings(model: LinkModel, dialect: str) -> Any:
+    """splink SettingsCreator holding the model's levels with fixed m and u."""
+    import splink.comparison_level_library as cll
+    import splink.comparison_library as cl
+    from splink import SettingsCreator, block_on
+
+    size = "len" if dialect == "duckdb" else "size"
+    inter = "list_intersect" if dialect == "duckdb" else "array_intersect"
+    comparisons: list[Any] = []
+    for kind in KINDS:
+        levels = model.levels[kind]
+        cls_: list[Any] = [cll.CustomLevel(f"{size}({kind}_all_l) = 0 OR {size}({kind}_all_r) = 0", "null")
+                .configure(is_null_level=True)]
+        for b in range(N_BUCKETS):
+            lv = levels[b]
+            cls_.append(cll.CustomLevel(f"{size}({inter}({kind}_b{b}_l, {kind}_b{b}_r)) > 0", lv.label)
+                        .configure(m_probability=lv.m, u_probability=lv.u))
+        lv = levels[-1]
+        cls_.append(cll.ElseLevel().configure(m_probability=lv.m, u_probability=lv.u))
+        comparisons.append(cl.CustomComparison(comparison_levels=cls_, output_column_name=kind))
+    near, mid, far = model.levels["coord"]
+    dist = _haversine_sql()
+    comparisons.append(cl.CustomComparison(output_column_name="coord", comparison_levels=[
+        cll.CustomLevel("lat_l IS NULL OR lat_r IS NULL", "null").configure(is_null_level=True),
+        cll.CustomLevel(f"{dist} <= 200.0", near.label).configure(m_probability=near.m, u_probability=near.u),
+        cll.CustomLevel(f"{dist} <= 1000.0", mid.label).configure(m_probability=mid.m, u_probability=mid.u),
+        cll.ElseLevel().configure(m_probability=far.m, u_probability=far.u),
+    ]))
+    rules: list[Any] = [block_on(f"{k}_blk", arrays_to_explode=[f"{k}_blk"]) for k in KINDS if KIND_PRIORS[k].blocking]
+    rules.append(block_on("cells", arrays_to_explode=["cells"]))
+    return SettingsCreator(link_type="dedupe_only", comparisons=comparisons,
+                           blocking_rules_to_generate_predictions=rules,
+                           probability_two_random_records_match=model.prior,
+                           retain_intermediate_calculation_columns=True)
+
+
+def _arrow_table(cols: dict[str, list[Any]]) -> Any:
+    import pyarrow as pa  # type: ignore[import-untyped]
+
+    fields = []
+    for name in cols:
+        if name == "unique_id":
+            fields.append(pa.field(name, pa.int64()))
+        elif name in ("lat", "lon"):
+            fields.append(pa.field(name, pa.float64()))
+        else:
+            fields.append(pa.field(name, pa.list_(pa.string())))
+    return pa.table(cols, schema=pa.schema(fields))
+
+
+def _collect(rows: Any) -> list[ScoredPair]:
+    out = []
+    for row in rows:
+        weights = {k: float(row[f"mw_{k}"]) for k in (*KINDS, "coord")}
+        out.append(ScoredPair(int(row["unique_id_l"]), int(row["unique_id_r"]), float(row["match_weight"]), weights))
+    return out
+
+
+def predict_duckdb(records: Sequence[NodeRecord], model: LinkModel, threshold_weight: float) -> list[ScoredPair]:
+    """Blocked candidate pairs scored by splink on DuckDB, at or above `threshold_weight`."""
+    from splink import DuckDBAPI, Linker
+
+    if len(records) < 2:
+        return []
+    db = DuckDBAPI()
+    table = _arrow_table(record_rows(records))
+    linker = Linker(db.register(table), splink_settings(model, "duckdb"),
+                    log_level=None)
+    pred: Any = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
+    return _collect(pred.as_pandas_dataframe().to_dict("records"))
+
+
+def predict_spark(spark: Any, records: Sequence[NodeRecord], model: LinkModel, threshold_weight: float
+                  ) -> list[ScoredPair]:
+    """The same, on splink's Spark backend."""
+    from splink import Linker
+    from splink.internals.spark.database_api import SparkAPI
+
+    if len(records) < 2:
+        return []
+    table = _arrow_table(record_rows(records))
+    sdf = spark.createDataFrame(table.to_pandas())
+    db = SparkAPI(spark_session=spark, num_partitions_on_repartition=4,  # type: ignore[no-untyped-call]
+                  register_udfs_automatically=False)  # only built-in SQL functions are used
+    linker = Linker(db.register(sdf), splink_settings(model, "spark"), log_level=None)
+    pred: Any = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
+    return _collect(r.asDict() for r in pred.as_spark_dataframe().collect())
