@@ -68,10 +68,11 @@ class KindPrior:
 KIND_PRIORS: dict[str, KindPrior] = {
     "code": KindPrior((0.80, 0.10, 0.02), 0.08, 0.01, True),
     "subject": KindPrior((0.60, 0.25, 0.10), 0.05, 0.01, True),
-    "name": KindPrior((0.55, 0.20, 0.05), 0.20, 0.1, True),
+    "name": KindPrior((0.55, 0.20, 0.05), 0.20, 0.2, True),
     "addr": KindPrior((0.60, 0.15, 0.05), 0.10, 0.1, True),
     "unit": KindPrior((0.40, 0.30, 0.10), None, 0.3, True),
-    "phone": KindPrior((0.50, 0.20, 0.05), None, 0.1, True),
+    "phone": KindPrior((0.50, 0.20, 0.05), None, 0.1, True),  # mobiles: a person's
+    "landline": KindPrior((0.30, 0.20, 0.10), None, 1.0, True),  # an office's: all its projects
     "person": KindPrior((0.30, 0.20, 0.10), None, 1.0, True),
     "org": KindPrior((0.30, 0.20, 0.10), None, 1.0, False),
     "area": KindPrior((0.30, 0.30, 0.25), 0.05, 1.0, False),
@@ -273,6 +274,21 @@ def _sample_pairs(n: int, k: int, seed: int) -> list[tuple[int, int]]:
     return out
 
 
+def phone_kind_key(key: str) -> str:
+    """`phone:` keys of fixed lines become `landline:`: an office's number is shared by every
+    project of that office, a mobile is one person's (phonenumbers decides which is which)."""
+    import phonenumbers
+
+    number = key[6:]
+    try:
+        parsed = phonenumbers.parse(number if number.startswith("+") else number, "CN")
+    except phonenumbers.NumberParseException:
+        return "landline:" + number
+    if phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE:
+        return key
+    return "landline:" + number
+
+
 def records_from_rows(rows: Iterable[tuple[str, int, str, str]], coords: Iterable[tuple[str, int, float, float, str]],
                       df: Mapping[str, int]) -> list[NodeRecord]:
     """Node records from (doc, scope, key, value) rows and coordinate rows; keys of unknown
@@ -283,9 +299,19 @@ def records_from_rows(rows: Iterable[tuple[str, int, str, str]], coords: Iterabl
     for doc, scope, key, value in rows:
         if key.split(":", 1)[0] not in known:
             continue
+        d = df.get(key, 1)
+        if key.startswith("phone:"):
+            key = phone_kind_key(key)
         node = (doc, scope)
-        keys.setdefault(node, {})[key] = df.get(key, 1)
+        keys.setdefault(node, {})[key] = d
         values.setdefault(node, {})[key] = value
+    for node, ks in keys.items():
+        # A "project name" cut out of an organisation's name (宜昌三峡送变电工程 in
+        # 宜昌三峡送变电工程有限责任公司) is that organisation: counting both would count one
+        # value twice (Fellegi-Sunter assumes independent comparisons).
+        orgs = [k[4:] for k in ks if k.startswith("org:")]
+        for k in [k for k in ks if k.startswith("name:") and any(k[5:] in o for o in orgs)]:
+            del ks[k]
     first: dict[tuple[str, int], tuple[float, float, str]] = {}
     for doc, scope, lat, lon, value in coords:
         first.setdefault((doc, scope), (lat, lon, value))
