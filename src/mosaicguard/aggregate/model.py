@@ -81,6 +81,9 @@ KIND_PRIORS: dict[str, KindPrior] = {
 KINDS: tuple[str, ...] = tuple(KIND_PRIORS)
 # Coordinates: within 200 m, within 1 km, farther (disagreement).
 COORD_M = (0.60, 0.25, 0.10)
+# Largest u of the coordinate levels: two unrelated sites spread over a prefecture (~12,500 km2)
+# fall within 200 m of each other with probability ~pi*0.2^2/12500 = 1e-5, within 1 km 2.5e-4.
+COORD_U_MAX = (1e-5, 2.5e-4, 1.0)
 # Prior: a project mention is expected to have about this many other mentions in the corpus.
 PRIOR_OTHER_MENTIONS = 3.0
 # Kinds whose disagreement makes two clusters incompatible (coherent clustering).
@@ -226,7 +229,10 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
     n_docs = max(documents, 2)
     prior = min(0.5, PRIOR_OTHER_MENTIONS / (n_docs - 1))
     pairs = _sample_pairs(len(records), sample_pairs, seed)
+    # m and u are conditional on both nodes holding the kind (the null level is weight 0), so
+    # the sampled u counts only pairs where both do.
     differ = dict.fromkeys(KINDS, 0)
+    both = dict.fromkeys(KINDS, 0)
     coord_hits = [0, 0, 0]
     for i, j in pairs:
         a, b = records[i], records[j]
@@ -234,13 +240,12 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
             if KIND_PRIORS[kind].m_differ is None:
                 continue
             ka, kb = a.kind_keys(kind), b.kind_keys(kind)
-            if ka and kb and not ka & kb:
-                differ[kind] += 1
+            if ka and kb:
+                both[kind] += 1
+                differ[kind] += not ka & kb
         if a.coord is not None and b.coord is not None:
             d = distance_m(a.coord[0], a.coord[1], b.coord[0], b.coord[1])
             coord_hits[0 if d <= NEAR_M else 1 if d <= FAR_M else 2] += 1
-    n = max(len(pairs), 1)
-    floor = 1.0 / (n + 1)
     levels: dict[str, tuple[Level, ...]] = {}
     for kind, p in KIND_PRIORS.items():
         lvls = []
@@ -251,10 +256,13 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
         if p.m_differ is None:
             lvls.append(Level("differ", 0.5, 0.5))
         else:
-            u = max(differ[kind] / n, floor)
+            u = differ[kind] / both[kind] if both[kind] else 1.0
             lvls.append(Level("differ", p.m_differ, max(u, p.m_differ)))  # differing never counts for
         levels[kind] = tuple(lvls)
-    cu = [max(c / n, floor) for c in coord_hits]
+    # Sampled, but never more than the geometric prior (COORD_U_MAX): a small sample is dominated
+    # by the true matches it happens to contain.
+    n = sum(coord_hits)
+    cu = [min(max(c, 1) / (n + 1), cap) for c, cap in zip(coord_hits, COORD_U_MAX, strict=True)]
     levels["coord"] = (Level("<=200m", COORD_M[0], min(cu[0], COORD_M[0])),
                        Level("<=1km", COORD_M[1], min(cu[1], COORD_M[1])),
                        Level(">1km", COORD_M[2], max(cu[2], COORD_M[2])))
