@@ -7,6 +7,7 @@ has unrelated filler projects, as a real one does: priors and term frequencies n
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 
@@ -83,8 +84,8 @@ def test_two_notices_sharing_only_a_contact_name_do_not_link() -> None:
 def test_different_codes_with_the_same_generic_name_do_not_merge() -> None:
     docs = dict(filler(40))
     for i in range(4):
-        docs[f"g{i}.txt"] = [(f"code:HN2025{i:04d}", f"HN2025{i:04d}"), ("name:农田水利设施建设", "农田水利设施建设项目"),
-                             ("area:石门县", "石门县")]
+        docs[f"g{i}.txt"] = [(f"code:HN2025{i:04d}", f"HN2025{i:04d}"),
+                             ("name:农田水利设施建设", "农田水利设施建设项目"), ("area:石门县", "石门县")]
     linking = linked(docs)
     assert not any(together(linking, f"g{i}.txt", f"g{j}.txt") for i in range(4) for j in range(i + 1, 4))
 
@@ -100,7 +101,7 @@ def test_sibling_section_codes_of_one_site_link_and_the_link_shows_why() -> None
     linking = linked(docs)
     assert together(linking, "10kv.txt", "elv.txt")
     (link,) = [lk for lk in linking.links if {lk.from_doc, lk.to_doc} == {"10kv.txt", "elv.txt"}]
-    evidence = {e["comparison"]: e for e in __import__("json").loads(link.evidence)}
+    evidence = {e["comparison"]: e for e in json.loads(link.evidence)}
     assert evidence["code"]["level"] == "differ" and evidence["code"]["weight"] < 0  # counted against
     assert evidence["addr"]["weight"] > 0 and evidence["name"]["weight"] > 0
     assert link.weight >= S.strong_match_weight
@@ -146,7 +147,7 @@ def test_cluster_override_needs_strong_direct_evidence() -> None:
     assert cluster(recs, [(0, 1, weak)], S) == ([], 1)
     accepted, refused = cluster(recs, [(0, 1, strong)], S)
     assert refused == 0 and accepted[0].overrode == ("code",)
-    assert any(e["comparison"] == "conflict" for e in __import__("json").loads(accepted[0].to_stored("e").evidence))
+    assert any(e["comparison"] == "conflict" for e in json.loads(accepted[0].to_stored("e").evidence))
     del model
 
 
@@ -171,7 +172,8 @@ def test_coordinates_link_near_and_count_against_far() -> None:
 def test_splink_and_score_pair_agree_on_every_pair() -> None:
     docs = dict(filler(30))
     docs.update({
-        "a.txt": [("code:ZB1", "ZB1"), ("name:北山隧道", "北山隧道"), ("phone:13800000000", "138"), ("area:甲县", "甲县")],
+        "a.txt": [("code:ZB1", "ZB1"), ("name:北山隧道", "北山隧道"), ("phone:13800000000", "138"),
+                  ("area:甲县", "甲县")],
         "b.txt": [("code:ZB1", "ZB1"), ("person:李雷", "李雷"), ("date:2026-03", "2026年3月"), ("area:甲县", "甲县")],
         "c.txt": [("code:ZB2", "ZB2"), ("name:北山隧道", "北山隧道"), ("coord:30.0,120.0", "30,120")],
         "d.txt": [("name:北山隧道", "北山隧道"), ("coord:30.0005,120.0", "30.0005,120"), ("org:某公司", "某公司")],

@@ -289,7 +289,7 @@ def phone_kind_key(key: str) -> str:
 
     number = key[6:]
     try:
-        parsed = phonenumbers.parse(number if number.startswith("+") else number, "CN")
+        parsed = phonenumbers.parse(number, "CN")
     except phonenumbers.NumberParseException:
         return "landline:" + number
     if phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE:
@@ -313,7 +313,7 @@ def records_from_rows(rows: Iterable[tuple[str, int, str, str]], coords: Iterabl
         node = (doc, scope)
         keys.setdefault(node, {})[key] = d
         values.setdefault(node, {})[key] = value
-    for node, ks in keys.items():
+    for ks in keys.values():
         # A "project name" cut out of an organisation's name (宜昌三峡送变电工程 in
         # 宜昌三峡送变电工程有限责任公司) is that organisation: counting both would count one
         # value twice (Fellegi-Sunter assumes independent comparisons).
