@@ -36,6 +36,51 @@ def test_aggregate_json_and_exit_code(demo: Manifest, capsys: pytest.CaptureFixt
     assert exp["severity"] in ("low", "medium", "high", "critical")
 
 
+def test_aggregate_json_lists_entities_and_link_evidence(demo: Manifest, capsys: pytest.CaptureFixture[str]) -> None:
+    _, out = run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "-q"], capsys)
+    data = json.loads(out)
+    assert data["entities"], "multi-document entities are listed"
+    for ent in data["entities"]:
+        assert set(ent) >= {"id", "documents", "names", "weakest_link", "size"}
+        assert ent["size"] == len(ent["documents"]) >= 2
+        weak = ent["weakest_link"]
+        assert weak is not None and {weak["from"], weak["to"]} <= set(ent["documents"])
+    links = [lk for exp in data["exposures"] for lk in exp["links"]]
+    assert links
+    for lk in links:
+        assert {"from", "to", "by", "value", "match_weight", "match_probability", "evidence"} <= set(lk)
+        assert 0.0 < lk["match_probability"] <= 1.0 and lk["evidence"]
+        # The evidence adds up: prior + comparison weights = match weight (prior is negative).
+        assert sum(c["weight"] for c in lk["evidence"]) > lk["match_weight"]
+    # Every chain's documents are one entity.
+    for chain in demo.chains:
+        assert any(set(chain.docs) <= set(e["documents"]) for e in data["entities"]), chain.name
+    _, red = run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "-q", "--redact"], capsys)
+    phones = [c for e in json.loads(red)["exposures"] for lk in e["links"] for c in lk["evidence"]
+              if c["comparison"] == "phone" and "value" in c]
+    assert phones and all("*" in c["value"] for c in phones)
+
+
+def test_removed_document_splits_its_entity(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                            tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    chain = next(c for c in demo.chains if c.link == "multi")
+    for f in demo.corpus.rglob("*.txt"):
+        (corpus / f.name).write_bytes(f.read_bytes())
+    base = ["aggregate", str(corpus), "--policy", str(demo.policy), "--index", str(tmp_path / "i.sqlite"), "-q"]
+    _, out = run(base, capsys)
+    names = [Path(d).name for d in chain.docs]
+    assert any({Path(d).name for d in e["documents"]} >= set(names) for e in json.loads(out)["entities"])
+    middle = names[1]  # the bridge of the chain
+    (corpus / middle).unlink()
+    _, out = run(base, capsys)
+    data = json.loads(out)
+    assert data["corpus"]["removed"] == 1 and data["corpus"]["linking"]["relinked"]
+    assert not any(middle in {Path(d).name for d in e["documents"]} for e in data["entities"])
+    assert not any({Path(d).name for d in e["documents"]} >= set(names) - {middle} for e in data["entities"])
+
+
 def test_fail_on_above_everything_exits_0(demo: Manifest, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     policy = tmp_path / "p.yaml"
     policy.write_text(demo.policy.read_text(encoding="utf-8").replace("critical", "low").replace("high", "low")

@@ -9,6 +9,7 @@ import json
 import re
 from functools import cache
 from html import escape
+from typing import Any
 
 from .. import __version__
 from ..detect.facts.persons import ROLE_RE
@@ -35,8 +36,12 @@ LINK_LABELS: dict[str, tuple[str, str]] = {
     "coord": ("坐标相近", "coordinates within radius"),
     "phone": ("罕见电话相同", "same rare phone"),
     "person": ("相同人员", "same person"),
+    "landline": ("相同固定电话", "same fixed line"),
+    "org": ("相同单位", "same organisation"),
+    "area": ("相同县镇", "same county/town"),
+    "date": ("相同日期", "same date"),
 }
-PERSONAL_KINDS = frozenset({"phone", "person"})
+PERSONAL_KINDS = frozenset({"phone", "person", "landline"})
 
 
 def _label(table: dict[str, tuple[str, str]], key: str) -> str:
@@ -53,12 +58,36 @@ def render_json(result: AggregationResult, redact: bool = False) -> str:
                     v["value"] = mask(v["value"])
                     v.pop("context", None)
             for lk in exp["links"]:
-                lk["value"] = mask(lk["value"])
+                _mask_link(lk)
             for fx in (*exp["minimal_fix"], *exp["repeats_public"]):
                 fx["value"] = mask(fx["value"])
         for fx in (*data["minimal_fix"], *data["repeats_public"]):
             fx["value"] = mask(fx["value"])
+        for ent in data["entities"]:
+            ent["names"] = [mask(n) for n in ent["names"]]
+            if ent["weakest_link"]:
+                _mask_link(ent["weakest_link"])
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _mask_link(link: dict[str, Any]) -> None:
+    link["value"] = mask(link["value"])
+    for comp in link.get("evidence", ()):
+        if "value" in comp:
+            comp["value"] = mask(comp["value"])
+
+
+def _evidence_text(evidence_json: str, redact: bool) -> str:
+    """`name +5.8 (北山隧道, 2 docs); code -3.1 (differ)`: every comparison that moved the score."""
+    parts = []
+    for comp in json.loads(evidence_json or "[]"):
+        if comp.get("weight", 0) == 0 and comp.get("comparison") != "conflict":
+            continue
+        value = comp.get("value", "")
+        shown = _shown(value, comp["comparison"], redact) if value else comp.get("level", "")
+        docs = f", {comp['documents_with_value']} docs" if "documents_with_value" in comp else ""
+        parts.append(f"{comp['comparison']} {comp['weight']:+.1f} ({shown}{docs})")
+    return "; ".join(parts)
 
 
 def _shown(value: str, kind: str, redact: bool) -> str:
@@ -183,6 +212,7 @@ def render_html(result: AggregationResult, redact: bool = False) -> str:
         out.append("<p>未发现汇聚暴露 / no exposure found.</p>")
     for exp in result.exposures:
         out.append(_exposure_html(exp, redact))
+    out.extend(_entities_html(result, redact))
     if result.errors:
         out.append("<h2>未能读取 / not read</h2><ul>")
         out.extend(f"<li>{escape(e['path'])}: {escape(e.get('error', ''))}</li>" for e in result.errors)
@@ -218,6 +248,25 @@ def _fingerprints_html(result: AggregationResult, redact: bool) -> list[str]:
     return out
 
 
+def _entities_html(result: AggregationResult, redact: bool) -> list[str]:
+    """Every multi-document entity with its weakest link: where a wrong merge would show."""
+    if not result.entities:
+        return []
+    rows = []
+    for ent in result.entities:
+        weak = ent.get("weakest_link")
+        weak_text = ""
+        if weak:
+            weak_text = (f"<code>{escape(weak['from'])}</code> ↔ <code>{escape(weak['to'])}</code>: "
+                         f"{weak['match_weight']:.2f} — "
+                         + escape(_evidence_text(json.dumps(weak.get("evidence", [])), redact)))
+        names = "、".join(escape(mask(n) if redact else n) for n in ent["names"][:4])
+        rows.append(f"<tr><td>{escape(ent['id'] if not redact else mask(ent['id']))}</td><td>{names}</td>"
+                    f"<td>{ent['size']}</td><td>{weak_text}</td></tr>")
+    return [f"<h2>实体 / entities: {len(rows)}</h2><table><tr><th>实体 / entity</th><th>名称 / names</th>"
+            "<th>文档数 / documents</th><th>最弱关联 / weakest link</th></tr>" + "".join(rows) + "</table>"]
+
+
 def _exposure_html(exp: Exposure, redact: bool) -> str:
     sev = f"{severity_label(exp.severity.value, 'zh')} / {exp.severity.value}"
     names = "、".join(escape(n) for n in exp.names[:5]) or escape(exp.entity_id)
@@ -235,7 +284,8 @@ def _exposure_html(exp: Exposure, redact: bool) -> str:
                         f"<td><code>{escape(ev.doc)}</code></td><td>{context}</td></tr>")
     links = [f"<tr><td>{_label(LINK_LABELS, lk.by)}</td><td>{escape(_shown(lk.value, lk.by, redact))}</td>"
              f"<td><code>{escape(lk.from_doc)}</code> ↔ <code>{escape(lk.to_doc)}</code></td>"
-             f"<td>{lk.weight:.2f} ({lk.df} docs)</td></tr>" for lk in exp.links[:40]]
+             f"<td>{lk.weight:.2f} (p={lk.probability:.3f})</td>"
+             f"<td>{escape(_evidence_text(lk.evidence, redact))}</td></tr>" for lk in exp.links[:40]]
     fix = ""
     if exp.minimal_fix:
         items = "".join(f"<li><code>{escape(fx.doc)}</code>: {escape(mask(fx.value) if redact else _scrub(fx.value))}"
@@ -245,7 +295,8 @@ def _exposure_html(exp: Exposure, redact: bool) -> str:
             + "<table><tr><th>属性 / attribute</th><th>值 / value</th><th>文档 / document</th><th>原文 / text</th></tr>"
             + "".join(rows) + "</table>"
             + ("<h3>关联 / links</h3><table><tr><th>依据 / by</th><th>值 / value</th><th>文档 / documents</th>"
-               "<th>权重 / weight</th></tr>" + "".join(links) + "</table>" if links else "")
+               "<th>匹配权重 / match weight</th><th>证据 / evidence</th></tr>" + "".join(links) + "</table>"
+               if links else "")
             + fix + "</div></div></div>")
 
 
