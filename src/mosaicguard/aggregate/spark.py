@@ -38,7 +38,8 @@ def spark_session(master: str | None) -> Any:
 
     _SESSION = (SparkSession.builder.master(master or "local[2]").appName("mosaicguard-aggregate")
                 .config("spark.ui.enabled", "false")
-                .config("spark.sql.shuffle.partitions", "8")
+                .config("spark.ui.showConsoleProgress", "false")
+                .config("spark.sql.shuffle.partitions", "4")
                 .config("spark.driver.memory", "1g")
                 .getOrCreate())
     _SESSION.sparkContext.setLogLevel("ERROR")

@@ -152,10 +152,17 @@ def predict_spark(spark: Any, records: Sequence[NodeRecord], model: LinkModel, t
 
     if len(records) < 2:
         return []
-    table = _arrow_table(record_rows(records))
-    sdf = spark.createDataFrame(table.to_pandas())
-    db = SparkAPI(spark_session=spark, num_partitions_on_repartition=4,  # type: ignore[no-untyped-call]
-                  register_udfs_automatically=False)  # only built-in SQL functions are used
+    from pyspark.sql import types as T
+
+    cols = record_rows(records)
+    fields = [T.StructField(name, T.LongType() if name == "unique_id" else
+                            T.DoubleType() if name in ("lat", "lon") else T.ArrayType(T.StringType()))
+              for name in cols]
+    sdf = spark.createDataFrame(list(zip(*cols.values(), strict=True)), T.StructType(fields))
+    # persist, not checkpoint: no checkpoint directory to configure; only built-in SQL functions are
+    # used, so splink's UDF jar is not registered.
+    db = SparkAPI(spark_session=spark, num_partitions_on_repartition=2,  # type: ignore[no-untyped-call]
+                  break_lineage_method="persist", register_udfs_automatically=False)
     linker = Linker(db.register(sdf), splink_settings(model, "spark"), log_level=None)
     pred: Any = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
     return _collect(r.asDict() for r in pred.as_spark_dataframe().collect())
