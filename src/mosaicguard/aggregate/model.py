@@ -13,7 +13,7 @@ Each shared key falls into a *document-frequency bucket* (df <= 3, <= 20, <= 200
 comparison's level is the bucket of the rarest shared key. A bucket's u is the chance that an
 unrelated document holds a value that common, `min(1, df_bound / N) * c_kind`, where `c_kind`
 says how often unrelated projects share such a value at all (tender codes and protected aliases
-are made to be unique: 0.01; names, addresses and phones 0.1 (a rare mobile is a person); persons, organisations, areas
+are made to be unique: 0.001; names, addresses and phones 0.1 (a rare mobile is a person); persons, organisations, areas
 and dates 1 - plain term frequency). A value held by more than 200 documents is neutral (weight 0):
 a portal's complaint line, an agency's switchboard or a template phrase says nothing about which
 project a document is about. Shared values never count against a pair (weight >= 0).
@@ -59,15 +59,16 @@ class KindPrior:
     blocking: bool
 
 
-# Why: a shared tender code is how notices about one tender are recognised, and two different codes
-# mostly mean two tenders (sibling sections of one site are the exception, m_differ 0.08). Aliases
+# Why: a shared tender code is how notices about one tender are recognised (dozens of notices per
+# tender are normal, so even a code in 200 documents links), and two different codes mostly mean
+# two tenders (sibling sections of one site are the exception, m_differ 0.05). Aliases
 # of protected subjects are unique by policy. Names and precise addresses identify a site but are
 # sometimes written differently. Units, phones and persons are weaker identifiers: a unit runs
 # many projects, a phone and a person serve many. Organisations (contractors, agencies), areas
 # (county, town) and dates only add to other evidence and never make candidate pairs on their own.
 KIND_PRIORS: dict[str, KindPrior] = {
-    "code": KindPrior((0.80, 0.10, 0.02), 0.08, 0.01, True),
-    "subject": KindPrior((0.60, 0.25, 0.10), 0.05, 0.01, True),
+    "code": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
+    "subject": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
     "name": KindPrior((0.55, 0.20, 0.05), 0.20, 0.2, True),
     "addr": KindPrior((0.60, 0.15, 0.05), 0.10, 0.1, True),
     "unit": KindPrior((0.40, 0.30, 0.10), None, 0.3, True),
