@@ -57,6 +57,10 @@ class KindPrior:
     m_differ: float | None
     c: float
     blocking: bool
+    # Context kinds (an office line, a person's name, an organisation, an area, a date) are
+    # correlated with each other among unrelated notices of one agency (Fellegi-Sunter assumes
+    # independence): however rare the value, sharing it never counts for more than 1 in u_min.
+    u_min: float = 0.0
 
 
 # Why: a shared tender code is how notices about one tender are recognised (dozens of notices per
@@ -73,11 +77,11 @@ KIND_PRIORS: dict[str, KindPrior] = {
     "addr": KindPrior((0.60, 0.15, 0.05), 0.10, 0.1, True),
     "unit": KindPrior((0.40, 0.30, 0.10), None, 0.3, True),
     "phone": KindPrior((0.50, 0.20, 0.05), None, 0.1, True),  # mobiles: a person's
-    "landline": KindPrior((0.30, 0.20, 0.10), None, 1.0, True),  # an office's: all its projects
-    "person": KindPrior((0.30, 0.20, 0.10), None, 1.0, True),
-    "org": KindPrior((0.30, 0.20, 0.10), None, 1.0, False),
-    "area": KindPrior((0.30, 0.30, 0.25), 0.05, 1.0, False),
-    "date": KindPrior((0.30, 0.20, 0.10), None, 1.0, False),
+    "landline": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05),  # an office's: all its projects
+    "person": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05),
+    "org": KindPrior((0.30, 0.20, 0.10), None, 1.0, False, 0.05),
+    "area": KindPrior((0.30, 0.30, 0.25), 0.05, 1.0, False, 0.05),
+    "date": KindPrior((0.30, 0.20, 0.10), None, 1.0, False, 0.05),
 }
 KINDS: tuple[str, ...] = tuple(KIND_PRIORS)
 # Coordinates: within 200 m, within 1 km, farther (disagreement).
@@ -251,7 +255,7 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
     for kind, p in KIND_PRIORS.items():
         lvls = []
         for bi, m in enumerate(p.m_share):
-            u = min(1.0, DF_BUCKETS[bi] / n_docs) * p.c
+            u = max(min(1.0, DF_BUCKETS[bi] / n_docs) * p.c, p.u_min)
             lvls.append(Level(f"share {BUCKET_LABELS[bi]}", m, min(u, m)))  # sharing never counts against
         lvls.append(Level(f"share {BUCKET_LABELS[-1]}", 0.01, 0.01))  # neutral: busy values
         if p.m_differ is None:
