@@ -38,20 +38,37 @@ def coord_cells(lat: float, lon: float) -> list[str]:
     return [f"{cy + dy}:{cx + dx}" for dy in (-1, 0, 1) for dx in range(-span, span + 1)]
 
 
-def record_rows(records: Sequence[NodeRecord]) -> dict[str, list[Any]]:
+def present_kinds(records: Sequence[NodeRecord]) -> tuple[str, ...]:
+    """Kinds some node holds: a comparison of a kind nobody holds is always null (weight 0), so
+    it is left out of the splink settings and of the input columns."""
+    seen: set[str] = set()
+    for r in records:
+        seen.update(r.by_kind)
+    return tuple(k for k in KINDS if k in seen)
+
+
+def record_rows(records: Sequence[NodeRecord], kinds: Sequence[str]) -> dict[str, list[Any]]:
     """Columnar input: unique_id, per kind `{kind}_b0..b3` and `{kind}_all` arrays, blocking
     arrays `{kind}_blk`, lat/lon and `cells`."""
     cols: dict[str, list[Any]] = {"unique_id": list(range(len(records)))}
-    for kind in KINDS:
+    for kind in kinds:
         for b in range(N_BUCKETS):
             cols[f"{kind}_b{b}"] = []
         cols[f"{kind}_all"] = []
         if KIND_PRIORS[kind].blocking:
             cols[f"{kind}_blk"] = []
     cols["lat"], cols["lon"], cols["cells"] = [], [], []
+    empty: list[str] = []
     for r in records:
-        for kind in KINDS:
+        for kind in kinds:
             keys = sorted(r.kind_keys(kind))
+            if not keys:
+                for b in range(N_BUCKETS):
+                    cols[f"{kind}_b{b}"].append(empty)
+                cols[f"{kind}_all"].append(empty)
+                if KIND_PRIORS[kind].blocking:
+                    cols[f"{kind}_blk"].append(empty)
+                continue
             buckets: list[list[str]] = [[] for _ in range(N_BUCKETS)]
             for k in keys:
                 buckets[bucket_of(r.keys[k])].append(k)
@@ -62,7 +79,7 @@ def record_rows(records: Sequence[NodeRecord]) -> dict[str, list[Any]]:
                 cols[f"{kind}_blk"].append([k for k in keys if 2 <= r.keys[k] <= BLOCK_MAX_DF])
         cols["lat"].append(r.coord[0] if r.coord else None)
         cols["lon"].append(r.coord[1] if r.coord else None)
-        cols["cells"].append(coord_cells(*r.coord) if r.coord else [])
+        cols["cells"].append(coord_cells(*r.coord) if r.coord else empty)
     return cols
 
 
@@ -72,7 +89,7 @@ def _haversine_sql() -> str:
     return f"(2 * 6371000.0 * asin(least(1.0, sqrt({a}))))"
 
 
-def splink_settings(model: LinkModel, dialect: str) -> Any:
+def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS) -> Any:
     """splink SettingsCreator holding the model's levels with fixed m and u."""
     import splink.comparison_level_library as cll
     import splink.comparison_library as cl
@@ -81,7 +98,7 @@ def splink_settings(model: LinkModel, dialect: str) -> Any:
     size = "len" if dialect == "duckdb" else "size"
     inter = "list_intersect" if dialect == "duckdb" else "array_intersect"
     comparisons: list[Any] = []
-    for kind in KINDS:
+    for kind in kinds:
         levels = model.levels[kind]
         cls_: list[Any] = [cll.CustomLevel(f"{size}({kind}_all_l) = 0 OR {size}({kind}_all_r) = 0", "null")
                 .configure(is_null_level=True)]
@@ -100,7 +117,7 @@ def splink_settings(model: LinkModel, dialect: str) -> Any:
         cll.CustomLevel(f"{dist} <= 1000.0", mid.label).configure(m_probability=mid.m, u_probability=mid.u),
         cll.ElseLevel().configure(m_probability=far.m, u_probability=far.u),
     ]))
-    rules: list[Any] = [block_on(f"{k}_blk", arrays_to_explode=[f"{k}_blk"]) for k in KINDS if KIND_PRIORS[k].blocking]
+    rules: list[Any] = [block_on(f"{k}_blk", arrays_to_explode=[f"{k}_blk"]) for k in kinds if KIND_PRIORS[k].blocking]
     rules.append(block_on("cells", arrays_to_explode=["cells"]))
     return SettingsCreator(link_type="dedupe_only", comparisons=comparisons,
                            blocking_rules_to_generate_predictions=rules,
@@ -122,10 +139,11 @@ def _arrow_table(cols: dict[str, list[Any]]) -> Any:
     return pa.table(cols, schema=pa.schema(fields))
 
 
-def _collect(rows: Any) -> list[ScoredPair]:
+def _collect(rows: Any, kinds: Sequence[str]) -> list[ScoredPair]:
     out = []
     for row in rows:
-        weights = {k: float(row[f"mw_{k}"]) for k in (*KINDS, "coord")}
+        weights = dict.fromkeys(KINDS, 0.0)  # kinds nobody holds: null, weight 0
+        weights.update({k: float(row[f"mw_{k}"]) for k in (*kinds, "coord")})
         out.append(ScoredPair(int(row["unique_id_l"]), int(row["unique_id_r"]), float(row["match_weight"]), weights))
     return out
 
@@ -137,11 +155,14 @@ def predict_duckdb(records: Sequence[NodeRecord], model: LinkModel, threshold_we
     if len(records) < 2:
         return []
     db = DuckDBAPI()
-    table = _arrow_table(record_rows(records))
-    linker = Linker(db.register(table), splink_settings(model, "duckdb"),
-                    log_level=None)
+    kinds = present_kinds(records)
+    table = _arrow_table(record_rows(records, kinds))
+    # The settings are generated here, not written by hand: splink's validation (seconds of
+    # sqlglot parsing at 10k records) is skipped.
+    linker = Linker(db.register(table), splink_settings(model, "duckdb", kinds), log_level=None,
+                    validate_settings=False)
     pred: Any = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
-    return _collect(pred.as_pandas_dataframe().to_dict("records"))
+    return _collect(pred.as_pandas_dataframe().to_dict("records"), kinds)
 
 
 def predict_spark(spark: Any, records: Sequence[NodeRecord], model: LinkModel, threshold_weight: float
@@ -154,7 +175,8 @@ def predict_spark(spark: Any, records: Sequence[NodeRecord], model: LinkModel, t
         return []
     from pyspark.sql import types as T
 
-    cols = record_rows(records)
+    kinds = present_kinds(records)
+    cols = record_rows(records, kinds)
     fields = [T.StructField(name, T.LongType() if name == "unique_id" else
                             T.DoubleType() if name in ("lat", "lon") else T.ArrayType(T.StringType()))
               for name in cols]
@@ -163,6 +185,7 @@ def predict_spark(spark: Any, records: Sequence[NodeRecord], model: LinkModel, t
     # used, so splink's UDF jar is not registered.
     db = SparkAPI(spark_session=spark, num_partitions_on_repartition=2,  # type: ignore[no-untyped-call]
                   break_lineage_method="persist", register_udfs_automatically=False)
-    linker = Linker(db.register(sdf), splink_settings(model, "spark"), log_level=None)
+    linker = Linker(db.register(sdf), splink_settings(model, "spark", kinds), log_level=None,
+                    validate_settings=False)
     pred: Any = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
-    return _collect(r.asDict() for r in pred.as_spark_dataframe().collect())
+    return _collect((r.asDict() for r in pred.as_spark_dataframe().collect()), kinds)
