@@ -233,3 +233,11 @@ def test_aggregate_html_lists_every_exposure(demo: Manifest, capsys: pytest.Capt
     html = out.read_text(encoding="utf-8")
     assert html.count("<svg") == len(json.loads(js)["exposures"]) > 0
     assert "汇聚风险报告 / Aggregation report" in html
+    # The entities table (one row per multi-document entity, with its weakest link) and each
+    # link's evidence; personal values inside the evidence are masked.
+    entities = json.loads(js)["entities"]
+    assert f"实体 / entities: {len(entities)}" in html and "最弱关联 / weakest link" in html
+    assert "证据 / evidence" in html and "code +" in html
+    phones = {c["value"] for e in json.loads(js)["exposures"] for lk in e["links"] for c in lk["evidence"]
+              if c["comparison"] == "phone" and "value" in c}
+    assert phones and not any(p in html for p in phones)
