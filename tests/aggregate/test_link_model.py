@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 
@@ -211,3 +212,37 @@ def test_model_round_trips_through_the_index_and_scores_drafts() -> None:
     assert [(m.draft[0], m.other[0]) for m in matches] == [("draft.txt", "t.txt")]
     top = matches[0].score.strongest()
     assert top is not None and top.comparison == "code" and matches[0].score.probability >= S.min_match_probability
+
+
+REALWORLD = Path(__file__).resolve().parents[2] / ".." / "shared" / "realworld"
+
+
+def test_real_notices_link_coherently() -> None:
+    """The real annotated notices: the police-station pair is one entity, and an entity holding
+    two different codes or precise sites shows the strong link that overrode the conflict."""
+    from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
+    from mosaicguard.policy.schema import Policy
+
+    truth = json.loads((REALWORLD / "truth.json").read_text(encoding="utf-8"))
+    store = SQLiteFactStore()
+    result = Aggregator(store, AggregateOptions(Policy.model_validate({"version": 1}))).aggregate(
+        [str(REALWORLD / "docs")])
+    assert result.corpus["documents"] == len(truth["documents"])
+    docsets = [{Path(d).name for d in e["documents"]} for e in result.entities]
+    police = next(g for g in truth["groups"] if g["group"] == "dianjun_police_station")
+    assert any(set(police["documents"]) <= ds for ds in docsets)
+    ids = [e["id"] for e in result.entities]
+    facts, links = store.entity_facts(ids), store.entity_links(ids)
+    for ent in ids:
+        overridden = [lk for lk in links[ent] if '"conflict"' in lk.evidence]
+        assert all(lk.weight >= S.strong_match_weight for lk in overridden)
+        for prefix in ("code:", "addr:"):
+            held = {k for f in facts[ent] for k in f.keys if k.startswith(prefix)}
+            per_doc = {f.doc for f in facts[ent] if any(k.startswith(prefix) for k in f.keys)}
+            if len(per_doc) > 1 and len(held) > 1 and not overridden:
+                # Different values are fine when documents also share one of them.
+                by_doc: dict[str, set[str]] = {}
+                for f in facts[ent]:
+                    by_doc.setdefault(f.doc, set()).update(k for k in f.keys if k.startswith(prefix))
+                sets = [v for v in by_doc.values() if v]
+                assert all(a & b for a in sets for b in sets), (ent, prefix, sets)
