@@ -75,7 +75,7 @@ class KindPrior:
 KIND_PRIORS: dict[str, KindPrior] = {
     "code": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
     "subject": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
-    "name": KindPrior((0.55, 0.20, 0.05), 0.20, 0.2, True),
+    "name": KindPrior((0.55, 0.20, 0.05), None, 0.2, True),  # one project, many ways to name it
     "addr": KindPrior((0.60, 0.15, 0.05), 0.10, 0.1, True),
     "unit": KindPrior((0.40, 0.30, 0.10), None, 0.3, True),
     "phone": KindPrior((0.50, 0.20, 0.05), None, 0.1, True),  # mobiles: a person's
