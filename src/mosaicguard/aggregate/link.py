@@ -154,6 +154,11 @@ def link_corpus(store: FactStore, settings: AggregationSettings, engine: str = "
     coords = store.all_coords()
     records = records_from_rows(store.node_key_rows(), coords, df)
     model = estimate_model(records, total)
+    # Only nodes that blocking can pair are scored and clustered (most of a big corpus is not):
+    # a node without coordinates and without a shared, non-busy value of a blocking kind links
+    # to nothing.
+    records = [r for r in records if r.coord is not None or any(
+        2 <= d <= BLOCK_MAX_DF and KIND_PRIORS[k.split(":", 1)[0]].blocking for k, d in r.keys.items())]
     limit = threshold_weight(settings)
     if engine == "python":
         pairs = [(i, j) for i, j in candidate_pairs(records)]
