@@ -29,9 +29,11 @@ from .model import (
     CONFLICT_KINDS,
     FAR_M,
     KIND_PRIORS,
+    MAX_CELL_POINTS,
     LinkModel,
     NodeRecord,
     PairScore,
+    coord_cells,
     estimate_model,
     records_from_rows,
 )
@@ -41,9 +43,6 @@ from .settings import AggregationSettings
 T = TypeVar("T", bound=Hashable)
 
 KEY_KIND = {"addr": "address"}
-# A grid cell holding more points than this is a city centre or a default map pin: common, and
-# comparing all of its pairs would be quadratic.
-MAX_CELL_POINTS = 2000
 
 
 def key_kind(key: str) -> str:
@@ -191,8 +190,6 @@ def link_corpus(store: FactStore, settings: AggregationSettings, engine: str = "
 def candidate_pairs(records: Sequence[NodeRecord]) -> Iterator[tuple[int, int]]:
     """Blocking in pure Python, the same rules as splink's: nodes sharing a non-busy value of a
     blocking kind, or with coordinates in neighbouring 1 km cells. Each pair once."""
-    from .splink_link import coord_cells
-
     postings: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(records):
         for k, d in r.keys.items():

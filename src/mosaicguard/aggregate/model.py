@@ -97,6 +97,19 @@ PRIOR_OTHER_MENTIONS = 3.0
 CONFLICT_KINDS = ("code", "addr")
 
 
+# A 1 km grid cell holding more points than this is a city centre or a default map pin: it blocks
+# nothing (comparing all of its pairs would be quadratic).
+MAX_CELL_POINTS = 2000
+
+
+def coord_cells(lat: float, lon: float) -> list[str]:
+    """The point's 1 km cell and its neighbours: two points within 1 km share a cell."""
+    size = FAR_M / 111_320.0
+    cy, cx = math.floor(lat / size), math.floor(lon / size)
+    span = max(1, math.ceil(1.0 / max(math.cos(math.radians(min(abs(lat) + 0.01, 89.0))), 0.01)))
+    return [f"{cy + dy}:{cx + dx}" for dy in (-1, 0, 1) for dx in range(-span, span + 1)]
+
+
 def bucket_of(df: int) -> int:
     for i, bound in enumerate(DF_BUCKETS):
         if df <= bound:

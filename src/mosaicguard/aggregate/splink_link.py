@@ -10,16 +10,24 @@ splink is imported lazily: the CLI starts without it.
 
 from __future__ import annotations
 
-import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import BLOCK_MAX_DF, DF_BUCKETS, FAR_M, KIND_PRIORS, KINDS, LinkModel, NodeRecord, bucket_of
+from .model import (
+    BLOCK_MAX_DF,
+    DF_BUCKETS,
+    KIND_PRIORS,
+    KINDS,
+    MAX_CELL_POINTS,
+    LinkModel,
+    NodeRecord,
+    bucket_of,
+    coord_cells,
+)
 
 N_BUCKETS = len(DF_BUCKETS) + 1
-# A 1 km grid cell holding more points than this is a city centre or a default map pin.
-MAX_CELL_POINTS = 2000
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,14 +36,6 @@ class ScoredPair:
     right: int
     match_weight: float
     comparison_weights: dict[str, float]
-
-
-def coord_cells(lat: float, lon: float) -> list[str]:
-    """The point's 1 km cell and its neighbours: two points within 1 km share a cell."""
-    size = FAR_M / 111_320.0
-    cy, cx = math.floor(lat / size), math.floor(lon / size)
-    span = max(1, math.ceil(1.0 / max(math.cos(math.radians(min(abs(lat) + 0.01, 89.0))), 0.01)))
-    return [f"{cy + dy}:{cx + dx}" for dy in (-1, 0, 1) for dx in range(-span, span + 1)]
 
 
 def present_kinds(records: Sequence[NodeRecord]) -> tuple[str, ...]:
@@ -59,6 +59,9 @@ def record_rows(records: Sequence[NodeRecord], kinds: Sequence[str]) -> dict[str
             cols[f"{kind}_blk"] = []
     cols["lat"], cols["lon"], cols["cells"] = [], [], []
     empty: list[str] = []
+    # A cell holding more points than MAX_CELL_POINTS (a default map pin) blocks nothing, as in
+    # link.candidate_pairs.
+    cell_count: Counter[str] = Counter(c for r in records if r.coord for c in coord_cells(*r.coord))
     for r in records:
         for kind in kinds:
             keys = sorted(r.kind_keys(kind))
@@ -79,7 +82,8 @@ def record_rows(records: Sequence[NodeRecord], kinds: Sequence[str]) -> dict[str
                 cols[f"{kind}_blk"].append([k for k in keys if 2 <= r.keys[k] <= BLOCK_MAX_DF])
         cols["lat"].append(r.coord[0] if r.coord else None)
         cols["lon"].append(r.coord[1] if r.coord else None)
-        cols["cells"].append(coord_cells(*r.coord) if r.coord else empty)
+        cols["cells"].append([c for c in coord_cells(*r.coord) if cell_count[c] <= MAX_CELL_POINTS]
+                             if r.coord else empty)
     return cols
 
 
