@@ -112,6 +112,8 @@ class Link:
 
 @dataclass
 class LinkStats:
+    """What linking did: shared values, candidate pairs, accepted links, refused merges."""
+
     keys_considered: int = 0
     keys_linked: int = 0
     keys_too_common: int = 0
@@ -136,6 +138,7 @@ class Linking:
 
 
 def threshold_weight(settings: AggregationSettings) -> float:
+    """The match weight of `min_match_probability`: pairs at or above it link."""
     p = settings.min_match_probability
     return math.log2(p / (1.0 - p))
 

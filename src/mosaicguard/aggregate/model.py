@@ -111,6 +111,7 @@ def coord_cells(lat: float, lon: float) -> list[str]:
 
 
 def bucket_of(df: int) -> int:
+    """The term-frequency bucket (0..3) of a value held by `df` documents."""
     for i, bound in enumerate(DF_BUCKETS):
         if df <= bound:
             return i
@@ -145,12 +146,15 @@ _EMPTY: frozenset[str] = frozenset()
 
 @dataclass(frozen=True, slots=True)
 class Level:
+    """One comparison level: its label and its m and u probabilities."""
+
     label: str
     m: float
     u: float
 
     @property
     def weight(self) -> float:
+        """log2(m / u)."""
         return math.log2(self.m / self.u)
 
 
@@ -175,6 +179,8 @@ class ComparisonResult:
 
 @dataclass(frozen=True, slots=True)
 class PairScore:
+    """A pair's match weight (log2 odds, prior included), probability and comparisons."""
+
     weight: float
     probability: float
     comparisons: tuple[ComparisonResult, ...]
@@ -189,6 +195,7 @@ class PairScore:
 
 
 def probability(weight: float) -> float:
+    """Match probability of a match weight: 2^w / (1 + 2^w)."""
     return 1.0 / (1.0 + 2.0 ** (-weight)) if weight > -60 else 0.0
 
 

@@ -32,6 +32,8 @@ N_BUCKETS = len(DF_BUCKETS) + 1
 
 @dataclass(frozen=True, slots=True)
 class ScoredPair:
+    """A candidate pair scored by splink: record indices, match weight, weight per comparison."""
+
     left: int
     right: int
     match_weight: float
