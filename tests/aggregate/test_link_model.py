@@ -246,3 +246,28 @@ def test_real_notices_link_coherently() -> None:
                     by_doc.setdefault(f.doc, set()).update(k for k in f.keys if k.startswith(prefix))
                 sets = [v for v in by_doc.values() if v]
                 assert all(a & b for a in sets for b in sets), (ent, prefix, sets)
+
+
+def test_records_drop_unknown_prefixes_split_phones_and_names_cut_from_organisations() -> None:
+    rows = [("d", 0, "phone:13812345678", "138 1234 5678"), ("d", 0, "phone:07176672378", "0717-6672378"),
+            ("d", 0, "widget:42", "42"),
+            ("d", 0, "org:宜昌三峡送变电工程有限责任公司", "宜昌三峡送变电工程有限责任公司"),
+            ("d", 0, "name:宜昌三峡送变电工程", "宜昌三峡送变电工程"), ("d", 0, "name:北山隧道", "北山隧道")]
+    (rec,) = records_from_rows(rows, [], {"phone:07176672378": 7})
+    assert set(rec.keys) == {"phone:13812345678", "landline:07176672378", "org:宜昌三峡送变电工程有限责任公司",
+                             "name:北山隧道"}
+    assert rec.keys["landline:07176672378"] == 7 and rec.keys["phone:13812345678"] == 1
+    assert rec.values["landline:07176672378"] == "0717-6672378"
+
+
+def test_a_busy_shared_value_is_neutral_and_a_rare_one_is_not() -> None:
+    model = estimate_model([], 10_000)
+    a = NodeRecord(("a", 0), {"addr:X": 2, "org:O": 5000})
+    b = NodeRecord(("b", 0), {"addr:X": 2, "org:O": 5000})
+    c = NodeRecord(("c", 0), {"addr:Y": 2, "org:O": 5000})
+    both = {x.comparison: x for x in model.score_pair(a, b).comparisons}
+    assert both["addr"].weight > 10 and both["org"].weight == 0.0 and both["org"].level == "share df>200"
+    other = {x.comparison: x for x in model.score_pair(a, c).comparisons}
+    assert other["addr"].level == "differ" and other["addr"].weight < 0
+    assert model.score_pair(a, b).probability >= S.min_match_probability  # a rare precise site alone links
+    assert model.score_pair(a, c).probability < 0.001
