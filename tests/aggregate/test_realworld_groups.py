@@ -1,0 +1,99 @@
+"""Aggregation on real documents nobody here wrote (issue 9, "Real documents").
+
+The corpus is every real public document of `../shared/realworld/` (read in place) plus the ones
+the developers gathered in `tests/data/realworld-extra/`, with their hand annotations: documents
+about one project carry the same `project`. A correct aggregation puts every annotated group in
+one entity and never puts two projects into one entity.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from mosaicguard.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ROOT.parent / "shared" / "realworld"
+EXTRA = ROOT / "tests" / "data" / "realworld-extra"
+
+POLICY = """
+sensitive_purposes: [雷达, 导弹, 弹药, 武器, 抽水蓄能, 派出所, 靶场, 测控, radar, missile, weapons,
+                     nuclear, ammunition, SCIF, ISR]
+combinations:
+  - {attributes: [location, purpose], severity: critical}
+  - {attributes: [location, schedule], severity: high}
+  - {attributes: [purpose, schedule], severity: medium}
+"""
+
+
+def _truth() -> dict[str, str]:
+    """document file name -> project id, over both sets."""
+    out: dict[str, str] = {}
+    for base in (SHARED, EXTRA):
+        data = json.loads((base / "truth.json").read_text(encoding="utf-8"))
+        for doc in data["documents"]:
+            out[doc["file"]] = doc["project"]
+    return out
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    if not SHARED.is_dir():
+        pytest.fail(f"the shared real-world documents are missing at {SHARED}")
+    tmp = tmp_path_factory.mktemp("realworld")
+    policy = tmp / "policy.yaml"
+    policy.write_text(POLICY, encoding="utf-8")
+    out = tmp / "report.json"
+    main(["aggregate", str(SHARED / "docs"), str(EXTRA / "docs"), "--policy", str(policy),
+          "--format", "json", "-o", str(out), "-q"])
+    data: dict[str, object] = json.loads(out.read_text(encoding="utf-8"))
+    return data
+
+
+def _entity_of(report: dict[str, object]) -> dict[str, str]:
+    entity_of: dict[str, str] = {}
+    for ent in report["entities"]:  # type: ignore[attr-defined]
+        for doc in ent["documents"]:
+            entity_of[Path(doc).name] = ent["id"]
+    return entity_of
+
+
+def test_every_annotated_group_is_one_entity(report: dict[str, object]) -> None:
+    truth = _truth()
+    entity_of = _entity_of(report)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for doc, project in truth.items():
+        groups[project].append(doc)
+    split = {}
+    for project, docs in groups.items():
+        if len(docs) < 2:
+            continue
+        entities = {entity_of.get(d, f"alone:{d}") for d in docs}
+        if len(entities) != 1:
+            split[project] = sorted(entities)
+    assert not split, f"annotated groups split over several entities: {split}"
+
+
+def test_no_entity_holds_two_projects(report: dict[str, object]) -> None:
+    truth = _truth()
+    impure = {}
+    for ent in report["entities"]:  # type: ignore[attr-defined]
+        projects = {truth[Path(d).name] for d in ent["documents"]}
+        if len(projects) > 1:
+            impure[ent["id"]] = sorted(projects)
+    assert not impure, f"entities that merge different projects: {impure}"
+
+
+def test_radar_mosaic_is_an_exposure(report: dict[str, object]) -> None:
+    """The eight English items about one radar reveal its site, purpose and schedule together."""
+    lrdr = {d for d, p in _truth().items() if p == "clear_lrdr"}
+    hits = [e for e in report["exposures"]  # type: ignore[attr-defined]
+            if lrdr & {Path(d).name for d in e["documents"]}]
+    assert hits, "no exposure for the Long Range Discrimination Radar documents"
+    attrs = set(hits[0]["attributes"])
+    assert {"location", "purpose", "schedule"} <= attrs
+    assert hits[0]["severity"] == "critical"
