@@ -39,7 +39,7 @@ from ..model import Document, Finding, Location, Segment
 from ..policy.schema import Policy
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -86,7 +86,7 @@ class Fact:
 # FactSpan kind -> (Fact kind, link-key prefix)
 _SPAN_KINDS: dict[str, tuple[str, str]] = {
     "code": ("code", "code"), "name": ("name", "name"), "org": ("org", "org"), "person": ("person", "person"),
-    "address": ("address", "addr"), "place": ("place", "place"), "date": ("schedule", "date"),
+    "address": ("address", "addr"), "place": ("place", "addr"), "date": ("schedule", "date"),
     "duration": ("schedule", ""), "purpose": ("purpose", ""), "quantity": ("capacity", ""),
     "phone": ("phone", "phone"), "unit": ("unit", "unit"), "subject": ("subject", "subject"),
     "coord": ("coord", ""), "standard": ("standard", ""),
@@ -195,6 +195,8 @@ class FactExtractor:
             linked = [v for k, v in s.detail if k == "link_key"]
             if linked:
                 keys = [f"addr:{v}" for v in linked]
+            elif s.get("type") == "installation" and s.key:
+                keys = [f"site:{s.key}"]  # a named installation: its own comparison (model `site`)
             elif s.key:
                 keys = [f"{prefix}:{s.key}" if extra == "precise" else f"area:{s.key}"]
         elif kind == "purpose":

@@ -45,6 +45,7 @@ DEFAULT_LINK_KINDS: dict[str, LinkKind] = {
     "name": LinkKind(weight=0.9, rare_df=8),
     "unit": LinkKind(weight=0.9, rare_df=30),
     "address": LinkKind(weight=0.8, rare_df=10),
+    "site": LinkKind(weight=0.8, rare_df=20),  # a named military installation
     "coord": LinkKind(weight=0.8, rare_df=10),
     "phone": LinkKind(weight=0.8, rare_df=5),
     "person": LinkKind(weight=0.6, rare_df=2),

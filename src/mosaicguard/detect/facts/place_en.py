@@ -135,6 +135,30 @@ def place_key(name: str) -> str:
     return re.sub(r"\s+", " ", key).strip()
 
 
+# An installation's type as a class: the service in its name changes with renaming (Clear Air
+# Force Station became Clear Space Force Station; Patrick AFB, Patrick SFB) but the installation
+# and whether it is a base or a station do not.
+_INSTALLATION_TYPE = re.compile(
+    r"\b(?:(?:air|space) force|air reserve|air national guard|air) (base|station)$|\b(?:af|sf)(b|s)$")
+
+
+def installation_key(name: str) -> str:
+    """Key of a military installation: its own name without leading initials (`F.E. Warren`,
+    `Francis E. Warren` and `Warren` are one base) plus its type class, with the service folded
+    (`Clear AFS`, `Clear Air Force Station`, `Clear Space Force Station` -> `clear|station`).
+    The name alone is not enough (`Clear`, `Hanscom` are words or surnames); name + type is."""
+    key = place_key(name)
+    m = _INSTALLATION_TYPE.search(key)
+    if m is None:
+        return key  # Fort, Camp, Joint Base, Naval Station...: the name as written is the key
+    kind = "base" if (m.group(1) or m.group(2)) in ("base", "b") else "station"
+    words = key[: m.start()].split()
+    # a leading given name or initials before the surname the base is named after
+    while len(words) > 1 and (len(words[0]) <= 2 or (len(words) > 2 and len(words[1]) <= 2)):
+        words = words[1:]
+    return f"{' '.join(words)}|{kind}"
+
+
 def _trim(text: str, start: int, name: str) -> tuple[int, str]:
     """Drop leading function words (`The Offutt AFB` -> `Offutt AFB`)."""
     words = name.split(" ")
@@ -186,7 +210,7 @@ class EnglishPlaceExtractor(FactExtractor):
             start, name = _trim(text, m.start(), m.group().rstrip(" -"))
             if name.split(" ")[0] in _STOP:
                 continue
-            add(start, start + len(name), "installation", "precise", place_key(name))
+            add(start, start + len(name), "installation", "precise", installation_key(name))
         for m in around("street", _STREET, 40, 30):
             add(m.start(), m.end(), "street", "precise", place_key(m.group()))
         for m in around("county", _COUNTY, 40, 10):
