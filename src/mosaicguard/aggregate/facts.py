@@ -201,6 +201,8 @@ class FactExtractor:
                 keys = [f"{prefix}:{s.key}" if extra == "precise" else f"area:{s.key}"]
         elif kind == "purpose":
             extra = s.get("implies")
+        elif kind == "name" and s.get("type") == "facility" and s.key:
+            keys = [f"site:{s.key}"]  # a named station, hotel, bridge: a site, like an installation
         elif prefix and s.key:
             keys = [f"{prefix}:{s.key}"]
         if kind == "code" and s.key in self.code_subject:
@@ -318,7 +320,9 @@ def _assign_scopes(facts: list[Fact], text: str) -> list[Fact]:
     anchors = [f for f in flat if f.kind in ANCHOR_KINDS and f.keys]
     per_kind: dict[str, set[str]] = {}
     for f in anchors:
-        per_kind.setdefault(f.kind, set()).add(f.keys[0])
+        # by key prefix: a project name and the facility it names (`name:十里红宾馆精装修`,
+        # `site:十里红宾馆`) are two kinds of anchor, not two projects
+        per_kind.setdefault(f.keys[0].split(":", 1)[0], set()).add(f.keys[0])
     if all(len(v) <= 1 for v in per_kind.values()):
         return flat  # one project in this document: one scope
     # Several projects: anchors in one paragraph, and anchors sharing a key (a code listed under

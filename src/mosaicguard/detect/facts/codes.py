@@ -46,6 +46,25 @@ _CREDIT_CODE = re.compile("[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}
 _PROSE_OR_UNIT = re.compile("[a-z]{3,}|[0-9](?:[mM][23]|[kK][mMvVwW]|MW|MVA|[mM]illion)(?![A-Za-z0-9])")
 
 
+# A person's or a firm's credential, not a project: certificate, licence and registration numbers
+# (`注册监理工程师,S233471`, `安全生产考核合格证(C证),浙建安C3(2020)6493045`, `公路行业甲级A142002469`).
+# Decided on the clause before the value (since the last 、;。 or line break).
+_CREDENTIAL_CONTEXT = re.compile(
+    r"证|资格|资质|注册|建造师|工程师|职称|执业|安许|许可|考核|[甲乙丙][级等]|[特一二三壹贰叁]级"
+    r"|licen[cs]e|certificat|registration", re.I)
+# A staff list entry `姓名,岗位,编号` (a name of 2-4 characters, a role, then the number).
+_STAFF_ENTRY = re.compile(r"[\u4e00-\u9fff·]{2,4}[,，][^,，、;；。\n]{1,30}[,，][ ]*$")
+_CLAUSE_START = re.compile(r"[、;；。\n][^、;；。\n]*$")
+
+
+def is_credential(text: str, start: int) -> bool:
+    """True when the code-shaped value at `start` is a certificate, licence or staff number."""
+    window = text[max(0, start - 40): start]
+    m = _CLAUSE_START.search(window)
+    clause = window[m.start() + 1:] if m else window
+    return bool(_CREDENTIAL_CONTEXT.search(clause) or _STAFF_ENTRY.search(clause))
+
+
 def _looks_like_code(token: str) -> bool:
     if token.isalpha() or token.isdigit():  # most tokens: plain words and numbers (C-level test)
         return False
@@ -101,7 +120,7 @@ class CodeExtractor(FactExtractor):
         for m in _BARE.finditer(folded):
             start, end = m.start(), m.end()
             token = m.group()
-            if not free(start, end) or not _looks_like_code(token):
+            if not free(start, end) or not _looks_like_code(token) or is_credential(folded, start):
                 continue
             spans.append(FactSpan("code", start, end, text[start:end], None, code_key(token),
                                   (("source", "shape"),), 0.8))

@@ -9,12 +9,21 @@ from collections.abc import Sequence
 
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
+from .gazetteer_cn import load_gazetteer
 from .lines import folded_lines, span
 
 _CJK = "\u4e00-\u9fff"
 _PROJECT_WORD_RE = re.compile(r"工程|项目")
 _NOT_PROJECT_AFTER = ("师", "经理", "部", "负责", "机械", "款", "量", "造价", "名称", "编号", "概况", "地点", "总投资",
-                      "建设", "招标", "采购", "管理", "所在", "预算", "内容", "规模", "单位", "监理")
+                      "建设", "招标", "采购", "管理", "所在", "预算", "内容", "规模", "单位",
+                      # `…项目监理` is the supervision of that project; `…工程监理有限公司` a firm
+                      "监理有限", "监理咨询", "监理公司", "监理工程", "监理机构",
+                      # `…装饰工程有限公司`, `…工程咨询有限公司`, `…工程局`: an organisation's name
+                      "有限", "股份", "集团", "公司", "咨询", "技术", "设计院", "研究院", "局")
+# Words that open a clause, never a name (`根据建设项目环境影响评价…` is no project `根据建设`;
+# `获得湖北省优良建筑装饰工程` is an award; `各单项工程` a quantifier): cut from a name's start.
+_LEADING_NOT_NAME = re.compile(
+    r"^(?:根据|按照|依据|参照|获得|荣获|包括|包含|类似|涉及|承担|承接|初拟|拟|各|同|本|该|此|其|省|市|县|区)+")
 #: Everything up to the last function word before a name: what is left is the name.
 NAME_STOP_RE = re.compile(
     r"^.*(?:关于|有关|对于|为了|进行|开展|实施|承建|参加|参与|负责|完成|中标|公告|公示|通知|本次|其中|以及|"
@@ -29,8 +38,13 @@ _EN_NOT_NAME = frozenset({"manager", "no", "number", "code", "name", "site", "te
 _GENERIC = re.compile(
     r"新建|改建|扩建|改造|维修|修缮|建设|施工|采购|服务|设备|安装|设计|监理|办公楼|综合楼|宿舍楼|道路|硬化|绿化|"
     r"配套|附属|基础设施|一期|二期|三期|年度|工程|项目|整治|提升|升级|更新|系统|零星|日常|物业|保洁|食堂|"
-    r"20[0-9]{2}年?度?|县|市|区|镇|乡|村"
+    r"20[0-9]{2}年?度?|县|市|区|镇|乡|村|"
+    r"建筑|房屋|装饰|装修|精装修|单项|市政|公路|水利|环境|大型|重点|优良|相关|主体"
 )
+# Facilities named in running text (`孤山水电站位于…`, `十里红宾馆`): a name is the run of letters
+# before one of these words; its key is the whole name (`汉江孤山水电站`).
+_FACILITY_RE = re.compile(r"抽水蓄能电站|水电站|电站|宾馆|酒店|饭店|大桥|派出所")
+_FACILITY_END_RE = re.compile(rf"(?:{_FACILITY_RE.pattern})$")
 _TRAILING_KIND = re.compile(r"(?:工程|项目)$")
 _RUN_BEFORE = re.compile(rf"[{_CJK}A-Za-z0-9]*$")
 
@@ -45,9 +59,14 @@ class ProjectNames(FactExtractor):
         out: list[FactSpan] = []
         for base, line in folded_lines(text):
             for s, e, name in self._names(line):
-                distinctive = _GENERIC.sub("", name)
+                distinctive = strip_regions(_GENERIC.sub("", name))
                 key = fold_key(name) if len(distinctive) >= 2 or any(ch.isdigit() for ch in distinctive) else ""
-                out.append(span(text, base + s, base + e, "name", None, key))
+                if key and _FACILITY_END_RE.search(name):
+                    # `湖北黄龙滩抽水蓄能电站` and `黄龙滩抽水蓄能电站` are one station
+                    key = fold_key(strip_regions(name))
+                facility = bool(_FACILITY_END_RE.search(name))
+                out.append(span(text, base + s, base + e, "name", None, key,
+                                (("type", "facility"),) if facility else ()))
         return sorted(out, key=lambda f: f.start)
 
     @staticmethod
@@ -59,11 +78,42 @@ class ProjectNames(FactExtractor):
             if line[m.end(): m.end() + 4].startswith(_NOT_PROJECT_AFTER):
                 continue
             # The name is the run of CJK letters/digits right before 工程/项目.
-            run = _RUN_BEFORE.search(line[max(0, m.start() - 16): m.start()])
-            name = NAME_STOP_RE.sub("", run.group(0) if run else "")
+            name = _name_before(line, m.start())
             if len(name) >= 2 and not any(s <= m.start() - len(name) < e for s, e, _ in found):
                 found.append((m.start() - len(name), m.end(), name))
+        for m in _FACILITY_RE.finditer(line):
+            name = _name_before(line, m.start())
+            if len(strip_regions(_GENERIC.sub("", name))) >= 2:
+                found.append((m.start() - len(name), m.end(), name + m.group()))
         for m in _EN_PROJECT_RE.finditer(line):
             if m.group("name").lower() not in _EN_NOT_NAME:
                 found.append((m.start(), m.end(), m.group("name")))
         return found
+
+
+def _name_before(line: str, end: int) -> str:
+    """The name ending at `end`: the run of letters and digits before it, cut after the last
+    function word and without words that open a clause."""
+    run = _RUN_BEFORE.search(line[max(0, end - 16): end])
+    return _LEADING_NOT_NAME.sub("", NAME_STOP_RE.sub("", run.group(0) if run else ""))
+
+
+def strip_regions(name: str) -> str:
+    """`name` without the administrative divisions it starts with (`湖北省优良` -> `优良`,
+    `湖北黄龙滩` -> `黄龙滩`): a region says where, not which project."""
+    gaz = load_gazetteer()
+    first = True
+    changed = True
+    while changed:
+        changed = False
+        for k in range(min(6, len(name) - 1), 1, -1):
+            head = name[:k]
+            # a province's short name (`湖北`) only at the very start: `湖北黄龙滩` is not
+            # 湖北 + 黄龙(县) + 滩, and a county's short name is often a word (`大东沟`)
+            short = first and any(d.level == "province" for d in gaz.by_short.get(head, ()))
+            if head in gaz.by_name or short:
+                name = name[k:].lstrip("省")
+                changed = True
+                break
+        first = False
+    return name
