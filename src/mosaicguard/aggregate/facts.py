@@ -193,6 +193,13 @@ class FactExtractor:
         if kind in ("address", "place"):
             extra = _precision(s)
             linked = [v for k, v in s.detail if k == "link_key"]
+            if _is_office_address(text, s.start, s.end):
+                # The publisher's or a firm's office (`联系地址:…,邮编:…`): evidence about who
+                # wrote the notice, not about the site. One builder's office in two unrelated
+                # notices must not join them, and it is not the site's location.
+                key = linked[0] if linked else s.key
+                return Fact(path, 0, kind, s.text, "organisation", (f"org:{key}",) if key else (), "office",
+                            s.start, _snippet(text, s.start, s.end))
             if linked:
                 keys = [f"addr:{v}" for v in linked]
             elif s.get("type") == "installation" and s.key:
@@ -208,6 +215,22 @@ class FactExtractor:
         if kind == "code" and s.key in self.code_subject:
             keys.append(f"subject:{self.code_subject[s.key]}")
         return Fact(path, 0, kind, s.text, s.attr, tuple(keys), extra, s.start, _snippet(text, s.start, s.end))
+
+
+# An office's mailing address: labelled so, or given with its postcode (a site is not written
+# with a postcode: that is where letters go). `通讯地址` alone is not enough: a builder's
+# contact address is often its factory, the very site (real case gac_panyu_shilou_site).
+_OFFICE_LABEL = re.compile(r"(?:办公|邮寄|注册)地址|(?i:mailing|office|postal) address")
+_POSTCODE = re.compile(r"邮编|邮政编码|(?i:zip|postcode)")
+
+
+def _is_office_address(text: str, start: int, end: int) -> bool:
+    """True when the address is an office's mailing address (label, or postcode after it)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    before = text[line_start:start]
+    after = text[end: line_end if line_end >= 0 else len(text)]
+    return bool(_OFFICE_LABEL.search(before[-12:]) or _POSTCODE.match(after.lstrip(" ,，;；、")))
 
 
 def _term(finding: Finding) -> str:
