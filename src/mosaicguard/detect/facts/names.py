@@ -26,7 +26,7 @@ _LEADING_NOT_NAME = re.compile(
     r"^(?:根据|按照|依据|参照|获得|荣获|包括|包含|类似|涉及|承担|承接|初拟|拟|各|同|本|该|此|其|省|市|县|区)+")
 #: Everything up to the last function word before a name: what is left is the name.
 NAME_STOP_RE = re.compile(
-    r"^.*(?:关于|有关|对于|为了|进行|开展|实施|承建|参加|参与|负责|完成|中标|公告|公示|通知|本次|其中|以及|"
+    r"^.*(?:关于|有关|对于|为了|进行|开展|实施|承建|参加|参与|负责|完成|中标|公告|公示|通知|本次|其中|以及|利用|使用|"
     r"位于|所属|对|为|在|于|的|和|与|及|本|该|此|将|了|是|由|经|按|即|已|等)"
 )
 _NAME_LABEL_RE = re.compile(
