@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/link_quality.py [--engine local|python|spark]
 
-Two corpora: the legacy generated corpus (tests/aggregate/legacy_synth.write_corpus: planted
-chains and decoys) and the real annotated notices (../shared/realworld, truth.json groups).
+Three corpora: the legacy generated corpus (tests/aggregate/legacy_synth.write_corpus: planted
+chains and decoys) and the two sets of real annotated notices (../shared/realworld and
+tests/data/realworld-extra, truth.json groups), each aggregated on its own.
 A predicted pair is two documents in one entity; a true pair is two documents of one chain/group.
 """
 
@@ -26,6 +27,7 @@ sys.path.insert(0, str(REPO / "tests"))
 from aggregate.legacy_synth import write_corpus  # noqa: E402
 
 REALWORLD = REPO / ".." / "shared" / "realworld"
+EXTRA = REPO / "tests" / "data" / "realworld-extra"
 
 
 def pairs(groups: list[set[str]]) -> set[tuple[str, str]]:
@@ -60,10 +62,11 @@ def legacy(engine: str) -> dict[str, object]:
         return out
 
 
-def realworld(engine: str) -> dict[str, object]:
-    truth_json = json.loads((REALWORLD / "truth.json").read_text(encoding="utf-8"))
+def realworld(engine: str, base: Path = REALWORLD) -> dict[str, object]:
+    """Scores on one annotated set (`base`/docs with `base`/truth.json)."""
+    truth_json = json.loads((base / "truth.json").read_text(encoding="utf-8"))
     result = Aggregator(SQLiteFactStore(), AggregateOptions(Policy.model_validate({"version": 1}), engine=engine)
-                        ).aggregate([str(REALWORLD / "docs")])
+                        ).aggregate([str(base / "docs")])
     entities = [{Path(d).name for d in e["documents"]} for e in result.entities]
     truth = [set(g["documents"]) for g in truth_json["groups"]]
     label = {d["file"]: d.get("project") or d["file"] for d in truth_json["documents"]}
@@ -76,7 +79,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine", choices=["local", "python", "spark"], default="local")
     args = parser.parse_args()
-    print(json.dumps({"legacy_generated": legacy(args.engine), "realworld": realworld(args.engine)},
+    print(json.dumps({"legacy_generated": legacy(args.engine), "realworld": realworld(args.engine),
+                      "realworld_extra": realworld(args.engine, EXTRA)},
                      ensure_ascii=False, indent=1))
     return 0
 

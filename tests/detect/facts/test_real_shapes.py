@@ -56,3 +56,16 @@ def test_office_mailing_address_is_not_the_site() -> None:
     assert [f.attr for f in office if f.kind == "address"] == ["organisation"]
     assert not any(k.startswith("addr:") for f in office for k in f.keys)
     assert any(k.startswith("addr:") for f in site for k in f.keys)
+
+
+def test_english_programme_names_and_their_acronyms() -> None:
+    text = ("The Long Range Discrimination Radar (LRDR) at Clear is complete. LRDR will track missiles.\n"
+            "Under the Military Construction Program, the Final Environmental Impact Statement ...\n"
+            "The Offutt Flood Recovery Program rebuilds 30 buildings.")
+    spans = [s for s in ProjectNames().extract(text) if s.key]
+    assert [(s.text, s.key) for s in spans] == [
+        ("Long Range Discrimination Radar", "longrangediscriminationradar"),
+        ("LRDR", "longrangediscriminationradar"),
+        ("Offutt Flood Recovery Program", "offuttfloodrecoveryprogram"),
+    ]
+    assert all(text[s.start:s.end] == s.text for s in spans)

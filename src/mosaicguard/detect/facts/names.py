@@ -45,6 +45,25 @@ _GENERIC = re.compile(
 # before one of these words; its key is the whole name (`汉江孤山水电站`).
 _FACILITY_RE = re.compile(r"抽水蓄能电站|水电站|电站|宾馆|酒店|饭店|大桥|派出所")
 _FACILITY_END_RE = re.compile(rf"(?:{_FACILITY_RE.pattern})$")
+# English programme and facility names in running text (`Long Range Discrimination Radar`,
+# `Weapons Generation Facility`, `Offutt Flood Recovery Program`): capitalised words ending in
+# one of these heads, with an acronym defined right after (`(LRDR)`) standing for the name.
+_EN_HEAD = r"Radar|Facility|Program|Programme|Project|Complex|Plant"
+_EN_NAMED_RE = re.compile(
+    rf"\b(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:[ -](?:[A-Z][a-z]+|[A-Z]{{2,}}|and|of|for)){{0,5}}[ -](?:{_EN_HEAD})\b"
+    r"(?: \((?P<acr>[A-Z]{2,6})\))?")
+# Words that open a sentence or say what kind of thing it is, not which one.
+_EN_GENERIC = frozenset({
+    "the", "a", "an", "new", "final", "draft", "proposed", "and", "of", "for", "this", "that", "its",
+    "construction", "military", "program", "programme", "project", "facility", "complex", "plant",
+    "radar", "building", "management", "environmental", "assessment", "impact", "statement",
+    "air", "force", "base", "station", "army", "navy", "naval", "space", "defense", "defence",
+    "department", "us", "federal", "national", "state", "county", "city", "public", "minor",
+    "major", "capital", "improvement", "improvements", "repair", "renovation", "design", "maintenance",
+    "support", "services", "service", "contract", "phase", "multiple", "award", "energy", "power",
+})
+_EN_LEADING = frozenset({"The", "A", "An", "New", "Final", "Draft", "Proposed", "This", "That", "Its", "Our",
+                         "Their", "Under", "At", "In", "On", "For", "With", "By", "And"})
 _TRAILING_KIND = re.compile(r"(?:工程|项目)$")
 _RUN_BEFORE = re.compile(rf"[{_CJK}A-Za-z0-9]*$")
 
@@ -67,6 +86,7 @@ class ProjectNames(FactExtractor):
                 facility = bool(_FACILITY_END_RE.search(name))
                 out.append(span(text, base + s, base + e, "name", None, key,
                                 (("type", "facility"),) if facility else ()))
+        out.extend(_english_names(text))
         return sorted(out, key=lambda f: f.start)
 
     @staticmethod
@@ -117,3 +137,29 @@ def strip_regions(name: str) -> str:
                 break
         first = False
     return name
+
+
+def _english_names(text: str) -> list[FactSpan]:
+    """English programme/facility names with at least two distinctive words, and every later
+    use of the acronym defined right after one (`Long Range Discrimination Radar (LRDR)`)."""
+    if not re.search(_EN_HEAD, text):
+        return []
+    out: list[FactSpan] = []
+    acronyms: dict[str, str] = {}
+    for m in _EN_NAMED_RE.finditer(text):
+        start, words = m.start(), m.group(0).split(" (")[0].split(" ")
+        while len(words) > 2 and words[0] in _EN_LEADING:
+            start += len(words[0]) + 1
+            words = words[1:]
+        name = " ".join(words)
+        distinctive = [w for w in re.split("[ -]", name) if w.lower() not in _EN_GENERIC]
+        if len(distinctive) < 2:
+            continue  # `Military Construction Program`, `Final Environmental Impact Statement`
+        key = fold_key(name)
+        out.append(FactSpan("name", start, start + len(name), text[start:start + len(name)], None, key))
+        if m.group("acr"):
+            acronyms.setdefault(m.group("acr"), key)
+    for acr, key in acronyms.items():
+        for m in re.finditer(rf"(?<![A-Za-z0-9(]){acr}(?![A-Za-z0-9)])", text):
+            out.append(FactSpan("name", m.start(), m.end(), m.group(0), None, key))
+    return out
