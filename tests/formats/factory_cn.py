@@ -26,6 +26,7 @@ def build_ofd(
     image: bytes | None = None,
     hidden_text: str | None = None,
     scan: tuple[bytes, float] | None = None,  # (PNG, page height in mm): one extra image-only page
+    template: str | None = None,  # text of a template page (Tpls/) drawn under every page
 ) -> bytes:
     """A minimal valid OFD package; each page is a list of (text, boundary x y w h in mm)."""
     ns = f'xmlns:ofd="{OFD_NS}"'
@@ -45,13 +46,19 @@ def build_ofd(
         extras += "<ofd:Annotations>Annots/Annotations.xml</ofd:Annotations>"
     if attachment:
         extras += "<ofd:Attachments>Attachs/Attachments.xml</ofd:Attachments>"
+    tpl = '<ofd:TemplatePage ID="5" BaseLoc="Tpls/Tpl_0/Content.xml"/>' if template else ""
     document = _xml(
         f"<ofd:Document {ns}><ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID><ofd:PageArea>"
         f"<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea>"
-        f"<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes></ofd:CommonData>"
+        f"<ofd:DocumentRes>DocumentRes.xml</ofd:DocumentRes>{tpl}</ofd:CommonData>"
         f"<ofd:Pages>{page_refs}</ofd:Pages>{extras}</ofd:Document>"
     )
     files: dict[str, bytes | str] = {"OFD.xml": ofd_xml, "Doc_0/Document.xml": document}
+    if template:
+        files["Doc_0/Tpls/Tpl_0/Content.xml"] = _xml(
+            f'<ofd:Page {ns}><ofd:Content><ofd:Layer ID="1"><ofd:TextObject ID="90" Boundary="20 5 150 8" '
+            f'Font="3" Size="4"><ofd:TextCode X="0" Y="4">{template}</ofd:TextCode></ofd:TextObject>'
+            f"</ofd:Layer></ofd:Content></ofd:Page>")
     for i, items in enumerate(pages):
         objs = ""
         for j, (text, (x, y, w, h)) in enumerate(items):

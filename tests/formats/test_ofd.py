@@ -172,3 +172,24 @@ def test_sanitize_scanned_ofd_blacks_out_pixels(tmp_path: Path, monkeypatch: pyt
         pixels = zf.read("Doc_0/Res/scan.png")
     assert still_readable(pixels, [PHONE, "扫描件"]) == ["扫描件"]
     assert clean.status == "ok"
+
+
+def test_ofd_template_page_is_redacted_like_content_pages(tmp_path: Path) -> None:
+    """A template page (letterhead) is drawn under every page: a phone in it is found by the scan
+    and gone, at the byte level, from the sanitised copy."""
+    from mosaicguard.sanitize.run import sanitize_paths
+
+    src = tmp_path / "in" / "tpl.ofd"
+    src.parent.mkdir()
+    src.write_bytes(build_ofd([[("关于项目验收的通知", (20, 30, 150, 8))]], template=f"承办人电话 {PHONE}"))
+    found = scan_paths([str(src)], ScanOptions(engine="python")).files[0].findings
+    assert any(f.category == "phone" and f.location.part == "Doc_0/Tpls/Tpl_0/Content.xml" for f in found)
+    outcome = sanitize_paths([str(src)], str(tmp_path / "out"), ScanOptions(engine="python")).files[0]
+    assert outcome.status == "sanitized", outcome.error
+    assert any(a.kind == "redact_text" and a.category == "phone" for a in outcome.actions)
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "out" / "tpl.ofd") as zf:
+        assert all(PHONE.encode() not in zf.read(n) for n in zf.namelist())
+        assert "关于项目验收的通知".encode() in zf.read("Doc_0/Pages/Page_0/Content.xml")
+    assert not [f for _, f in outcome.residual if f.category == "phone"]

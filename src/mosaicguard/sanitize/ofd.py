@@ -129,6 +129,12 @@ class OfdSanitizer(Sanitizer):
             part = resolve(doc_part, page.get("BaseLoc", ""))
             if parts.has(part):
                 self._page(parts, part, by_part.get(part, []), settings, work)
+        # Template pages (letterheads, headers, markings) are drawn under every page that uses
+        # them: the extractor reads them, so they are redacted like content pages.
+        for tpl in descendants(doc, "TemplatePage"):
+            part = resolve(doc_part, tpl.get("BaseLoc", ""))
+            if parts.has(part):
+                self._page(parts, part, by_part.get(part, []), settings, work)
 
     def _page(self, parts: ZipParts, part: str, redact: list[Finding], settings: SanitizeSettings,
               work: _Work) -> None:
