@@ -21,9 +21,10 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from ..errors import ExtractionError, LimitExceeded
-from ..model import Document, HiddenItem, Layer, Location, MetadataField, Segment
+from ..model import Document, HiddenItem, Layer, Location, MetadataField, Segment, Severity
 from .archive import BoundedZip
 from .base import ExtractContext, Limits
+from .ooxml_parts import READ_BY_FORMAT, content_type, content_type_map, is_media_or_object, is_xml_type, unknown_parts
 
 #: an lxml element (lxml ships no type information)
 Element = Any
@@ -465,7 +466,63 @@ def read_package_parts(pkg: Package, path: str, ctx: ExtractContext, main: str, 
     read_external_targets(pkg, out)
     read_drawing_text(pkg, folder, out)
     read_embedded(pkg, path, ctx, folder, out)
+    read_other_parts(pkg, out)
     check_text_budget(out, ctx.limits)
+
+
+def read_other_parts(pkg: Package, out: Extracted) -> None:
+    """Every part the format code does not read is read here, so that nothing the sanitiser could
+    keep goes unscanned. Parts of a kind the tool does not understand (customXml data, a
+    glossary, unknown content types) give all their text, attribute values included, as metadata
+    segments and a HiddenItem each (the sanitiser drops them; the item's severity stays the
+    category default and content detectors grade what the text holds); known structural parts (styles,
+    themes, layouts, masters) give their element text only. Pictures outside the media folder
+    (the preview thumbnail) are removed by the sanitiser whatever they hold."""
+    types = content_type_map(pkg.xml(CONTENT_TYPES))
+    unknown = dict(unknown_parts(pkg.names, types))
+    read = {s.location.part for s in out.segments}
+    for name in pkg.names:
+        ctype = content_type(name, types)
+        if (name in read or name == CONTENT_TYPES or ctype.startswith("image/") or name.endswith((".rels", "/"))
+                or is_media_or_object(name)
+                or (name not in unknown and (ctype in READ_BY_FORMAT or not is_xml_type(ctype, name)))):
+            continue
+        kind = ctype or "no content type"
+        if name not in unknown:
+            stream = PartText(name)
+            for el in pkg.xml(name).iter():
+                if isinstance(el.tag, str) and el.text and el.text.strip():
+                    stream.add(el.text.strip(), Layer.METADATA, name)
+            out.add_stream(stream)
+            continue
+        where = Location(part=name)
+        if not is_xml_type(ctype, name):
+            out.hidden.append(HiddenItem("embedded", f"part {name} of a kind mosaicguard does not read ({kind}); "
+                                         "sanitize drops it", posixpath.basename(name), where, Severity.MEDIUM))
+            continue
+        try:
+            root = pkg.xml(name)
+        except ExtractionError as exc:
+            out.hidden.append(HiddenItem("metadata", f"part {name} ({kind}) could not be read: {exc}; "
+                                         "sanitize drops it", posixpath.basename(name), where, Severity.MEDIUM))
+            continue
+        stream = PartText(name)
+        texts: list[str] = []
+        for el in root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            if el.text and el.text.strip():
+                texts.append(el.text.strip())
+                stream.add(el.text.strip(), Layer.METADATA, name)
+            for value in el.attrib.values():
+                if value.strip():
+                    stream.add(value.strip(), Layer.METADATA, name)
+        out.add_stream(stream)
+        # Attribute-only parts (Word's empty bibliography store, customXml item properties) are
+        # scanned but not reported on their own: every Word file has them and they say nothing.
+        if texts:
+            out.hidden.append(HiddenItem("metadata", f"part {name} of a kind mosaicguard does not understand "
+                                         f"({kind}); sanitize drops it", preview(" ".join(texts)), where))
 
 
 def finish(extracted: Extracted, path: str, media_type: str, sha256: str, page_count: int | None = None) -> Document:

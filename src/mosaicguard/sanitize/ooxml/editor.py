@@ -39,6 +39,8 @@ class PackageEditor:
     members: dict[str, bytes] = field(default_factory=dict)
     trees: dict[str, Element] = field(default_factory=dict)
     actions: list[Action] = field(default_factory=list)
+    #: (source part, relationship id) of every relationship removed, for `drop_dangling_references`
+    removed_rels: list[tuple[str, str]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         try:
@@ -81,6 +83,7 @@ class PackageEditor:
         for rel in list(self.xml(name)):
             if rel.get("Id") == rel_id:
                 self.xml(name).remove(rel)
+                self.removed_rels.append((source, rel_id))
 
     def remove_part(self, name: str) -> None:
         """Remove a part and its own relationships. Relationships that point to it are dropped
@@ -123,6 +126,21 @@ class PackageEditor:
         for override in list(types.iter(f"{{{CT_NS}}}Override")):
             if not self.has(override.get("PartName", "").lstrip("/")):
                 types.remove(override)
+
+    def drop_dangling_references(self) -> None:
+        """Remove the elements of kept parts that point (r:id, r:embed, ...) at a relationship
+        that was removed: a reference to nothing makes Office repair the file."""
+        by_source: dict[str, set[str]] = {}
+        for source, rel_id in self.removed_rels:
+            by_source.setdefault(source, set()).add(rel_id)
+        r_ns = f"{{{NS['r']}}}"
+        for source, ids in by_source.items():
+            if not source.endswith(".xml") or not self.has(source):
+                continue
+            root = self.xml(source)
+            for el in list(root.iter()):
+                if el is not root and any(k.startswith(r_ns) and v in ids for k, v in el.attrib.items()):
+                    remove_element(el)
 
     def build(self) -> bytes:
         out = io.BytesIO()

@@ -8,6 +8,7 @@ from ...errors import ExtractionError
 from ...extract.base import ExtractContext, Limits
 from ...extract.docx import DocxExtractor
 from ...extract.ooxml import (
+    CONTENT_TYPES,
     NS,
     Element,
     is_macro_part,
@@ -15,6 +16,7 @@ from ...extract.ooxml import (
     q,
     source_of_rels,
 )
+from ...extract.ooxml_parts import content_type, content_type_map, is_media_or_object, unknown_parts
 from ...extract.pptx import PptxExtractor
 from ...extract.xlsx import XlsxExtractor
 from ...model import Document, Finding, Location
@@ -62,8 +64,11 @@ class OoxmlSanitizer(Sanitizer):
             self._remove_properties(ed)
         self._remove_thumbnail(ed)
         self._strip_images(ed)
+        self._drop_unknown(ed, main)
+        self._drop_fallbacks(ed)
         self.before_build(ed, main)
         ed.sweep_orphans()
+        ed.drop_dangling_references()
         settle_removed(ed)
         result = SanitizeResult(ed.build(), tuple(ed.actions))
         if verify:
@@ -175,6 +180,42 @@ class OoxmlSanitizer(Sanitizer):
                 ed.members[name] = after
                 ed.act("strip_image_metadata", f"removed metadata (EXIF/XMP/text) from {name}", "metadata",
                        Location(part=name))
+
+    @staticmethod
+    def _drop_unknown(ed: PackageEditor, main: str) -> None:
+        """Allowlist: every part the tool does not understand (customXml data, a glossary, printer
+        settings, unknown content types) and every picture outside the media folder is dropped,
+        never copied; its relationships and content-type entry go with it (`sweep_orphans`)."""
+        types = content_type_map(ed.xml(CONTENT_TYPES))
+        drop = dict(unknown_parts(list(ed.members), types))
+        if main in drop:
+            raise SanitizeError(f"cannot sanitise: the main part {main} has a content type mosaicguard does not "
+                                f"understand ({drop[main] or 'none'})")
+        for name in ed.members:
+            ctype = content_type(name, types)
+            if ctype.startswith("image/") and not is_media_or_object(name):
+                drop[name] = ctype
+        for name, ctype in sorted(drop.items()):
+            ed.remove_part(name)
+            ed.act("remove_unknown_part", f"removed part {name} ({ctype or 'no content type'}): not a part "
+                   "mosaicguard reads and rewrites", "metadata", Location(part=name))
+
+    @staticmethod
+    def _drop_fallbacks(ed: PackageEditor) -> None:
+        """mc:Fallback is a second copy of a drawing or text box for old readers; the extractor reads
+        the mc:Choice, so the fallback goes rather than travel unread."""
+        fallback = q("mc", "Fallback")
+        removed = 0
+        for name in list(ed.members):
+            if not name.endswith(".xml") or b"AlternateContent" not in ed.members[name]:
+                continue
+            for el in list(ed.xml(name).iter(fallback)):
+                parent = el.getparent()
+                if parent is not None and parent.find(q("mc", "Choice")) is not None:
+                    remove_element(el)
+                    removed += 1
+        if removed:
+            ed.act("remove_alternate_content", f"removed {removed} mc:Fallback cop(ies) of drawings and text boxes")
 
     def _verify(self, data: bytes, settings: SanitizeSettings) -> None:
         """Read the output back; refuse it if it does not read or still hides what was removed."""

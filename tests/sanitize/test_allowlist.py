@@ -1,0 +1,133 @@
+"""Sanitising by allowlist: a part the tool does not understand is read by the scan and dropped
+by the sanitiser, never copied. Files are built here with python-docx/openpyxl and raw zip edits,
+exactly as Word stores customXml data, and checked at the byte level after cleaning."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import openpyxl
+
+from mosaicguard.extract.base import ExtractContext
+from mosaicguard.extract.dispatch import extract_bytes
+from mosaicguard.pipeline import ScanOptions, scan_paths
+from mosaicguard.sanitize.run import FileOutcome, sanitize_paths
+from office_factory import all_member_bytes, contains_text, edit_package
+
+MARKING = "机密★10年"
+MOBILE = "13912345678"
+SITE = "http://10.32.1.15/oa/login"
+PLANTED = (MARKING, MOBILE, SITE)
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+CT_ITEM_PROPS = "application/vnd.openxmlformats-officedocument.customXmlProperties+xml"
+
+
+def _add(xml: bytes | None, marker: bytes, addition: str) -> bytes:
+    return (xml or b"").replace(marker, addition.encode() + marker, 1)
+
+
+def make_docx_with_custom_xml(path: Path) -> Path:
+    """A Word file whose customXml/item9.xml (with its itemProps and rels, linked from the
+    document) holds a marking, a mobile number and an internal site."""
+    d = docx.Document()
+    d.add_paragraph("公开招标公告 public tender notice")
+    d.save(path)
+    item = (f'<?xml version="1.0" encoding="UTF-8"?><project xmlns="urn:example:bid"><level>{MARKING}</level>'
+            f'<contact phone="{MOBILE}">联系人</contact><site>{SITE}</site></project>')
+    props = ('<?xml version="1.0" encoding="UTF-8"?><ds:datastoreItem ds:itemID="{6F0A3C1E-0000-4000-8000-'
+             '000000000009}" xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
+             '<ds:schemaRefs><ds:schemaRef ds:uri="urn:example:bid"/></ds:schemaRefs></ds:datastoreItem>')
+    item_rels = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                 f'package/2006/relationships"><Relationship Id="rId1" Type="{REL_NS}/customXmlProps" '
+                 f'Target="itemProps9.xml"/></Relationships>')
+    edit_package(path, {
+        "customXml/item9.xml": lambda _o: item.encode(),
+        "customXml/itemProps9.xml": lambda _o: props.encode(),
+        "customXml/_rels/item9.xml.rels": lambda _o: item_rels.encode(),
+        "[Content_Types].xml": lambda old: _add(old, b"</Types>", f'<Override PartName="/customXml/itemProps9.xml" '
+                                                                  f'ContentType="{CT_ITEM_PROPS}"/>'),
+        "word/_rels/document.xml.rels": lambda old: _add(
+            old, b"</Relationships>",
+            f'<Relationship Id="rId99" Type="{REL_NS}/customXml" Target="../customXml/item9.xml"/>'),
+    })
+    return path
+
+
+def _sanitize(src: Path, out: Path) -> tuple[FileOutcome, bytes]:
+    outcome = sanitize_paths([str(src)], str(out), ScanOptions(engine="python")).files[0]
+    assert outcome.status == "sanitized", outcome.error
+    return outcome, (out / src.name).read_bytes()
+
+
+def test_docx_custom_xml_is_scanned_and_dropped(tmp_path: Path) -> None:
+    src = make_docx_with_custom_xml(tmp_path / "notice.docx")
+    found = scan_paths([str(src)], ScanOptions(engine="python")).files[0].findings
+    in_part = [f for f in found if f.location.part == "customXml/item9.xml"]
+    assert {"marking", "phone"} <= {f.category for f in in_part}, [(f.category, f.match) for f in found]
+    assert all(f.layer.value == "metadata" for f in in_part)
+    assert any(f.category == "metadata" and "customXml/item9.xml" in f.message for f in found)
+
+    outcome, cleaned = _sanitize(src, tmp_path / "out")
+    blob = all_member_bytes(cleaned)
+    for value in PLANTED:
+        assert not contains_text(blob, value), value
+    names = zipfile.ZipFile(io.BytesIO(cleaned)).namelist()
+    assert not [n for n in names if n.startswith("customXml/")]
+    assert b"customXml" not in blob  # neither its relationship nor its content-type entry is left
+    assert {a.location.part for a in outcome.actions if a.kind == "remove_unknown_part"} >= {
+        "customXml/item9.xml", "customXml/itemProps9.xml"}
+    assert "公开招标公告" in "\n".join(p.text for p in docx.Document(io.BytesIO(cleaned)).paragraphs)
+    assert not outcome.residual
+    rescan = scan_paths([str(tmp_path / "out" / "notice.docx")], ScanOptions(engine="python")).files[0]
+    assert not [f for f in rescan.findings if f.category in ("marking", "phone", "internal_network")]
+
+
+def test_docx_fallback_copy_is_dropped(tmp_path: Path) -> None:
+    """A value only in an mc:Fallback branch (the copy for old readers) does not survive."""
+    path = tmp_path / "alt.docx"
+    d = docx.Document()
+    d.add_paragraph("正文 body")
+    d.save(path)
+    mc = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+    alt = (f'<w:p><w:r><mc:AlternateContent xmlns:mc="{mc}"><mc:Choice Requires="wps"><w:t>新版 choice</w:t>'
+           f'</mc:Choice><mc:Fallback><w:pict><w:t>旧版 {MARKING}</w:t></w:pict></mc:Fallback>'
+           f'</mc:AlternateContent></w:r></w:p>')
+    edit_package(path, {"word/document.xml": lambda old: _add(old, b"<w:sectPr", alt)})
+    outcome, cleaned = _sanitize(path, tmp_path / "out")
+    assert not contains_text(all_member_bytes(cleaned), MARKING)
+    assert any(a.kind == "remove_alternate_content" for a in outcome.actions)
+    docx.Document(io.BytesIO(cleaned))
+
+
+def test_xlsx_unknown_part_is_scanned_and_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "book.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "报价 price"
+    wb.save(path)
+    edit_package(path, {
+        "xl/vendorData/data1.xml": lambda _o: f'<d xmlns="urn:vendor"><n>{MARKING} {MOBILE}</n></d>'.encode(),
+        "[Content_Types].xml": lambda old: _add(old, b"</Types>", '<Override PartName="/xl/vendorData/data1.xml" '
+                                                                  'ContentType="application/vnd.vendor.data+xml"/>'),
+        "xl/_rels/workbook.xml.rels": lambda old: _add(old, b"</Relationships>", '<Relationship Id="rId77" '
+                                                       'Type="urn:vendor/data" Target="vendorData/data1.xml"/>'),
+    })
+    doc = extract_bytes(path.read_bytes(), "book.xlsx", ExtractContext())
+    assert any(s.location.part == "xl/vendorData/data1.xml" and MOBILE in s.text for s in doc.segments)
+    _, cleaned = _sanitize(path, tmp_path / "out")
+    blob = all_member_bytes(cleaned)
+    assert not contains_text(blob, MARKING) and not contains_text(blob, MOBILE)
+    assert b"vendorData" not in blob
+    assert openpyxl.load_workbook(io.BytesIO(cleaned)).active["A1"].value == "报价 price"
+
+
+def test_unknown_main_part_type_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "odd.docx"
+    docx.Document().save(path)
+    edit_package(path, {"[Content_Types].xml": lambda old: (old or b"").replace(
+        b"wordprocessingml.document.main+xml", b"wordprocessingml.document.secret+xml")})
+    outcome = sanitize_paths([str(path)], str(tmp_path / "out"), ScanOptions(engine="python")).files[0]
+    assert outcome.status == "error" and "content type" in (outcome.error or "")
+    assert not (tmp_path / "out" / "odd.docx").exists()
