@@ -131,3 +131,32 @@ def test_unknown_main_part_type_is_refused(tmp_path: Path) -> None:
     outcome = sanitize_paths([str(path)], str(tmp_path / "out"), ScanOptions(engine="python")).files[0]
     assert outcome.status == "error" and "content type" in (outcome.error or "")
     assert not (tmp_path / "out" / "odd.docx").exists()
+
+
+def test_docx_with_embedded_package_and_unreadable_picture_gives_embedded_findings(tmp_path: Path) -> None:
+    """mat2's embedded.docx: a file packaged into word/embeddings/ and a picture of a kind no
+    reader handles are each an `embedded` finding. The package is removed by the sanitiser; a
+    picture it cannot check makes it refuse the file (fail closed, like mat2), and once that
+    picture is gone the file is cleaned."""
+    path = tmp_path / "embedded.docx"
+    d = docx.Document()
+    d.add_paragraph("正文 body")
+    d.save(path)
+    edit_package(path, {
+        "word/embeddings/Package1.py": lambda _o: b"print('internal build script')\n",
+        "word/media/drawing1.xyz": lambda _o: b"\x00\x01vendor drawing",
+        "word/_rels/document.xml.rels": lambda old: _add(
+            old, b"</Relationships>",
+            f'<Relationship Id="rId90" Type="{REL_NS}/package" Target="embeddings/Package1.py"/>'
+            f'<Relationship Id="rId91" Type="{REL_NS}/image" Target="media/drawing1.xyz"/>'),
+    })
+    found = scan_paths([str(path)], ScanOptions(engine="python")).files[0].findings
+    embedded = {f.location.part for f in found if f.category == "embedded"}
+    assert {"word/embeddings/Package1.py", "word/media/drawing1.xyz"} <= embedded
+    refused = sanitize_paths([str(path)], str(tmp_path / "out"), ScanOptions(engine="python")).files[0]
+    assert refused.status == "error" and "drawing1.xyz" in (refused.error or "")
+    assert not (tmp_path / "out" / "embedded.docx").exists()
+    edit_package(path, {"word/media/drawing1.xyz": lambda _o: None})
+    outcome, cleaned = _sanitize(path, tmp_path / "out")
+    assert b"internal build script" not in all_member_bytes(cleaned)
+    assert any(a.kind == "remove_embedded" for a in outcome.actions)

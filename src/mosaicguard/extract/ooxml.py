@@ -270,17 +270,19 @@ class Extracted:
     def add_stream(self, stream: PartText) -> None:
         self.segments.extend(stream.segments)
 
-    def add_embedded(self, data: bytes, path: str, ctx: ExtractContext) -> None:
+    def add_embedded(self, data: bytes, path: str, ctx: ExtractContext) -> Document | None:
         """Read an embedded file (picture, object) with the registry; kept when it was read.
-        A format module not installed in this build leaves the file unread."""
+        Returns what the registry made of it (None: a format module not installed in this build
+        left the file unread), so that the caller can report a file nothing could check."""
         from .dispatch import extract_bytes  # the dispatcher imports the registry, which imports us
 
         try:
             inner = extract_bytes(data, path, ctx)
         except ImportError:
-            return
+            return None
         if inner.status == "ok":
             self.embedded.append(inner)
+        return inner
 
 
 _DEFAULT_TEMPLATES = {"normal.dotm", "normal.dot", "normal", "blank.potx", ""}
@@ -453,7 +455,14 @@ def read_embedded(pkg: Package, path: str, ctx: ExtractContext, folder: str, out
                 HiddenItem("embedded", f"embedded object {posixpath.basename(name)}",
                            posixpath.basename(name), Location(part=name))
             )
-        out.add_embedded(content, f"{path}!{name}", child_ctx)
+        inner = out.add_embedded(content, f"{path}!{name}", child_ctx)
+        if name.startswith(media_dir) and (inner is None or inner.status != "ok"):
+            # A picture nothing could read (an unknown drawing format, a damaged file) travels
+            # with the document unchecked: say so rather than drop it from the report.
+            why = inner.error if inner is not None and inner.error else "no reader for this kind of file"
+            out.hidden.append(HiddenItem("embedded", f"embedded file {posixpath.basename(name)} could not be "
+                                         f"checked ({why}); review it by hand", posixpath.basename(name),
+                                         Location(part=name)))
 
 
 def read_package_parts(pkg: Package, path: str, ctx: ExtractContext, main: str, folder: str,
