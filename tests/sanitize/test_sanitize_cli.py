@@ -180,3 +180,19 @@ def test_output_folder_inside_input_is_skipped(tmp_path: Path) -> None:
     assert run(str(src), "--out", str(out), "-o", str(tmp_path / "r.txt"), "-q") == 0
     assert run(str(src), "--out", str(out), "--format", "json", "-o", str(tmp_path / "r.json"), "-q") == 0
     assert list(report_of(tmp_path / "r.json")) == [f"{src}/a.txt"], "earlier output is not re-read as input"
+
+
+def test_residual_medium_fails_at_medium_threshold_only(tmp_path: Path) -> None:
+    """The exit code follows --fail-on: a medium residue fails a medium gate, not the default high one."""
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "phone.txt").write_text("联系人：张三 手机 13812345678\n", encoding="utf-8")
+    policy = tmp_path / "policy.yaml"
+    policy.write_text("sanitize:\n  redact_at: critical\n", encoding="utf-8")
+    report = tmp_path / "r.json"
+    assert run(str(src), "--out", str(tmp_path / "o1"), "--policy", str(policy), "--fail-on", "medium",
+               "--format", "json", "-o", str(report), "-q") == 1
+    residual = report_of(report)[f"{src}/phone.txt"]["residual"]
+    assert isinstance(residual, list) and [f["severity"] for f in residual] == ["medium"]
+    assert run(str(src), "--out", str(tmp_path / "o2"), "--policy", str(policy), "-o", str(tmp_path / "r2.txt"),
+               "-q") == 0
