@@ -122,3 +122,85 @@ def test_odf_refuses_dtd_bomb() -> None:
         zf.writestr("content.xml", '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')
     doc = extract_bytes(buf.getvalue(), "x.odt", ExtractContext())
     assert doc.status == "error" and "DTD" in (doc.error or "")
+
+
+def _with_members(data: bytes, extra: dict[str, bytes]) -> bytes:
+    """The package with more members (a vendor's part, settings, a thumbnail) added at the end."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info, src.read(info))
+        for name, content in extra.items():
+            dst.writestr(name, content)
+    return out.getvalue()
+
+
+VENDOR = "<v:data xmlns:v=\"urn:vendor\"><v:level>机密★10年</v:level><v:tel>13912345678</v:tel></v:data>"
+
+
+def test_odt_sanitize_by_allowlist(tmp_path: Path) -> None:
+    """An odt with tracked changes, a comment, hidden text, metadata, a vendor's unknown member,
+    settings and a thumbnail: the scan reads the unknown member, the sanitiser keeps only what
+    it reads and rewrites, and no planted value is left in any member."""
+    import io
+    import zipfile
+
+    from mosaicguard.sanitize.run import sanitize_paths
+
+    data = _with_members(build_odf("text", ODT_BODY, styles=ODT_STYLES, user_defined={"密级": "内部"}), {
+        "vendor/secret.xml": VENDOR.encode(),
+        "settings.xml": b'<office:document-settings xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+                        b'/>',
+        "Thumbnails/thumbnail.png": b"\x89PNG\r\n\x1a\nfake",
+    })
+    src = tmp_path / "in" / "n.odt"
+    src.parent.mkdir()
+    src.write_bytes(data)
+    found = scan_paths([str(src)], ScanOptions(engine="python")).files[0].findings
+    vendor = [f for f in found if f.location.part == "vendor/secret.xml"]
+    assert {"marking", "phone"} <= {f.category for f in vendor}
+    outcome = sanitize_paths([str(src)], str(tmp_path / "out"), ScanOptions(engine="python")).files[0]
+    assert outcome.status == "sanitized", outcome.error
+    cleaned = (tmp_path / "out" / "n.odt").read_bytes()
+    with zipfile.ZipFile(io.BytesIO(cleaned)) as zf:
+        names = zf.namelist()
+        blob = b"\n".join(zf.read(n) for n in names)
+    assert names[0] == "mimetype"
+    assert set(names) == {"mimetype", "content.xml", "meta.xml", "META-INF/manifest.xml"}
+    for planted in (ID, "13912345678", "13812345678", "13900001111", "机密★10年", "N39.9042", "王芳", "张伟",
+                    "zhangwei", "审核人"):
+        assert planted.encode() not in blob, planted
+    assert "关于验收的通知".encode() in blob and "正文".encode() in blob
+    kinds = {a.kind for a in outcome.actions}
+    assert {"remove_unknown_part", "remove_thumbnail", "accept_revisions", "remove_comments", "remove_hidden_text",
+            "remove_metadata", "redact_text"} <= kinds
+    again = extract_bytes(cleaned, "n.odt", ExtractContext())
+    assert again.status == "ok" and not again.hidden
+    assert not [f for _, f in outcome.residual if f.severity.value in ("medium", "high", "critical")]
+
+
+def test_ods_and_odp_hidden_parts_removed(tmp_path: Path) -> None:
+    from mosaicguard.sanitize.run import sanitize_paths
+
+    styles = ('<style:style style:name="ta2" style:family="table"><style:table-properties table:display="false"/>'
+              "</style:style>")
+    ods = build_odf("spreadsheet", '<table:table table:name="公开"><table:table-row><table:table-cell><text:p>项目'
+                    '</text:p></table:table-cell></table:table-row><table:table-row table:visibility="collapse">'
+                    '<table:table-cell><text:p>隐藏行 98万</text:p></table:table-cell></table:table-row></table:table>'
+                    '<table:table table:name="底价" table:style-name="ta2"><table:table-row><table:table-cell>'
+                    "<text:p>底价 87万</text:p></table:table-cell></table:table-row></table:table>", styles=styles)
+    odp = build_odf("presentation", '<draw:page draw:name="p1"><draw:frame><draw:text-box><text:p>第一页</text:p>'
+                    "</draw:text-box></draw:frame><presentation:notes><draw:frame><draw:text-box><text:p>讲稿 内部"
+                    "</text:p></draw:text-box></draw:frame></presentation:notes></draw:page>")
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "b.ods").write_bytes(ods)
+    (tmp_path / "in" / "s.odp").write_bytes(odp)
+    report = sanitize_paths([str(tmp_path / "in")], str(tmp_path / "out"), ScanOptions(engine="python"))
+    assert [o.status for o in report.files] == ["sanitized", "sanitized"], [o.error for o in report.files]
+    book = extract_bytes((tmp_path / "out" / "b.ods").read_bytes(), "b.ods", ExtractContext())
+    assert "项目" in book.text() and "98万" not in book.text() and "87万" not in book.text()
+    slides = extract_bytes((tmp_path / "out" / "s.odp").read_bytes(), "s.odp", ExtractContext())
+    assert "第一页" in slides.text() and "讲稿" not in slides.text()

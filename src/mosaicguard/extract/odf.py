@@ -24,7 +24,11 @@ _MEDIA_TYPES = {
     "application/vnd.oasis.opendocument.text": "odt",
     "application/vnd.oasis.opendocument.spreadsheet": "ods",
     "application/vnd.oasis.opendocument.presentation": "odp",
+    "application/vnd.oasis.opendocument.graphics": "odg",
 }
+#: members the extractor reads (or reports as embedded); any other member is read as unknown
+_KNOWN_TOP = ("Pictures", "Thumbnails", "media")
+_KNOWN_FILES = {"mimetype", "content.xml", "styles.xml", "meta.xml", "META-INF/manifest.xml"}
 _META_LABELS = {"initial-creator": "initial author", "creator": "last author", "generator": "generating application",
                 "title": "title", "subject": "subject", "description": "description", "keyword": "keywords",
                 "template": "template", "printed-by": "printed by"}
@@ -32,12 +36,15 @@ _NOT_TEXT = {"annotation", "annotation-end", "tracked-changes", "note", "frame",
              "change", "change-start", "change-end", "bookmark", "bookmark-start", "bookmark-end", "soft-page-break"}
 
 
-def _attr(elem: Element, name: str) -> str:
+def odf_attr(elem: Element, name: str) -> str:
     """An attribute by local name, whatever its namespace (ODF producers vary in prefixes)."""
     for key, value in elem.attrib.items():
         if key.rsplit("}", 1)[-1] == name:
             return str(value)
     return ""
+
+
+_attr = odf_attr
 
 
 def hidden_styles(roots: Iterable[Element]) -> set[str]:
@@ -245,7 +252,7 @@ def read_meta(parts: ZipParts, out: Extracted) -> None:
 
 class OdfExtractor(Extractor):
     media_type = "application/vnd.oasis.opendocument"
-    suffixes = (".odt", ".ods", ".odp")
+    suffixes = (".odt", ".ods", ".odp", ".odg")
 
     def extract(self, data: bytes, path: str, ctx: ExtractContext) -> Document:
         if data.startswith(b"\xd0\xcf\x11\xe0"):
@@ -276,9 +283,44 @@ class OdfExtractor(Extractor):
                         _visit(part, header_walk, layer)
             out.add_stream(header_walk.stream)
         self._embedded(parts, path, ctx, out)
+        self._other_members(parts, out)
         check_text_budget(out, ctx.limits)
         media_type = mimetype if mimetype in _MEDIA_TYPES else self.media_type
         return finish(out, path, media_type, sha256_bytes(data), page_count=walk.slide)
+
+    @staticmethod
+    def _other_members(parts: ZipParts, out: Extracted) -> None:
+        """Every member the format code does not read (settings.xml, RDF metadata, scripts, a
+        vendor's own files) is read here, so nothing the sanitiser could keep goes unscanned:
+        XML members give their text and attribute values as metadata segments; a member that is
+        not settings.xml, or is not XML, is a HiddenItem too (the sanitiser drops them all)."""
+        for name in parts.names:
+            top = name.split("/", 1)[0]
+            if name in _KNOWN_FILES or name.endswith("/") or top in _KNOWN_TOP or top.startswith("Object "):
+                continue
+            where = Location(part=name)
+            data = parts.read(name)
+            if not name.endswith((".xml", ".rdf")):
+                if data.strip():
+                    out.hidden.append(HiddenItem("embedded", f"member {name} of a kind mosaicguard does not read; "
+                                                 "sanitize drops it", posixpath.basename(name), where))
+                continue
+            root = parts.xml(name)
+            stream = PartText(name)
+            texts: list[str] = []
+            for el in root.iter():
+                if not isinstance(el.tag, str):
+                    continue
+                if el.text and el.text.strip():
+                    texts.append(el.text.strip())
+                    stream.add(el.text.strip(), Layer.METADATA, name)
+                for value in el.attrib.values():
+                    if value.strip() and not value.startswith(("urn:", "http:", "https:")):
+                        stream.add(value.strip(), Layer.METADATA, name)
+            out.add_stream(stream)
+            if texts and name != "settings.xml":  # settings.xml is view state; its values are scanned
+                out.hidden.append(HiddenItem("metadata", f"member {name} of a kind mosaicguard does not understand; "
+                                             "sanitize drops it", preview(" ".join(texts)), where))
 
     def _embedded(self, parts: ZipParts, path: str, ctx: ExtractContext, out: Extracted) -> None:
         child_ctx: ExtractContext | None = None

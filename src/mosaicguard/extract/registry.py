@@ -46,6 +46,7 @@ _BY_SUFFIX: dict[str, str] = {
     ".odt": "odf:OdfExtractor",
     ".ods": "odf:OdfExtractor",
     ".odp": "odf:OdfExtractor",
+    ".odg": "odf:OdfExtractor",
     ".doc": "ole:OleExtractor",
     ".xls": "ole:OleExtractor",
     ".ppt": "ole:OleExtractor",

@@ -79,6 +79,10 @@ SANITIZERS: dict[str, str] = {
     ".ndjson": "text:JsonSanitizer",
     ".gif": "image:ImageSanitizer",
     ".bmp": "image:ImageSanitizer",
+    ".odt": "odf:OdfSanitizer",
+    ".ods": "odf:OdfSanitizer",
+    ".odp": "odf:OdfSanitizer",
+    ".odg": "odf:OdfSanitizer",
 }
 
 
