@@ -9,7 +9,7 @@ from xml.parsers.expat import ExpatError
 from ..errors import ExtractionError, LimitExceeded
 from ..model import Document, sha256_bytes
 from .base import ExtractContext
-from .registry import extractor_for
+from .registry import SNIFF_BYTES, extractor_for, unsupported_advice
 
 
 def extract_bytes(data: bytes, path: str, ctx: ExtractContext) -> Document:
@@ -18,13 +18,14 @@ def extract_bytes(data: bytes, path: str, ctx: ExtractContext) -> Document:
     if len(data) > ctx.limits.max_file_bytes:
         return _failed(path, digest, f"file is {len(data)} bytes, over the {ctx.limits.max_file_bytes}-byte limit")
     try:
-        extractor = extractor_for(path, data[:16])
+        extractor = extractor_for(path, data[:SNIFF_BYTES])
     except Exception as exc:  # noqa: BLE001 - a reader that fails to load must not end the batch
         kind = type(exc).__name__
         return _failed(path, digest, f"the reader for this kind of file could not be loaded ({kind}: {exc})")
     if extractor is None:
         return Document(path=path, media_type="", sha256=digest, status="unsupported",
-                        error="this kind of file is not read by mosaicguard; review it by hand")
+                        error=unsupported_advice(path)
+                        or "this kind of file is not read by mosaicguard; review it by hand")
     try:
         ctx.check_time()
         return extractor.extract(data, path, ctx)

@@ -87,8 +87,10 @@ def preview(text: str, limit: int = _VALUE_PREVIEW) -> str:
     return folded if len(folded) <= limit else folded[: limit - 1] + "…"
 
 
-def parse_xml(data: bytes, name: str) -> Element:
-    """Parse one XML part safely; refuse DTDs and name the part in every error."""
+def parse_xml(data: bytes, name: str, allow_doctype: bool = False) -> Element:
+    """Parse one XML part safely; refuse DTDs and name the part in every error. `allow_doctype`
+    accepts a bare `<!DOCTYPE svg PUBLIC ...>` line (SVG files carry one; it is never loaded) but
+    still refuses an internal subset, where entities are declared."""
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
@@ -96,7 +98,9 @@ def parse_xml(data: bytes, name: str) -> Element:
     if root is None:
         raise ExtractionError(f"part {name} is empty")
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
+    dtd = docinfo.internalDTD
+    declares = dtd is not None and (bool(dtd.entities()) or bool(dtd.elements()))
+    if (docinfo.doctype and not allow_doctype) or declares or (dtd is not None and not allow_doctype):
         raise ExtractionError(
             f"part {name} declares a DTD/entities (a possible XML bomb); refused to read it"
         )

@@ -53,6 +53,43 @@ _BY_SUFFIX: dict[str, str] = {
     ".wps": "ole:OleExtractor",
     ".et": "ole:OleExtractor",
     ".dps": "ole:OleExtractor",
+    # issue #10: every format mat2 reads
+    ".heic": "heif:HeifExtractor",
+    ".heif": "heif:HeifExtractor",
+    ".avif": "heif:HeifExtractor",
+    ".mp4": "video:VideoExtractor",
+    ".m4v": "video:VideoExtractor",
+    ".mov": "video:VideoExtractor",
+    ".3gp": "video:VideoExtractor",
+    ".avi": "video:VideoExtractor",
+    ".wmv": "video:VideoExtractor",
+    ".asf": "video:VideoExtractor",
+    ".mkv": "video:VideoExtractor",
+    ".webm": "video:VideoExtractor",
+    ".mp3": "audio:AudioExtractor",
+    ".flac": "audio:AudioExtractor",
+    ".ogg": "audio:AudioExtractor",
+    ".oga": "audio:AudioExtractor",
+    ".opus": "audio:AudioExtractor",
+    ".m4a": "audio:AudioExtractor",
+    ".wav": "audio:AudioExtractor",
+    ".aif": "audio:AudioExtractor",
+    ".aiff": "audio:AudioExtractor",
+    ".wma": "audio:AudioExtractor",
+    ".svg": "svg:SvgExtractor",
+    ".epub": "epub:EpubExtractor",
+    ".ppm": "pnm:PnmExtractor",
+    ".pgm": "pnm:PnmExtractor",
+    ".pbm": "pnm:PnmExtractor",
+    ".pnm": "pnm:PnmExtractor",
+    ".css": "css:CssExtractor",
+    ".torrent": "torrent:TorrentExtractor",
+}
+
+# Kinds the tool knows it cannot read, with what the reviewer can do instead.
+_ADVICE: dict[str, str] = {
+    ".jxl": "JPEG XL is not read by this build (neither Pillow nor pillow-heif decodes it); convert it to PNG "
+            "or JPEG (`djxl in.jxl out.png`) and check the copy, or review it by hand",
 }
 
 # Content sniffing for files whose name says nothing useful: (magic prefix, suffix to use).
@@ -64,7 +101,18 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"MM\x00*", ".tif"),
     (b"GIF8", ".gif"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc"),  # OLE compound file (legacy Office/WPS, .msg)
+    (b"ID3", ".mp3"),
+    (b"fLaC", ".flac"),
+    (b"OggS", ".ogg"),
+    (b"\x1a\x45\xdf\xa3", ".mkv"),  # EBML (Matroska, WebM)
+    (b"\x30\x26\xb2\x75\x8e\x66\xcf\x11", ".wmv"),  # ASF header object
+    (b"d8:announce", ".torrent"),
+    (b"d10:created by", ".torrent"),
+    (b"d4:info", ".torrent"),
 )
+
+#: how many leading bytes the content sniffers look at
+SNIFF_BYTES = 4096
 
 
 @cache
@@ -96,6 +144,51 @@ def extractor_for(path: str, head: bytes) -> Extractor | None:
             if head.startswith(magic):
                 spec = _BY_SUFFIX.get(sniffed)
                 break
+    if spec is None:
+        spec = _BY_SUFFIX.get(_sniff_container(head) or "")
     if spec is None and head.startswith(b"PK\x03\x04") and suffix == "":
-        spec = _BY_SUFFIX[".zip"]
+        spec = _BY_SUFFIX[".epub" if head[30:58] == b"mimetypeapplication/epub+zip" else ".zip"]
+    if spec is None and suffix == "" and _looks_like_text(head):
+        spec = _BY_SUFFIX[".txt"]  # an extensionless UTF-8 file (README, LICENSE, a note) is text
     return _load(spec) if spec else None
+
+
+def unsupported_advice(path: str) -> str | None:
+    """What to do with a file of a kind the tool knows it does not read (None: no advice)."""
+    lower = path.lower()
+    dot = lower.rfind(".")
+    return _ADVICE.get(lower[dot:]) if dot > lower.rfind("/") else None
+
+
+def _sniff_container(head: bytes) -> str | None:
+    """RIFF (WAV, AVI), AIFF, ISO base media (HEIC/AVIF pictures, MP4/MOV video) and SVG."""
+    if head[:4] == b"RIFF" and head[8:12] in (b"WAVE", b"AVI "):
+        return ".wav" if head[8:12] == b"WAVE" else ".avi"
+    if head[:4] == b"FORM" and head[8:12] in (b"AIFF", b"AIFC"):
+        return ".aiff"
+    if head[4:8] == b"ftyp":
+        from .heif import is_heif_or_avif
+
+        if is_heif_or_avif(head):
+            return ".heic"
+        return ".m4a" if head[8:11] == b"M4A" else ".mp4"
+    if head[:2] in (b"P1", b"P2", b"P3", b"P4", b"P5", b"P6") and head[2:3] in (b"\n", b" ", b"\r", b"\t", b"#"):
+        return ".ppm"
+    stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith((b"<svg", b"<?xml")) and b"<svg" in head:
+        return ".svg"
+    return None
+
+
+def _looks_like_text(head: bytes) -> bool:
+    """UTF-8 (or ASCII) without control bytes other than whitespace; a cut multi-byte character at
+    the end of the sniffed bytes is fine."""
+    if not head or b"\x00" in head:
+        return False
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return False
+        text = head[: exc.start].decode("utf-8")
+    return all(ch.isprintable() or ch in "\t\r\n\f" for ch in text)

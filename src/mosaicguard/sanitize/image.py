@@ -28,6 +28,9 @@ _SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "TIFF": {"compression": "tiff_deflate"},
     "BMP": {},
     "GIF": {},
+    "PPM": {},  # Pillow writes no header comments
+    "HEIF": {"quality": 90},  # HEIC/AVIF are lossy: re-encoding from pixels is the only clean copy
+    "AVIF": {"quality": 90},
 }
 
 
@@ -151,7 +154,8 @@ _PAD = 3.0
 
 
 class ImageSanitizer(Sanitizer):
-    suffixes = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp")
+    suffixes = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp", ".heic", ".heif", ".avif", ".ppm",
+                ".pgm", ".pbm", ".pnm")
 
     def plan(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> list[Action]:
         actions = _metadata_actions(doc) if settings.remove_metadata else []
@@ -165,6 +169,10 @@ class ImageSanitizer(Sanitizer):
     def sanitize(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> SanitizeResult:
         from PIL import Image
 
+        from ..extract.heif import is_heif_or_avif, register_heif
+
+        if is_heif_or_avif(data[:16]):
+            register_heif()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
