@@ -22,15 +22,16 @@ def parse_css(text: str) -> list[Any]:
     return nodes
 
 
-def walk(nodes: list[Any]) -> Iterator[Any]:
-    """Every token, depth first, blocks and functions included."""
+def walk(nodes: list[Any], in_url: bool = False) -> Iterator[tuple[Any, bool]]:
+    """Every token with whether it is an address (`url(...)` token or inside a `url(` function),
+    depth first, blocks and functions included."""
     for node in nodes:
-        yield node
+        yield node, in_url or node.type == "url"
         inner = getattr(node, "content", None)
         if inner is None:
             inner = getattr(node, "arguments", None)
         if isinstance(inner, list):
-            yield from walk(inner)
+            yield from walk(inner, in_url or getattr(node, "lower_name", "") == "url")
 
 
 def without_comments(nodes: list[Any]) -> list[Any]:
@@ -56,8 +57,8 @@ class CssExtractor(Extractor):
         ctx.limits.check_text(text, "file")
         out = Extracted()
         stream = PartText("css")
-        for node in walk(parse_css(text)):
-            kind = node.type
+        for node, address in walk(parse_css(text)):
+            kind = "url" if address and node.type in ("url", "string") else node.type
             if kind == "comment" and node.value.strip():
                 location = stream.add(node.value.strip(), Layer.COMMENT, f"line {node.source_line}")
                 # A comment is low by itself; content detectors grade what it holds.

@@ -40,7 +40,9 @@ class ExifTool:
         if path is None:
             raise ExtractionError("ExifTool is not installed (Debian: libimage-exiftool-perl); "
                                   "audio/video containers cannot be checked without it")
-        proc = subprocess.Popen([path, "-stay_open", "True", "-@", "-", "-common_args", "-charset", "filename=utf8"],
+        # RIFF INFO text is read as UTF-8 (what current encoders write), not ExifTool's Latin-1 default.
+        proc = subprocess.Popen([path, "-stay_open", "True", "-@", "-", "-common_args", "-charset", "filename=utf8",
+                                 "-charset", "riff=utf8"],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         atexit.register(self.close)
         return proc

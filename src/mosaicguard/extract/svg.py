@@ -96,7 +96,9 @@ class SvgExtractor(Extractor):
         out = Extracted()
         stream = PartText(_PART)
         pictures: list[tuple[int, bytes]] = []
-        for el in root.iter():
+        # Comments before and after the root element (the prolog) belong to the file too.
+        prolog = [*reversed(list(root.itersiblings(preceding=True))), *root.itersiblings()]
+        for el in [*prolog, *root.iter()]:
             if not isinstance(el.tag, str):
                 if isinstance(el, etree._Comment) and el.text and el.text.strip():
                     location = stream.add(el.text.strip(), Layer.COMMENT, "comment")

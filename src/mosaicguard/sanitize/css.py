@@ -31,10 +31,14 @@ class CssSanitizer(Sanitizer):
         actions = [Action("remove_comments", f"removed {comments} comment(s)", Location(part="css"), "comment")] \
             if comments else []
         for finding in redact:
-            hit = len(finding.match) >= 2 and finding.match in out
-            if hit:
+            if len(finding.match) >= 2 and finding.match in out:
                 out = out.replace(finding.match, MASK * len(finding.match))
-            actions.append(Action("redact_text" if hit else "not_redacted",
-                                  f"redacted {finding.category}" if hit else f"could not find {finding.category} "
-                                  "text; review by hand", finding.location, finding.category))
+                actions.append(Action("redact_text", f"redacted {finding.category}", finding.location,
+                                      finding.category))
+            elif finding.match not in out:  # it was in a comment, and went with it
+                actions.append(Action("redact_text", f"removed {finding.category} with the comment that held it",
+                                      finding.location, finding.category))
+            else:
+                actions.append(Action("not_redacted", f"could not redact {finding.category}; review by hand",
+                                      finding.location, finding.category))
         return out.encode("utf-8"), actions

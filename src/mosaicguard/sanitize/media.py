@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import struct
 
 from ..errors import ExtractionError
 from ..extract.base import ExtractContext
@@ -20,6 +21,33 @@ from ..policy.schema import SanitizeSettings
 from .base import Action, SanitizeError, Sanitizer, SanitizeResult
 
 _EXIFTOOL_WRITES = (".mp4", ".m4v", ".mov", ".3gp")
+#: chunks a WAV/AIFF keeps (format, sound, sample count); INFO/ID3/bext/iXML/XMP/NAME/AUTH/ANNO go
+_SOUND_CHUNKS = {b"fmt ", b"data", b"fact", b"COMM", b"SSND", b"FVER"}
+
+
+def keep_sound_chunks(data: bytes) -> tuple[bytes, list[str]]:
+    """A RIFF/WAVE or FORM/AIFF file rebuilt from its sound chunks only (allowlist); returns the
+    bytes and the ids of the chunks that were dropped. Other files come back unchanged."""
+    if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+        order = "<"
+    elif data[:4] == b"FORM" and data[8:12] in (b"AIFF", b"AIFC"):
+        order = ">"
+    else:
+        return data, []
+    kept = b""
+    dropped: list[str] = []
+    pos = 12
+    while pos + 8 <= len(data):
+        cid = data[pos:pos + 4]
+        size = struct.unpack(order + "I", data[pos + 4:pos + 8])[0]
+        end = min(pos + 8 + size + (size & 1), len(data))
+        if cid in _SOUND_CHUNKS:
+            kept += data[pos:end]
+        else:
+            dropped.append(cid.decode("latin-1"))
+        pos = end
+    head = data[:4] + struct.pack(order + "I", 4 + len(kept)) + data[8:12]
+    return head + kept, dropped
 
 
 def _check_redactable(redact: list[Finding]) -> None:
@@ -105,6 +133,9 @@ class AudioSanitizer(Sanitizer):
             raise
         except Exception as exc:  # noqa: BLE001 - mutagen raises many kinds on damaged files
             raise SanitizeError(f"audio tags could not be removed: {exc}") from None
-        clean = buf.getvalue()
+        clean, dropped = keep_sound_chunks(buf.getvalue())
+        if dropped:
+            actions.append(Action("remove_metadata", f"removed chunk(s) {', '.join(dropped)} (only the sound "
+                                  "format and data are kept)", Location(part="chunks"), "metadata"))
         _verify(clean, doc.path)
         return SanitizeResult(clean, tuple(actions))
