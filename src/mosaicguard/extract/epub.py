@@ -2,14 +2,16 @@
 document (read like OpenDocument: a bounded zip of XML parts).
 
 The OPF metadata (creators, contributors, publisher, identifiers, dates, descriptions, `<meta>`
-properties) is hidden data; every item of the manifest goes through the registry (XHTML by the
-HTML reader, CSS, SVG and pictures by theirs) and is reported as `book.epub!OEBPS/ch1.xhtml`;
-a member that is neither listed in the manifest nor part of the container is a HiddenItem.
+properties) is hidden data. Chapters (XHTML) are read by the HTML reader and their text is the
+book's own text, located by chapter (`part: OEBPS/ch1.xhtml`); the NCX table of contents is read
+here; style sheets, SVG and pictures go through the registry as embedded parts. A member that is
+neither listed in the manifest nor part of the container is a HiddenItem.
 """
 
 from __future__ import annotations
 
 import posixpath
+from dataclasses import replace
 
 from ..errors import ExtractionError
 from ..model import Document, HiddenItem, Layer, Location, MetadataField, sha256_bytes
@@ -20,7 +22,10 @@ from .zipxml import ZipParts, descendants, resolve
 _CONTAINER = "META-INF/container.xml"
 #: container members that describe the book rather than carry it
 _CONTAINER_FILES = {"mimetype", _CONTAINER, "META-INF/manifest.xml", "META-INF/metadata.xml"}
-_QUIET_META = {"identifier", "language", "date", "modified", "rights", "type", "format"}
+#: fields every reader shows (the title) or that say nothing about people: scanned, not reported
+_QUIET_META = {"title", "identifier", "language", "date", "modified", "rights", "type", "format"}
+CHAPTER_TYPES = ("application/xhtml+xml", "text/html")
+NCX_TYPE = "application/x-dtbncx+xml"
 
 
 def opf_path(parts: ZipParts) -> str:
@@ -67,6 +72,10 @@ class EpubExtractor(Extractor):
                 out.hidden.append(HiddenItem("embedded", f"member {name} is not part of the book's manifest "
                                              "(carried along, never shown)", posixpath.basename(name),
                                              Location(part=name)))
+            media = items.get(name, "")
+            if media in CHAPTER_TYPES or media == NCX_TYPE:
+                self._chapter(parts, name, media, path, child, out)
+                continue
             inner = out.add_embedded(parts.read(name), f"{path}!{name}", child)
             if inner is not None and inner.status != "ok" and not items.get(name, "").startswith("font/"):
                 why = inner.error or inner.status
@@ -74,6 +83,32 @@ class EpubExtractor(Extractor):
                                              posixpath.basename(name), Location(part=name)))
         check_text_budget(out, ctx.limits)
         return finish(out, path, self.media_type, sha256_bytes(data))
+
+    @staticmethod
+    def _chapter(parts: ZipParts, name: str, media: str, path: str, ctx: ExtractContext, out: Extracted) -> None:
+        """A chapter's text, hidden items and metadata become the book's own, located by chapter."""
+        if media == NCX_TYPE:
+            stream = PartText(name)
+            for el in parts.xml(name).iter():
+                if isinstance(el.tag, str) and el.text and el.text.strip():
+                    in_author = any(local_name(a.tag) == "docAuthor" for a in el.iterancestors())
+                    location = stream.add(el.text.strip(), Layer.METADATA if in_author else Layer.BODY, name)
+                    if in_author:
+                        out.hidden.append(HiddenItem("metadata", "book author in the table of contents (NCX)",
+                                                     preview(el.text), location))
+            out.add_stream(stream)
+            return
+        from .html import HtmlExtractor
+
+        inner = HtmlExtractor().extract(parts.read(name), f"{path}!{name}", ctx)
+
+        def moved(location: Location) -> Location:
+            return replace(location, part=f"{name}:{location.part}" if location.part else name)
+
+        out.segments.extend(replace(s, location=moved(s.location)) for s in inner.segments)
+        out.hidden.extend(replace(h, location=moved(h.location)) for h in inner.hidden)
+        out.metadata.extend(replace(m, part=name) for m in inner.metadata)
+        out.embedded.extend(inner.embedded)
 
     @staticmethod
     def _metadata(opf: Element, opf_part: str, out: Extracted) -> None:

@@ -52,22 +52,30 @@ class ExifTool:
         with self._lock:
             if self._proc is None or self._proc.poll() is not None:
                 self._proc = self._start()
-            proc = self._proc
-            assert proc.stdin is not None and proc.stdout is not None
-            proc.stdin.write(("\n".join(args) + "\n-execute\n").encode("utf-8"))
-            proc.stdin.flush()
-            fd = proc.stdout.fileno()
-            out = b""
-            deadline = time.monotonic() + timeout
-            while not out.rstrip().endswith(_READY):
-                left = deadline - time.monotonic()
-                ready, _, _ = select.select([fd], [], [], max(left, 0))
-                chunk = os.read(fd, 65536) if ready else b""
-                if not chunk:
-                    self._kill()
-                    raise ExtractionError("ExifTool did not answer in time" if not ready else "ExifTool stopped")
-                out += chunk
-            return out.rstrip()[: -len(_READY)]
+            try:
+                return self._exchange(self._proc, args, timeout)
+            except BaseException:
+                # Interrupted (time limit, signal) or failed mid-answer: the rest of this answer
+                # would be read as the next file's, so the process goes and a fresh one starts.
+                self._kill()
+                raise
+
+    @staticmethod
+    def _exchange(proc: subprocess.Popen[bytes], args: list[str], timeout: float) -> bytes:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(("\n".join(args) + "\n-execute\n").encode("utf-8"))
+        proc.stdin.flush()
+        fd = proc.stdout.fileno()
+        out = b""
+        deadline = time.monotonic() + timeout
+        while not out.rstrip().endswith(_READY):
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([fd], [], [], max(left, 0))
+            chunk = os.read(fd, 65536) if ready else b""
+            if not chunk:
+                raise ExtractionError("ExifTool did not answer in time" if not ready else "ExifTool stopped")
+            out += chunk
+        return out.rstrip()[: -len(_READY)]
 
     def _kill(self) -> None:
         if self._proc is not None:

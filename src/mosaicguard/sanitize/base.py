@@ -108,6 +108,7 @@ SANITIZERS: dict[str, str] = {
     ".svg": "svg:SvgSanitizer",
     ".css": "css:CssSanitizer",
     ".torrent": "torrent:TorrentSanitizer",
+    ".epub": "epub:EpubSanitizer",
     ".odt": "odf:OdfSanitizer",
     ".ods": "odf:OdfSanitizer",
     ".odp": "odf:OdfSanitizer",
