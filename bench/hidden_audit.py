@@ -6,7 +6,8 @@ command line against command line, on the same generated files.
 Generates docx, xlsx, pptx, pdf, jpg and png files that carry what a publication review must
 find (author, last editor, company, comments, tracked changes, speaker notes, hidden sheet and
 slide, PDF annotations and an incremental-save history, camera make/model/serial, GPS, PNG text
-chunks), then times:
+chunks), and the other formats mat2 reads (issue #10: heic, avif, mp4, mp3, flac, wav, svg, epub,
+ppm, css, torrent, odg, from tests/formats/factory_media.py), then times:
 
   1. one invocation per tool for the whole set (`mosaicguard scan FILES... --format json -q`,
      `exiftool -j FILES...`, `mat2 --show FILES...`): per-file time = total / N, median of
@@ -162,8 +163,37 @@ def make_png(path: Path, i: int) -> None:
     img.save(path, "PNG", pnginfo=info)
 
 
+def _media_maker(build: Callable[[], bytes]) -> Callable[[Path, int], None]:
+    """A maker for the formats mat2 reads, from the test-suite builders (issue #10)."""
+    def make(path: Path, i: int) -> None:
+        path.write_bytes(build())
+    return make
+
+
+def _media_makers() -> dict[str, Callable[[Path, int], None]]:
+    """heic, avif, mp4, mp3, flac, wav, svg, epub, ppm, css, torrent and odg, built by
+    tests/formats/factory_media.py (pillow-heif, ExifTool, mutagen, fastbencode)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
+    from formats import factory_media as fm
+    from formats.factory_cn import build_odf
+
+    def mp4(path: Path, i: int) -> None:
+        fm.mp4_with_tags(path)
+
+    odg_body = ('<draw:page draw:name="p1"><draw:frame><draw:text-box><text:p>示意图 13912345678</text:p>'
+                "</draw:text-box></draw:frame></draw:page>")
+    return {
+        "heic": _media_maker(lambda: fm.heif_with_gps("HEIF")), "avif": _media_maker(lambda: fm.heif_with_gps("AVIF")),
+        "mp4": mp4, "mp3": _media_maker(fm.mp3_with_id3), "flac": _media_maker(fm.flac_with_vorbis),
+        "wav": _media_maker(fm.wav_with_info), "svg": _media_maker(fm.inkscape_svg), "epub": _media_maker(fm.epub_book),
+        "ppm": _media_maker(fm.commented_ppm), "css": _media_maker(fm.css_with_comments),
+        "torrent": _media_maker(fm.torrent), "odg": _media_maker(lambda: build_odf("drawing", odg_body)),
+    }
+
+
 MAKERS: dict[str, Callable[[Path, int], None]] = {
     "docx": make_docx, "xlsx": make_xlsx, "pptx": make_pptx, "pdf": make_pdf, "jpg": make_jpg, "png": make_png,
+    **_media_makers(),
 }
 
 
