@@ -160,3 +160,22 @@ def test_docx_with_embedded_package_and_unreadable_picture_gives_embedded_findin
     outcome, cleaned = _sanitize(path, tmp_path / "out")
     assert b"internal build script" not in all_member_bytes(cleaned)
     assert any(a.kind == "remove_embedded" for a in outcome.actions)
+
+
+def test_foreign_markup_inside_a_known_part_is_read_and_removed(tmp_path: Path) -> None:
+    """A vendor's element and attribute inside word/document.xml: the scan reads their text and
+    values, the sanitiser removes them and keeps Word's own markup."""
+    path = tmp_path / "vendor.docx"
+    d = docx.Document()
+    d.add_paragraph("公开正文 visible")
+    d.save(path)
+    tag = (f'<v:track xmlns:v="urn:vendor:track" v:owner="{MOBILE}"><v:note>{MARKING}</v:note></v:track>')
+    edit_package(path, {"word/document.xml": lambda old: _add(old, b"<w:sectPr", tag)})
+    found = scan_paths([str(path)], ScanOptions(engine="python")).files[0].findings
+    assert {"marking", "phone"} <= {f.category for f in found if f.location.part == "word/document.xml"
+                                    and f.layer.value == "metadata"}
+    outcome, cleaned = _sanitize(path, tmp_path / "out")
+    blob = all_member_bytes(cleaned)
+    assert not contains_text(blob, MARKING) and not contains_text(blob, MOBILE)
+    assert any(a.kind == "remove_unknown_markup" for a in outcome.actions)
+    assert "公开正文 visible" in docx.Document(io.BytesIO(cleaned)).paragraphs[0].text

@@ -24,7 +24,16 @@ from ..errors import ExtractionError, LimitExceeded
 from ..model import Document, HiddenItem, Layer, Location, MetadataField, Segment, Severity
 from .archive import BoundedZip
 from .base import ExtractContext, Limits
-from .ooxml_parts import READ_BY_FORMAT, content_type, content_type_map, is_media_or_object, is_xml_type, unknown_parts
+from .ooxml_parts import (
+    READ_BY_FORMAT,
+    content_type,
+    content_type_map,
+    declares_foreign_namespace,
+    foreign_name,
+    is_media_or_object,
+    is_xml_type,
+    unknown_parts,
+)
 
 #: an lxml element (lxml ships no type information)
 Element = Any
@@ -479,18 +488,47 @@ def read_package_parts(pkg: Package, path: str, ctx: ExtractContext, main: str, 
     read_external_targets(pkg, out)
     read_drawing_text(pkg, folder, out)
     read_embedded(pkg, path, ctx, folder, out)
-    read_other_parts(pkg, out)
+    unknown = read_other_parts(pkg, out)
+    read_foreign_markup(pkg, out, skip=unknown)
     check_text_budget(out, ctx.limits)
 
 
-def read_other_parts(pkg: Package, out: Extracted) -> None:
+def read_foreign_markup(pkg: Package, out: Extracted, skip: set[str]) -> None:
+    """Elements and attributes in a namespace Office does not write, inside parts the tool
+    understands (a vendor's tags in document.xml, a plug-in's attributes on a cell): the format
+    readers skip them, so their text and values are read here as metadata segments and reported
+    (the sanitiser removes such markup). Only parts whose bytes declare such a namespace are
+    parsed again."""
+    for name in pkg.names:
+        if not name.endswith(".xml") or name == CONTENT_TYPES or name in skip or is_media_or_object(name):
+            continue
+        if not declares_foreign_namespace(pkg.read(name, pkg.limits.max_xml_part_bytes)):
+            continue
+        stream = PartText(name)
+        for el in pkg.xml(name).iter():
+            if not isinstance(el.tag, str):
+                continue
+            if foreign_name(el.tag) and el.text and el.text.strip():
+                stream.add(el.text.strip(), Layer.METADATA, local_name(el.tag))
+            for key, value in el.attrib.items():
+                if (foreign_name(key) or foreign_name(el.tag)) and str(value).strip():
+                    stream.add(str(value).strip(), Layer.METADATA, local_name(key))
+        if stream.segments:
+            out.add_stream(stream)
+            text = " ".join(s.text for s in stream.segments)
+            out.hidden.append(HiddenItem("metadata", f"markup of another program in {name} (not Office's own; "
+                                         "sanitize removes it)", preview(text), Location(part=name)))
+
+
+def read_other_parts(pkg: Package, out: Extracted) -> set[str]:
     """Every part the format code does not read is read here, so that nothing the sanitiser could
     keep goes unscanned. Parts of a kind the tool does not understand (customXml data, a
     glossary, unknown content types) give all their text, attribute values included, as metadata
     segments and a HiddenItem each (the sanitiser drops them; the item's severity stays the
     category default and content detectors grade what the text holds); known structural parts (styles,
     themes, layouts, masters) give their element text only. Pictures outside the media folder
-    (the preview thumbnail) are removed by the sanitiser whatever they hold."""
+    (the preview thumbnail) are removed by the sanitiser whatever they hold. Returns the names of
+    the parts of a kind the tool does not understand."""
     types = content_type_map(pkg.xml(CONTENT_TYPES))
     unknown = dict(unknown_parts(pkg.names, types))
     read = {s.location.part for s in out.segments}
@@ -536,6 +574,7 @@ def read_other_parts(pkg: Package, out: Extracted) -> None:
         if texts:
             out.hidden.append(HiddenItem("metadata", f"part {name} of a kind mosaicguard does not understand "
                                          f"({kind}); sanitize drops it", preview(" ".join(texts)), where))
+    return set(unknown)
 
 
 def finish(extracted: Extracted, path: str, media_type: str, sha256: str, page_count: int | None = None) -> Document:

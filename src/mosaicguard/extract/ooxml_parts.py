@@ -10,6 +10,7 @@ registry and the sanitisers strip or remove them.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -181,3 +182,35 @@ def unknown_parts(names: Iterable[str], types: tuple[Mapping[str, str], Mapping[
 def is_xml_type(ctype: str, part: str) -> bool:
     """True for parts whose bytes are XML (by content type, else by name)."""
     return ctype.endswith("+xml") or ctype in ("application/xml", "text/xml") or part.endswith(".xml")
+
+
+#: namespaces of Office markup (ECMA-376 transitional and strict, Microsoft's extensions, VML);
+#: an element or attribute in any other namespace is a vendor's or a user's own data
+_OFFICE_NAMESPACE_PREFIXES = (
+    "http://schemas.openxmlformats.org/",
+    "http://purl.oclc.org/ooxml/",
+    "http://schemas.microsoft.com/office/",
+    "urn:schemas-microsoft-com:",
+    "http://www.w3.org/XML/1998/namespace",
+    "http://www.w3.org/2001/XMLSchema-instance",
+    "http://purl.org/dc/",
+    "http://schemas.microsoft.com/ink/",
+    "http://www.w3.org/2003/InkML",
+)
+_XMLNS = re.compile(rb'xmlns(?::[\w.-]+)?\s*=\s*["\']([^"\']*)["\']')
+
+
+def is_office_namespace(uri: str) -> bool:
+    """True for a namespace Office itself writes (so its markup is the tool's to understand)."""
+    return uri == "" or uri.startswith(_OFFICE_NAMESPACE_PREFIXES)
+
+
+def declares_foreign_namespace(data: bytes) -> bool:
+    """Cheap test on a part's bytes: does it declare a namespace Office does not write? Only such
+    parts are parsed again to look for foreign markup."""
+    return any(not is_office_namespace(m.group(1).decode("utf-8", "replace")) for m in _XMLNS.finditer(data))
+
+
+def foreign_name(name: str) -> bool:
+    """An element or attribute name (Clark notation) in a namespace Office does not write."""
+    return name.startswith("{") and not is_office_namespace(name[1:].split("}", 1)[0])

@@ -16,7 +16,14 @@ from ...extract.ooxml import (
     q,
     source_of_rels,
 )
-from ...extract.ooxml_parts import content_type, content_type_map, is_media_or_object, unknown_parts
+from ...extract.ooxml_parts import (
+    content_type,
+    content_type_map,
+    declares_foreign_namespace,
+    foreign_name,
+    is_media_or_object,
+    unknown_parts,
+)
 from ...extract.pptx import PptxExtractor
 from ...extract.xlsx import XlsxExtractor
 from ...model import Document, Finding, Location
@@ -66,6 +73,7 @@ class OoxmlSanitizer(Sanitizer):
         self._strip_images(ed)
         self._drop_unknown(ed, main)
         self._drop_fallbacks(ed)
+        self._drop_foreign_markup(ed)
         self.before_build(ed, main)
         ed.sweep_orphans()
         ed.drop_dangling_references()
@@ -199,6 +207,31 @@ class OoxmlSanitizer(Sanitizer):
             ed.remove_part(name)
             ed.act("remove_unknown_part", f"removed part {name} ({ctype or 'no content type'}): not a part "
                    "mosaicguard reads and rewrites", "metadata", Location(part=name))
+
+    @staticmethod
+    def _drop_foreign_markup(ed: PackageEditor) -> None:
+        """Elements and attributes in a namespace Office does not write (a vendor's or a user's
+        own markup inside a kept part) are removed: the format readers do not read them."""
+        for name in sorted(ed.members):
+            if not name.endswith(".xml") or name == CONTENT_TYPES or is_media_or_object(name):
+                continue
+            if name not in ed.trees and not declares_foreign_namespace(ed.members[name]):
+                continue
+            root = ed.xml(name)
+            removed = 0
+            for el in list(root.iter()):
+                if not isinstance(el.tag, str):
+                    continue
+                if foreign_name(el.tag) and el is not root:
+                    remove_element(el)
+                    removed += 1
+                    continue
+                for key in [k for k in el.attrib if foreign_name(k)]:
+                    del el.attrib[key]
+                    removed += 1
+            if removed:
+                ed.act("remove_unknown_markup", f"removed {removed} element(s)/attribute(s) of another program "
+                       f"from {name}", "metadata", Location(part=name))
 
     @staticmethod
     def _drop_fallbacks(ed: PackageEditor) -> None:
