@@ -182,12 +182,31 @@ def rels_from_tree(root: Element, rels_part: str) -> list[Relationship]:
     return out
 
 
+#: XML parts up to this size keep their bytes after the first read: the full-coverage passes
+#: (unknown parts, foreign markup) look at parts the format code already read
+_CACHE_PART_BYTES = 8 * 1024 * 1024
+
+
 class XmlZip(BoundedZip):
     """A bounded zip container whose parts are XML, parsed safely (OOXML, OpenDocument, OFD)."""
 
+    def __init__(self, data: bytes, limits: Limits, kind: str, noun: str = "file") -> None:
+        super().__init__(data, limits, kind, noun)
+        self._part_cache: dict[str, bytes] = {}
+
+    def part_bytes(self, name: str) -> bytes:
+        """One XML part's bytes (size-limited to `max_xml_part_bytes`); small parts are read and
+        counted against the container's total once."""
+        if name in self._part_cache:
+            return self._part_cache[name]
+        data = self.read(name, self.limits.max_xml_part_bytes)
+        if len(data) <= _CACHE_PART_BYTES:
+            self._part_cache[name] = data
+        return data
+
     def xml(self, name: str) -> Element:
         """One XML part parsed safely (size-limited to `max_xml_part_bytes`)."""
-        return parse_xml(self.read(name, self.limits.max_xml_part_bytes), name)
+        return parse_xml(self.part_bytes(name), name)
 
 
 class Package(XmlZip):
@@ -502,7 +521,7 @@ def read_foreign_markup(pkg: Package, out: Extracted, skip: set[str]) -> None:
     for name in pkg.names:
         if not name.endswith(".xml") or name == CONTENT_TYPES or name in skip or is_media_or_object(name):
             continue
-        if not declares_foreign_namespace(pkg.read(name, pkg.limits.max_xml_part_bytes)):
+        if not declares_foreign_namespace(pkg.part_bytes(name)):
             continue
         stream = PartText(name)
         for el in pkg.xml(name).iter():
@@ -518,6 +537,14 @@ def read_foreign_markup(pkg: Package, out: Extracted, skip: set[str]) -> None:
             text = " ".join(s.text for s in stream.segments)
             out.hidden.append(HiddenItem("metadata", f"markup of another program in {name} (not Office's own; "
                                          "sanitize removes it)", preview(text), Location(part=name)))
+
+
+def has_element_text(data: bytes) -> bool:
+    """True when some tag is followed by text rather than by the next tag. With whitespace taken
+    out, every `>` not followed by `<` (other than the last) starts text; a `>` inside an
+    attribute value only makes the answer a cautious True. C-speed byte operations only."""
+    packed = data.translate(None, b" \t\r\n")
+    return packed.count(b">") > packed.count(b"><") + (1 if packed.endswith(b">") else 0)
 
 
 def read_other_parts(pkg: Package, out: Extracted) -> set[str]:
@@ -540,6 +567,10 @@ def read_other_parts(pkg: Package, out: Extracted) -> set[str]:
             continue
         kind = ctype or "no content type"
         if name not in unknown:
+            # Structural parts (styles, themes, numbering) are nearly always attributes only: parse
+            # one only when its bytes hold text between tags (a cheap test on the raw part).
+            if not has_element_text(pkg.part_bytes(name)):
+                continue
             stream = PartText(name)
             for el in pkg.xml(name).iter():
                 if isinstance(el.tag, str) and el.text and el.text.strip():

@@ -208,7 +208,13 @@ def is_office_namespace(uri: str) -> bool:
 def declares_foreign_namespace(data: bytes) -> bool:
     """Cheap test on a part's bytes: does it declare a namespace Office does not write? Only such
     parts are parsed again to look for foreign markup."""
-    return any(not is_office_namespace(m.group(1).decode("utf-8", "replace")) for m in _XMLNS.finditer(data))
+    pos = data.find(b"xmlns")
+    while pos >= 0:  # declarations are few (mostly on the root): find them with bytes.find
+        match = _XMLNS.match(data, pos)
+        if match and not is_office_namespace(match.group(1).decode("utf-8", "replace")):
+            return True
+        pos = data.find(b"xmlns", pos + 5)
+    return False
 
 
 def foreign_name(name: str) -> bool:
