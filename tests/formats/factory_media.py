@@ -178,3 +178,18 @@ def torrent() -> bytes:
     result: bytes = bencode({b"announce": b"http://10.1.2.3:6969/announce", b"comment": f"联系 {MOBILE}".encode(),
                              b"created by": b"qBittorrent v4.6.2", b"creation date": 1767225600, b"info": info})
     return result
+
+
+def _riff_chunk(cid: bytes, data: bytes) -> bytes:
+    return cid + struct.pack("<I", len(data)) + data + (b"\x00" if len(data) % 2 else b"")
+
+
+def avi_with_info() -> bytes:
+    """An AVI header (no frames) with a RIFF INFO list: the muxer, a comment and an artist, as
+    ffmpeg and camera software write them."""
+    avih = _riff_chunk(b"avih", struct.pack("<10I", 40000, 0, 0, 0x10, 1, 0, 1, 0, 64, 48) + bytes(16))
+    info = b"".join(_riff_chunk(k, (v + "\x00").encode()) for k, v in (
+        (b"ISFT", "Lavf58.76.100"), (b"ICMT", f"联系 {MOBILE}"), (b"IART", "张伟")))
+    body = (b"AVI " + _riff_chunk(b"LIST", b"hdrl" + avih) + _riff_chunk(b"LIST", b"INFO" + info)
+            + _riff_chunk(b"LIST", b"movi"))
+    return b"RIFF" + struct.pack("<I", len(body)) + body

@@ -109,12 +109,17 @@ def test_epub_scan_finds_marking_in_chapter(tmp_path: Path) -> None:
     assert any(f.category == "phone" and f.layer.value == "metadata" for f in findings)
 
 
-def test_unwritable_video_is_refused_with_advice(tmp_path: Path) -> None:
+def test_avi_tags_are_read_and_the_file_is_refused_with_advice(tmp_path: Path) -> None:
+    """ExifTool reads AVI but cannot rewrite it: the scan reports the tags (the phone in the
+    comment is a phone finding), and `sanitize` refuses the file naming the command that cleans it."""
     src = tmp_path / "in" / "clip.avi"
     src.parent.mkdir()
-    src.write_bytes(b"RIFF\x04\x00\x00\x00AVI ")
+    src.write_bytes(fm.avi_with_info())
+    found = scan_paths([str(src)], ScanOptions(engine="python")).files[0].findings
+    assert any(f.category == "phone" and f.layer.value == "metadata" for f in found)
+    assert any(f.category == "metadata" and "Lavf" in f.match for f in found)
     outcome = sanitize_paths([str(src)], str(tmp_path / "out"), ScanOptions(engine="python")).files[0]
-    assert outcome.status == "error"
+    assert outcome.status == "error" and "ffmpeg" in (outcome.error or "")
     assert not (tmp_path / "out" / "clip.avi").exists()
 
 
@@ -125,6 +130,8 @@ def test_unwritable_video_is_refused_with_advice(tmp_path: Path) -> None:
     ("drawing", fm.inkscape_svg(), "image/svg+xml"),
     ("share", fm.torrent(), "application/x-bittorrent"),
     ("book", fm.epub_book(), "application/epub+zip"),
+    ("clip", fm.avi_with_info(), "video/x-msvideo"),
+    ("memo", fm.wav_with_info(), "audio/wav"),
 ])
 def test_files_without_suffix_are_sniffed(name: str, data: bytes, media_type: str) -> None:
     doc = extract_bytes(data, name, ExtractContext())
