@@ -204,3 +204,31 @@ def test_ods_and_odp_hidden_parts_removed(tmp_path: Path) -> None:
     assert "项目" in book.text() and "98万" not in book.text() and "87万" not in book.text()
     slides = extract_bytes((tmp_path / "out" / "s.odp").read_bytes(), "s.odp", ExtractContext())
     assert "第一页" in slides.text() and "讲稿" not in slides.text()
+
+
+def test_odt_embedded_object_text_is_read_and_removed(tmp_path: Path) -> None:
+    """An embedded object (Object 1/content.xml, as LibreOffice stores a chart or a sub-document)
+    is read by the scan; sanitize removes it with its preview picture and the frame showing it."""
+    import io
+    import zipfile
+
+    from mosaicguard.sanitize.run import sanitize_paths
+
+    body = ('<text:p>正文<draw:frame draw:name="Object1"><draw:object xlink:href="./Object 1"/>'
+            '<draw:image xlink:href="./ObjectReplacements/Object 1"/></draw:frame></text:p>')
+    obj = ('<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:text>'
+           "<text:p>内部联系 13912345678</text:p></office:text></office:body></office:document-content>")
+    data = _with_members(build_odf("text", body), {"Object 1/content.xml": obj.encode(),
+                                                    "ObjectReplacements/Object 1": b"\x01\x00\x00\x00wmf"})
+    src = tmp_path / "in" / "o.odt"
+    src.parent.mkdir()
+    src.write_bytes(data)
+    found = scan_paths([str(src)], ScanOptions(engine="python")).files[0].findings
+    assert any(f.category == "phone" and f.layer.value == "embedded" for f in found)
+    outcome = sanitize_paths([str(src)], str(tmp_path / "out"), ScanOptions(engine="python")).files[0]
+    assert outcome.status == "sanitized", outcome.error
+    with zipfile.ZipFile(io.BytesIO((tmp_path / "out" / "o.odt").read_bytes())) as zf:
+        assert not [n for n in zf.namelist() if n.startswith(("Object", "ObjectReplacements"))]
+        content = zf.read("content.xml")
+    assert b"draw:object" not in content and "正文".encode() in content

@@ -326,9 +326,17 @@ class OdfExtractor(Extractor):
         child_ctx: ExtractContext | None = None
         for name in parts.names:
             top = name.split("/", 1)[0]
-            if top.startswith("Object ") and name.endswith("content.xml"):
-                out.hidden.append(HiddenItem("embedded", f"embedded object {posixpath.dirname(name)}",
-                                             posixpath.dirname(name), Location(part=name)))
+            if top.startswith("Object ") and name.endswith(".xml"):
+                # An embedded chart, formula or document: its text is read (embedded layer) so
+                # that a copy keeping it never carries text the scan did not see.
+                stream = PartText(name)
+                for el in parts.xml(name).iter():
+                    if isinstance(el.tag, str) and el.text and el.text.strip():
+                        stream.add(el.text.strip(), Layer.EMBEDDED, posixpath.dirname(name))
+                out.add_stream(stream)
+                if name.endswith("content.xml"):
+                    out.hidden.append(HiddenItem("embedded", f"embedded object {posixpath.dirname(name)}",
+                                                 posixpath.dirname(name), Location(part=name)))
                 continue
             if top not in ("Pictures", "Thumbnails", "media") or name.endswith("/"):
                 continue

@@ -119,7 +119,9 @@ class OdfSanitizer(Sanitizer):
             return after
         top = name.split("/", 1)[0]
         if top.startswith(("Object ", "ObjectReplacements")):
-            if settings.remove_embedded:
+            # Kept only when the policy keeps embedded objects, and only the XML the extractor
+            # reads; binary objects (OLE) and their preview pictures are never copied unread.
+            if settings.remove_embedded or not name.endswith(".xml") or not name.startswith("Object "):
                 actions.append(Action("remove_embedded", f"removed embedded object member {name}", where, "embedded"))
                 return None
             return parts.read(name)
