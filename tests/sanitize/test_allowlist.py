@@ -179,3 +179,22 @@ def test_foreign_markup_inside_a_known_part_is_read_and_removed(tmp_path: Path) 
     assert not contains_text(blob, MARKING) and not contains_text(blob, MOBILE)
     assert any(a.kind == "remove_unknown_markup" for a in outcome.actions)
     assert "公开正文 visible" in docx.Document(io.BytesIO(cleaned)).paragraphs[0].text
+
+
+def test_xlsx_pivot_cache_values_are_scanned(tmp_path: Path) -> None:
+    """A pivot cache keeps every source value as an attribute (`<s v="..."/>`), also after the
+    source cells were deleted: the scan reads those values."""
+    path = tmp_path / "pivot.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "汇总 summary"
+    wb.save(path)
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.pivotCacheRecords+xml"
+    records = ('<pivotCacheRecords xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1">'
+               f'<r><s v="联系人 {MOBILE}"/><n v="3"/></r></pivotCacheRecords>')
+    edit_package(path, {
+        "xl/pivotCache/pivotCacheRecords1.xml": lambda _o: records.encode(),
+        "[Content_Types].xml": lambda old: _add(old, b"</Types>", '<Override PartName="/xl/pivotCache/'
+                                                                  f'pivotCacheRecords1.xml" ContentType="{ct}"/>'),
+    })
+    found = scan_paths([str(path)], ScanOptions(engine="python")).files[0].findings
+    assert any(f.category == "phone" and f.location.part == "xl/pivotCache/pivotCacheRecords1.xml" for f in found)

@@ -29,6 +29,9 @@ _MEDIA_TYPES = {
 #: members the extractor reads (or reports as embedded); any other member is read as unknown
 _KNOWN_TOP = ("Pictures", "Thumbnails", "media")
 _KNOWN_FILES = {"mimetype", "content.xml", "styles.xml", "meta.xml", "META-INF/manifest.xml"}
+#: what LibreOffice writes into every file (view settings, layout cache, toolbar configuration,
+#: RDF stub): scanned when it is XML, never reported on its own, always dropped by `sanitize`
+_HOUSEKEEPING = ("settings.xml", "layout-cache", "manifest.rdf", "Configurations2/")
 _META_LABELS = {"initial-creator": "initial author", "creator": "last author", "generator": "generating application",
                 "title": "title", "subject": "subject", "description": "description", "keyword": "keywords",
                 "template": "template", "printed-by": "printed by"}
@@ -301,7 +304,7 @@ class OdfExtractor(Extractor):
             where = Location(part=name)
             data = parts.read(name)
             if not name.endswith((".xml", ".rdf")):
-                if data.strip():
+                if data.strip() and not name.startswith(_HOUSEKEEPING):
                     out.hidden.append(HiddenItem("embedded", f"member {name} of a kind mosaicguard does not read; "
                                                  "sanitize drops it", posixpath.basename(name), where))
                 continue
@@ -318,7 +321,7 @@ class OdfExtractor(Extractor):
                     if value.strip() and not value.startswith(("urn:", "http:", "https:")):
                         stream.add(value.strip(), Layer.METADATA, name)
             out.add_stream(stream)
-            if texts and name != "settings.xml":  # settings.xml is view state; its values are scanned
+            if texts and not name.startswith(_HOUSEKEEPING):  # view state and the like: scanned, not reported
                 out.hidden.append(HiddenItem("metadata", f"member {name} of a kind mosaicguard does not understand; "
                                              "sanitize drops it", preview(" ".join(texts)), where))
 

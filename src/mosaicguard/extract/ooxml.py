@@ -26,6 +26,7 @@ from .archive import BoundedZip
 from .base import ExtractContext, Limits
 from .ooxml_parts import (
     READ_BY_FORMAT,
+    READ_WITH_ATTRIBUTES,
     content_type,
     content_type_map,
     declares_foreign_namespace,
@@ -569,12 +570,18 @@ def read_other_parts(pkg: Package, out: Extracted) -> set[str]:
         if name not in unknown:
             # Structural parts (styles, themes, numbering) are nearly always attributes only: parse
             # one only when its bytes hold text between tags (a cheap test on the raw part).
-            if not has_element_text(pkg.part_bytes(name)):
+            attributes = ctype in READ_WITH_ATTRIBUTES
+            if not attributes and not has_element_text(pkg.part_bytes(name)):
                 continue
             stream = PartText(name)
             for el in pkg.xml(name).iter():
-                if isinstance(el.tag, str) and el.text and el.text.strip():
+                if not isinstance(el.tag, str):
+                    continue
+                if el.text and el.text.strip():
                     stream.add(el.text.strip(), Layer.METADATA, name)
+                for value in el.attrib.values() if attributes else ():
+                    if value.strip() and not value.isdigit():
+                        stream.add(value.strip(), Layer.METADATA, name)
             out.add_stream(stream)
             continue
         where = Location(part=name)

@@ -74,6 +74,12 @@ KNOWN_CONTENT_TYPES: frozenset[str] = frozenset({
     _P + "spreadsheetml.externalLink+xml",
     "application/vnd.ms-excel.threadedcomments+xml",
     "application/vnd.ms-excel.person+xml",
+    _P + "spreadsheetml.sheetMetadata+xml",
+    _P + "spreadsheetml.pivotTable+xml",
+    _P + "spreadsheetml.pivotCacheDefinition+xml",
+    _P + "spreadsheetml.pivotCacheRecords+xml",
+    _P + "spreadsheetml.queryTable+xml",
+    _P + "spreadsheetml.connections+xml",
     # PowerPoint
     _P + "presentationml.presentation.main+xml",
     _P + "presentationml.slideshow.main+xml",
@@ -133,6 +139,18 @@ READ_BY_FORMAT: frozenset[str] = frozenset({
     _P + "presentationml.comments+xml",
     "application/vnd.ms-powerpoint.comments+xml",
     "application/vnd.ms-powerpoint.authors+xml",
+})
+
+#: known parts whose data sits in attribute values (pivot caches keep every source value as
+#: `<s v="..."/>`, tables name their columns, connections hold server names and queries): the
+#: full-coverage reader takes their attribute values as well as their element text
+READ_WITH_ATTRIBUTES: frozenset[str] = frozenset({
+    _P + "spreadsheetml.pivotTable+xml",
+    _P + "spreadsheetml.pivotCacheDefinition+xml",
+    _P + "spreadsheetml.pivotCacheRecords+xml",
+    _P + "spreadsheetml.table+xml",
+    _P + "spreadsheetml.queryTable+xml",
+    _P + "spreadsheetml.connections+xml",
 })
 
 #: folders (under the main part's folder) whose members are read through the registry
