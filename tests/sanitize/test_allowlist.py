@@ -198,3 +198,30 @@ def test_xlsx_pivot_cache_values_are_scanned(tmp_path: Path) -> None:
     })
     found = scan_paths([str(path)], ScanOptions(engine="python")).files[0].findings
     assert any(f.category == "phone" and f.location.part == "xl/pivotCache/pivotCacheRecords1.xml" for f in found)
+
+
+def test_docx_glossary_is_scanned_and_dropped(tmp_path: Path) -> None:
+    """Building blocks (word/glossary/) are text Word never shows in the document."""
+    path = tmp_path / "glossary.docx"
+    d = docx.Document()
+    d.add_paragraph("正文 body")
+    d.save(path)
+    w = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    glossary = (f'<w:glossaryDocument xmlns:w="{w}"><w:docParts><w:docPart><w:docPartBody><w:p><w:r>'
+                f"<w:t>{MARKING} 值班 {MOBILE}</w:t></w:r></w:p></w:docPartBody></w:docPart></w:docParts>"
+                "</w:glossaryDocument>")
+    ct = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.glossary+xml"
+    edit_package(path, {
+        "word/glossary/document.xml": lambda _o: glossary.encode(),
+        "[Content_Types].xml": lambda old: _add(old, b"</Types>", f'<Override PartName="/word/glossary/document.xml" '
+                                                                  f'ContentType="{ct}"/>'),
+        "word/_rels/document.xml.rels": lambda old: _add(
+            old, b"</Relationships>",
+            f'<Relationship Id="rId98" Type="{REL_NS}/glossaryDocument" Target="glossary/document.xml"/>'),
+    })
+    found = scan_paths([str(path)], ScanOptions(engine="python")).files[0].findings
+    assert {"marking", "phone"} <= {f.category for f in found if f.location.part == "word/glossary/document.xml"}
+    _, cleaned = _sanitize(path, tmp_path / "out")
+    blob = all_member_bytes(cleaned)
+    assert not contains_text(blob, MARKING) and not contains_text(blob, MOBILE) and b"glossary" not in blob
+    docx.Document(io.BytesIO(cleaned))
