@@ -262,7 +262,9 @@ class OoxmlSanitizer(Sanitizer):
             if item.description.startswith("field code"):
                 continue  # reported as a not_redacted/manual action by the scan, not removed here
             in_properties = (item.location.part or "").startswith("docProps/")
-            if (setting and getattr(settings, setting)) or (
+            if "sanitize drops it" in item.description or "sanitize removes it" in item.description:
+                left.append(item.description)  # the allowlist must have removed it: never vouch for it
+            elif (setting and getattr(settings, setting)) or (
                     item.category == "metadata" and settings.remove_metadata and in_properties):
                 left.append(item.description)
         if left:
