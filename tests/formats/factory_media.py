@@ -193,3 +193,22 @@ def avi_with_info() -> bytes:
     body = (b"AVI " + _riff_chunk(b"LIST", b"hdrl" + avih) + _riff_chunk(b"LIST", b"INFO" + info)
             + _riff_chunk(b"LIST", b"movi"))
     return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def opus_with_tags() -> bytes:
+    """An Ogg Opus stream (head, tags, one silent packet) with Vorbis comments, pages written by
+    mutagen's Ogg page writer (checksums included)."""
+    from mutagen.ogg import OggPage
+
+    head = b"OpusHead" + bytes([1, 1]) + struct.pack("<HIhB", 312, 48000, 0, 0)
+    vendor = b"libopus 1.3"
+    comments = [c.encode() for c in ("TITLE=内部会议", "ARTIST=张伟", f"COMMENT=联系 {MOBILE}")]
+    tags = b"OpusTags" + struct.pack("<I", len(vendor)) + vendor + struct.pack("<I", len(comments))
+    tags += b"".join(struct.pack("<I", len(c)) + c for c in comments)
+    pages = []
+    for number, (packet, position) in enumerate(((head, 0), (tags, 0), (b"\xfc\xff\xfe", 960))):
+        page = OggPage()
+        page.packets, page.serial, page.sequence, page.position = [packet], 1, number, position
+        page.first, page.last = number == 0, number == 2
+        pages.append(page.write())
+    return b"".join(pages)

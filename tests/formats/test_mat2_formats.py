@@ -30,6 +30,7 @@ CASES: list[tuple[str, Callable[[Path], bytes], set[str], list[str]]] = [
     ("talk.mp3", lambda _t: fm.mp3_with_id3(), {"metadata", "comment", "embedded"}, [fm.MOBILE, "张伟", "LAME"]),
     ("song.flac", lambda _t: fm.flac_with_vorbis(), {"metadata", "comment"}, [fm.MOBILE, "Thank you"]),
     ("memo.wav", lambda _t: fm.wav_with_info(), {"metadata"}, [fm.MOBILE, "张伟", "Lavf"]),
+    ("voice.opus", lambda _t: fm.opus_with_tags(), {"metadata", "comment"}, [fm.MOBILE, "张伟"]),
     ("plan.svg", lambda _t: fm.inkscape_svg(), {"metadata", "comment", "embedded"},
      [fm.MOBILE, fm.MARKING, "zhangwei", "site-plan", "steal()", "alert("]),
     ("scan.ppm", lambda _t: fm.commented_ppm(), {"comment"}, ["GIMP", fm.MOBILE]),
