@@ -225,3 +225,26 @@ def test_docx_glossary_is_scanned_and_dropped(tmp_path: Path) -> None:
     blob = all_member_bytes(cleaned)
     assert not contains_text(blob, MARKING) and not contains_text(blob, MOBILE) and b"glossary" not in blob
     docx.Document(io.BytesIO(cleaned))
+
+
+def test_printer_settings_name_the_printer_and_are_dropped(tmp_path: Path) -> None:
+    path = tmp_path / "print.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "表 table"
+    wb.save(path)
+    devmode = "\\\\PRINTSRV01\\3F-机要室".encode("utf-16-le").ljust(64, b"\x00") + bytes(156)
+    ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.printerSettings"
+    edit_package(path, {
+        "xl/printerSettings/printerSettings1.bin": lambda _o: devmode,
+        "[Content_Types].xml": lambda old: _add(old, b"</Types>", f'<Default Extension="bin" ContentType="{ct}"/>'),
+        "xl/worksheets/_rels/sheet1.xml.rels": lambda _o: (
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/'
+            f'2006/relationships"><Relationship Id="rId1" Type="{REL_NS}/printerSettings" '
+            'Target="../printerSettings/printerSettings1.bin"/></Relationships>').encode(),
+    })
+    doc = extract_bytes(path.read_bytes(), "print.xlsx", ExtractContext())
+    printer = [h for h in doc.hidden if "printer settings" in h.description]
+    assert printer and printer[0].value == "\\\\PRINTSRV01\\3F-机要室" and printer[0].category == "metadata"
+    _, cleaned = _sanitize(path, tmp_path / "out")
+    assert "PRINTSRV01".encode("utf-16-le") not in all_member_bytes(cleaned)
+    assert openpyxl.load_workbook(io.BytesIO(cleaned)).active["A1"].value == "表 table"

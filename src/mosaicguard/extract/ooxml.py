@@ -548,6 +548,17 @@ def has_element_text(data: bytes) -> bool:
     return packed.count(b">") > packed.count(b"><") + (1 if packed.endswith(b">") else 0)
 
 
+def _printer_settings(data: bytes, name: str, out: Extracted) -> None:
+    """Office keeps the printer's DEVMODE: its first 32 UTF-16 characters name the printer (often
+    a print server and a room). Reported as metadata; `sanitize` drops the part."""
+    device = data[:64].decode("utf-16-le", "replace").split("\x00", 1)[0].strip()
+    stream = PartText(name)
+    location = stream.add(device, Layer.METADATA, "printer", "printer") if device else Location(part=name)
+    out.add_stream(stream)
+    out.hidden.append(HiddenItem("metadata", f"printer settings ({name}); sanitize drops it",
+                                 preview(device) or posixpath.basename(name), location))
+
+
 def read_other_parts(pkg: Package, out: Extracted) -> set[str]:
     """Every part the format code does not read is read here, so that nothing the sanitiser could
     keep goes unscanned. Parts of a kind the tool does not understand (customXml data, a
@@ -585,6 +596,11 @@ def read_other_parts(pkg: Package, out: Extracted) -> set[str]:
             out.add_stream(stream)
             continue
         where = Location(part=name)
+        if is_macro_part(name):
+            continue  # reported by `read_embedded` as a VBA project
+        if ctype.endswith(".printerSettings"):
+            _printer_settings(pkg.read(name), name, out)
+            continue
         if not is_xml_type(ctype, name):
             out.hidden.append(HiddenItem("embedded", f"part {name} of a kind mosaicguard does not read ({kind}); "
                                          "sanitize drops it", posixpath.basename(name), where, Severity.MEDIUM))

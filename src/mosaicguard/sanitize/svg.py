@@ -47,7 +47,10 @@ class SvgSanitizer(Sanitizer):
             again = SvgExtractor().extract(clean, "sanitized.svg", ExtractContext())
         except ExtractionError as exc:
             raise SanitizeError(f"sanitised drawing does not read back: {exc}") from None
-        left = [h.description for h in again.hidden if h.category in ("metadata", "comment", "embedded")]
+        # Title and description stay when the policy keeps metadata; everything else always goes.
+        kept = ("SVG title", "SVG desc") if not settings.remove_metadata else ()
+        left = [h.description for h in again.hidden if h.category in ("metadata", "comment", "embedded")
+                and h.description not in kept]
         if left:
             raise SanitizeError("sanitised drawing still contains: " + "; ".join(sorted(set(left))[:5]))
         return SanitizeResult(clean, tuple(actions))
