@@ -30,28 +30,29 @@ def _add(xml: bytes | None, marker: bytes, addition: str) -> bytes:
 
 
 def make_docx_with_custom_xml(path: Path) -> Path:
-    """A Word file whose customXml/item9.xml (with its itemProps and rels, linked from the
-    document) holds a marking, a mobile number and an internal site."""
+    """A Word file whose customXml/item1.xml (with its itemProps and rels, linked from the
+    document) holds a marking, a mobile number and an internal site. python-docx's template has
+    an empty bibliography store there; it is replaced, as Word replaces it with bound data."""
     d = docx.Document()
     d.add_paragraph("公开招标公告 public tender notice")
     d.save(path)
     item = (f'<?xml version="1.0" encoding="UTF-8"?><project xmlns="urn:example:bid"><level>{MARKING}</level>'
             f'<contact phone="{MOBILE}">联系人</contact><site>{SITE}</site></project>')
     props = ('<?xml version="1.0" encoding="UTF-8"?><ds:datastoreItem ds:itemID="{6F0A3C1E-0000-4000-8000-'
-             '000000000009}" xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
+             '000000000001}" xmlns:ds="http://schemas.openxmlformats.org/officeDocument/2006/customXml">'
              '<ds:schemaRefs><ds:schemaRef ds:uri="urn:example:bid"/></ds:schemaRefs></ds:datastoreItem>')
     item_rels = (f'<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
                  f'package/2006/relationships"><Relationship Id="rId1" Type="{REL_NS}/customXmlProps" '
-                 f'Target="itemProps9.xml"/></Relationships>')
+                 f'Target="itemProps1.xml"/></Relationships>')
     edit_package(path, {
-        "customXml/item9.xml": lambda _o: item.encode(),
-        "customXml/itemProps9.xml": lambda _o: props.encode(),
-        "customXml/_rels/item9.xml.rels": lambda _o: item_rels.encode(),
-        "[Content_Types].xml": lambda old: _add(old, b"</Types>", f'<Override PartName="/customXml/itemProps9.xml" '
-                                                                  f'ContentType="{CT_ITEM_PROPS}"/>'),
+        "customXml/item1.xml": lambda _o: item.encode(),
+        "customXml/itemProps1.xml": lambda _o: props.encode(),
+        "customXml/_rels/item1.xml.rels": lambda _o: item_rels.encode(),
+        "[Content_Types].xml": lambda old: old if old and b"/customXml/itemProps1.xml" in old else _add(
+            old, b"</Types>", f'<Override PartName="/customXml/itemProps1.xml" ContentType="{CT_ITEM_PROPS}"/>'),
         "word/_rels/document.xml.rels": lambda old: _add(
             old, b"</Relationships>",
-            f'<Relationship Id="rId99" Type="{REL_NS}/customXml" Target="../customXml/item9.xml"/>'),
+            f'<Relationship Id="rId99" Type="{REL_NS}/customXml" Target="../customXml/item1.xml"/>'),
     })
     return path
 
@@ -65,10 +66,10 @@ def _sanitize(src: Path, out: Path) -> tuple[FileOutcome, bytes]:
 def test_docx_custom_xml_is_scanned_and_dropped(tmp_path: Path) -> None:
     src = make_docx_with_custom_xml(tmp_path / "notice.docx")
     found = scan_paths([str(src)], ScanOptions(engine="python")).files[0].findings
-    in_part = [f for f in found if f.location.part == "customXml/item9.xml"]
+    in_part = [f for f in found if f.location.part == "customXml/item1.xml"]
     assert {"marking", "phone"} <= {f.category for f in in_part}, [(f.category, f.match) for f in found]
     assert all(f.layer.value == "metadata" for f in in_part)
-    assert any(f.category == "metadata" and "customXml/item9.xml" in f.message for f in found)
+    assert any(f.category == "metadata" and "customXml/item1.xml" in f.message for f in found)
 
     outcome, cleaned = _sanitize(src, tmp_path / "out")
     blob = all_member_bytes(cleaned)
@@ -78,7 +79,7 @@ def test_docx_custom_xml_is_scanned_and_dropped(tmp_path: Path) -> None:
     assert not [n for n in names if n.startswith("customXml/")]
     assert b"customXml" not in blob  # neither its relationship nor its content-type entry is left
     assert {a.location.part for a in outcome.actions if a.kind == "remove_unknown_part"} >= {
-        "customXml/item9.xml", "customXml/itemProps9.xml"}
+        "customXml/item1.xml", "customXml/itemProps1.xml"}
     assert "公开招标公告" in "\n".join(p.text for p in docx.Document(io.BytesIO(cleaned)).paragraphs)
     assert not outcome.residual
     rescan = scan_paths([str(tmp_path / "out" / "notice.docx")], ScanOptions(engine="python")).files[0]
