@@ -50,7 +50,7 @@ def make_docx_with_custom_xml(path: Path) -> Path:
         "customXml/_rels/item1.xml.rels": lambda _o: item_rels.encode(),
         "[Content_Types].xml": lambda old: old if old and b"/customXml/itemProps1.xml" in old else _add(
             old, b"</Types>", f'<Override PartName="/customXml/itemProps1.xml" ContentType="{CT_ITEM_PROPS}"/>'),
-        "word/_rels/document.xml.rels": lambda old: _add(
+        "word/_rels/document.xml.rels": lambda old: old if old and b"../customXml/item1.xml" in old else _add(
             old, b"</Relationships>",
             f'<Relationship Id="rId99" Type="{REL_NS}/customXml" Target="../customXml/item1.xml"/>'),
     })
