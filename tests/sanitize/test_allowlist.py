@@ -249,3 +249,28 @@ def test_printer_settings_name_the_printer_and_are_dropped(tmp_path: Path) -> No
     _, cleaned = _sanitize(path, tmp_path / "out")
     assert "PRINTSRV01".encode("utf-16-le") not in all_member_bytes(cleaned)
     assert openpyxl.load_workbook(io.BytesIO(cleaned)).active["A1"].value == "表 table"
+
+
+def test_content_control_labels_and_custom_xml_tags_are_read_and_removed(tmp_path: Path) -> None:
+    """A content control's name and tag and a custom-XML element's attribute are never shown:
+    the scan reads them, the sanitiser removes them and keeps the text they wrap."""
+    path = tmp_path / "labels.docx"
+    d = docx.Document()
+    d.add_paragraph("正文 body")
+    d.save(path)
+    sdt = (f'<w:sdt><w:sdtPr><w:alias w:val="承办人 {MOBILE}"/><w:tag w:val="{MARKING}"/></w:sdtPr>'
+           '<w:sdtContent><w:p><w:r><w:t>可见内容 shown</w:t></w:r></w:p></w:sdtContent></w:sdt>'
+           '<w:customXml w:element="project"><w:customXmlPr><w:attr w:name="site" w:val="' + SITE + '"/>'
+           '</w:customXmlPr><w:p><w:r><w:t>标注段落 tagged</w:t></w:r></w:p></w:customXml>')
+    edit_package(path, {"word/document.xml": lambda old: _add(old, b"<w:sectPr", sdt)})
+    found = scan_paths([str(path)], ScanOptions(engine="python")).files[0].findings
+    assert {"marking", "phone"} <= {f.category for f in found if f.layer.value == "metadata"
+                                    and f.location.part == "word/document.xml"}
+    outcome, cleaned = _sanitize(path, tmp_path / "out")
+    blob = all_member_bytes(cleaned)
+    for value in PLANTED:
+        assert not contains_text(blob, value), value
+    assert not [a for a in outcome.actions if a.kind == "not_redacted"]
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(cleaned)).paragraphs)
+    assert "标注段落 tagged" in text
+    assert "可见内容 shown".encode() in blob

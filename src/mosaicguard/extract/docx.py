@@ -40,6 +40,10 @@ _FIELD_TAGS = {q(W, "instrText"), q(W, "delInstrText")}
 _CHAR_TAGS = {q(W, "tab"): "\t", q(W, "br"): "\n", q(W, "cr"): "\n", q(W, "noBreakHyphen"): "-"}
 _OFF = {"0", "false", "off"}
 _STOP_TAGS = {_P, _FALLBACK, q(W, "txbxContent")}
+#: elements whose attribute carries data a reader never sees: content-control names and tags,
+#: custom-XML and smart-tag attributes, data bindings into customXml (the sanitiser removes them)
+LABEL_TAGS = (q(W, "alias"), q(W, "tag"), q(W, "attr"), q(W, "dataBinding"))
+LABEL_POINTER = "content control / custom XML label"
 
 
 @dataclass
@@ -240,6 +244,10 @@ def _read_story(root: Element, part: str, out: Extracted) -> None:
         item = _hidden_for_chunk(chunk, location) if text.strip() else None
         if item is not None:
             out.hidden.append(item)
+    for label in root.iter(*LABEL_TAGS):
+        value = (label.get(q(W, "val")) or label.get(q(W, "xpath")) or "").strip()
+        if value:
+            stream.add(value, Layer.METADATA, LABEL_POINTER)
     out.add_stream(stream)
     for comment in root.iter(q(W, "comment")):
         cid = comment.get(q(W, "id"), "?")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import contextlib
 
 from ...errors import ExtractionError
-from ...extract.docx import DocxExtractor, hidden_reason, paragraph_chunks, story_parts
+from ...extract.docx import LABEL_POINTER, LABEL_TAGS, DocxExtractor, hidden_reason, paragraph_chunks, story_parts
 from ...extract.ooxml import (
     Element,
     Package,
     local_name,
     q,
 )
-from ...model import Location
+from ...model import Finding, Location
 from ...policy.schema import SanitizeSettings
 from .editor import PackageEditor, remove_element, unwrap
 from .redaction import TextStream
@@ -64,6 +64,28 @@ class DocxSanitizer(OoxmlSanitizer):
                 ed.act("remove_hidden_text", f"removed {count} hidden run(s)", "hidden_text")
         if settings.remove_metadata:
             self._clean_settings(ed, main)
+        self._remove_labels(ed, main)
+
+    def redact_at(self, ed: PackageEditor, finding: Finding) -> bool:
+        """A finding in a content-control or custom-XML label is resolved by `_remove_labels`."""
+        return finding.location.pointer == LABEL_POINTER
+
+    def _remove_labels(self, ed: PackageEditor, main: str) -> None:
+        """Labels no reader sees (content-control names and tags, custom-XML and smart-tag
+        attributes, bindings into customXml) go; the custom-XML and smart-tag wrappers give way
+        to their content."""
+        removed = 0
+        for part in self._stories(ed, main):
+            root = ed.xml(part)
+            for el in list(root.iter(*LABEL_TAGS, q(_W, "customXmlPr"), q(_W, "smartTagPr"))):
+                remove_element(el)
+                removed += 1
+            for wrapper in list(root.iter(q(_W, "customXml"), q(_W, "smartTag"))):
+                unwrap(wrapper)
+                removed += 1
+        if removed:
+            ed.act("remove_metadata", f"removed {removed} content-control label(s) and custom XML tag(s)",
+                   "metadata")
 
     @staticmethod
     def _accept_revisions(root: Element) -> int:
