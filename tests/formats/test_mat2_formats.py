@@ -176,3 +176,34 @@ def test_odg_drawing_is_read_and_sanitised(tmp_path: Path) -> None:
     assert outcome.status == "sanitized", outcome.error
     with zipfile.ZipFile(io.BytesIO((tmp_path / "out" / "d.odg").read_bytes())) as zf:
         assert all(fm.MOBILE.encode() not in zf.read(n) for n in zf.namelist())
+
+
+def test_exiftool_does_not_outlive_a_worker_that_skips_exit_handlers(tmp_path: Path) -> None:
+    """A pool worker ends with os._exit (no atexit): the shared ExifTool, which keeps reading
+    after end of input in -stay_open mode, must still go with it."""
+    import os
+    import subprocess
+    import sys
+    import time
+
+    script = (
+        "import os, sys\n"
+        "from mosaicguard.extract import exiftool\n"
+        f"exiftool.read_tags(bytes.fromhex('{fm.minimal_mp4().hex()}'), '.mp4')\n"
+        "print(exiftool._SHARED._proc.pid, flush=True)\n"
+        "os._exit(0)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}, timeout=60)
+    pid = int(out.stdout.strip())
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/stat") as fh:
+                state = fh.read().rsplit(")", 1)[1].split()[0]
+        except FileNotFoundError:
+            return
+        if state == "Z":  # exited, waiting to be reaped by init
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"ExifTool {pid} is still running after its parent exited")

@@ -10,7 +10,10 @@ files, so the bytes go to a private temporary folder that is removed as soon as 
 from __future__ import annotations
 
 import atexit
+import contextlib
+import ctypes
 import json
+import multiprocessing.util
 import os
 import select
 import shutil
@@ -43,8 +46,12 @@ class ExifTool:
         # RIFF INFO text is read as UTF-8 (what current encoders write), not ExifTool's Latin-1 default.
         proc = subprocess.Popen([path, "-stay_open", "True", "-@", "-", "-common_args", "-charset", "filename=utf8",
                                  "-charset", "riff=utf8"],
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                preexec_fn=_die_with_parent)
+        # With -stay_open ExifTool keeps reading after end of input, so it must be told to stop:
+        # at exit of this process, and of a pool worker (which skips atexit handlers).
         atexit.register(self.close)
+        multiprocessing.util.Finalize(self, ExifTool._stop, args=(proc,), exitpriority=10)
         return proc
 
     def run(self, args: list[str], timeout: float = _TIMEOUT) -> bytes:
@@ -86,7 +93,12 @@ class ExifTool:
     def close(self) -> None:
         """Ask the process to finish (called at exit)."""
         proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
+        if proc is not None:
+            self._stop(proc)
+
+    @staticmethod
+    def _stop(proc: subprocess.Popen[bytes]) -> None:
+        if proc.poll() is not None:
             return
         try:
             assert proc.stdin is not None
@@ -96,6 +108,13 @@ class ExifTool:
         except (OSError, subprocess.TimeoutExpired, AssertionError):
             proc.kill()
             proc.wait()
+
+
+def _die_with_parent() -> None:
+    """In the child before exec (Linux): SIGTERM when the process that started it dies, so a
+    worker killed by a time limit or a crash leaves no ExifTool behind."""
+    with contextlib.suppress(OSError, AttributeError):  # not Linux: the exit handlers still stop it
+        ctypes.CDLL(None, use_errno=True).prctl(1, 15)  # PR_SET_PDEATHSIG, SIGTERM
 
 
 _SHARED = ExifTool()
