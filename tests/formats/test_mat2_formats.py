@@ -126,6 +126,7 @@ def test_avi_tags_are_read_and_the_file_is_refused_with_advice(tmp_path: Path) -
 
 @pytest.mark.parametrize(("name", "data", "media_type"), [
     ("README", "说明：联系人 张三\n".encode(), "text/plain"),
+    ("page", b'<?xml version="1.0"?><html><body><svg/></body></html>', "text/plain"),
     ("photo", fm.heif_with_gps(), "image/heif"),
     ("sound", fm.flac_with_vorbis(), "audio/flac"),
     ("drawing", fm.inkscape_svg(), "image/svg+xml"),

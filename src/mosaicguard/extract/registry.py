@@ -4,6 +4,7 @@ import every parser (PyMuPDF, openpyxl, ...) for a scan that needs only one of t
 from __future__ import annotations
 
 import importlib
+import re
 from functools import cache
 
 from .base import Extractor
@@ -175,9 +176,14 @@ def _sniff_container(head: bytes) -> str | None:
     if head[:2] in (b"P1", b"P2", b"P3", b"P4", b"P5", b"P6") and head[2:3] in (b"\n", b" ", b"\r", b"\t", b"#"):
         return ".ppm"
     stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith((b"<svg", b"<?xml")) and b"<svg" in head:
-        return ".svg"
+    if stripped.startswith(b"<"):
+        first = _FIRST_ELEMENT.search(stripped)  # after the XML declaration, comments and DOCTYPE
+        if first is not None and first.group(1).rsplit(b":", 1)[-1] == b"svg":
+            return ".svg"
     return None
+
+
+_FIRST_ELEMENT = re.compile(rb"<(?![?!])([\w:.-]+)")
 
 
 def _looks_like_text(head: bytes) -> bool:
