@@ -2,9 +2,13 @@
 
 The corpus's entities are already in the index. Each draft mention (document scope) is a node;
 each corpus entity it can link to is one collapsed node carrying that entity's facts. Only the
-keys and coordinates of the drafts are looked up (`draft_links`: postings by key, grid cells
-around each coordinate), so a check costs the same against ten thousand or a million indexed
-documents.
+keys and coordinates of the drafts are looked up (`link.draft_candidates`: postings by key, grid
+cells around each coordinate), so a check costs the same against ten thousand or a million
+indexed documents. A draft node joins an entity by evidence, exactly as corpus nodes link: its
+Fellegi-Sunter pair score with some node of the entity (the stored model) reaches the linking
+threshold, and the merge passes the corpus's coherence rule (`link.cluster_drafts`). Removing
+draft values (the minimal fix) re-scores the draft from its remaining facts, so a link resting on
+several values is cut only when enough of them are gone.
 
 What is *new* is decided value by value (`RuleSet.new_inferences`): a combination such as
 location+purpose is new for a component when some combination of its values (this site, this
@@ -16,16 +20,16 @@ nothing and its restated values are listed as `repeats_public`.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..model import Location
 from ..pipeline import ScanOptions, collect_inputs, read_document
 from .corpus import flatten
 from .facts import Fact, FactExtractor, TextPiece, document_text_map, locate
-from .index import FactStore, Posting, StoredLink
-from .link import Node, UnionFind, key_kind
-from .normalize import distance_m
+from .index import FactStore, StoredLink
+from .link import Link, Node, UnionFind, cluster_drafts, corpus_unit, draft_candidates, score_drafts
+from .model import NodeRecord, PairScore, phone_kind_key
 from .rules import NewInference, RuleHit, RuleSet
 from .settings import AggregationSettings
 
@@ -34,13 +38,20 @@ Unit = str  # "d:<doc>#<scope>" for a draft node, "c:<entity>" for a corpus enti
 
 @dataclass(frozen=True, slots=True)
 class DraftLink:
-    fact: Fact  # the draft fact that makes the link (removing it removes the link)
+    """An accepted link of a draft node: to a corpus entity (through one of its nodes) or to
+    another draft node, with its pair score, the conflicts it overrode, and the draft values its
+    positive comparisons rest on (what a fix may remove to weaken it)."""
+
+    draft: Node
     other: Unit
-    by: str
-    value: str
-    other_doc: str
-    weight: float
-    df: int
+    other_node: Node
+    score: PairScore
+    overrode: tuple[str, ...] = ()
+    linkers: tuple[tuple[str, str], ...] = ()
+
+    def stored(self) -> StoredLink:
+        """The link as the corpus's links are reported: strongest comparison, weight, evidence."""
+        return Link(self.draft, self.other_node, self.score, self.overrode).to_stored(self.other)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,94 +104,79 @@ def read_drafts(paths: Sequence[str], extractor: FactExtractor, options: ScanOpt
     return facts, status, texts
 
 
-def draft_links(store: FactStore, draft_facts: Sequence[Fact], settings: AggregationSettings
-                ) -> tuple[list[DraftLink], set[str]]:
-    """Links from draft facts to corpus entities and to other drafts, and the entities reached.
-    Key-based: a shared key or a coordinate within the radius, weighted by rarity like the
-    corpus's links (document frequency counts the drafts too). One function, so that pair
-    scoring can replace it."""
-    total = store.linked_doc_count() + len({f.doc for f in draft_facts})
-    links: list[DraftLink] = []
-    entities: set[str] = set()
-    draft_keys: dict[str, list[Fact]] = defaultdict(list)
-    for f in draft_facts:
-        for k in f.keys:
-            draft_keys[k].append(f)
-    corpus_df = store.key_df(list(draft_keys))
-    for key, holders in draft_keys.items():
-        kind = key_kind(key)
-        df = corpus_df.get(key, 0) + len({f.doc for f in holders})
-        weight = settings.link_weight(kind, df, total)
-        if weight < settings.min_link_weight or weight <= 0.0:
-            continue
-        postings = store.postings(key) if corpus_df.get(key, 0) else []
-        for f in holders:
-            for p in postings:
-                if p.entity is None:
-                    continue
-                entities.add(p.entity)
-                links.append(DraftLink(f, f"c:{p.entity}", kind, f.value, p.doc, weight, df))
-            for g in holders:
-                if g is not f and (g.doc, g.scope) != (f.doc, f.scope):
-                    links.append(DraftLink(f, unit_of((g.doc, g.scope)), kind, f.value, g.doc, weight, df))
-    coord_facts = [f for f in draft_facts if f.kind == "coord" and f.extra]
-    radius = settings.coordinate_radius_m
-    for f in coord_facts:
-        lat, lon = (float(x) for x in f.extra.split(","))
-        near: list[tuple[Posting, float]] = store.coords_near(lat, lon, radius)
-        near_drafts = [g for g in coord_facts if g is not f and _close(f, g, radius)]
-        df = len({p.doc for p, _ in near} | {g.doc for g in near_drafts} | {f.doc})
-        weight = settings.link_weight("coord", df, total)
-        if weight < settings.min_link_weight or weight <= 0.0:
-            continue
-        for p, _ in near:
-            if p.entity is not None:
-                entities.add(p.entity)
-                links.append(DraftLink(f, f"c:{p.entity}", "coord", f"{f.value} ~ {p.value}", p.doc, weight, df))
-        for g in near_drafts:
-            if (g.doc, g.scope) != (f.doc, f.scope):
-                links.append(DraftLink(f, unit_of((g.doc, g.scope)), "coord", f"{f.value} ~ {g.value}",
-                                       g.doc, weight, df))
-    return links, entities
-
-
 class CheckGraph:
-    """Drafts plus the corpus entities they touch; `components(removed)` re-evaluates quickly."""
+    """Drafts plus the corpus entities they touch; `components(removed)` re-scores the drafts
+    without the removed values (no further index look-up) and regroups them."""
 
     def __init__(self, store: FactStore, draft_facts: Sequence[Fact], settings: AggregationSettings,
                  rules: RuleSet) -> None:
+        self.store = store
         self.rules = rules
         self.settings = settings
         self.draft_facts = list(draft_facts)
         self.nodes: dict[Unit, list[Fact]] = defaultdict(list)
         for f in self.draft_facts:
             self.nodes[unit_of((f.doc, f.scope))].append(f)
-        self.links, entities = draft_links(store, self.draft_facts, settings)
-        ents = sorted(entities)
-        self.entity_facts: dict[str, list[Fact]] = store.entity_facts(ents)
-        self.entity_links: dict[str, list[StoredLink]] = store.entity_links(ents)
-        self.entity_hits: dict[str, list[RuleHit]] = {e: rules.evaluate(self.entity_facts[e]) for e in ents}
+        self.candidates = draft_candidates(store, self.draft_facts)
+        self.entity_facts: dict[str, list[Fact]] = {}
+        self.entity_links: dict[str, list[StoredLink]] = {}
+        self.entity_records: dict[str, list[NodeRecord]] = {}
+        self._memo: dict[frozenset[tuple[str, str]], list[Component]] = {}
+
+    def _load(self, entities: Iterable[str]) -> None:
+        """Facts, links and node records of entities not fetched yet (a fix can reach an entity
+        that the full draft did not: removing a disagreeing value raises a pair's score)."""
+        missing = sorted(set(entities) - set(self.entity_facts))
+        if not missing:
+            return
+        self.entity_facts.update(self.store.entity_facts(missing))
+        self.entity_links.update(self.store.entity_links(missing))
+        for e in missing:
+            nodes = sorted({(f.doc, f.scope) for f in self.entity_facts.get(e, ())})
+            self.entity_records[e] = self.store.node_records(nodes)
 
     def components(self, removed: frozenset[tuple[str, str]] = frozenset()) -> list[Component]:
+        """Groups of draft nodes and corpus entities joined by accepted draft links, with the
+        rule hits and new inferences of each, the drafts' `removed` values taken out."""
+        cached = self._memo.get(removed)
+        if cached is not None:
+            return cached
+        live = [f for f in self.draft_facts if f.fix_item not in removed]
+        records, matches = score_drafts(self.store, self.candidates, live, self.settings)
+        self._load(m.entity for m in matches if m.entity is not None)
+        accepted = cluster_drafts(records, matches, self.entity_records, self.settings)
+        by_node = {r.node: r for r in records}
+        node_facts: dict[Node, list[Fact]] = defaultdict(list)
+        for f in live:
+            node_facts[(f.doc, f.scope)].append(f)
+        links: list[DraftLink] = []
         uf: UnionFind[Unit] = UnionFind()
-        for unit in self.nodes:
-            uf.add(unit)
-        live_links = [lk for lk in self.links if lk.fact.fix_item not in removed]
-        for lk in live_links:
-            uf.union(unit_of((lk.fact.doc, lk.fact.scope)), lk.other)
+        for node in node_facts:
+            uf.add(unit_of(node))
+        draft_nodes = set(node_facts)
+        for m, overrode in accepted:
+            draft_side = m.entity is None and m.other in draft_nodes
+            other = unit_of(m.other) if draft_side else corpus_unit(m)
+            other_rec = by_node.get(m.other) if draft_side else self.candidates.corpus.get(m.other)
+            linkers = _linkers(m.score, by_node[m.draft], other_rec, node_facts[m.draft])
+            if draft_side:
+                linkers += _linkers(m.score, by_node[m.other], by_node[m.draft], node_facts[m.other])
+            links.append(DraftLink(m.draft, other, m.other, m.score, overrode, tuple(sorted(set(linkers)))))
+            uf.union(unit_of(m.draft), other)
         out = []
         for members in uf.groups().values():
             if not any(m.startswith("d:") for m in members):
                 continue
             ents = sorted(m[2:] for m in members if m.startswith("c:"))
-            facts = [f for m in members if m.startswith("d:") for f in self.nodes[m] if f.fix_item not in removed]
+            facts = [f for m in members if m.startswith("d:") for f in node_facts[_node_of(m)]]
             for e in ents:
                 facts.extend(self.entity_facts.get(e, ()))
             hits = self.rules.evaluate(facts)
             new = self.rules.new_inferences(facts, [self.entity_facts.get(e, []) for e in ents]) if hits else []
             member_set = set(members)
-            links = [lk for lk in live_links if unit_of((lk.fact.doc, lk.fact.scope)) in member_set]
-            out.append(Component(sorted(members), facts, hits, new, ents, links))
+            comp_links = [lk for lk in links if unit_of(lk.draft) in member_set]
+            out.append(Component(sorted(members), facts, hits, new, ents, comp_links))
+        self._memo[removed] = out
         return out
 
     def repeats(self, component: Component) -> list[Repeat]:
@@ -218,7 +214,7 @@ class CheckGraph:
                 elif any(k.startswith("subject:") for k in f.keys):
                     subjects.add(f.fix_item)
         subjects -= attrs
-        linkers = {lk.fact.fix_item for lk in component.draft_links} - attrs - subjects
+        linkers = {item for lk in component.draft_links for item in lk.linkers} - attrs - subjects
         return sorted(attrs) + sorted(subjects) + sorted(linkers)
 
 
@@ -238,7 +234,26 @@ def without(draft: DraftDocument, facts: Sequence[Fact], removed: frozenset[tupl
     return "".join(pieces)
 
 
-def _close(f: Fact, g: Fact, radius: float) -> bool:
-    a = [float(x) for x in f.extra.split(",")]
-    b = [float(x) for x in g.extra.split(",")]
-    return distance_m(a[0], a[1], b[0], b[1]) <= radius
+def _node_of(unit: Unit) -> Node:
+    doc, _, scope = unit[2:].rpartition("#")
+    return (doc, int(scope))
+
+
+def _linkers(score: PairScore, mine: NodeRecord, other: NodeRecord | None, facts: Sequence[Fact]
+             ) -> list[tuple[str, str]]:
+    """The draft values behind a link's positive comparisons: every draft fact holding a value
+    the other side shares (of a kind whose comparison counted for the link), and the node's
+    coordinates when they did."""
+    if other is None:
+        return []
+    kinds = {c.comparison for c in score.comparisons if c.weight > 0}
+    shared = {k for kind in kinds - {"coord"} for k in mine.kind_keys(kind) & other.kind_keys(kind)}
+    out = [f.fix_item for f in facts if any(_record_key(k) in shared for k in f.keys)]
+    if "coord" in kinds:
+        out.extend(f.fix_item for f in facts if f.kind == "coord" and f.extra)
+    return out
+
+
+def _record_key(key: str) -> str:
+    """A fact's key as the link model holds it (fixed lines become `landline:`)."""
+    return phone_kind_key(key) if key.startswith("phone:") else key

@@ -253,7 +253,8 @@ def _stored_views(links: Iterable[StoredLink]) -> list[LinkView]:
 
 
 def _draft_view(lk: DraftLink) -> LinkView:
-    return LinkView(lk.fact.doc, lk.other_doc, lk.by, lk.value, lk.weight, lk.df)
+    """A draft link reported like a corpus link: strongest comparison, match weight, evidence."""
+    return _stored_views([lk.stored()])[0]
 
 
 def _dedupe_links(links: Iterable[LinkView]) -> list[LinkView]:

@@ -216,9 +216,20 @@ def candidate_pairs(records: Sequence[NodeRecord]) -> Iterator[tuple[int, int]]:
 class _Cluster:
     __slots__ = ("coords", "keys")
 
-    def __init__(self, r: NodeRecord) -> None:
-        self.keys = {k: {key for key in r.kind_keys(k) if r.keys[key] <= BLOCK_MAX_DF} for k in CONFLICT_KINDS}
-        self.coords = [r.coord] if r.coord is not None else []
+    def __init__(self, r: NodeRecord | None = None) -> None:
+        self.keys: dict[str, set[str]] = {k: set() for k in CONFLICT_KINDS}
+        self.coords: list[tuple[float, float]] = []
+        if r is not None:
+            self.keys = {k: {key for key in r.kind_keys(k) if r.keys[key] <= BLOCK_MAX_DF} for k in CONFLICT_KINDS}
+            self.coords = [r.coord] if r.coord is not None else []
+
+    @classmethod
+    def of(cls, records: Iterable[NodeRecord]) -> _Cluster:
+        """The state of a cluster already made of these nodes (a corpus entity)."""
+        out = cls()
+        for r in records:
+            out.absorb(cls(r))
+        return out
 
     def conflicts(self, other: _Cluster) -> list[str]:
         out = [k for k in CONFLICT_KINDS if self.keys[k] and other.keys[k] and not self.keys[k] & other.keys[k]]
@@ -304,39 +315,56 @@ class DraftMatch:
     score: PairScore
 
 
-def draft_records(draft_facts: Sequence[Fact], store: FactStore) -> list[NodeRecord]:
-    """Node records of draft facts; a key's df counts the corpus and the drafts holding it."""
+def draft_records(draft_facts: Sequence[Fact], store: FactStore,
+                  corpus_df: Mapping[str, int] | None = None) -> list[NodeRecord]:
+    """Node records of draft facts; a key's df counts the corpus and the drafts holding it.
+    `corpus_df` (key -> corpus document frequency) saves the look-ups when scoring again."""
     rows = [(f.doc, f.scope, k, f.value) for f in draft_facts for k in f.keys]
     draft_df: Counter[str] = Counter()
     for key in {(k, doc) for doc, _, k, _ in rows}:
         draft_df[key[0]] += 1
-    corpus_df = store.key_df(sorted(draft_df))
+    if corpus_df is None:
+        corpus_df = store.key_df(sorted(draft_df))
     df = {k: corpus_df.get(k, 0) + n for k, n in draft_df.items()}
     coords = [(f.doc, f.scope, *(float(x) for x in f.extra.split(",")), f.value)
               for f in draft_facts if f.kind == "coord" and f.extra]
     return records_from_rows(rows, coords, df)  # type: ignore[arg-type]
 
 
-def link_drafts(store: FactStore, settings: AggregationSettings, draft_facts: Sequence[Fact],
-                model: LinkModel | None = None) -> list[DraftMatch]:
-    """What each draft node links to: corpus nodes (with their entity) reached through the
-    draft's own non-busy keys and coordinates (posting and grid-cell look-ups: cost independent
-    of corpus size), and other draft nodes, each with its PairScore at or above the threshold.
-    The model is the one stored by the last linking; nothing is re-linked."""
+@dataclass
+class DraftCandidates:
+    """What the index says about the drafts, fetched once: the model, the corpus document
+    frequency of every draft key, and the corpus nodes blocking pairs with each draft node
+    (with their records and entities). Scoring a subset of the draft facts again
+    (`score_drafts`, for the minimal fix) needs no further look-up: removing facts only removes
+    keys, so it never reaches a node that blocking did not already find."""
+
+    model: LinkModel
+    corpus_df: dict[str, int]
+    corpus: dict[Node, NodeRecord]
+    node_entity: dict[Node, str | None]
+    per_draft: dict[Node, set[Node]]
+
+
+def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], model: LinkModel | None = None
+                     ) -> DraftCandidates:
+    """Posting and grid-cell look-ups for the drafts' own non-busy keys and coordinates (cost
+    independent of corpus size), with the model stored by the last linking; nothing is re-linked."""
     if model is None:
         text = store.get_meta("link_model")
         if text is None:
             raise ValueError("the index has not been linked yet")
         model = LinkModel.from_json(text)
-    drafts = draft_records(draft_facts, store)
-    limit = threshold_weight(settings)
-    out: list[DraftMatch] = []
+    corpus_df = store.key_df(sorted({k for f in draft_facts for k in f.keys}))
+    drafts = draft_records(draft_facts, store, corpus_df)
     wanted: dict[Node, str | None] = {}
     per_draft: dict[Node, set[Node]] = defaultdict(set)
     for r in drafts:
         for k, d in r.keys.items():
             if d <= BLOCK_MAX_DF and KIND_PRIORS[k.split(":", 1)[0]].blocking:
-                for p in store.postings(k):
+                # A fixed line's key is `landline:` in the record and `phone:` in the index.
+                stored = "phone:" + k[9:] if k.startswith("landline:") else k
+                for p in store.postings(stored):
                     wanted[(p.doc, p.scope)] = p.entity
                     per_draft[r.node].add((p.doc, p.scope))
         if r.coord is not None:
@@ -344,20 +372,86 @@ def link_drafts(store: FactStore, settings: AggregationSettings, draft_facts: Se
                 wanted[(p.doc, p.scope)] = p.entity
                 per_draft[r.node].add((p.doc, p.scope))
     corpus = {r.node: r for r in store.node_records(sorted(wanted))}
+    return DraftCandidates(model, corpus_df, corpus, wanted, per_draft)
+
+
+def score_drafts(store: FactStore, cands: DraftCandidates, draft_facts: Sequence[Fact],
+                 settings: AggregationSettings) -> tuple[list[NodeRecord], list[DraftMatch]]:
+    """The draft nodes' records and every pair (draft - corpus node, draft - draft) at or above
+    the linking threshold, scored with the stored model."""
+    drafts = draft_records(draft_facts, store, cands.corpus_df)
+    limit = threshold_weight(settings)
+    out: list[DraftMatch] = []
     for r in drafts:
-        for node in sorted(per_draft[r.node]):
-            other = corpus.get(node)
+        for node in sorted(cands.per_draft.get(r.node, ())):
+            other = cands.corpus.get(node)
             if other is None:
                 continue
-            s = model.score_pair(r, other)
+            s = cands.model.score_pair(r, other)
             if s.weight >= limit:
-                out.append(DraftMatch(r.node, node, wanted[node], s))
+                out.append(DraftMatch(r.node, node, cands.node_entity.get(node), s))
     for x in range(len(drafts)):
         for y in range(x + 1, len(drafts)):
-            s = model.score_pair(drafts[x], drafts[y])
+            s = cands.model.score_pair(drafts[x], drafts[y])
             if s.weight >= limit:
                 out.append(DraftMatch(drafts[x].node, drafts[y].node, None, s))
-    return out
+    return drafts, out
+
+
+def link_drafts(store: FactStore, settings: AggregationSettings, draft_facts: Sequence[Fact],
+                model: LinkModel | None = None) -> list[DraftMatch]:
+    """What each draft node links to: corpus nodes (with their entity) reached through the
+    draft's own non-busy keys and coordinates, and other draft nodes, each with its PairScore at
+    or above the threshold. The model is the one stored by the last linking."""
+    return score_drafts(store, draft_candidates(store, draft_facts, model), draft_facts, settings)[1]
+
+
+def cluster_drafts(drafts: Sequence[NodeRecord], matches: Sequence[DraftMatch],
+                   entity_records: Mapping[str, Sequence[NodeRecord]], settings: AggregationSettings
+                   ) -> list[tuple[DraftMatch, tuple[str, ...]]]:
+    """Which draft matches join: the corpus's coherence rule (`cluster`) applied to draft nodes
+    and the corpus entities they reach. Matches merge in descending match weight; a merge that
+    would put two different codes or precise addresses, or coordinates more than 1 km apart, into
+    one group (a draft node's own values against all of an entity's) is refused unless the pair
+    is strong. A match to a node without an entity joins that node alone. Returns the accepted
+    matches with the conflicts each overrode."""
+    state: dict[str, _Cluster] = {}
+    for r in drafts:
+        state[_draft_unit(r.node)] = _Cluster(r)
+    uf: UnionFind[str] = UnionFind()
+    accepted: list[tuple[DraftMatch, tuple[str, ...]]] = []
+    draft_nodes = {r.node for r in drafts}
+    for m in sorted(matches, key=lambda m: (-m.score.weight, m.draft, m.other)):
+        a = _draft_unit(m.draft)
+        b = _draft_unit(m.other) if m.entity is None and m.other in draft_nodes else corpus_unit(m)
+        for unit in (a, b):
+            if unit not in state:
+                recs = entity_records.get(unit[2:], ()) if unit.startswith("c:") else ()
+                state[unit] = _Cluster.of(recs)
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            continue
+        ca, cb = state[ra], state[rb]
+        conflicts = ca.conflicts(cb)
+        if conflicts and m.score.weight < settings.strong_match_weight:
+            continue
+        uf.union(ra, rb)
+        root = uf.find(ra)
+        keep, gone = (ca, cb) if root == ra else (cb, ca)
+        keep.absorb(gone)
+        state[root] = keep
+        accepted.append((m, tuple(conflicts)))
+    return accepted
+
+
+def _draft_unit(node: Node) -> str:
+    return f"d:{node[0]}#{node[1]}"
+
+
+def corpus_unit(m: DraftMatch) -> str:
+    """The check's unit for the corpus side of a match: its entity (`c:<entity>`)."""
+    return f"c:{m.entity}" if m.entity is not None else f"c:doc:{m.other[0]}#{m.other[1]}"
+
 
 # Which anchor names an entity best: a protected subject, then a code, a name, a unit.
 _LABEL_ORDER: tuple[str, ...] = ("subject:", "code:", "name:", "unit:")
