@@ -348,6 +348,13 @@ def _assign_scopes(facts: list[Fact], text: str) -> list[Fact]:
         per_kind.setdefault(f.keys[0].split(":", 1)[0], set()).add(f.keys[0])
     if all(len(v) <= 1 for v in per_kind.values()):
         return flat  # one project in this document: one scope
+    codes, subjects = per_kind.get("code", set()), per_kind.get("subject", set())
+    if len(codes) <= 1 and len(subjects) <= 1 and (codes or subjects):
+        # At most one code and one protected subject: one project,
+        # whatever else the name extractor found - a title, a name cut from the contractor's
+        # (中国化学工程 in 中国化学工程第十四建设有限公司) or a phrase (招标项目) is not a second
+        # project, and splitting the notice would cut its purpose off its code.
+        return flat
     # Several projects: anchors in one paragraph, and anchors sharing a key (a code listed under
     # a protected subject), are one project (union-find over anchor keys).
     parent: dict[str, str] = {}
