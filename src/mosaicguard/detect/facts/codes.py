@@ -120,6 +120,9 @@ class CodeExtractor(FactExtractor):
         for m in _BARE.finditer(folded):
             start, end = m.start(), m.end()
             token = m.group()
+            if token.endswith(")") and token.count("(") < token.count(")"):
+                # a code in parentheses, `command (W912HN-24-D-0169).`: the bracket is not part of it
+                token, end = token[:-1], end - 1
             if not free(start, end) or not _looks_like_code(token) or is_credential(folded, start):
                 continue
             spans.append(FactSpan("code", start, end, text[start:end], None, code_key(token),
