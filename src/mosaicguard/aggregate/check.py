@@ -117,7 +117,7 @@ class CheckGraph:
         self.nodes: dict[Unit, list[Fact]] = defaultdict(list)
         for f in self.draft_facts:
             self.nodes[unit_of((f.doc, f.scope))].append(f)
-        self.candidates = draft_candidates(store, self.draft_facts)
+        self.candidates = draft_candidates(store, self.draft_facts, settings)
         self.entity_facts: dict[str, list[Fact]] = {}
         self.entity_links: dict[str, list[StoredLink]] = {}
         self.entity_records: dict[str, list[NodeRecord]] = {}

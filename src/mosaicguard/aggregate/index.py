@@ -9,6 +9,7 @@ A PostgreSQL store implements the same interface later.
 from __future__ import annotations
 
 import json
+import math
 import sqlite3
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
@@ -135,7 +136,10 @@ class FactStore(ABC):
     @abstractmethod
     def postings(self, key: str) -> list[Posting]: ...
     @abstractmethod
-    def coords_near(self, lat: float, lon: float, radius_m: float) -> list[tuple[Posting, float]]: ...
+    def coords_near(self, lat: float, lon: float, radius_m: float, cell_m: float | None = None
+                    ) -> list[tuple[Posting, float]]:
+        """Stored points within `radius_m`; `cell_m` is the grid the points were stored with
+        (`put_document`'s radius) when it differs from the search radius."""
 
 
 _SCHEMA = """
@@ -400,14 +404,18 @@ class SQLiteFactStore(FactStore):
         )
         return [Posting(p, s, v, e) for p, s, v, e in rows]
 
-    def coords_near(self, lat: float, lon: float, radius_m: float) -> list[tuple[Posting, float]]:
-        cy, cx = grid_cell(lat, lon, radius_m)
-        span = lon_span(lat)
+    def coords_near(self, lat: float, lon: float, radius_m: float, cell_m: float | None = None
+                    ) -> list[tuple[Posting, float]]:
+        cell = cell_m or radius_m
+        cy, cx = grid_cell(lat, lon, cell)
+        # a search wider than the stored cells looks that many cells further out
+        reach = max(1, math.ceil(radius_m / cell))
+        span = lon_span(lat) * reach
         rows = self.db.execute(
             "SELECT d.path, c.scope, c.value, ne.entity, c.lat, c.lon FROM coords c JOIN docs d ON d.doc_id=c.doc_id "
             "LEFT JOIN node_entity ne ON ne.doc_id=c.doc_id AND ne.scope=c.scope "
             "WHERE c.cy BETWEEN ? AND ? AND c.cx BETWEEN ? AND ?",
-            (cy - 1, cy + 1, cx - span, cx + span),
+            (cy - reach, cy + reach, cx - span, cx + span),
         )
         out = []
         for path, scope, value, entity, plat, plon in rows:

@@ -346,8 +346,8 @@ class DraftCandidates:
     per_draft: dict[Node, set[Node]]
 
 
-def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], model: LinkModel | None = None
-                     ) -> DraftCandidates:
+def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], settings: AggregationSettings,
+                     model: LinkModel | None = None) -> DraftCandidates:
     """Posting and grid-cell look-ups for the drafts' own non-busy keys and coordinates (cost
     independent of corpus size), with the model stored by the last linking; nothing is re-linked."""
     if model is None:
@@ -368,7 +368,8 @@ def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], model: LinkM
                     wanted[(p.doc, p.scope)] = p.entity
                     per_draft[r.node].add((p.doc, p.scope))
         if r.coord is not None:
-            for p, _ in store.coords_near(r.coord[0], r.coord[1], FAR_M):
+            # within 1 km (the nearest level that counts for a link), on the index's grid
+            for p, _ in store.coords_near(r.coord[0], r.coord[1], FAR_M, settings.coordinate_radius_m):
                 wanted[(p.doc, p.scope)] = p.entity
                 per_draft[r.node].add((p.doc, p.scope))
     corpus = {r.node: r for r in store.node_records(sorted(wanted))}
@@ -403,7 +404,7 @@ def link_drafts(store: FactStore, settings: AggregationSettings, draft_facts: Se
     """What each draft node links to: corpus nodes (with their entity) reached through the
     draft's own non-busy keys and coordinates, and other draft nodes, each with its PairScore at
     or above the threshold. The model is the one stored by the last linking."""
-    return score_drafts(store, draft_candidates(store, draft_facts, model), draft_facts, settings)[1]
+    return score_drafts(store, draft_candidates(store, draft_facts, settings, model), draft_facts, settings)[1]
 
 
 def cluster_drafts(drafts: Sequence[NodeRecord], matches: Sequence[DraftMatch],
