@@ -58,7 +58,7 @@ def test_verdicts_on_domain_drafts(checked: dict[str, Any]) -> None:
     assert summary["verdict_accuracy"] >= 16 / 18, summary
     by_kind: dict[str, list[bool]] = {}
     for row in checked["rows"]:
-        by_kind.setdefault(row["draft"].split("-", 1)[1], []).append(row["verdict_correct"])
+        by_kind.setdefault(row["draft"].split("-", 1)[1].removesuffix(".txt"), []).append(row["verdict_correct"])
     for kind in ("new-location", "new-two-entities", "new-purpose-traditional", "new-en-schedule",
                  "repeats", "repeats-en", "harmless", "harmless-en"):
         assert all(by_kind[kind]), (kind, summary)
