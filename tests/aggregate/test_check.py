@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from mosaicguard.aggregate.check import CheckGraph, read_drafts
 from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
+from mosaicguard.aggregate.facts import FactExtractor
 from mosaicguard.aggregate.index import SQLiteFactStore
 from mosaicguard.aggregate.result import AggregationResult
 from mosaicguard.policy.schema import Policy
@@ -69,3 +71,36 @@ def test_draft_repeating_public_facts_is_not_new(tmp_path: Path) -> None:
     exposures = result.exposures
     assert exposures and not any(e.new for e in exposures)
     assert result.minimal_fix == ()
+
+
+def test_fix_rescores_a_link_resting_on_two_values(tmp_path: Path) -> None:
+    """A draft linked to a public radar notice by both a mobile and a precise site: removing one
+    of them leaves the other link (re-scored from the remaining facts, still above the
+    threshold), removing both cuts it; the minimal fix removes the schedule the draft adds."""
+    files = {f"filler-{i:02d}.txt": f"通知 第{i}号:会议室开放时间调整。\n" for i in range(18)}
+    files["radar.txt"] = "采购内容:雷达天线罩\n项目经理电话:13912345678\n交货地点:青山县王家镇李庄村\n"
+    corpus = _corpus(tmp_path, files)
+    draft = tmp_path / "draft.txt"
+    draft.write_text("项目经理电话:13912345678 地点:青山县王家镇李庄村 计划2027年3月竣工\n", encoding="utf-8")
+    aggregator = Aggregator(SQLiteFactStore(), AggregateOptions(POLICY))
+    aggregator.refresh([str(corpus)], exclude=[str(draft)])
+    extractor = FactExtractor(POLICY)
+    facts, _, _ = read_drafts([str(draft)], extractor, aggregator.scan_options)
+    graph = CheckGraph(aggregator.store, facts, aggregator.settings, aggregator.rules)
+    phone = next(f.fix_item for f in facts if f.kind == "phone")
+    site = next(f.fix_item for f in facts if f.kind == "address")
+
+    def linked(removed: frozenset[tuple[str, str]]) -> bool:
+        (comp,) = [c for c in graph.components(removed) if any(u.startswith("d:") for u in c.units)]
+        return bool(comp.corpus_entities) and any(n.rule == "purpose+schedule" for n in comp.new)
+
+    assert linked(frozenset())
+    (full,) = [c for c in graph.components() if c.corpus_entities]
+    # both values are shared evidence of the one link
+    assert {c.comparison for lk in full.draft_links for c in lk.score.comparisons if c.weight > 0} >= {
+        "phone", "addr"}
+    assert linked(frozenset({phone})) and linked(frozenset({site}))
+    assert not linked(frozenset({phone, site}))
+    _, result = _check(tmp_path / "run", corpus, draft.read_text(encoding="utf-8"))
+    (new,) = [e for e in result.exposures if e.new]
+    assert [fx.value for fx in new.minimal_fix] == ["2027年3月竣工"] and new.fix_verified
