@@ -20,6 +20,9 @@ X = CodeExtractor()
         ("ＺＢ－２０２６－７３０１", "ＺＢ－２０２６－７３０１", "ZB20267301"),
         ("招标编号 zb 2026 7301", "zb 2026 7301", "ZB20267301"),
         ("合同编号：20250312001", "20250312001", "20250312001"),
+        # a code in parentheses keeps the code, not the closing bracket
+        ("the regional engineering command (W912HN-24-D-0169).", "W912HN-24-D-0169", "W912HN24D0169"),
+        ("见（ZB-2025-1234）", "ZB-2025-1234", "ZB20251234"),
     ],
 )
 def test_codes(text: str, span: str, key: str) -> None:
