@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..errors import ExtractionError
 from ..model import Document, HiddenItem, Layer, Location, MetadataField, Segment, sha256_bytes
 from .base import ExtractContext, Extractor
-from .ooxml import Element, Extracted, PartText, check_text_budget, finish, local_name, preview
+from .ooxml import Element, Extracted, PartText, check_text_budget, finish, local_name, preview, unknown_xml_text
 from .zipxml import ZipParts, child, descendants
 
 _MEDIA_TYPES = {
@@ -309,17 +309,7 @@ class OdfExtractor(Extractor):
                                                  "sanitize drops it", posixpath.basename(name), where))
                 continue
             root = parts.xml(name)
-            stream = PartText(name)
-            texts: list[str] = []
-            for el in root.iter():
-                if not isinstance(el.tag, str):
-                    continue
-                if el.text and el.text.strip():
-                    texts.append(el.text.strip())
-                    stream.add(el.text.strip(), Layer.METADATA, name)
-                for value in el.attrib.values():
-                    if value.strip() and not value.startswith(("urn:", "http:", "https:")):
-                        stream.add(value.strip(), Layer.METADATA, name)
+            stream, texts = unknown_xml_text(name, root, ("urn:", "http:", "https:"))
             out.add_stream(stream)
             if texts and not name.startswith(_HOUSEKEEPING):  # view state and the like: scanned, not reported
                 out.hidden.append(HiddenItem("metadata", f"member {name} of a kind mosaicguard does not understand; "

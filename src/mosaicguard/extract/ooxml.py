@@ -611,17 +611,7 @@ def read_other_parts(pkg: Package, out: Extracted) -> set[str]:
             out.hidden.append(HiddenItem("metadata", f"part {name} ({kind}) could not be read: {exc}; "
                                          "sanitize drops it", posixpath.basename(name), where, Severity.MEDIUM))
             continue
-        stream = PartText(name)
-        texts: list[str] = []
-        for el in root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            if el.text and el.text.strip():
-                texts.append(el.text.strip())
-                stream.add(el.text.strip(), Layer.METADATA, name)
-            for value in el.attrib.values():
-                if value.strip():
-                    stream.add(value.strip(), Layer.METADATA, name)
+        stream, texts = unknown_xml_text(name, root)
         out.add_stream(stream)
         # Attribute-only parts (Word's empty bibliography store, customXml item properties) are
         # scanned but not reported on their own: every Word file has them and they say nothing.
@@ -650,3 +640,22 @@ def check_text_budget(extracted: Extracted, limits: Limits) -> None:
     total = sum(len(s.text) for s in extracted.segments)
     if total > limits.max_text_chars:
         raise LimitExceeded(f"more than {limits.max_text_chars} characters of text")
+
+
+def unknown_xml_text(name: str, root: Element, skip_values: tuple[str, ...] = ()) -> tuple[PartText, list[str]]:
+    """Every element text and attribute value of an XML part the tool does not understand, as a
+    metadata stream for the detectors (so nothing in it goes unscanned), plus the element texts
+    (to tell a part that says something from an empty one). Attribute values starting with one of
+    `skip_values` (namespace URIs) are left out."""
+    stream = PartText(name)
+    texts: list[str] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.text and el.text.strip():
+            texts.append(el.text.strip())
+            stream.add(el.text.strip(), Layer.METADATA, name)
+        for value in el.attrib.values():
+            if value.strip() and not (skip_values and value.startswith(skip_values)):
+                stream.add(value.strip(), Layer.METADATA, name)
+    return stream, texts
