@@ -36,6 +36,34 @@ def heif_with_gps(fmt: str = "HEIF") -> bytes:
     return buf.getvalue()
 
 
+def jxl_with_gps(container: bool = True) -> bytes:
+    """A JPEG XL photo with camera and GPS EXIF and an ImageDescription holding a mobile number,
+    written by libjxl (pillow-jxl-plugin). EXIF needs the ISO base media container; without EXIF
+    (container False) libjxl writes the bare codestream."""
+    import pillow_jxl  # noqa: F401 - registers the Pillow plugin
+
+    exif = _gps_exif()
+    exif[0x010E] = f"Site visit, call {MOBILE}"
+    buf = io.BytesIO()
+    image = Image.new("RGB", (64, 48), "navy")
+    if container:
+        image.save(buf, "JXL", exif=exif.tobytes(), quality=80)
+    else:
+        image.save(buf, "JXL", quality=80)
+    return buf.getvalue()
+
+
+def jxl_tagged_by_exiftool(path: Path) -> bytes:
+    """A bare JPEG XL codestream that ExifTool wraps in the container and tags: its `Exif` box has
+    the 4-byte TIFF-header offset the standard asks for (libjxl via the plugin writes none)."""
+    path.write_bytes(jxl_with_gps(container=False))
+    lat, lon = PLACE
+    subprocess.run(["exiftool", "-m", "-q", "-overwrite_original", f"-GPSLatitude={lat}", "-GPSLatitudeRef=N",
+                    f"-GPSLongitude={lon}", "-GPSLongitudeRef=E", "-Model=iPhone 15 Pro",
+                    f"-ImageDescription=Site visit, call {MOBILE}", str(path)], check=True)
+    return path.read_bytes()
+
+
 def _box(kind: bytes, payload: bytes) -> bytes:
     return struct.pack(">I", 8 + len(payload)) + kind + payload
 

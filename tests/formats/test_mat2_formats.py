@@ -26,6 +26,7 @@ def _mp4(tmp: Path) -> bytes:
 CASES: list[tuple[str, Callable[[Path], bytes], set[str], list[str]]] = [
     ("photo.heic", lambda _t: fm.heif_with_gps("HEIF"), {"gps", "metadata"}, ["iPhone 15 Pro"]),
     ("photo.avif", lambda _t: fm.heif_with_gps("AVIF"), {"gps", "metadata"}, ["iPhone 15 Pro"]),
+    ("photo.jxl", lambda _t: fm.jxl_with_gps(), {"gps", "metadata", "comment"}, ["iPhone 15 Pro", fm.MOBILE]),
     ("clip.mp4", _mp4, {"gps", "metadata"}, ["SecretCam", fm.MOBILE, "张伟", "+39.9042"]),
     ("talk.mp3", lambda _t: fm.mp3_with_id3(), {"metadata", "comment", "embedded"}, [fm.MOBILE, "张伟", "LAME"]),
     ("song.flac", lambda _t: fm.flac_with_vorbis(), {"metadata", "comment"}, [fm.MOBILE, "Thank you"]),
@@ -144,11 +145,6 @@ def test_files_without_suffix_are_sniffed(name: str, data: bytes, media_type: st
 def test_binary_without_suffix_stays_unsupported() -> None:
     doc = extract_bytes(bytes(range(256)), "blob", ExtractContext())
     assert doc.status == "unsupported"
-
-
-def test_jpeg_xl_is_unsupported_with_advice() -> None:
-    doc = extract_bytes(b"\xff\x0a\xfa\x7f", "photo.jxl", ExtractContext())
-    assert doc.status == "unsupported" and "JPEG XL" in (doc.error or "") and "djxl" in (doc.error or "")
 
 
 def test_svg_with_entity_declarations_is_refused() -> None:

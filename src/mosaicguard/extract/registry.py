@@ -58,6 +58,7 @@ _BY_SUFFIX: dict[str, str] = {
     ".heic": "heif:HeifExtractor",
     ".heif": "heif:HeifExtractor",
     ".avif": "heif:HeifExtractor",
+    ".jxl": "jxl:JxlExtractor",
     ".mp4": "video:VideoExtractor",
     ".m4v": "video:VideoExtractor",
     ".mov": "video:VideoExtractor",
@@ -88,10 +89,7 @@ _BY_SUFFIX: dict[str, str] = {
 }
 
 # Kinds the tool knows it cannot read, with what the reviewer can do instead.
-_ADVICE: dict[str, str] = {
-    ".jxl": "JPEG XL is not read by this build (neither Pillow nor pillow-heif decodes it); convert it to PNG "
-            "or JPEG (`djxl in.jxl out.png`) and check the copy, or review it by hand",
-}
+_ADVICE: dict[str, str] = {}
 
 # Content sniffing for files whose name says nothing useful: (magic prefix, suffix to use).
 _MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -101,6 +99,8 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", ".tif"),
     (b"MM\x00*", ".tif"),
     (b"GIF8", ".gif"),
+    (b"\xff\x0a", ".jxl"),  # JPEG XL codestream
+    (b"\x00\x00\x00\x0cJXL \r\n\x87\n", ".jxl"),  # JPEG XL container (signature box)
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", ".doc"),  # OLE compound file (legacy Office/WPS, .msg)
     (b"ID3", ".mp3"),
     (b"fLaC", ".flac"),

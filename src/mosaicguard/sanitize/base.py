@@ -82,6 +82,7 @@ SANITIZERS: dict[str, str] = {
     ".heic": "image:ImageSanitizer",
     ".heif": "image:ImageSanitizer",
     ".avif": "image:ImageSanitizer",
+    ".jxl": "image:ImageSanitizer",
     ".ppm": "image:ImageSanitizer",
     ".pgm": "image:ImageSanitizer",
     ".pbm": "image:ImageSanitizer",

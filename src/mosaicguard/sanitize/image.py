@@ -31,6 +31,7 @@ _SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "PPM": {},  # Pillow writes no header comments
     "HEIF": {"quality": 90},  # HEIC/AVIF are lossy: re-encoding from pixels is the only clean copy
     "AVIF": {"quality": 90},
+    "JXL": {"quality": 90, "exif": b""},  # empty EXIF: the plugin would otherwise ask the image for one
 }
 
 
@@ -154,8 +155,8 @@ _PAD = 3.0
 
 
 class ImageSanitizer(Sanitizer):
-    suffixes = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp", ".heic", ".heif", ".avif", ".ppm",
-                ".pgm", ".pbm", ".pnm")
+    suffixes = (".jpg", ".jpeg", ".png", ".tif", ".tiff", ".webp", ".gif", ".bmp", ".heic", ".heif", ".avif", ".jxl",
+                ".ppm", ".pgm", ".pbm", ".pnm")
 
     def plan(self, data: bytes, doc: Document, redact: list[Finding], settings: SanitizeSettings) -> list[Action]:
         actions = _metadata_actions(doc) if settings.remove_metadata else []
@@ -170,9 +171,12 @@ class ImageSanitizer(Sanitizer):
         from PIL import Image
 
         from ..extract.heif import is_heif_or_avif, register_heif
+        from ..extract.jxl import is_jxl, register_jxl
 
         if is_heif_or_avif(data[:16]):
             register_heif()
+        if is_jxl(data[:16]):
+            register_jxl()
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -204,6 +208,8 @@ class ImageSanitizer(Sanitizer):
         options = dict(_SAVE_OPTIONS[fmt])
         if fmt == "JPEG" and clean.mode not in ("RGB", "L", "CMYK"):
             clean = clean.convert("RGB")
+        if fmt == "JXL" and clean.mode not in ("RGB", "RGBA", "L", "LA", "I;16", "F"):
+            clean = clean.convert("RGBA" if "A" in clean.mode or "transparency" in clean.info else "RGB")
         if icc and fmt in ("JPEG", "PNG", "WEBP", "TIFF"):
             options["icc_profile"] = icc  # colour profile only; it describes colours, not people
         if "transparency" in clean.info:
