@@ -88,7 +88,8 @@ _BY_SUFFIX: dict[str, str] = {
     ".torrent": "torrent:TorrentExtractor",
 }
 
-# Kinds the tool knows it cannot read, with what the reviewer can do instead.
+# Kinds the tool knows it cannot read, with what the reviewer can do instead (none at present:
+# JPEG XL, the last one, is read through pillow-jxl-plugin).
 _ADVICE: dict[str, str] = {}
 
 # Content sniffing for files whose name says nothing useful: (magic prefix, suffix to use).
