@@ -103,3 +103,16 @@ def test_phone_key_one_number_one_key() -> None:
     assert {phone_key(t) for t in ("+86-0734-8571555", "0734-8571555", "0734—8571555")} == {"07348571555"}
     assert {phone_key(t) for t in ("805-605-7031", "(805) 605-7031", "+1 805 605 7031")} == {"+18056057031"}
     assert phone_key("0717-6253135-8004") != phone_key("0717-6253135")
+
+
+def test_every_number_of_a_shorthand_list_is_a_finding() -> None:
+    """`0717-6253135/6253136/6253137`: three numbers, each with its own offsets and the area code
+    of the first (the list stops at the first piece that is not a valid number)."""
+    text = "电话：0717-6253135/6253136/6253137；传真：88886666、88886667、88886668、12。"
+    for kind in ("hyperscan", "python"):
+        findings = scan_text(text, kind, "phone")
+        for f in findings:
+            assert text[f.location.start : f.location.end] == f.match
+        assert sorted(f.match for f in findings) == sorted(
+            ["0717-6253135", "6253136", "6253137", "88886666", "88886667", "88886668"]
+        )

@@ -69,6 +69,8 @@ _AREA_OF = re.compile(f"(?:(?:\\+|＋)(?:86|８６){_SEP}?)?{_AREA}")
 _CONTINUED = frozenset({"phone.cn_landline", "phone.label_local"})
 # A number continuing the one before it: `/61986796` (same area code), `、88886667`.
 _FOLLOW = re.compile(f"[/／、,，;；]({_LOCAL})(?![0-9０-９])")
+# How many continuations one number may carry (a list longer than this is a table, not a number).
+_MAX_FOLLOWERS = 8
 # A number that is not the tail of a grouped card or ID number (`6217 0595 9899 5843 123`): not
 # after a group of at most four digits and a separator. A longer group before a space is a phone
 # number of its own (`0451-86417953 13936645563`).
@@ -198,15 +200,23 @@ class PhoneDetector(Detector):
         follow = _FOLLOW.match(string, end, end + 16)
         if follow is None:
             return first
+        area = ""
         if name == "phone.cn_landline":
-            area = _AREA_OF.match(value)
-            if area is None:
+            area_match = _AREA_OF.match(value)
+            if area_match is None:
                 return first
-            second_value = f"{area.group(0)}-{follow.group(1)}"
-        else:
-            second_value = follow.group(1)
-        second = _judge(name, match, segment, finding, follow.start(1), follow.group(1), second_value)
-        return first if second is None else [first, second]
+            area = f"{area_match.group(0)}-"
+        # Every number of the list, not only the second: `010-1234567/2345678/3456789`.
+        found = [first]
+        while follow is not None and len(found) <= _MAX_FOLLOWERS:
+            local = follow.group(1)
+            more = _judge(name, match, segment, finding, follow.start(1), local, area + local if area else local)
+            if more is None:
+                break
+            found.append(more)
+            end = follow.end(1)
+            follow = _FOLLOW.match(string, end, end + 16)
+        return found[0] if len(found) == 1 else found
 
     def samples(self) -> Sequence[Sample]:
         return tuple(Sample(text, "phone", True, value) for text, value in PHONE_POSITIVES) + tuple(
@@ -299,6 +309,10 @@ PHONE_POSITIVES: tuple[tuple[str, str], ...] = (
     ("电话：2830068", "2830068"),
     ("传真:68601388。", "68601388"),
     ("电话：88886666、88886667", "88886667"),
+    ("电话：0717-6253135/6253136/6253137", "6253136"),
+    ("电话：0717-6253135/6253136/6253137", "6253137"),
+    ("联系电话：010-62345678/62345679/62345680", "62345680"),
+    ("传真：88886666、88886667、88886668", "88886668"),
     ("电话：13812345678、13912345678", "13912345678"),
     ("联系电话:010-51977253010-65729087(传真)", "010-51977253"),
     ("联系电话:010-51977253010-65729087(传真)", "010-65729087"),

@@ -124,7 +124,15 @@ def in_long_token(text: str, start: int, end: int, longest: int = 24) -> bool:
     hi = end
     while hi < len(text) and hi - end <= longest and text[hi] in _TOKEN_CHARS:
         hi += 1
-    return (lo < start or hi > end) and hi - lo > longest
+    if not ((lo < start or hi > end) and hi - lo > longest):
+        return False
+    # Numbers listed with slashes (`0717-6253135/6253136/6253137`) are not base64: only digits
+    # and `/` around the span.
+    around = text[lo:start] + text[end:hi]
+    return "/" not in around or not _SLASH_LIST.fullmatch(around)
+
+
+_SLASH_LIST = re.compile(r"[0-9/]+")
 
 
 def looks_binary(text: str, start: int, end: int) -> bool:
