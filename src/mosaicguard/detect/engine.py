@@ -190,7 +190,8 @@ def _drop_overlaps(findings: list[Finding]) -> list[Finding]:
     info = []
     for f in findings:
         loc = f.location
-        info.append(((f.category, loc.part or "", loc.page or 0, f.layer.value), loc.start or 0, loc.end or 0))
+        # `f.layer` is a StrEnum: it compares and sorts as its value without the `.value` lookup.
+        info.append(((f.category, loc.part or "", loc.page or 0, f.layer), loc.start or 0, loc.end or 0))
 
     def rank(i: int) -> tuple[int, float, int]:
         f = findings[i]
