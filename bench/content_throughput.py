@@ -191,7 +191,7 @@ def rule_costs(paragraphs: list[str], engine: Engine, mb: float = 4.0) -> None:
     timing rules alone does not show."""
     import hyperscan
 
-    from mosaicguard.detect.matcher import _for_hyperscan, _hs_flags
+    from mosaicguard.detect.matcher import _hs_flags, hs_expression
 
     data: list[bytes] = []
     size = 0
@@ -201,7 +201,7 @@ def rule_costs(paragraphs: list[str], engine: Engine, mb: float = 4.0) -> None:
         if size >= mb * 1e6:
             break
     rules = list(engine.rules)
-    expressions = [_for_hyperscan(r.regex) for r in rules]
+    expressions = [hs_expression(r) for r in rules]
     flags = [_hs_flags(hyperscan, r) for r in rules]
 
     def scan_time(ids: list[int]) -> float:

@@ -12,6 +12,7 @@ import pytest
 from detect.helpers import CONTENT_DETECTORS, SAMPLE_POLICY
 from mosaicguard.detect.base import PatternRule
 from mosaicguard.detect.engine import Engine
+from mosaicguard.detect.identifiers import uscc_valid
 from mosaicguard.detect.matcher import HyperscanMatcher, PythonMatcher, _for_hyperscan, _min_width
 from mosaicguard.detect.registry import get_detector
 from mosaicguard.model import Document, Layer, Location, Segment, Severity
@@ -120,3 +121,40 @@ def test_digit_tail_is_consumed_by_the_prefilter(engines: tuple[Engine, Engine],
         assert hs.scan(_doc(text)) == py.scan(_doc(text))
     assert [f.match for f in hs.scan(_doc("服务器 10.12.3.45，坐标 39.90421, 116.40739"))] == [
         "10.12.3.45", "39.90421, 116.40739"]
+
+
+def _uscc(rng: random.Random) -> str:
+    """A 统一社会信用代码 with a valid GB 32100 check character (python-stdnum computes it)."""
+    from stdnum.cn import uscc
+
+    org = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+    weights = (3, 7, 9, 10, 5, 8, 4, 2)
+    check = 11 - sum(int(ch, 36) * w for ch, w in zip(org, weights, strict=True)) % 11
+    org += "X" if check == 10 else "0" if check == 11 else str(check)
+    body = rng.choice("9159Y") + rng.choice("1239") + f"{rng.randint(110000, 659999)}" + org
+    return body + uscc.calc_check_digit(body)
+
+
+def test_prefilters_cover_every_exact_match(engines: tuple[Engine, Engine]) -> None:
+    """A rule's Hyperscan `prefilter` matches (whole) every text its exact regex matches, and the
+    engines built on it give the pure-Python findings: valid codes in text, in tokens, next to
+    18-digit resident IDs (which the uscc prefilter now reports too)."""
+    hs, py = engines
+    with_prefilter = [r for r in hs.rules if r.prefilter is not None]
+    assert with_prefilter, "no rule uses a prefilter: this test guards nothing"
+    rng = random.Random(7)
+    codes = [_uscc(rng) for _ in range(40)]
+    texts = [f"统一社会信用代码：{c}，身份证号 {VALID_ID}。" for c in codes]
+    texts += [t for c in codes[:5] for t in (f"token=A{c}", f"{c}7 and {c[:-1]}", f"鄂-GY-{c} 0451-86417953")]
+    for rule in with_prefilter:
+        prefilter = re.compile(rule.prefilter or "")
+        for text in texts:
+            for m in rule.compiled.finditer(text):
+                assert prefilter.fullmatch(m.group(0)), (rule.rule, m.group(0))
+    found = 0
+    for text in texts:
+        fast = [(f.rule, f.match, f.location.start) for f in hs.scan(_doc(text))]
+        assert fast == [(f.rule, f.match, f.location.start) for f in py.scan(_doc(text))]
+        found += sum(1 for rule, _, _ in fast if rule == "org_id.uscc")
+    # the valid codes in text are found, not only "equally missed" by both engines
+    assert found >= sum(1 for c in codes if uscc_valid(c)) >= 30

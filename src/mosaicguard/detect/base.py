@@ -43,6 +43,10 @@ class PatternRule:
     context_boost: float = 0.2
     negative_penalty: float = 0.4
     max_len: int = 128  # longest possible match, for the engine's confirmation window
+    # What Hyperscan scans for instead of `regex` (Python syntax), when a looser expression is
+    # much cheaper inside the one database. It must match every text `regex` matches (a
+    # superset: the exact regex still confirms every hit), so findings do not change.
+    prefilter: str | None = None
     _compiled: re.Pattern[str] | None = field(init=False, repr=False, compare=False, default=None)
 
     @property

@@ -82,7 +82,7 @@ class HyperscanMatcher:
 
         self.rules = list(rules)
         flags = [_hs_flags(hyperscan, rule) for rule in self.rules]
-        expressions = [_for_hyperscan(r.regex) for r in self.rules]
+        expressions = [hs_expression(r) for r in self.rules]
         ids = list(range(len(self.rules)))
         # Rules Hyperscan cannot compile (rare syntax) run as plain Python regexes instead of
         # failing the whole scan.
@@ -261,6 +261,12 @@ def _compile(hyperscan: Any, expressions: list[bytes], ids: list[int], flags: li
 _NAMED_GROUP = re.compile(r"\(\?P<[A-Za-z_][A-Za-z0-9_]*>")
 _NAMED_BACKREF = re.compile(r"\(\?P=[A-Za-z_][A-Za-z0-9_]*\)")
 _UNICODE_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))")
+
+
+def hs_expression(rule: PatternRule) -> bytes:
+    """The expression Hyperscan scans for `rule`: its `prefilter` when it has one, else its
+    regex, in Hyperscan syntax."""
+    return _for_hyperscan(rule.prefilter if rule.prefilter is not None else rule.regex)
 
 
 def _for_hyperscan(regex: str) -> bytes:
