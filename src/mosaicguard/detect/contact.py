@@ -254,6 +254,14 @@ def _judge(
     severity = finding.severity
     if value.kind not in PERSONAL_KINDS and severity == Severity.MEDIUM:
         severity = Severity.LOW
+    extra = (("phone_kind", value.kind), ("phone_region", value.region))
+    if text is finding.match or (at == match.start("v") and text == finding.match):
+        # The candidate as the engine found it (most numbers): its location and context stand.
+        f = finding
+        return Finding(
+            f.category, severity, f.confidence, f.match, f.layer, f.rule, f.message, f.location,
+            f.context_before, f.context_after, extra, f.id,
+        )
     # Offsets: `finding` starts at the value group; `at` moves within the segment's text.
     seg_start = (finding.location.start or 0) - (segment.location.start or 0) + (at - match.start("v"))
     seg_end = seg_start + len(text)
@@ -266,7 +274,7 @@ def _judge(
         finding.category, severity, finding.confidence, text, finding.layer, finding.rule, finding.message,
         Location(loc.page, base + seg_start, base + seg_end, loc.part, loc.bbox, loc.pointer),
         seg_text[max(0, seg_start - 40) : seg_start], seg_text[seg_end : seg_end + 40],
-        (("phone_kind", value.kind), ("phone_region", value.region)), finding.id,
+        extra, finding.id,
     )
 
 
