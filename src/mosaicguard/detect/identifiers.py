@@ -382,7 +382,7 @@ class OrgIdDetector(Detector):
                 regex=f"(?P<v>[1-9ANY][1-9][1-8][0-9]{{5}}{c}{{10}})",
                 # Hyperscan: 18 characters of one class. The position-by-position classes
                 # above cost 13 % of the database's scan (callgrind, docs/benchmarks-content.md);
-                # one repeated class, 4 %, for ~170 extra hits per 4 MB (18-digit IDs) that
+                # one repeated class, 5 %, for ~160 extra hits per 4 MB (18-digit IDs) that
                 # the exact regex rejects.
                 prefilter="[0-9A-Z]{18}",
                 severity=sev,
