@@ -20,3 +20,16 @@ def test_content_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
     assert "MB/s per core" in out
     # Deterministic input: the same seed gives the same text.
     assert module.generate(0.05) == module.generate(0.05)
+
+
+def test_instruction_count_driver_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    """`content_passes.py` (the callgrind driver) runs its passes and finds what the throughput
+    benchmark finds on the same text."""
+    spec = importlib.util.spec_from_file_location("content_passes", BENCH.with_name("content_passes.py"))
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--mb", "0.2", "--passes", "1", "--bench-dir", str(BENCH.parent)]) == 0
+    out = capsys.readouterr().out
+    found = int(out.split(": ")[1].split()[0])
+    assert found > 0
