@@ -185,6 +185,13 @@ class FoldedText:
         """True when UTF-16 code-unit offsets in `utf16` are folded character offsets."""
         return self._folded is None or len(self.utf16) == 2 * len(self._folded)
 
+    def folded_char(self, index: int) -> str:
+        """The folded character at `index`, without decoding the whole folded text when it is
+        held as UTF-16 with one code unit per character."""
+        if self._folded is None and self._utf16 is not None and self.bmp_only:
+            return chr(int.from_bytes(self._utf16[2 * index: 2 * index + 2], "little"))
+        return self.folded[index]
+
     def folded_len(self) -> int:
         """Length of the folded text in characters."""
         return len(self._utf16) // 2 if self._folded is None and self._utf16 is not None else len(self.folded)
