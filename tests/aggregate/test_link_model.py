@@ -266,8 +266,15 @@ def test_a_busy_shared_value_is_neutral_and_a_rare_one_is_not() -> None:
     b = NodeRecord(("b", 0), {"addr:X": 2, "org:O": 5000})
     c = NodeRecord(("c", 0), {"addr:Y": 2, "org:O": 5000})
     both = {x.comparison: x for x in model.score_pair(a, b).comparisons}
-    assert both["addr"].weight > 10 and both["org"].weight == 0.0 and both["org"].level == "share df>200"
+    # Both hold only a busy organisation: nothing of that kind to compare (weight 0 either way).
+    assert both["addr"].weight > 10 and both["org"].weight == 0.0 and both["org"].level == "null"
     other = {x.comparison: x for x in model.score_pair(a, c).comparisons}
     assert other["addr"].level == "differ" and other["addr"].weight < 0
+    # An agency's office address printed on 5,000 notices is not the project's: it cannot
+    # disagree with a site, while a rare second site does.
+    office = NodeRecord(("d", 0), {"addr:AGENCY": 5000})
+    assert {x.comparison: x for x in model.score_pair(a, office).comparisons}["addr"].level == "null"
+    busy_and_shared = NodeRecord(("e", 0), {"addr:AGENCY": 5000, "addr:X": 2})
+    assert {x.comparison: x for x in model.score_pair(a, busy_and_shared).comparisons}["addr"].weight > 10
     assert model.score_pair(a, b).probability >= S.min_match_probability  # a rare precise site alone links
     assert model.score_pair(a, c).probability < 0.001

@@ -83,6 +83,10 @@ class Fact:
         return (self.doc, self.value)
 
 
+# Metadata the reader observed rather than the publisher wrote (`text:encoding` = "gb18030"):
+# not the document's text, and shared by every file of that encoding.
+_READER_METADATA = frozenset({"text:encoding"})
+
 # FactSpan kind -> (Fact kind, link-key prefix)
 _SPAN_KINDS: dict[str, tuple[str, str]] = {
     "code": ("code", "code"), "name": ("name", "name"), "org": ("org", "org"), "person": ("person", "person"),
@@ -202,9 +206,17 @@ class FactExtractor:
                             s.start, _snippet(text, s.start, s.end))
             if linked:
                 keys = [f"addr:{v}" for v in linked]
+                group = _group_number(s.get("group"))
+                if group:
+                    # `…董家堡村五组` and `…董家堡村十一组` are two places of one village: the group
+                    # can disagree (model kind `grp`) while the village is shared.
+                    keys += [f"grp:{v}|{group}" for v in linked]
             elif s.get("type") == "installation" and s.key:
                 keys = [f"site:{s.key}"]  # a named installation: its own comparison (model `site`)
-            elif s.key:
+            elif s.key and extra != "area":
+                # A province or city alone (`本项目为黑龙江省政府采购项目`) names a region, not where
+                # the project is: as an `area:` key it would disagree with the county another
+                # notice of the same project names.
                 keys = [f"{prefix}:{s.key}" if extra == "precise" else f"area:{s.key}"]
         elif kind == "purpose":
             extra = s.get("implies")
@@ -231,6 +243,23 @@ def _is_office_address(text: str, start: int, end: int) -> bool:
     before = text[line_start:start]
     after = text[end: line_end if line_end >= 0 else len(text)]
     return bool(_OFFICE_LABEL.search(before[-12:]) or _POSTCODE.match(after.lstrip(" ,，;；、")))
+
+
+_CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}
+
+
+def _group_number(group: str) -> str:
+    """`五组`, `group 5`, `５组` -> "5"; `十一组` -> "11"; "" when there is no number."""
+    digits = "".join(ch for ch in group if ch.isdigit())
+    if digits:
+        return str(int(digits))
+    cn = "".join(ch for ch in group if ch in _CN_DIGITS or ch == "十")
+    if not cn:
+        return ""
+    if "十" in cn:
+        tens, _, ones = cn.partition("十")
+        return str((_CN_DIGITS.get(tens, 1) if tens else 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0))
+    return str(int("".join(str(_CN_DIGITS[ch]) for ch in cn)))
 
 
 def _term(finding: Finding) -> str:
@@ -306,7 +335,7 @@ def document_text_map(doc: Document) -> tuple[str, list[TextPiece]]:
     for seg in doc.segments:
         add(seg.text, seg.location)
     for m in doc.metadata:
-        if m.value:
+        if m.value and m.key not in _READER_METADATA:
             add(m.value, Location(start=0, end=len(m.value), part=m.part or f"metadata:{m.key}"))
     for emb in doc.embedded:
         inner = document_text(emb)
@@ -341,12 +370,35 @@ def _assign_scopes(facts: list[Fact], text: str) -> list[Fact]:
         para.sort(key=lambda f: (_KIND_ORDER.get(f.kind, 3), f.start))
     flat = [f for para in facts_by_para for f in para]
     anchors = [f for f in flat if f.kind in ANCHOR_KINDS and f.keys]
+    # A name that quotes the document's code or protected alias (`7838工程土建施工` beside
+    # `7838工程`) is that project's name, not a second project.
+    quoted = {f.value.casefold(): f.keys[0] for f in anchors if f.kind != "name"}
+    same: dict[str, str] = {}
+    # A name that is the tail of a longer name in the same document (`附属设施工程` cut from the
+    # title `营区道路及附属设施工程`) is that longer name.
+    # (Project names only: a facility's `site:` key has its own normalisation.)
+    names = sorted({(f.value.casefold(), f.keys[0]) for f in anchors if f.keys[0].startswith("name:")},
+                   key=lambda v: -len(v[0]))
+    for i, (short, key) in enumerate(names):
+        longer = next((k for v, k in names[:i] if short in v and k != key), None)
+        if longer is not None:
+            same[key] = longer
+    for f in anchors:
+        if f.keys[0].startswith("name:"):
+            folded = f.value.casefold()
+            for value, key in quoted.items():
+                if value in folded:
+                    same[f.keys[0]] = key
     per_kind: dict[str, set[str]] = {}
     for f in anchors:
-        # by key prefix: a project name and the facility it names (`name:十里红宾馆精装修`,
-        # `site:十里红宾馆`) are two kinds of anchor, not two projects
-        per_kind.setdefault(f.keys[0].split(":", 1)[0], set()).add(f.keys[0])
-    if all(len(v) <= 1 for v in per_kind.values()):
+        if f.keys[0] not in same:
+            # by key prefix: a project name and the facility it names (`name:十里红宾馆精装修`,
+            # `site:十里红宾馆`) are two kinds of anchor, not two projects
+            per_kind.setdefault(f.keys[0].split(":", 1)[0], set()).add(f.keys[0])
+    codes, subjects = per_kind.get("code", set()), per_kind.get("subject", set())
+    # One code (and at most one protected subject) names one project: its other names are the
+    # project's titles, or words the name extractor takes for a name (`本项目为辽宁省政府采购项目`).
+    if (len(codes) == 1 and len(subjects) <= 1) or all(len(v) <= 1 for v in per_kind.values()):
         return flat  # one project in this document: one scope
     codes, subjects = per_kind.get("code", set()), per_kind.get("subject", set())
     if len(codes) <= 1 and len(subjects) <= 1 and (codes or subjects):
@@ -364,6 +416,9 @@ def _assign_scopes(facts: list[Fact], text: str) -> list[Fact]:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
+
+    for name_key, key in same.items():
+        parent[find(name_key)] = find(key)
 
     para_anchor: list[str | None] = []
     for para in facts_by_para:

@@ -75,13 +75,16 @@ class KindPrior:
 KIND_PRIORS: dict[str, KindPrior] = {
     "code": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
     "subject": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
-    "name": KindPrior((0.55, 0.20, 0.05), None, 0.2, True),  # one project, many ways to name it
+    "name": KindPrior((0.55, 0.10, 0.05), None, 0.1, True),  # one project, many ways to name it
     "addr": KindPrior((0.60, 0.15, 0.05), 0.10, 0.1, True),
     # A named military installation (`F.E. Warren AFB`, `Clear Space Force Station`) is one place
     # in the world, and the site is what an aggregate gives away: several projects on one base
     # are one exposure. Unlike an address, a base is the subject of many documents (real data:
     # 7 and 8 of 73), hence a higher m for df<=20, and nearly unique (c 0.01). Mentioning another
     # base in passing is common (news compares bases): disagreement is neutral.
+    # A village's group (村民小组), beside the shared village's `addr`: sharing it adds nothing
+    # (u floor 1: the village already counted), two different groups are two places.
+    "grp": KindPrior((0.50, 0.50, 0.50), 0.05, 1.0, False, 1.0),
     "site": KindPrior((0.60, 0.30, 0.10), None, 0.01, True),
     "unit": KindPrior((0.40, 0.30, 0.10), None, 0.3, True),
     "phone": KindPrior((0.50, 0.20, 0.05), None, 0.1, True),  # mobiles: a person's
@@ -145,6 +148,14 @@ class NodeRecord:
 
     def kind_keys(self, kind: str) -> frozenset[str]:
         return self.by_kind.get(kind, _EMPTY)
+
+    def specific_keys(self, kind: str) -> frozenset[str]:
+        """Keys of a kind held by at most BLOCK_MAX_DF documents. Only these can disagree: an
+        agency's office address or switchboard printed on hundreds of notices is not the
+        project's, so a node holding only such values holds nothing of that kind to compare
+        (sharing one stays the neutral `df>200` level)."""
+        keys = self.kind_keys(kind)
+        return frozenset(k for k in keys if self.keys[k] <= BLOCK_MAX_DF) if keys else keys
 
 
 _EMPTY: frozenset[str] = frozenset()
@@ -224,7 +235,7 @@ class LinkModel:
     def compare_kind(self, kind: str, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
         ka, kb = a.kind_keys(kind), b.kind_keys(kind)
         levels = self.levels[kind]
-        if not ka or not kb:
+        if not a.specific_keys(kind) or not b.specific_keys(kind):
             return ComparisonResult(kind, "null", 0.0)
         shared = ka & kb
         if shared:
@@ -282,10 +293,9 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
         for kind in KINDS:
             if KIND_PRIORS[kind].m_differ is None:
                 continue
-            ka, kb = a.kind_keys(kind), b.kind_keys(kind)
-            if ka and kb:
+            if a.specific_keys(kind) and b.specific_keys(kind):
                 both[kind] += 1
-                differ[kind] += not ka & kb
+                differ[kind] += not a.kind_keys(kind) & b.kind_keys(kind)
         if a.coord is not None and b.coord is not None:
             d = distance_m(a.coord[0], a.coord[1], b.coord[0], b.coord[1])
             coord_hits[0 if d <= NEAR_M else 1 if d <= FAR_M else 2] += 1

@@ -39,6 +39,7 @@ LINK_LABELS: dict[str, tuple[str, str]] = {
     "landline": ("相同固定电话", "same fixed line"),
     "org": ("相同单位", "same organisation"),
     "area": ("相同县镇", "same county/town"),
+    "grp": ("同村同组", "same village group"),
     "date": ("相同日期", "same date"),
 }
 PERSONAL_KINDS = frozenset({"phone", "person", "landline"})

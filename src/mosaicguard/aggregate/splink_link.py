@@ -50,7 +50,8 @@ def present_kinds(records: Sequence[NodeRecord]) -> tuple[str, ...]:
 
 
 def record_rows(records: Sequence[NodeRecord], kinds: Sequence[str]) -> dict[str, list[Any]]:
-    """Columnar input: unique_id, per kind `{kind}_b0..b3` and `{kind}_all` arrays, blocking
+    """Columnar input: unique_id, per kind `{kind}_b0..b3` and `{kind}_all` (the keys that can
+    disagree: `NodeRecord.specific_keys`) arrays, blocking
     arrays `{kind}_blk`, lat/lon and `cells`."""
     cols: dict[str, list[Any]] = {"unique_id": list(range(len(records)))}
     for kind in kinds:
@@ -79,7 +80,7 @@ def record_rows(records: Sequence[NodeRecord], kinds: Sequence[str]) -> dict[str
                 buckets[bucket_of(r.keys[k])].append(k)
             for b in range(N_BUCKETS):
                 cols[f"{kind}_b{b}"].append(buckets[b])
-            cols[f"{kind}_all"].append(keys)
+            cols[f"{kind}_all"].append(sorted(r.specific_keys(kind)))  # busy values cannot disagree
             if KIND_PRIORS[kind].blocking:
                 cols[f"{kind}_blk"].append([k for k in keys if 2 <= r.keys[k] <= BLOCK_MAX_DF])
         cols["lat"].append(r.coord[0] if r.coord else None)

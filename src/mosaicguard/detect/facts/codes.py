@@ -43,6 +43,11 @@ _BARE = re.compile(r"(?<![A-Za-z0-9@/.\-_])[A-Za-z0-9][A-Za-z0-9\-_()]{4,40}[A-Z
                    r"(?![A-Za-z0-9@\-_]|\.[A-Za-z0-9])")  # not inside URLs, e-mails, file names
 # 统一社会信用代码 (18 characters): an organisation's public id, owned by the `org_id` detector
 _CREDIT_CODE = re.compile("[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}")
+# ISO 8601 dates and times (`2013-12-23T23:37:00Z` in a file's metadata) are dates, not codes.
+# GUIDs and hashes (`{EF278816-EC6F-A645-907D-7F25AECB1D4A}`, a Word template's custom-XML item
+# id, the same in every file made from it) identify a file or a part, not a project.
+_GUID_OR_HASH = re.compile(r"[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}|[0-9A-Fa-f]{24,}")
+_ISO_DATE = re.compile(r"(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9](?:T[0-9]{2})?")
 _PROSE_OR_UNIT = re.compile("[a-z]{3,}|[0-9](?:[mM][23]|[kK][mMvVwW]|MW|MVA|[mM]illion)(?![A-Za-z0-9])")
 
 
@@ -71,7 +76,8 @@ def _looks_like_code(token: str) -> bool:
     if token.count("(") != token.count(")"):
         return False
     # a lower-case word inside (`000-square-foot`, `100-year`, `1400m2`) is prose or a unit
-    if _PROSE_OR_UNIT.search(token) or _CREDIT_CODE.fullmatch(token):
+    if (_PROSE_OR_UNIT.search(token) or _CREDIT_CODE.fullmatch(token) or _ISO_DATE.fullmatch(token)
+            or _GUID_OR_HASH.fullmatch(token)):
         return False
     letters = sum(ch.isalpha() for ch in token)
     digits = sum(ch.isdigit() for ch in token)

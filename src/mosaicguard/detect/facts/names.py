@@ -5,12 +5,18 @@ digit gets a comparison key; a generic one (`办公楼维修工程`) is evidence
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from ..normalize import fold_key
+from .address_cn import ChineseAddressExtractor
 from .base import FactExtractor, FactSpan
 from .gazetteer_cn import load_gazetteer
 from .lines import folded_lines, span
+from .purposes import IMPLIED_PURPOSES
+
+if TYPE_CHECKING:
+    from ...policy.schema import Policy
 
 _CJK = "\u4e00-\u9fff"
 _PROJECT_WORD_RE = re.compile(r"工程|项目")
@@ -19,16 +25,28 @@ _NOT_PROJECT_AFTER = ("师", "经理", "部", "负责", "机械", "款", "量", 
                       # `…项目监理` is the supervision of that project; `…工程监理有限公司` a firm
                       "监理有限", "监理咨询", "监理公司", "监理工程", "监理机构",
                       # `…装饰工程有限公司`, `…工程咨询有限公司`, `…工程局`: an organisation's name
-                      "有限", "股份", "集团", "公司", "咨询", "技术", "设计院", "研究院", "局")
+                      "有限", "股份", "集团", "公司", "咨询", "技术", "设计院", "研究院", "局", "处",
+                      # `建筑工程施工许可证`: the kind of permit; `施工总承包叁级`: a qualification
+                      "施工许可", "施工总承", "总承包",
+                      "质量")  # 工程质量: the quality of the works
 # Words that open a clause, never a name (`根据建设项目环境影响评价…` is no project `根据建设`;
 # `获得湖北省优良建筑装饰工程` is an award; `各单项工程` a quantifier): cut from a name's start.
 _LEADING_NOT_NAME = re.compile(
     r"^(?:根据|按照|依据|参照|获得|荣获|包括|包含|类似|涉及|承担|承接|初拟|拟|各|同|本|该|此|其|省|市|县|区)+")
 #: Everything up to the last function word before a name: what is left is the name.
-NAME_STOP_RE = re.compile(
-    r"^.*(?:关于|有关|对于|为了|进行|开展|实施|承建|参加|参与|负责|完成|中标|公告|公示|通知|本次|其中|以及|利用|使用|"
-    r"位于|所属|对|为|在|于|的|和|与|及|本|该|此|将|了|是|由|经|按|即|已|等)"
-)
+_STOP_WORDS = (r"关于|有关|对于|为了|进行|开展|实施|承建|参加|参与|负责|完成|中标|公告|公示|通知|本次|其中|利用|使用|"
+               r"推进|调研|视察|督导|查看|位于|所属|对|为|在|于|的|本|该|此|将|了|是|由|经|按|即|已|等")
+NAME_STOP_RE = re.compile(rf"^.*(?:以及|{_STOP_WORDS}|和|与|及)")
+# `余家坪磐石北辰专用道路及配套工程`: when cutting at 及/和/与 leaves only generic words
+# (`配套`), the conjunction is inside the name.
+_NAME_STOP_KEEP_CONJ_RE = re.compile(rf"^.*(?:以及|{_STOP_WORDS})")
+_CONJ = ("和", "与", "及")
+# `中国化学工程第十四建设有限公司`: 工程 inside a firm's name (the rest of the word ends in 公司).
+_FIRM_AFTER = re.compile(rf"[{_CJK}A-Za-z0-9()（）]{{0,12}}?(?:有限责任公司|有限公司|公司|集团)")
+_SPECIALTY_BEFORE = re.compile(r"(?:建造师|工程师|造价师)[·・(（]?[市省县区]?$")
+_TOWN_PREFIX = re.compile(rf"^[{_CJK}]{{2,4}}?(?:镇|乡|街道)(?=[{_CJK}A-Za-z0-9]{{2}})")
+_ADMIN_LEVELS = frozenset({"province", "city", "county", "town"})
+_WORD_AFTER_BUILD = re.compile(rf"[{_CJK}A-Za-z0-9]")
 _NAME_LABEL_RE = re.compile(
     r"(?:项目名称|工程名称|Project\s+name)\s*[:]\s*(?P<name>[^\s,，。;；:()（）]{2,40})", re.I
 )
@@ -36,7 +54,7 @@ _EN_PROJECT_RE = re.compile(r"\bProject\s+(?P<name>[A-Z0-9][A-Za-z0-9\-]{1,24})"
 _EN_NOT_NAME = frozenset({"manager", "no", "number", "code", "name", "site", "team", "leader", "director", "office"})
 # Words that say nothing about which project it is: a name must have more than these.
 _GENERIC = re.compile(
-    r"新建|改建|扩建|改造|维修|修缮|建设|施工|采购|服务|设备|安装|设计|监理|办公楼|综合楼|宿舍楼|道路|硬化|绿化|"
+    r"招标|防护|新建|改建|扩建|改造|维修|修缮|建设|施工|采购|服务|设备|安装|设计|监理|办公楼|综合楼|宿舍楼|道路|硬化|绿化|"
     r"配套|附属|基础设施|一期|二期|三期|年度|工程|项目|整治|提升|升级|更新|系统|零星|日常|物业|保洁|食堂|"
     r"20[0-9]{2}年?度?|县|市|区|镇|乡|村|"
     r"建筑|房屋|装饰|装修|精装修|单项|市政|公路|水利|环境|大型|重点|优良|相关|主体"
@@ -73,13 +91,25 @@ class ProjectNames(FactExtractor):
 
     name = "names"
     kinds = ("name",)
+    _places: ChineseAddressExtractor | None = None
+
+    def __init__(self, purposes: Iterable[str] = ()) -> None:
+        # Purpose and equipment words say what kind of facility, not which one: `机库建设工程`
+        # and `油料洞库建设工程` are descriptions two different bases share, like `办公楼维修`.
+        implied = [p for ps in IMPLIED_PURPOSES.values() for p in ps]
+        terms = {fold_key(t) for t in (*IMPLIED_PURPOSES, *implied, *purposes) if t.strip()}
+        self._purpose_re = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True) if t))
+
+    def for_policy(self, policy: Policy) -> ProjectNames:
+        return ProjectNames(policy.sensitive_purposes)
 
     def extract(self, text: str) -> Sequence[FactSpan]:
         out: list[FactSpan] = []
         for base, line in folded_lines(text):
             for s, e, name in self._names(line):
-                distinctive = strip_regions(_GENERIC.sub("", name))
-                key = fold_key(name) if len(distinctive) >= 2 or any(ch.isdigit() for ch in distinctive) else ""
+                core = self._without_place(name)
+                distinctive = strip_regions(_GENERIC.sub("", self._purpose_re.sub("", fold_key(core))))
+                key = fold_key(core) if len(distinctive) >= 2 or any(ch.isdigit() for ch in distinctive) else ""
                 if key and _FACILITY_END_RE.search(name):
                     # `湖北黄龙滩抽水蓄能电站` and `黄龙滩抽水蓄能电站` are one station
                     key = fold_key(strip_regions(name))
@@ -89,21 +119,49 @@ class ProjectNames(FactExtractor):
         out.extend(_english_names(text))
         return sorted(out, key=lambda f: f.start)
 
-    @staticmethod
-    def _names(line: str) -> list[tuple[int, int, str]]:
+    def _without_place(self, name: str) -> str:
+        """The name without a leading county/town (`沅陵县幼儿园新建` -> `幼儿园新建`).
+
+        Every county has a 幼儿园新建工程 and a 农村饮水安全巩固提升工程: the place says where,
+        which the `area` comparison already weighs; left in the key it made a template name look
+        unique and counted the county twice."""
+        if self._places is None:
+            self._places = ChineseAddressExtractor()
+        lead = next((sp for sp in self._places.extract(name) if sp.kind == "address" and sp.start == 0), None)
+        if lead is None:
+            # `安平县永安镇中心小学…` is read as an organisation: strip the county the gazetteer
+            # knows, then a town (`永安镇`) right after it.
+            rest = strip_regions(name)
+            return _TOWN_PREFIX.sub("", rest) if rest != name else name
+        # Only the administrative divisions: `点军区电子信息产业园基础设施` keeps its zone.
+        cut = 0
+        for level, value in lead.detail:
+            if level in _ADMIN_LEVELS and name.startswith(value, cut):
+                cut += len(value)
+        return name[cut:]
+
+    def _names(self, line: str) -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []
         for m in _NAME_LABEL_RE.finditer(line):
             found.append((m.start("name"), m.end("name"), _TRAILING_KIND.sub("", m.group("name"))))
         for m in _PROJECT_WORD_RE.finditer(line):
-            if line[m.end(): m.end() + 4].startswith(_NOT_PROJECT_AFTER):
+            after = line[m.end(): m.end() + 4]
+            # `推进…配套工程建设` (a headline ending in 建设) names the project; `工程建设单位` does not
+            ends_in_build = after.startswith("建设") and not _WORD_AFTER_BUILD.match(line, m.end() + 2)
+            if (after.startswith(_NOT_PROJECT_AFTER) and not ends_in_build) or _FIRM_AFTER.match(line, m.end()):
                 continue
             # The name is the run of CJK letters/digits right before 工程/项目.
             name = _name_before(line, m.start())
+            if name.endswith("政府采购"):
+                continue  # `本项目为四川省政府采购项目`: a kind of procurement, not a project
+            if _SPECIALTY_BEFORE.search(line, max(0, m.start() - len(name) - 6), m.start() - len(name)):
+                continue  # `注册一级建造师·机电工程`: a constructor's specialty, not a project
             if len(name) >= 2 and not any(s <= m.start() - len(name) < e for s, e, _ in found):
                 found.append((m.start() - len(name), m.end(), name))
         for m in _FACILITY_RE.finditer(line):
             name = _name_before(line, m.start())
-            if len(strip_regions(_GENERIC.sub("", name))) >= 2:
+            # `<county><town>变电站` is every town's substation, as `<county>幼儿园` is every county's
+            if len(strip_regions(_GENERIC.sub("", self._without_place(name)))) >= 2:
                 found.append((m.start() - len(name), m.end(), name + m.group()))
         for m in _EN_PROJECT_RE.finditer(line):
             if m.group("name").lower() not in _EN_NOT_NAME:
@@ -114,8 +172,14 @@ class ProjectNames(FactExtractor):
 def _name_before(line: str, end: int) -> str:
     """The name ending at `end`: the run of letters and digits before it, cut after the last
     function word and without words that open a clause."""
-    run = _RUN_BEFORE.search(line[max(0, end - 16): end])
-    return _LEADING_NOT_NAME.sub("", NAME_STOP_RE.sub("", run.group(0) if run else ""))
+    run = _RUN_BEFORE.search(line[max(0, end - 24): end])
+    text = run.group(0) if run else ""
+    name = NAME_STOP_RE.sub("", text)
+    if len(_GENERIC.sub("", name)) < 2:
+        longer = _NAME_STOP_KEEP_CONJ_RE.sub("", text)
+        if len(_GENERIC.sub("", longer)) >= 2 and not longer.startswith(_CONJ) and not longer.endswith(_CONJ):
+            name = longer
+    return _LEADING_NOT_NAME.sub("", name)
 
 
 def strip_regions(name: str) -> str:

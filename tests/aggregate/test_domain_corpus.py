@@ -1,0 +1,91 @@
+"""Aggregation on a corpus the implementation did not shape (issue 9, "Data not produced by the
+implementation").
+
+2,000 documents written by `tests/domaingen` (seed 1) from the domain description by someone who
+never read the fact extractors: alias -> code -> purpose chains, written variants, busy agency
+phones and addresses, complaint lines, template phrases, standards, one-digit-off codes, common
+names, harmless projects in the same towns. `mosaicguard aggregate` runs through the CLI and its
+JSON report is scored by the generator's own evaluator (`domaingen.evaluate.evaluate_aggregate`).
+
+The thresholds are the issue's targets. Those not reached yet are marked `xfail(strict=True)`
+with the figure reached (docs/benchmarks.md, "Aggregation quality on the domain corpus"): they
+are shown in every run, and a fix that reaches a target turns its test into a failure (XPASS)
+until the marker is removed, so a target can never be met silently or lost silently.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from domaingen import generate
+from domaingen.evaluate import evaluate_aggregate
+from mosaicguard.cli import main
+
+DOCS = 2000
+SEED = 1
+
+
+@pytest.fixture(scope="module")
+def metrics(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    root = tmp_path_factory.mktemp("domaincorpus")
+    truth = generate(root, DOCS, SEED, jobs=1)
+    out = root / "report.json"
+    code = main(["aggregate", str(root / "corpus"), "--policy", str(root / "policy.yaml"),
+                 "--format", "json", "-o", str(out), "-q"])
+    assert code in (0, 1), "aggregate must run to the end (exit 1 = exposures found)"
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert not report["errors"], report["errors"][:3]
+    result: dict[str, Any] = evaluate_aggregate(report, truth)
+    return result
+
+
+def test_every_document_is_scored(metrics: dict[str, Any]) -> None:
+    assert metrics["documents"] == DOCS
+    assert metrics["unknown_documents"] == []
+    assert metrics["reported_entities"] > 0
+
+
+def test_link_recall(metrics: dict[str, Any]) -> None:
+    assert metrics["link_recall"] >= 0.99, metrics["pairs"]  # issue target 0.9; reached 0.998
+
+
+def test_link_precision(metrics: dict[str, Any]) -> None:
+    assert metrics["link_precision"] >= 0.95, metrics["impure"][:5]
+
+
+def test_chain_recall(metrics: dict[str, Any]) -> None:
+    # alias -> alias+code -> code+purpose (and name/address/phone) chains closed in one entity
+    assert metrics["chain_recall"] >= 0.95
+
+
+def test_no_giant_cluster(metrics: dict[str, Any]) -> None:
+    # Busy values (complaint line in ~60 % of the documents, agency phones/addresses in 100+)
+    # must not glue projects: the largest true entity has a handful of documents.
+    assert metrics["largest_cluster"] <= 8
+
+
+@pytest.mark.xfail(strict=True, reason="issue-9 target not reached yet: 9 impure clusters (seed 1)")
+def test_no_impure_cluster(metrics: dict[str, Any]) -> None:
+    assert metrics["impure_clusters"] == 0, metrics["impure"][:5]
+
+
+@pytest.mark.xfail(strict=True, reason="issue-9 target not reached yet: 6 false exposures (seed 1)")
+def test_no_false_exposure(metrics: dict[str, Any]) -> None:
+    assert metrics["false_exposures"] == 0, metrics["false"]
+
+
+@pytest.mark.xfail(strict=True, reason="issue-9 target not reached yet: exposure recall 0.79 (seed 1)")
+def test_expected_exposure_recall(metrics: dict[str, Any]) -> None:
+    assert metrics["exposure_recall"] >= 0.9, metrics["missed_exposures"]
+
+
+def test_evaluator_sees_the_corpus(tmp_path: Path) -> None:
+    """The evaluator is not trivially satisfied: an empty report scores zero recall."""
+    truth = generate(tmp_path, 200, SEED, jobs=1)
+    empty = evaluate_aggregate({"entities": [], "exposures": []}, truth)
+    assert empty["link_recall"] == 0.0
+    assert empty["chain_recall"] == 0.0
