@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from mosaicguard.aggregate.facts import FactExtractor
-from mosaicguard.detect.facts.legacy import parse_addresses
 from mosaicguard.policy.schema import Policy
 
 POLICY = Policy.model_validate({
@@ -75,8 +74,8 @@ def test_addresses(text: str, precision: str | None, linkable: bool) -> None:
 
 
 def test_address_with_and_without_county_share_a_key() -> None:
-    full = parse_addresses("东海省江北市青山县王家镇李庄村")[0][2].keys()
-    short = parse_addresses("王家镇李庄村附近")[0][2].keys()
+    full = facts("东海省江北市青山县王家镇李庄村", "address")[0].keys
+    short = facts("王家镇李庄村附近", "address")[0].keys
     assert set(full) & set(short)
 
 

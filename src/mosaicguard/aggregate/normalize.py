@@ -13,12 +13,7 @@ import math
 from ..detect.contact import phone_key
 from ..detect.normalize import code_key, fold_key
 
-__all__ = ["code_key", "distance_m", "fold", "grid_cell", "lon_span", "phone_key"]
-
-
-def fold(text: str) -> str:
-    """Fold for comparing names and aliases: width, case, traditional/simplified, separators gone."""
-    return fold_key(text)
+__all__ = ["code_key", "distance_m", "fold_key", "grid_cell", "lon_span", "phone_key"]
 
 
 def distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -20,10 +20,11 @@ from dataclasses import dataclass
 from itertools import product
 from math import prod
 
+from ..detect.normalize import fold_key as fold
 from ..model import Severity
 from ..policy.schema import Combination, Policy
 from .facts import Fact
-from .normalize import fold, grid_cell
+from .normalize import grid_cell
 from .settings import AggregationSettings
 
 
