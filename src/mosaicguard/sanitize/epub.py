@@ -19,7 +19,7 @@ from ..extract.zipxml import ZipParts, descendants, resolve
 from ..model import Document, Finding, Location
 from ..policy.schema import SanitizeSettings
 from .base import Action, SanitizeError, Sanitizer, SanitizeResult, sanitizer_for
-from .ooxml.redaction import MASK
+from .ooxml.redaction import mask_text_nodes
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _KEEP_META = {"identifier", "title", "language"}
@@ -28,20 +28,7 @@ _CONTAINER = "META-INF/container.xml"
 
 
 def _mask_tree(root: Element, redact: list[Finding]) -> int:
-    hits = 0
-    for finding in redact:
-        value = finding.match
-        if len(value) < 2:
-            continue
-        for el in root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            for attr in ("text", "tail"):
-                text = getattr(el, attr)
-                if text and value in text:
-                    setattr(el, attr, text.replace(value, MASK * len(value)))
-                    hits += 1
-    return hits
+    return sum(mask_text_nodes(root, finding.match) for finding in redact)
 
 
 class EpubSanitizer(Sanitizer):

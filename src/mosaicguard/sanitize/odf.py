@@ -27,7 +27,7 @@ from ..model import Document, Finding, Location
 from ..policy.schema import SanitizeSettings
 from .base import Action, SanitizeError, Sanitizer, SanitizeResult
 from .ooxml.images import strip_image
-from .ooxml.redaction import MASK
+from .ooxml.redaction import mask_text_nodes
 
 _XML_PARTS = ("content.xml", "styles.xml", "meta.xml")
 _MANIFEST = "META-INF/manifest.xml"
@@ -161,17 +161,7 @@ class OdfSanitizer(Sanitizer):
         """Mask each value in every text node (element text and tails) of the kept XML parts."""
         for finding in redact:
             value = finding.match
-            hit = False
-            if len(value) >= 2:
-                for root in trees.values():
-                    for el in root.iter():
-                        if not isinstance(el.tag, str):
-                            continue
-                        for attr in ("text", "tail"):
-                            text = getattr(el, attr)
-                            if text and value in text:
-                                setattr(el, attr, text.replace(value, MASK * len(value)))
-                                hit = True
+            hit = any([mask_text_nodes(root, value) for root in trees.values()])
             where = finding.location.pointer or finding.location.part or "document"
             if hit:
                 actions.append(Action("redact_text", f"redacted {finding.category} ({len(value)} characters) "

@@ -18,7 +18,7 @@ from ..model import Document, Finding, Location
 from ..policy.schema import SanitizeSettings
 from .base import Action, SanitizeError, Sanitizer, SanitizeResult
 from .ooxml.images import strip_image
-from .ooxml.redaction import MASK
+from .ooxml.redaction import MASK, mask_text_nodes
 
 
 def _remove(el: Element) -> None:
@@ -113,15 +113,10 @@ class SvgSanitizer(Sanitizer):
     def _redact(root: Element, redact: list[Finding], actions: list[Action]) -> None:
         for finding in redact:
             value = finding.match
-            hit = False
+            hit = mask_text_nodes(root, value) > 0
             for el in root.iter():
                 if not isinstance(el.tag, str) or len(value) < 2:
                     continue
-                for attr in ("text", "tail"):
-                    text = getattr(el, attr)
-                    if text and value in text:
-                        setattr(el, attr, text.replace(value, MASK * len(value)))
-                        hit = True
                 for key, attr_value in el.attrib.items():
                     if value in attr_value and not str(attr_value).startswith("data:"):
                         el.set(key, attr_value.replace(value, MASK * len(value)))

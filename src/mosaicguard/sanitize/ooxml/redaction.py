@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...extract.ooxml import (
     CONTENT_TYPES,
@@ -159,3 +160,21 @@ def finding_part(finding: Finding) -> str | None:
     if part is None or ":" in part:
         return None
     return part
+
+
+def mask_text_nodes(root: Any, value: str) -> int:
+    """Replace `value` by mask characters in every element text and tail under `root` (an lxml
+    tree of a kept XML part); the number of text nodes changed. Values shorter than two
+    characters are never masked (they would mask half the document)."""
+    if len(value) < 2:
+        return 0
+    hits = 0
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for attr in ("text", "tail"):
+            text = getattr(el, attr)
+            if text and value in text:
+                setattr(el, attr, text.replace(value, MASK * len(value)))
+                hits += 1
+    return hits
