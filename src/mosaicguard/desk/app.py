@@ -8,6 +8,7 @@ state-changing request made with the session cookie (a router-level dependency, 
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 from collections.abc import Awaitable, Callable
 
@@ -87,8 +88,7 @@ def create_app(settings: DeskSettings, service: DeskService | None = None) -> Fa
 
     app.include_router(api.router, dependencies=[Depends(auth.require_csrf)])
     if importlib.util.find_spec(f"{__package__}.web") is not None:
-        from . import web
-
+        web = importlib.import_module(f"{__package__}.web")
         app.include_router(web.router, dependencies=[Depends(auth.require_csrf)])
         static = getattr(web, "mount_static", None)
         if callable(static):

@@ -13,13 +13,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import HTTPException, Request, Response
 
-from .service import Actor, DeskService, SessionInfo
+if TYPE_CHECKING:  # service.py imports the hashing helpers from here
+    from .service import Actor, DeskService, SessionInfo
 
 SESSION_COOKIE = "mg_session"
 CSRF_FIELD = "csrf_token"
@@ -80,6 +81,8 @@ def client_ip(request: Request) -> str | None:
 def resolve(request: Request, service: DeskService) -> None:
     """Set `request.state.actor` (Actor | None), `request.state.session` (SessionInfo | None)
     and `request.state.via_cookie` from the session cookie or the bearer token."""
+    from .service import Actor
+
     request.state.actor = None
     request.state.session = None
     request.state.via_cookie = False
@@ -100,7 +103,7 @@ def resolve(request: Request, service: DeskService) -> None:
 
 def service_of(request: Request) -> DeskService:
     """The app's DeskService (FastAPI dependency)."""
-    return cast(DeskService, request.app.state.service)
+    return cast("DeskService", request.app.state.service)
 
 
 def current_actor(request: Request) -> Actor:
@@ -108,7 +111,7 @@ def current_actor(request: Request) -> Actor:
     actor = getattr(request.state, "actor", None)
     if actor is None:
         raise HTTPException(status_code=401, detail="login required")
-    return cast(Actor, actor)
+    return cast("Actor", actor)
 
 
 def current_session(request: Request) -> SessionInfo | None:

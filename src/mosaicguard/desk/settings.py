@@ -20,6 +20,7 @@ class DeskSettings:
     db_url: str = DEFAULT_DB
     data_dir: Path = field(default_factory=lambda: Path("desk-data"))
     corpus_index: Path | None = None  # SQLite fact index of the public corpus (`check --index`)
+    corpus_dirs: tuple[Path, ...] = ()  # folders of the public corpus (read incrementally into the index)
     policy_path: Path | None = None
     registry_path: Path | None = None  # fingerprint registry of confidential documents
     registry_key_file: Path | None = None
