@@ -35,7 +35,7 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _name(path: str) -> str:
+def _basename(path: str) -> str:
     return path.replace("\\", "/").rsplit("/", 1)[-1]
 
 
@@ -48,10 +48,16 @@ def _attr_label(attr: str, lang: str) -> str:
 
 
 def exposure_svg(exposure: Mapping[str, Any], drafts: Collection[str], lang: str, *, reveal: bool = False,
-                 label: str = "") -> str:
+                 label: str = "", display: Mapping[str, str] | None = None) -> str:
     """SVG markup of one exposure. `drafts` are the document names of the draft(s) as the check
-    report names them (they are drawn red; public documents blue). Every text is escaped."""
+    report names them (they are drawn red; public documents blue); `display` gives a draft's
+    name as the user knows it (the desk stores drafts under generated names). Every text is escaped."""
     show = (lambda v: v) if reveal else mask
+    shown_names = dict(display or {})
+
+    def _name(path: str) -> str:
+        return shown_names.get(path) or _basename(path)
+
     docs_all = [str(d) for d in exposure.get("documents", [])]
     docs = sorted(docs_all, key=lambda d: (d not in drafts, d))[:_MAX_DOCS]
     hidden_docs = len(docs_all) - len(docs)
@@ -176,8 +182,13 @@ def _rule_label(rule: str, lang: str) -> str:
     return " + ".join(_attr_label(a, lang) for a in rule.split("+") if a)
 
 
+def draft_paths(check: Mapping[str, Any] | None) -> set[str]:
+    """The draft documents of a check report, as its exposures name them."""
+    return {str(d.get("path")) for d in (check or {}).get("drafts", []) if isinstance(d, Mapping)}
+
+
 def exposure_views(report: Mapping[str, Any] | None, drafts: Collection[str], lang: str, *,
-                   reveal: bool = False) -> list[dict[str, Any]]:
+                   reveal: bool = False, display: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
     """Plain dicts for templates: one per exposure of a check report, with its SVG, rule,
     severity, whether it is new, and its minimal fix (values masked unless `reveal`)."""
     if not report:
@@ -192,10 +203,11 @@ def exposure_views(report: Mapping[str, Any] | None, drafts: Collection[str], la
             "severity": str(exp.get("severity", "")),
             "new": bool(exp.get("new")),
             "documents": [str(d) for d in exp.get("documents", [])],
-            "public_documents": [str(d) for d in exp.get("documents", []) if d not in drafts],
-            "minimal_fix": [{"doc": str(fx.get("doc", "")), "value": show(str(fx.get("value", ""))),
+            "public_documents": [_basename(str(d)) for d in exp.get("documents", []) if d not in drafts],
+            "minimal_fix": [{"doc": (display or {}).get(str(fx.get("doc", "")), _basename(str(fx.get("doc", "")))),
+                             "value": show(str(fx.get("value", ""))),
                              "location": fx.get("location", {})} for fx in exp.get("minimal_fix", [])],
             "fix_verified": exp.get("fix_verified"),
-            "svg": exposure_svg(exp, drafts, lang, reveal=reveal, label=str(i)),
+            "svg": exposure_svg(exp, drafts, lang, reveal=reveal, label=str(i), display=display),
         })
     return views

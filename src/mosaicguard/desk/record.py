@@ -24,7 +24,7 @@ from typing import Any
 
 import pymupdf
 
-from .graph import exposure_views
+from .graph import draft_paths, exposure_views
 from .render import page_png, render_document
 from .service import ReviewRecord, StoredFile
 from .templating import render_template
@@ -82,11 +82,10 @@ def record_context(record: ReviewRecord, lang: str, original: StoredFile | None 
             parts.append({"part": part.part, "layer": part.layer, "truncated": part.truncated,
                           "pieces": [{"text": p.text, "marked": bool(p.finding_ids), "severity": p.severity}
                                      for p in part.pieces]})
-    drafts = {str(scanned.get("path"))} if scanned else {summary.filename}
-    if detail.check:
-        drafts |= {str(d.get("path")) for d in detail.check.get("drafts", []) if isinstance(d, Mapping)}
+    drafts = draft_paths(detail.check) or ({str(scanned.get("path"))} if scanned else {summary.filename})
     check_report = {"exposures": list(detail.exposures)} if detail.exposures else None
-    exposures = exposure_views(check_report, drafts, lang, reveal=False)
+    exposures = exposure_views(check_report, drafts, lang, reveal=False,
+                               display=dict.fromkeys(drafts, summary.filename))
     for exp in exposures:
         name = f"graph-{exp['index']}.png"
         if for_pdf:

@@ -217,6 +217,8 @@ def page_png(data: bytes, media_type: str, number: int, findings: Sequence[Mappi
     """PNG of page `number` (1-based) with each finding's box framed in its severity's colour.
     Masked by default: boxes are filled, so the PNG does not carry the values. Raises
     ValueError for a page that does not exist."""
+    if not is_paged(media_type):
+        raise ValueError(f"a {media_type or 'file of unknown kind'} has no pages to draw")
     marks = [Mark.from_finding(f) for f in findings]
     if media_type == "application/pdf":
         with pymupdf.open(stream=data, filetype="pdf") as pdf:
@@ -229,9 +231,12 @@ def page_png(data: bytes, media_type: str, number: int, findings: Sequence[Mappi
     else:
         if number != 1:
             raise ValueError(f"page {number} does not exist (an image has one)")
-        with Image.open(io.BytesIO(data)) as src:
-            size = (float(src.width), float(src.height))
-            image = src.convert("RGB")
+        try:
+            with Image.open(io.BytesIO(data)) as src:
+                size = (float(src.width), float(src.height))
+                image = src.convert("RGB")
+        except (OSError, Image.DecompressionBombError) as exc:
+            raise ValueError(f"the image cannot be drawn: {exc}") from exc
         image.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
     views, _ = _page_views(marks, [size] * (number if media_type == "application/pdf" else 1))
     boxes = next((v.boxes for v in views if v.number == number), ())
