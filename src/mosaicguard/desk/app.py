@@ -18,7 +18,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 
 from .. import __version__
 from . import auth
-from .service import DeskService
+from .service import DeskService, ServiceError
 from .settings import DeskSettings
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -56,9 +56,12 @@ class _AuthMiddleware(BaseHTTPMiddleware):
     async def dispatch(self, request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         auth.resolve(request, self.service)
         path = request.url.path
-        if request.state.actor is None and not is_public(request.method, path):
+        too_big = _body_refusal(request, self.service.settings)
+        if too_big is not None and request.state.actor is not None:
+            response: Response = too_big
+        elif request.state.actor is None and not is_public(request.method, path):
             if path.startswith("/api/"):
-                response: Response = JSONResponse({"detail": "login required (session or bearer token)"},
+                response = JSONResponse({"detail": "login required (session or bearer token)"},
                                                   status_code=401, headers={"WWW-Authenticate": "Bearer"})
             elif request.method in ("GET", "HEAD"):
                 response = RedirectResponse("/login", status_code=303)
@@ -71,6 +74,31 @@ class _AuthMiddleware(BaseHTTPMiddleware):
         return response
 
 
+def _body_refusal(request: Request, settings: DeskSettings) -> Response | None:
+    """Refuse a body larger than any submission may be before reading it (the per-file limit is
+    checked again on each file), and a body of unknown length."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return None
+    length = request.headers.get("content-length")
+    if length is None:
+        if request.headers.get("transfer-encoding"):
+            return PlainTextResponse("a request body needs a Content-Length", status_code=411)
+        return None
+    ceiling = settings.max_upload_bytes * settings.max_files_per_submit + 1_000_000
+    if not length.isdigit() or int(length) > ceiling:
+        return JSONResponse({"detail": f"request body over the limit ({settings.max_upload_bytes} bytes per file, "
+                                       f"{settings.max_files_per_submit} files)"}, status_code=413)
+    return None
+
+
+def _service_error(request: Request, exc: Exception) -> Response:
+    """A ServiceError as an answer: JSON for the API, plain text elsewhere."""
+    status = getattr(exc, "status_code", 400)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"detail": str(exc)}, status_code=status)
+    return PlainTextResponse(str(exc), status_code=status)
+
+
 def create_app(settings: DeskSettings, service: DeskService | None = None) -> FastAPI:
     """The desk application for `settings` (database migrated by the caller: `db.migrate`)."""
     service = service or DeskService(settings)
@@ -79,8 +107,9 @@ def create_app(settings: DeskSettings, service: DeskService | None = None) -> Fa
                   openapi_url=None)
     app.state.settings = settings
     app.state.service = service
+    app.add_exception_handler(ServiceError, _service_error)
 
-    @app.get("/healthz", include_in_schema=False)
+    @app.api_route("/healthz", methods=["GET", "HEAD"], include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
