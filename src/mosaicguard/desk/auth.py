@@ -33,9 +33,12 @@ CSRF_EXEMPT_PATHS = frozenset({"/login"})
 _HASHER = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password`."""
-    return _HASHER.hash(password)
+def hash_password(password: str, time_cost: int | None = None, memory_kib: int | None = None) -> str:
+    """An argon2id hash of `password` (the library's recommended parameters unless given)."""
+    if time_cost is None and memory_kib is None:
+        return _HASHER.hash(password)
+    hasher = PasswordHasher(time_cost=time_cost or _HASHER.time_cost, memory_cost=memory_kib or _HASHER.memory_cost)
+    return hasher.hash(password)
 
 
 def verify_password(stored: str, password: str) -> bool:
@@ -47,12 +50,15 @@ def verify_password(stored: str, password: str) -> bool:
 
 
 # A fixed hash checked when the user does not exist, so that timing does not tell names apart.
-_DUMMY_HASH = _HASHER.hash("not a password of anybody")
+_DUMMY_HASHES: dict[tuple[int | None, int | None], str] = {}
 
 
-def burn_time(password: str) -> None:
+def burn_time(password: str, time_cost: int | None = None, memory_kib: int | None = None) -> None:
     """Spend the time of one password check (unknown user names must not answer faster)."""
-    verify_password(_DUMMY_HASH, password)
+    key = (time_cost, memory_kib)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = hash_password("not a password of anybody", time_cost, memory_kib)
+    verify_password(_DUMMY_HASHES[key], password)
 
 
 def new_secret() -> str:

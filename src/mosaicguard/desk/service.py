@@ -498,8 +498,8 @@ class DeskService:
         with self.tx() as s:
             if s.execute(select(User.id).where(User.username == username)).first() is not None:
                 raise InvalidInput(f"user {username!r} exists already")
-            user = User(username=username, password_hash=hash_password(password), role=role, active=True,
-                        created_at=_now())
+            hashed = hash_password(password, self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
+            user = User(username=username, password_hash=hashed, role=role, active=True, created_at=_now())
             s.add(user)
             s.flush()
             audit.append(s, actor.username if actor else "cli", "user.add", f"user:{username}",
@@ -525,7 +525,7 @@ class DeskService:
                 raise LockedOut("too many failed logins: this account is locked for 15 minutes")
             user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
             if user is None:
-                burn_time(password)
+                burn_time(password, self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
                 ok = False
             else:
                 ok = user.active and verify_password(user.password_hash, password)

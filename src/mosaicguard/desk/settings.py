@@ -35,6 +35,10 @@ class DeskSettings:
     lease_seconds: float = 120.0
     max_attempts: int = 3
     session_hours: float = 8.0
+    # argon2id parameters for new password hashes (argon2-cffi's recommended defaults); a stored
+    # hash carries its own parameters, so changing these never locks anybody out.
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
     secure_cookies: bool = False  # set when served over https
     profiles: tuple[str, ...] = (
         "procurement-notice", "construction-notice", "archive-release", "press-release", "social-post",
