@@ -88,8 +88,10 @@ def verify(session: Session) -> VerifyResult:
     for ev in session.execute(select(AuditEvent).order_by(AuditEvent.id)).scalars():
         rows += 1
         if ev.id != expected_id:
-            return VerifyResult(False, rows, ev.id, f"row {ev.id}: rows {expected_id}..{ev.id - 1} are missing "
-                                                    "(removed)", prev_hash)
+            missing = f"row {expected_id}" if ev.id == expected_id + 1 else f"rows {expected_id}..{ev.id - 1}"
+            return VerifyResult(False, rows, expected_id, f"row {expected_id}: {missing} missing (removed); the "
+                                                          f"chain jumps from row {expected_id - 1} to row {ev.id}",
+                                prev_hash)
         if ev.prev_hash != prev_hash:
             return VerifyResult(False, rows, ev.id, f"row {ev.id}: does not follow row {ev.id - 1} "
                                                     "(a row before it was changed, removed or reordered)", prev_hash)
