@@ -16,9 +16,10 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from . import auth
 from .graph import draft_paths, exposure_views
@@ -189,14 +190,17 @@ def upload_form(request: Request, service: ServiceDep) -> Response:
 
 
 @router.post("/upload", response_class=HTMLResponse)
-async def upload(request: Request, service: ServiceDep, actor: ActorDep,
-                 files: Annotated[list[UploadFile] | None, File()] = None,
-                 profile: Annotated[str, Form()] = "") -> Response:
+async def upload(request: Request, service: ServiceDep, actor: ActorDep) -> Response:
     """Store the drafts and queue their checks; answer at once with the progress page."""
     settings = request.app.state.settings
+    # Read from the form itself: a browser sends an empty part (no name, no bytes) when no file
+    # was chosen, which is "no file" here rather than a validation error.
+    form = await request.form()
+    profile = form.get("profile")
+    profile = profile if isinstance(profile, str) else ""
     uploads = []
-    for item in files or []:
-        if not item.filename:
+    for item in form.getlist("files"):
+        if not isinstance(item, StarletteUploadFile) or not item.filename:
             continue
         # Read one byte over the limit at most: the service refuses it with its own message.
         uploads.append(Upload(filename=item.filename, data=await item.read(settings.max_upload_bytes + 1)))
