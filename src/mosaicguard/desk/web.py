@@ -267,11 +267,15 @@ def _finding_rows(detail: DraftDetail, reveal: bool, placed: Mapping[str, str]) 
         value = str(raw.get(f.id, {}).get("match", f.match)) if reveal else f.match
         rows.append({
             "id": f.id, "path": f.path, "category": f.category, "severity": f.severity, "layer": f.layer,
-            "rule": f.rule, "message": f.message, "match": value, "location": f.location,
+            "rule": f.rule, "message": f.message, "match": _short(value, 60), "location": f.location,
             "where": _where(f.location, f.path, detail), "decision": f.decision or "", "reason": f.reason or "",
             "decided_by": f.decided_by or "", "placed": placed.get(f.id, ""), "kind": f.kind,
         })
     return rows
+
+
+def _short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
 
 
 def _where(location: Mapping[str, Any], path: str, detail: DraftDetail) -> str:
