@@ -116,3 +116,25 @@ def test_a_damaged_file_keeps_its_findings_listed() -> None:
                "location": {"page": 1, "bbox": [1, 1, 20, 20]}}
     rendering = render_document(b"%PDF-1.7 broken", "broken.pdf", "application/pdf", [finding])
     assert rendering.errors and rendering.elsewhere == ("x1",)
+
+
+def test_the_same_document_is_rendered_once(leaky_pdf: tuple[bytes, str, list[dict[str, Any]]]) -> None:
+    data, media_type, findings = leaky_pdf
+    first = render_document(data, "leaky.pdf", media_type, findings)
+    assert render_document(data, "leaky.pdf", media_type, findings) is first
+    assert render_document(data, "leaky.pdf", media_type, findings, reveal=True) is not first
+    assert render_document(data, "leaky.pdf", media_type, findings[:-1]) is not first
+
+
+def test_a_photo_is_drawn_and_its_exif_shown_in_place() -> None:
+    from office_factory import jpeg_with_exif
+
+    data = jpeg_with_exif()
+    media_type, findings = _scan(data, "site.jpg")
+    assert media_type.startswith("image/") and findings
+    rendering = render_document(data, "site.jpg", media_type, findings)
+    assert rendering.paged and [p.number for p in rendering.pages] == [1]
+    exif = [part for part in rendering.parts if "exif" in part.part.lower()]
+    assert exif and any(p.finding_ids for p in exif[0].pieces)
+    png = page_png(data, media_type, 1, findings)
+    assert Image.open(io.BytesIO(png)).format == "PNG"

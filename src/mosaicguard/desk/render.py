@@ -12,8 +12,12 @@ PNG itself no longer holds the value; in text the span shows `model.mask(value)`
 
 from __future__ import annotations
 
+import hashlib
 import io
+import json
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,6 +27,7 @@ from PIL import Image, ImageDraw
 
 from ..extract.base import ExtractContext, Limits
 from ..extract.dispatch import extract_bytes
+from ..extract.heif import register_heif
 from ..model import Document, Segment, mask
 from ..report.summary import _mask_values
 
@@ -134,12 +139,36 @@ def is_paged(media_type: str) -> bool:
     return media_type == "application/pdf" or (media_type.startswith("image/") and media_type != "image/svg+xml")
 
 
+#: Renderings kept per process: a review page is opened again and again while it is decided.
+_CACHE_SIZE = 16
+_cache: OrderedDict[tuple[str, ...], Rendering] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
 def render_document(data: bytes, path: str, media_type: str, findings: Sequence[Mapping[str, Any]], *,
                     reveal: bool = False, ocr: str = "auto") -> Rendering:
     """Place every finding of a document: boxes on pages for paged documents, highlights in the
     text parts for the rest. `path` is the name the scan used (it chooses the extractor), so the
     document is read exactly as the scan read it. Never raises for a bad file: the reason is in
-    `errors` and the findings are listed `elsewhere`."""
+    `errors` and the findings are listed `elsewhere`. The same document with the same findings
+    is rendered once (a small per-process cache keyed by content hash, findings and `reveal`)."""
+    key = (hashlib.sha256(data).hexdigest(), path, media_type, str(reveal), ocr,
+           json.dumps(list(findings), sort_keys=True, ensure_ascii=False, default=str))
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit is not None:
+            _cache.move_to_end(key)
+            return hit
+    rendering = _render(data, path, media_type, findings, reveal=reveal, ocr=ocr)
+    with _cache_lock:
+        _cache[key] = rendering
+        while len(_cache) > _CACHE_SIZE:
+            _cache.popitem(last=False)
+    return rendering
+
+
+def _render(data: bytes, path: str, media_type: str, findings: Sequence[Mapping[str, Any]], *,
+            reveal: bool, ocr: str) -> Rendering:
     marks = [Mark.from_finding(f) for f in findings]
     paged = is_paged(media_type)
     pages: list[PageView] = []
@@ -174,6 +203,7 @@ def _page_sizes(data: bytes, media_type: str) -> list[tuple[float, float]]:
     if media_type == "application/pdf":
         with pymupdf.open(stream=data, filetype="pdf") as pdf:
             return [(page.rect.width, page.rect.height) for page in pdf]
+    register_heif()  # HEIC/AVIF photos open in Pillow like any image
     with Image.open(io.BytesIO(data)) as img:
         return [(float(img.width), float(img.height))]
 
@@ -231,6 +261,7 @@ def page_png(data: bytes, media_type: str, number: int, findings: Sequence[Mappi
     else:
         if number != 1:
             raise ValueError(f"page {number} does not exist (an image has one)")
+        register_heif()
         try:
             with Image.open(io.BytesIO(data)) as src:
                 size = (float(src.width), float(src.height))
@@ -300,7 +331,16 @@ def _span_of(mark: Mark, segments: Sequence[Segment], text: str) -> tuple[int, i
         if at >= 0 and seg.location.start is not None:
             return seg.location.start + at, seg.location.start + at + len(mark.match)
     at = text.find(mark.match)
-    return (at, at + len(mark.match)) if at >= 0 else None
+    if at >= 0:
+        return at, at + len(mark.match)
+    # A value joined from several fields or lines ("make model", a hidden line of two runs) is
+    # in the part with other white space between its words.
+    words = mark.match.split()
+    if len(words) > 1:
+        found = re.search(r"\s+".join(re.escape(w) for w in words), text)
+        if found:
+            return found.start(), found.end()
+    return None
 
 
 def _text_parts(doc: Document, marks: Sequence[Mark], on_pages: set[str], reveal: bool,
