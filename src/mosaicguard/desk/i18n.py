@@ -118,6 +118,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "review.decision": ("处理决定", "Decision"),
     "review.reason": ("理由", "Reason"),
     "review.reason_required": ("“接受风险”必须填写理由。", "An accepted risk needs a reason."),
+    "review.fp_hint": ("标为“误报”的问题加入该发布类型的基线，以后的检查不再报告（计入“基线已接受”）。",
+                       "A false positive joins the profile's baseline: later checks hide it (counted as baseline)."),
     "review.save_decisions": ("保存处理决定", "Save the decisions"),
     "review.decided": ("已保存 {n} 项处理决定。", "{n} decisions saved."),
     "review.undecided": ("尚有 {n} 项未处理。", "{n} findings still undecided."),

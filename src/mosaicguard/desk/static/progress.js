@@ -16,7 +16,7 @@
     var status = row.querySelector('.status');
     status.className = 'status status-' + item.status;
     status.textContent = labels[item.status] || item.status;
-    row.querySelector('.error').textContent = item.error || '';
+    row.querySelector('.error').textContent = item.error ? table.dataset.reason.replace('%s', item.error) : '';
     row.querySelector('.review-link').classList.toggle('hidden', item.status !== 'done');
     row.querySelector('.retry').classList.toggle('hidden', item.status !== 'failed');
   }
