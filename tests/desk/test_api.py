@@ -189,3 +189,34 @@ def test_cli_users_tokens_and_audit(run_cli: Callable[..., Any], service: Any, m
     assert run_cli("tokens", "create", "--db", url, "--user", "nobody").code == 2
     assert run_cli("audit", "verify", "--db", url).code == 0
     assert run_cli("migrate", "--db", url).code == 0
+
+
+def test_registry_check_in_the_job(api: Any, service: Any, users: Users, token_for: Any, tmp_path: Path,
+                                   run_cli: Callable[..., Any]) -> None:
+    """With a fingerprint registry configured, the job reports the draft's passages of a
+    registered confidential document (the package's registry detector, as `scan --registry`)."""
+    import dataclasses
+
+    from mosaicguard.desk.service import DeskService
+
+    docs = realworld_docs()
+    confidential = tmp_path / "conf" / "internal-plan.txt"
+    confidential.parent.mkdir()
+    confidential.write_bytes(docs[6].read_bytes())
+    registry, key = tmp_path / "registry.db", tmp_path / "registry.key"
+    out = run_cli("register", str(confidential.parent), "--registry", str(registry), "--key-file", str(key),
+                  "--label", "internal", "-q")
+    assert out.code == 0, out.err
+    with_registry = DeskService(dataclasses.replace(service.settings, registry_path=registry,
+                                                    registry_key_file=key))
+    try:
+        sam = token_for("sam")
+        leaked = _submit(api, sam, "draft.txt", b"Draft for the website.\n\n" + docs[6].read_bytes())
+        clean = _submit(api, sam, "other.txt", docs[7].read_bytes())
+        assert _drain(with_registry) == 2
+        leaked_body = api.get(f"/api/v1/drafts/{leaked}", headers=sam).json()
+        clean_body = api.get(f"/api/v1/drafts/{clean}", headers=sam).json()
+    finally:
+        with_registry.close()
+    assert any(f["category"] == "fingerprint" for f in leaked_body["findings"])
+    assert not any(f["category"] == "fingerprint" for f in clean_body["findings"])
