@@ -172,7 +172,8 @@ def record_pdf(record: ReviewRecord, lang: str, original: StoredFile | None = No
     if CJK_FONT.is_file():
         archive.add(CJK_FONT.read_bytes(), "cjk.ttc")
         font = "@font-face {font-family: cjk; src: url(cjk.ttc);}\n"
-        css = font + css.replace("font-family:", "font-family: cjk,", 1)
+        # Every family, monospace too: audit details quote reasons typed in Chinese.
+        css = font + css.replace("font-family:", "font-family: cjk,")
     html = render_template("record.html.j2", lang, css="", **context)
     story = pymupdf.Story(html=html, user_css=css, archive=archive)
     out = io.BytesIO()

@@ -379,7 +379,7 @@ def _text_parts(doc: Document, marks: Sequence[Mark], on_pages: set[str], reveal
 
 def sensitive_values(marks: Iterable[Mark]) -> frozenset[str]:
     """Values masked wherever they appear in shown text: every finding's value and, for a value
-    of several words (a hidden line, a comment), each of its longer words, since such a value
+    of several words (a hidden line, a comment), each of its telling words, since such a value
     is often split over lines in the text."""
     values: set[str] = set()
     for m in marks:
@@ -387,7 +387,10 @@ def sensitive_values(marks: Iterable[Mark]) -> frozenset[str]:
             values.add(m.match)
         words = m.match.split()
         if len(words) > 1:
-            values.update(w for w in words if len(w) >= 4)
+            # Words that carry the value (codes, numbers, Chinese names and places), not the
+            # ordinary English words around them ("inserted words" must not mask "words").
+            values.update(w for w in words if len(w) >= 4 and (len(w) >= 10 or not w.isascii()
+                                                                or any(c.isdigit() for c in w)))
     return frozenset(values)
 
 

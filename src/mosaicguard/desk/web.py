@@ -310,7 +310,8 @@ def review(request: Request, draft_id: str, service: ServiceDep, actor: ActorDep
         except ServiceError:
             original = None
         if original is not None and scanned is not None:
-            rendering = render_document(original.data, str(scanned.get("path")), original.media_type, raw,
+            marks = raw + _fix_marks(detail)
+            rendering = render_document(original.data, str(scanned.get("path")), original.media_type, marks,
                                         reveal=shown)
             for page in rendering.pages:
                 for box in page.boxes:
@@ -344,7 +345,7 @@ def review(request: Request, draft_id: str, service: ServiceDep, actor: ActorDep
         scan_error=str(scanned.get("error") or "") if scanned else "",
         rendering=rendering,
         findings=findings,
-        elsewhere=set(rendering.elsewhere) if rendering else set(),
+        elsewhere={i for i in rendering.elsewhere if not i.startswith(FIX_PREFIX)} if rendering else set(),
         exposures=exposures,
         corpus_checked=detail.check is not None,
         notes=list(detail.notes),
@@ -359,6 +360,24 @@ def review(request: Request, draft_id: str, service: ServiceDep, actor: ActorDep
         msg=msg if msg in _MESSAGES else "",
         undecided=sum(1 for f in findings if not f["decision"]),
     )
+
+
+FIX_PREFIX = "fix-"
+
+
+def _fix_marks(detail: DraftDetail) -> list[Mapping[str, Any]]:
+    """The minimal fix of each exposure as marks in the draft's text: the words to cut are
+    highlighted where they stand (ids `fix-<exposure>-<n>`; the template links them to the graph)."""
+    drafts = draft_paths(detail.check)
+    marks: list[Mapping[str, Any]] = []
+    for i, exposure in enumerate(detail.exposures):
+        for j, fix in enumerate(exposure.get("minimal_fix", [])):
+            if drafts and str(fix.get("doc")) not in drafts:
+                continue
+            marks.append({"id": f"{FIX_PREFIX}{i}-{j}", "category": "exposure",
+                          "severity": str(exposure.get("severity", "high")), "match": str(fix.get("value", "")),
+                          "layer": "body", "location": dict(fix.get("location") or {})})
+    return marks
 
 
 #: Messages a redirect may ask the review page to show (catalogue keys only: nothing typed).

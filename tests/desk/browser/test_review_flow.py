@@ -124,6 +124,9 @@ def test_submit_review_sanitise_approve_export_and_audit(desk: DeskServer, brows
     assert reviewer.locator("svg.exposure-graph").count() >= 1
     assert reviewer.locator("svg.exposure-graph .node-fix").count() >= 1
     assert reviewer.locator("svg.exposure-graph .node-draft").count() >= 1
+    # ...and the words to cut are marked in the draft's own text, masked like the findings.
+    assert reviewer.locator("mark.hl.fix").count() >= 1
+    assert "2027年3月竣工" not in reviewer.content()
 
     # --- the submitter may not approve their own draft; an approver does
     submitter.goto(f"{desk.base}/drafts/{pdf_id}")
