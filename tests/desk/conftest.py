@@ -8,7 +8,6 @@ import glob
 import itertools
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Callable, Iterator
@@ -17,18 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from desk.deskutil import PASSWORD, SAMPLES, Users
+from desk.deskutil import PASSWORD, SAMPLES, Users, free_port
 
 
 def _pg_bin() -> Path | None:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     return Path(found[-1]).parent if found else None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -86,7 +79,7 @@ def postgres() -> Iterator[PostgresServer | None]:
     as_postgres = os.geteuid() == 0
     if as_postgres:
         shutil.chown(root, "postgres", "postgres")
-    server = PostgresServer(root, _free_port(), pg_bin, as_postgres).start()
+    server = PostgresServer(root, free_port(), pg_bin, as_postgres).start()
     try:
         yield server
     finally:

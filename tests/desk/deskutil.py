@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,3 +40,10 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 60.0, step: float
             return True
         time.sleep(step)
     return predicate()
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

@@ -111,3 +111,49 @@ def test_kill_9_mid_job_then_restart(service: Any, users: Users, tmp_path: Path)
     with service.tx() as s:
         assert s.execute(select(Job).where(Job.status.in_(("queued", "running")))).first() is None
     assert service.verify_audit().ok
+
+
+def test_serve_runs_a_worker_and_stops_it(tmp_path: Path) -> None:
+    """`mosaicguard serve` starts the web server and one worker process; a submission made through
+    the API is done; SIGTERM to the server stops its worker too."""
+    import httpx
+
+    from desk.deskutil import PASSWORD, free_port
+
+    db = f"sqlite:///{tmp_path / 'desk.db'}"
+    cli = [sys.executable, "-c", "import sys; from mosaicguard.cli import main; sys.exit(main(sys.argv[1:]))"]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    subprocess.run([*cli, "users", "add", "poster", "--role", "submitter", "--db", db], input=PASSWORD + "\n",
+                   text=True, check=True, env=env, capture_output=True)
+    token = subprocess.run([*cli, "tokens", "create", "--db", db, "--user", "poster"], text=True, check=True,
+                           env=env, capture_output=True).stdout.strip()
+    port = free_port()
+    server = subprocess.Popen([*cli, "serve", "--db", db, "--port", str(port), "--data-dir", str(tmp_path / "data")],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        def up() -> bool:
+            try:
+                return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+            except httpx.TransportError:
+                return False
+
+        assert wait_until(up, timeout=60)
+        children = subprocess.run(["ps", "-o", "pid=", "--ppid", str(server.pid)], capture_output=True,
+                                  text=True).stdout.split()
+        assert len(children) == 1  # the worker process
+        headers = {"Authorization": f"Bearer {token}"}
+        doc = realworld_docs()[8]
+        r = httpx.post(f"{base}/api/v1/drafts", headers=headers, files={"file": (doc.name, doc.read_bytes())})
+        draft_id = r.json()["id"]
+
+        def done() -> bool:
+            return bool(httpx.get(f"{base}/api/v1/drafts/{draft_id}", headers=headers).json()["status"] == "done")
+
+        assert wait_until(done, timeout=120)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    worker_pid = int(children[0])
+    assert wait_until(lambda: not Path(f"/proc/{worker_pid}").exists() or
+                      Path(f"/proc/{worker_pid}/stat").read_text().split()[2] == "Z", timeout=20)
