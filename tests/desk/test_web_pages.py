@@ -100,3 +100,9 @@ def test_upload_without_a_file_is_refused_with_a_message(desk: dict[str, Any]) -
     token = _csrf(client.get("/upload").text)
     response = client.post("/upload", data={"csrf_token": token}, files=[("files", ("", b"", "text/plain"))])
     assert response.status_code == 400 and "请选择至少一个文件" in response.text
+
+
+def test_refusals_are_explained_in_the_users_language(desk: dict[str, Any]) -> None:
+    client = _client(desk, "chen")
+    page = client.get("/drafts/no-such-draft")
+    assert page.status_code == 404 and "未找到该稿件" in page.text

@@ -79,9 +79,12 @@ def _page(request: Request, name: str, status_code: int = 200, **context: Any) -
 
 
 def _error(request: Request, exc: ServiceError | str, status_code: int | None = None) -> HTMLResponse:
+    """An error page: a sentence in the user's language for the kind of refusal, and the
+    service's own message (which names the reason) under it."""
     message = str(exc)
     code = status_code or (exc.status_code if isinstance(exc, ServiceError) else 400)
-    return _page(request, "error.html.j2", status_code=code, message=message)
+    summary = {403: "error.forbidden", 404: "error.not_found"}.get(code, "")
+    return _page(request, "error.html.j2", status_code=code, message=message, summary=summary)
 
 
 def _redirect(url: str) -> RedirectResponse:
