@@ -274,7 +274,11 @@ def _finding_rows(detail: DraftDetail, reveal: bool, placed: Mapping[str, str]) 
             "where": _where(f.location, f.path, detail), "decision": f.decision or "", "reason": f.reason or "",
             "decided_by": f.decided_by or "", "placed": placed.get(f.id, ""), "kind": f.kind,
         })
-    return rows
+    # Worst first (a failed redaction before a template path); the scan's order within a severity.
+    return sorted(rows, key=lambda r: -_SEVERITY_RANK.get(str(r["severity"]), 0))
+
+
+_SEVERITY_RANK = {"critical": 4, "high": 3, "medium": 2, "low": 1}
 
 
 def _short(text: str, n: int) -> str:
