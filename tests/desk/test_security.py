@@ -104,6 +104,13 @@ def test_lockout_after_five_failures(client_for: Callable[..., Any], service: An
         assert not isinstance(exc.value, LockedOut)
     with pytest.raises(LockedOut):
         service.login("rita", PASSWORD, "10.0.0.1")  # even the right password, for 15 minutes
+    from sqlalchemy import select
+
+    from mosaicguard.desk.models import AuditEvent
+
+    with service.factory() as s:
+        actions = list(s.execute(select(AuditEvent.action).where(AuditEvent.target == "user:rita")).scalars())
+    assert actions.count("login.failed") == 5 and actions[-1] == "login.locked"
     client = client_for(None)
     r = client.post("/login", data={"username": "rita", "password": PASSWORD}, follow_redirects=False)
     assert "mg_session" not in client.cookies and r.status_code >= 400

@@ -510,36 +510,36 @@ class DeskService:
         """Check a password and open a session. Raises AuthFailed, or LockedOut after 5 failures
         in 15 minutes (for 15 minutes)."""
         now = _now()
-        with self.tx() as s:
+        name = username[:64]
+        with self.factory() as s:  # read, then check the password outside any transaction
             last_ok = s.execute(select(func.max(LoginAttempt.ts)).where(
-                LoginAttempt.username == username, LoginAttempt.success.is_(True))).scalar()
+                LoginAttempt.username == name, LoginAttempt.success.is_(True))).scalar()
             since = now - LOCKOUT_WINDOW
             if last_ok is not None and _aware(last_ok) > since:
                 since = _aware(last_ok)
             failures = s.execute(select(func.count(LoginAttempt.id)).where(
-                LoginAttempt.username == username, LoginAttempt.success.is_(False),
+                LoginAttempt.username == name, LoginAttempt.success.is_(False),
                 LoginAttempt.ts > since)).scalar() or 0
-            if failures >= LOCKOUT_FAILURES:
-                s.add(LoginAttempt(username=username[:64], ip=ip, ts=now, success=False))
-                audit.append(s, username[:64], "login.locked", f"user:{username[:64]}", ip)
-                raise LockedOut("too many failed logins: this account is locked for 15 minutes")
-            user = s.execute(select(User).where(User.username == username)).scalar_one_or_none()
-            if user is None:
-                burn_time(password, self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
-                ok = False
-            else:
-                ok = user.active and verify_password(user.password_hash, password)
-            s.add(LoginAttempt(username=username[:64], ip=ip, ts=now, success=ok))
-            audit.append(s, username[:64], "login.ok" if ok else "login.failed", f"user:{username[:64]}", ip)
-            if not ok or user is None:
-                # The failure is recorded (committed) before the error reaches the caller.
-                pass
-            else:
+            user = s.execute(select(User).where(User.username == name)).scalar_one_or_none()
+        locked = failures >= LOCKOUT_FAILURES
+        if locked or user is None:
+            # Same time as a real check: neither a lock nor an unknown name answers faster.
+            burn_time(password, self.settings.argon2_time_cost, self.settings.argon2_memory_kib)
+            ok = False
+        else:
+            ok = user.active and verify_password(user.password_hash, password)
+        with self.tx() as s:
+            s.add(LoginAttempt(username=name, ip=ip, ts=now, success=ok))
+            action = "login.locked" if locked else "login.ok" if ok else "login.failed"
+            audit.append(s, name, action, f"user:{name}", ip)
+            if ok and user is not None:
                 token, csrf = new_secret(), new_secret()
                 expires = now + timedelta(hours=self.settings.session_hours)
                 s.add(WebSession(token_hash=digest(token), csrf_token=csrf, user_id=user.id, created_at=now,
                                  expires_at=expires, revoked=False))
                 return SessionInfo(token, csrf, UserView(user.id, user.username, _role(user.role)), expires)
+        if locked:
+            raise LockedOut("too many failed logins: this account is locked for 15 minutes")
         raise AuthFailed("wrong user name or password")
 
     def session(self, token: str) -> SessionInfo | None:
