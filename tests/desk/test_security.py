@@ -191,7 +191,7 @@ def test_file_names_never_reach_the_filesystem(service: Any, users: Users, clien
     draft_id = r.json()["id"]
     names = [p.name for p in service.settings.data_dir.rglob("*")]
     assert f"{draft_id}.pdf" in names
-    assert all(re.fullmatch(r"[0-9a-f]{32}\.\w+|uploads|sanitised|baselines", n) for n in names), names
+    assert all(re.fullmatch(r"[0-9a-f]{32}\.\w+|uploads|sanitised|baselines|published", n) for n in names), names
     listed = client.get(f"/api/v1/drafts/{draft_id}", headers=token_for("sam")).json()
     assert "/" not in listed["filename"] and "\x00" not in listed["filename"]
 

@@ -962,7 +962,7 @@ class DeskService:
                       else self.upload_path(d.id, d.suffix))
             target = self.published_dir / f"{d.id}{d.suffix}"
             profile = d.profile
-        self.published_dir.mkdir(parents=True, exist_ok=True)
+        self.settings.ensure_dirs()
         _write_private(target, source.read_bytes())
         documents = self._index_published(target, profile)
         with self.tx() as s:
@@ -979,7 +979,7 @@ class DeskService:
     @property
     def published_dir(self) -> Path:
         """Approved drafts added to the public corpus (by draft id)."""
-        return self.settings.data_dir / "published"
+        return self.settings.published_dir
 
     def _index_path(self) -> Path:
         return self.settings.corpus_index or self.settings.data_dir / "corpus-index.db"
@@ -1017,7 +1017,7 @@ class DeskService:
             return None
         from ..aggregate.report import render
 
-        self.published_dir.mkdir(parents=True, exist_ok=True)
+        self.settings.ensure_dirs()
         with _file_lock(self.settings.data_dir / "corpus-index.lock"):
             aggregator, store = self._aggregator(profile)
             try:

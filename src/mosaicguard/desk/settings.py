@@ -59,8 +59,13 @@ class DeskSettings:
         """Per-profile baseline files (false positives decided by reviewers)."""
         return self.data_dir / "baselines"
 
+    @property
+    def published_dir(self) -> Path:
+        """Approved drafts added to the public corpus (by draft id)."""
+        return self.data_dir / "published"
+
     def ensure_dirs(self) -> None:
         """Create the data folders (owner-only: they hold unpublished drafts)."""
-        for d in (self.data_dir, self.uploads_dir, self.sanitised_dir, self.baselines_dir):
+        for d in (self.data_dir, self.uploads_dir, self.sanitised_dir, self.baselines_dir, self.published_dir):
             d.mkdir(parents=True, exist_ok=True)
             os.chmod(d, 0o700)
