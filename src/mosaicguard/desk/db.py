@@ -13,11 +13,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+_MIGRATE_LOCK = 0x6D696772  # advisory lock key of schema migrations ("migr")
 
 
 def is_sqlite(url: str) -> bool:
@@ -84,6 +85,10 @@ def migrate(url: str) -> None:
     engine = make_engine(url)
     try:
         with engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                # `serve` and a separately started `worker` may migrate at the same moment: one at a
+                # time (SQLite gets the same from BEGIN IMMEDIATE).
+                conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATE_LOCK})
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
     finally:
