@@ -151,6 +151,7 @@ def test_verdict_callback_and_publish(api: Any, service: Any, users: Users, toke
     _drain(service)
     check = api.get(f"/api/v1/drafts/{second}", headers=sam).json()["check"]
     assert check is not None and check["corpus"]["documents"] == 1
+    assert [d["path"] for d in check["drafts"]] == [docs[4].name]  # named as uploaded, not by its path on disk
     events = [e["action"] for e in api.get(f"/api/v1/drafts/{first}/events", headers=alan).json()]
     assert events[-3:] == ["verdict.approve", "verdict.callback", "draft.publish"]
     assert service.verify_audit().ok

@@ -1010,9 +1010,10 @@ class DeskService:
             return True
         return self.settings.corpus_index is not None and self.settings.corpus_index.exists()
 
-    def check_draft(self, disk_path: Path, profile: str | None) -> tuple[str, str] | None:
+    def check_draft(self, disk_path: Path, profile: str | None, name: str | None = None) -> tuple[str, str] | None:
         """The `check` report of one draft against the public corpus (full and masked JSON), or
-        None when no corpus is configured. One process at a time updates the index."""
+        None when no corpus is configured. One process at a time updates the index. With `name`,
+        the report calls the draft by that name instead of its path in the data folder."""
         if not self.has_corpus():
             return None
         from ..aggregate.report import render
@@ -1024,7 +1025,11 @@ class DeskService:
                 result = aggregator.check([str(disk_path)], self._corpus_paths())
             finally:
                 store.close()
-        return render(result, "json", redact=False), render(result, "json", redact=True)
+        full, masked = render(result, "json", redact=False), render(result, "json", redact=True)
+        if name:
+            stored, shown = (json.dumps(v, ensure_ascii=False)[1:-1] for v in (str(disk_path), name))
+            full, masked = full.replace(stored, shown), masked.replace(stored, shown)
+        return full, masked
 
     def _index_published(self, target: Path, profile: str | None) -> int:
         """Add a published file to the corpus index (the corpus reader's own code) and re-link."""
@@ -1082,7 +1087,7 @@ class DeskService:
         full = JsonReporter(fail_on=fail_on).render(report, redact=False)
         masked = JsonReporter(fail_on=fail_on).render(report, redact=True)
         self.set_progress(draft_id, "check", 50)
-        checked = self.check_draft(disk, profile)
+        checked = self.check_draft(disk, profile, name)
         with self.tx() as s:
             d = s.get(Draft, draft_id)
             if d is None:
