@@ -221,3 +221,35 @@ def test_registry_check_in_the_job(api: Any, service: Any, users: Users, token_f
         with_registry.close()
     assert any(f["category"] == "fingerprint" for f in leaked_body["findings"])
     assert not any(f["category"] == "fingerprint" for f in clean_body["findings"])
+
+
+def test_publish_into_a_trusted_corpus_index(api: Any, service: Any, users: Users, token_for: Any,
+                                             tmp_path: Path, run_cli: Callable[..., Any]) -> None:
+    """`serve --corpus-index DB` alone (the issue's command): the index is used as it is, and a
+    published draft is added to it with the corpus reader's code, so the next check counts it."""
+    import dataclasses
+
+    from desk.deskutil import SAMPLES
+    from mosaicguard.desk.service import DeskService
+
+    index = tmp_path / "public.db"
+    out = run_cli("aggregate", str(SAMPLES / "corpus"), "--policy", str(SAMPLES / "policy.yaml"), "--index",
+                  str(index), "-o", str(tmp_path / "agg.json"), "-q")
+    assert out.code in (0, 1), out.err
+    desk = DeskService(dataclasses.replace(service.settings, corpus_index=index, corpus_dirs=()))
+    try:
+        sam, alan = token_for("sam"), token_for("alan")
+        docs = realworld_docs()
+        first = _submit(api, sam, docs[9].name, docs[9].read_bytes())
+        _drain(desk)
+        before = api.get(f"/api/v1/drafts/{first}", headers=sam).json()["check"]["corpus"]
+        assert before["trusted_index"] is True and before["documents"] >= 5
+        assert api.post(f"/api/v1/drafts/{first}/verdict", json={"verdict": "approve"}, headers=alan).status_code == 200
+        app_publish = desk.publish(users.approver, first)
+        assert app_publish.published
+        second = _submit(api, sam, docs[10].name, docs[10].read_bytes())
+        _drain(desk)
+        after = api.get(f"/api/v1/drafts/{second}", headers=sam).json()["check"]["corpus"]
+    finally:
+        desk.close()
+    assert after["documents"] == before["documents"] + 1
