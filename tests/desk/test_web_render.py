@@ -138,3 +138,19 @@ def test_a_photo_is_drawn_and_its_exif_shown_in_place() -> None:
     assert exif and any(p.finding_ids for p in exif[0].pieces)
     png = page_png(data, media_type, 1, findings)
     assert Image.open(io.BytesIO(png)).format == "PNG"
+
+
+@pytest.mark.parametrize("rotation", [0, 90, 180, 270])
+def test_boxes_follow_a_rotated_page(rotation: int) -> None:
+    pdf = pymupdf.open()
+    page = pdf.new_page()
+    page.insert_text((72, 100), "Site manager phone 13812345678", fontname="helv", fontsize=14)
+    page.set_rotation(rotation)
+    data = pdf.tobytes()
+    media_type, findings = _scan(data, "turned.pdf")
+    phone = next(f for f in findings if f["category"] == "phone")
+    rendering = render_document(data, "turned.pdf", media_type, findings)
+    box = next(b for view in rendering.pages for b in view.boxes if b.finding_id == phone["id"])
+    revealed = page_png(data, media_type, 1, findings, reveal=True)
+    dark = [p for p in _box_pixels(revealed, box, inset=4) if sum(p) < 200]
+    assert dark, "the box must lie on the printed number"

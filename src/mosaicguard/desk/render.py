@@ -198,25 +198,42 @@ def _render(data: bytes, path: str, media_type: str, findings: Sequence[Mapping[
 # --- pages -----------------------------------------------------------------------------------
 
 
-def _page_sizes(data: bytes, media_type: str) -> list[tuple[float, float]]:
-    """Width and height of each page, in the unit of the findings' boxes."""
+#: A page as drawn: width, height, and the matrix from the findings' coordinates to the drawing
+#: (PyMuPDF gives text boxes on the unrotated page; a rotated page is drawn rotated), or None.
+PageGeometry = tuple[float, float, tuple[float, float, float, float, float, float] | None]
+
+
+def _geometry(page: pymupdf.Page) -> PageGeometry:
+    matrix = None
+    if page.rotation % 360:
+        m = page.rotation_matrix
+        matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+    return page.rect.width, page.rect.height, matrix
+
+
+def _page_sizes(data: bytes, media_type: str) -> list[PageGeometry]:
+    """Each page's geometry, in the unit of the findings' boxes."""
     if media_type == "application/pdf":
         with pymupdf.open(stream=data, filetype="pdf") as pdf:
-            return [(page.rect.width, page.rect.height) for page in pdf]
+            return [_geometry(page) for page in pdf]
     register_heif()  # HEIC/AVIF photos open in Pillow like any image
     with Image.open(io.BytesIO(data)) as img:
-        return [(float(img.width), float(img.height))]
+        return [(float(img.width), float(img.height), None)]
 
 
-def _page_views(marks: Iterable[Mark], sizes: Sequence[tuple[float, float]]) -> tuple[list[PageView], set[str]]:
+def _page_views(marks: Iterable[Mark], sizes: Sequence[PageGeometry]) -> tuple[list[PageView], set[str]]:
     by_page: dict[int, list[Box]] = {}
     placed: set[str] = set()
     for m in marks:
         page = m.page if m.page is not None else (1 if len(sizes) == 1 else None)
         if m.bbox is None or page is None or not 1 <= page <= len(sizes):
             continue
-        width, height = sizes[page - 1]
-        box = _clamped(m.bbox, width, height)
+        width, height, matrix = sizes[page - 1]
+        bbox = m.bbox
+        if matrix is not None:
+            turned = pymupdf.Rect(bbox) * pymupdf.Matrix(*matrix)
+            bbox = (turned.x0, turned.y0, turned.x1, turned.y1)
+        box = _clamped(bbox, width, height)
         if box is None:  # entirely off the page (text placed outside the visible area)
             continue
         x0, y0, x1, y1 = box
@@ -255,7 +272,7 @@ def page_png(data: bytes, media_type: str, number: int, findings: Sequence[Mappi
             if not 1 <= number <= pdf.page_count:
                 raise ValueError(f"page {number} does not exist (the document has {pdf.page_count})")
             page = pdf[number - 1]
-            size = (page.rect.width, page.rect.height)
+            size = _geometry(page)
             pix = page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
             image = Image.frombytes("RGB", (pix.width, pix.height), pix.samples)
     else:
@@ -264,7 +281,7 @@ def page_png(data: bytes, media_type: str, number: int, findings: Sequence[Mappi
         register_heif()
         try:
             with Image.open(io.BytesIO(data)) as src:
-                size = (float(src.width), float(src.height))
+                size = (float(src.width), float(src.height), None)
                 image = src.convert("RGB")
         except (OSError, Image.DecompressionBombError) as exc:
             raise ValueError(f"the image cannot be drawn: {exc}") from exc
