@@ -3,7 +3,7 @@
 Each row holds id, ts, actor, action, target, ip, before and after (canonical JSON text),
 prev_hash and hash = SHA-256 of the canonical JSON of all those fields (prev_hash included).
 Rows are appended one at a time under a lock (PostgreSQL: a transaction-scoped advisory lock;
-SQLite: the BEGIN IMMEDIATE every desk transaction takes), with consecutive ids from 1, so that
+SQLite: the BEGIN IMMEDIATE every writing desk transaction takes), with consecutive ids from 1, so that
 `verify` detects a changed row (its hash), a removed row (a gap in the ids and a broken link), a
 reordered row (the link to its predecessor) and removed newest rows (the head record).
 

@@ -1,8 +1,8 @@
 """Engine and session factory; schema migrations applied programmatically with Alembic.
 
 SQLite: WAL (the web server and the worker processes read while one writes), foreign keys on,
-a busy timeout, and every transaction opened with BEGIN IMMEDIATE so that two processes never
-both read-then-write the same rows (the job claim and the audit chain rely on it).
+a busy timeout, and every writing transaction opened with BEGIN IMMEDIATE so that two processes
+never both read-then-write the same rows (the job claim and the audit chain rely on it).
 PostgreSQL: row locks (`FOR UPDATE SKIP LOCKED`) and an advisory lock for the audit chain.
 """
 
@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+WRITE_OPTION = "mosaicguard_write"  # execution option: this transaction will write
 _MIGRATE_LOCK = 0x6D696772  # advisory lock key of schema migrations ("migr")
 
 
@@ -45,15 +46,20 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the write lock up front (no read-then-upgrade deadlock between
+            # processes); readers take none (WAL gives them a snapshot).
+            immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded attributes after commit (views are built after commits)."""
-    return sessionmaker(engine, expire_on_commit=False)
+def session_factory(engine: Engine, write: bool = False) -> sessionmaker[Session]:
+    """Sessions that keep loaded attributes after commit (views are built after commits). With
+    `write`, their transactions start with SQLite's BEGIN IMMEDIATE."""
+    bind = engine.execution_options(**{WRITE_OPTION: True}) if write else engine
+    return sessionmaker(bind, expire_on_commit=False)
 
 
 @contextmanager
@@ -84,7 +90,7 @@ def migrate(url: str) -> None:
     cfg = alembic_config(url)
     engine = make_engine(url)
     try:
-        with engine.begin() as conn:
+        with engine.execution_options(**{WRITE_OPTION: True}).begin() as conn:
             if conn.dialect.name == "postgresql":
                 # `serve` and a separately started `worker` may migrate at the same moment: one at a
                 # time (SQLite gets the same from BEGIN IMMEDIATE).

@@ -470,7 +470,8 @@ class DeskService:
     def __init__(self, settings: DeskSettings) -> None:
         self.settings = settings
         self.engine = make_engine(settings.db_url)
-        self.factory = session_factory(self.engine)
+        self.factory = session_factory(self.engine)  # reads
+        self.write_factory = session_factory(self.engine, write=True)
         self._policy: Policy | None = None
 
     def close(self) -> None:
@@ -478,8 +479,8 @@ class DeskService:
         self.engine.dispose()
 
     def tx(self) -> AbstractContextManager[Session]:
-        """A session in one transaction (committed on success)."""
-        return transaction(self.factory)
+        """A writing session in one transaction (committed on success)."""
+        return transaction(self.write_factory)
 
     # ---- accounts and sessions
 
@@ -1059,6 +1060,16 @@ class DeskService:
         return count
 
     # ---- jobs (run by worker.py)
+
+    def warm_up(self) -> None:
+        """Load what the first job would need (compiled rules, gazetteers, date parsers), so that a
+        worker started with the server does it before the first draft arrives, not after."""
+        from ..aggregate.facts import FactExtractor
+
+        options = self._options(None)
+        _build_engine(options)
+        if self.has_corpus():
+            FactExtractor(options.policy).extract_text("warm-up", "2026年3月1日在北京。Beijing, March 1, 2026.")
 
     def set_progress(self, draft_id: str, stage: str, progress: int) -> None:
         """Record how far a running job is (the progress page polls it)."""

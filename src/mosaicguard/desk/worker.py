@@ -171,6 +171,10 @@ def run_forever(service: DeskService, poll_seconds: float = 0.5, stop: threading
         signal.signal(signal.SIGTERM, _term)
         signal.signal(signal.SIGINT, _term)
     owner = _owner()
+    try:
+        service.warm_up()
+    except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first job
+        traceback.print_exc()
     while not stop.is_set():
         try:
             worked = run_once(service, owner)
