@@ -106,3 +106,25 @@ def test_refusals_are_explained_in_the_users_language(desk: dict[str, Any]) -> N
     client = _client(desk, "chen")
     page = client.get("/drafts/no-such-draft")
     assert page.status_code == 404 and "未找到该稿件" in page.text
+
+
+def test_login_form_is_refused_from_another_site(desk: dict[str, Any]) -> None:
+    client = TestClient(desk["app"], base_url="http://127.0.0.1")
+    form = client.get("/login")
+    token = re.search(r'name="login_token" value="([^"]+)"', form.text)
+    assert token and client.cookies.get("mg_login") == token.group(1)
+    good = {"username": "wang", "password": "wang-password-123"}
+    for headers, data in (({"Origin": "http://evil.example"}, {**good, "login_token": token.group(1)}),
+                          ({"Origin": "null"}, good),
+                          ({"Origin": "http://127.0.0.1"}, good),
+                          ({"Sec-Fetch-Site": "cross-site"}, good),
+                          ({"Origin": "null"}, {**good, "login_token": "forged-token-of-another-browser"})):
+        refused = client.post("/login", data=data, headers=headers, follow_redirects=False)
+        assert refused.status_code == 403 and "mg_session" not in refused.headers.get("set-cookie", "")
+        assert "表单已过期或来源不明" in refused.text
+    fresh = re.search(r'name="login_token" value="([^"]+)"', client.get("/login").text)
+    assert fresh
+    # What the desk's own page sends: Origin null (its no-referrer policy) and the matching token.
+    ok = client.post("/login", data={**good, "login_token": fresh.group(1)},
+                     headers={"Origin": "null"}, follow_redirects=False)
+    assert ok.status_code == 303 and "mg_session=" in ok.headers["set-cookie"]

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from fastapi import APIRouter, Depends, FastAPI, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
@@ -122,6 +122,39 @@ def _raw_findings(detail: DraftDetail) -> list[Mapping[str, Any]]:
 # ---------------------------------------------------------------- login, language
 
 
+LOGIN_COOKIE = "mg_login"
+LOGIN_FIELD = "login_token"
+
+
+def _login_page(request: Request, error: str = "", status_code: int = 200) -> HTMLResponse:
+    """The login form with a double-submit token (there is no session yet to bind a CSRF token
+    to): the same random value in a SameSite=Strict cookie and in the form. The browser's token
+    is kept while it has one: a second load of the page (another tab, the favicon request
+    redirected here) must not invalidate a form already shown."""
+    current = request.cookies.get(LOGIN_COOKIE, "")
+    token = current if 20 <= len(current) <= 100 and current.replace("-", "").replace("_", "").isalnum() \
+        else auth.new_secret()
+    response = _page(request, "login.html.j2", status_code=status_code, error=error, login_token=token)
+    response.set_cookie(LOGIN_COOKIE, token, httponly=True, samesite="strict", path="/login",
+                        secure=request.app.state.settings.secure_cookies)
+    return response
+
+
+def _login_forged(request: Request, login_token: str | None) -> bool:
+    """Whether a login POST must be refused as a cross-site request. A browser always sends
+    `Origin` with a POST (`null` under the desk's own no-referrer policy): then the form's token
+    must match the SameSite=Strict cookie, which another site's form cannot have, and a named
+    origin must be the desk's own. A client with no `Origin` is not a browser acting for someone
+    (scripts, the API's tests) and cannot be made to log in unawares."""
+    origin = request.headers.get("origin")
+    if origin is None and "sec-fetch-site" not in request.headers:
+        return False
+    if origin not in (None, "null") and urlsplit(origin).netloc != request.headers.get("host", ""):
+        return True
+    cookie = request.cookies.get(LOGIN_COOKIE)
+    return not (login_token and cookie and auth.same(login_token, cookie))
+
+
 @router.get("/login", response_class=HTMLResponse)
 def login_form(request: Request, lang: str | None = None) -> Response:
     """The login page (public). `?lang=en` switches the language before logging in."""
@@ -129,22 +162,27 @@ def login_form(request: Request, lang: str | None = None) -> Response:
         response = _redirect("/login")
         response.set_cookie(LANG_COOKIE, normalise_lang(lang), samesite="strict", httponly=True, path="/")
         return response
-    return _page(request, "login.html.j2", error="")
+    return _login_page(request)
 
 
 @router.post("/login", response_class=HTMLResponse)
 def login(request: Request, service: ServiceDep, username: Annotated[str, Form()] = "",
-          password: Annotated[str, Form()] = "") -> Response:
-    """Check the password; on success set the session cookie and go to the drafts."""
+          password: Annotated[str, Form()] = "", login_token: Annotated[str | None, Form()] = None) -> Response:
+    """Check the password; on success set the session cookie and go to the drafts. A browser's
+    form without the matching token is refused before the password is looked at (login CSRF:
+    being logged in to someone else's account unawares; see `_login_forged`)."""
+    if _login_forged(request, login_token):
+        return _login_page(request, "error.csrf", status_code=403)
     try:
         info = service.login(username.strip(), password, auth.client_ip(request))
     except LockedOut:
-        return _page(request, "login.html.j2", status_code=429, error="login.locked")
+        return _login_page(request, "login.locked", status_code=429)
     except AuthFailed:
-        return _page(request, "login.html.j2", status_code=401, error="login.failed")
+        return _login_page(request, "login.failed", status_code=401)
     response = _redirect("/drafts")
     settings = request.app.state.settings
     auth.set_session_cookie(response, info, settings.secure_cookies)
+    response.delete_cookie(LOGIN_COOKIE, path="/login")
     return response
 
 
