@@ -59,6 +59,9 @@ def test_views_for_templates(check_report: dict[str, Any]) -> None:
     new = next(v for v in views if v["new"])
     assert new["minimal_fix"] and all("*" in fx["value"] for fx in new["minimal_fix"])
     assert all(d not in drafts for d in new["public_documents"])
+    raw = next(e for e in check_report["exposures"] if e["new"])
+    assert len(new["linked_entities"]) == len(raw["linked_entities"]) >= 1
+    assert all(x not in new["linked_entities"] for x in raw["linked_entities"])  # masked
     assert exposure_views(None, drafts, "en") == []
 
 

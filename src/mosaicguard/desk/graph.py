@@ -208,6 +208,7 @@ def exposure_views(report: Mapping[str, Any] | None, drafts: Collection[str], la
                              "value": show(str(fx.get("value", ""))),
                              "location": fx.get("location", {})} for fx in exp.get("minimal_fix", [])],
             "fix_verified": exp.get("fix_verified"),
+            "linked_entities": [show(str(e)) for e in exp.get("linked_entities", [])],
             "svg": exposure_svg(exp, drafts, lang, reveal=reveal, label=str(i), display=display),
         })
     return views
