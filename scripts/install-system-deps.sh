@@ -7,6 +7,9 @@ command -v exiftool >/dev/null 2>&1 || need+=(libimage-exiftool-perl)
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr tesseract-ocr-chi-sim tesseract-ocr-eng)
 command -v strace >/dev/null 2>&1 || need+=(strace)  # tests/test_network_isolation.py: native connects
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)  # --engine spark (pyspark needs a JRE)
+# issue 11, the review desk: API tests run against a real PostgreSQL; browser tests drive chromium
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   echo "missing Debian packages: ${need[*]} (run as root or install them: apt-get install ${need[*]})" >&2

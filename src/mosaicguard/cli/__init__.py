@@ -18,6 +18,13 @@ SUBCOMMANDS: dict[str, str] = {
     "check": "aggregate",
     "register": "fingerprint",
     "registry": "fingerprint",
+    # issue 11: the review desk
+    "serve": "desk",
+    "worker": "desk",
+    "users": "desk",
+    "tokens": "desk",
+    "audit": "desk",
+    "migrate": "desk",
 }
 
 
