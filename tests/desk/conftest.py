@@ -103,6 +103,7 @@ def settings(db_url: str, tmp_path: Path) -> object:
 
     return DeskSettings(db_url=db_url, data_dir=tmp_path / "data", policy_path=SAMPLES / "policy.yaml",
                         max_upload_bytes=8 * 1024 * 1024, max_files_per_submit=5, lease_seconds=30.0,
+                        callback_hosts=("127.0.0.1",),
                         # argon2id still, with light parameters: the tests hash many passwords on 2 cores
                         argon2_time_cost=1, argon2_memory_kib=8192)
 

@@ -10,6 +10,7 @@ import json
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -155,6 +156,23 @@ def test_verdict_callback_and_publish(api: Any, service: Any, users: Users, toke
     events = [e["action"] for e in api.get(f"/api/v1/drafts/{first}/events", headers=alan).json()]
     assert events[-3:] == ["verdict.approve", "verdict.callback", "draft.publish"]
     assert service.verify_audit().ok
+
+
+def test_callback_only_to_allowed_hosts(api: Any, service: Any, users: Users, token_for: Any, hook: str) -> None:
+    """A submitter cannot make the desk POST to an address of their choosing (SSRF): only hosts the
+    operator allowed (here 127.0.0.1) are accepted, and nothing is stored for a refused one."""
+    sam = token_for("sam")
+    data = realworld_docs()[3].read_bytes()
+    before = len(api.get("/api/v1/drafts", headers=sam).json())
+    for url in ("http://169.254.169.254/latest/meta-data", "http://localhost:5432/", "file:///etc/passwd",
+                "gopher://127.0.0.1/"):
+        r = api.post("/api/v1/drafts", files={"file": ("a.txt", data)}, data={"callback_url": url}, headers=sam)
+        assert r.status_code == 400, (url, r.text)
+        assert "callback" in r.json()["detail"]
+    assert len(api.get("/api/v1/drafts", headers=sam).json()) == before
+    service.settings = replace(service.settings, callback_hosts=())
+    r = api.post("/api/v1/drafts", files={"file": ("a.txt", data)}, data={"callback_url": hook}, headers=sam)
+    assert r.status_code == 400 and "--callback-host" in r.json()["detail"]
 
 
 def test_retry_tokens_and_openapi(api: Any, service: Any, users: Users, token_for: Any) -> None:

@@ -50,6 +50,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
                    help="background worker processes started with the server (default 1; 0: run them apart "
                         "with `mosaicguard worker`)")
     s.add_argument("--secure-cookies", action="store_true", help="mark cookies Secure (when served over https)")
+    s.add_argument("--callback-host", action="append", default=[], metavar="HOST[:PORT]",
+                   help="host a verdict callback may be sent to (repeatable; default none: callback URLs are refused)")
     s.set_defaults(run=run_serve)
     w = sub.add_parser("worker", help="run one review-desk worker process (scans the submitted drafts)")
     _desk_options(w)
@@ -104,7 +106,8 @@ def settings_from(args: argparse.Namespace) -> DeskSettings:
         host=getattr(args, "host", "127.0.0.1"), port=getattr(args, "port", 8700),
         workers=getattr(args, "workers", 1), max_upload_bytes=int(args.max_upload_mb * 1024 * 1024),
         max_files_per_submit=args.max_files, lease_seconds=args.lease_seconds, max_attempts=args.max_attempts,
-        secure_cookies=getattr(args, "secure_cookies", False))
+        secure_cookies=getattr(args, "secure_cookies", False),
+        callback_hosts=tuple(h.lower() for h in getattr(args, "callback_host", [])))
 
 
 def worker_argv(args: argparse.Namespace) -> list[str]:

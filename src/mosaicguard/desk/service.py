@@ -460,6 +460,14 @@ _READ_ALL: frozenset[str] = frozenset({"reviewer", "approver", "admin"})
 _DECIDERS: frozenset[str] = frozenset({"reviewer", "approver", "admin"})
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Refuses every redirect of a verdict callback (it would leave the allowed hosts)."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
+                         headers: Any, newurl: str) -> urllib.request.Request | None:
+        return None
+
+
 class DeskService:
     """The desk's operations over one database and data folder.
 
@@ -630,9 +638,7 @@ class DeskService:
             known = ", ".join(self.profiles()) or "none defined in the policy"
             raise InvalidInput(f"unknown profile {profile!r} (profiles: {known})")
         if callback_url:
-            parsed = urlsplit(callback_url)
-            if parsed.scheme not in ("http", "https") or not parsed.hostname:
-                raise InvalidInput("callback URL must be an http or https URL")
+            self._check_callback(callback_url)
         checked: list[tuple[Upload, str]] = []
         for up in uploads:
             if len(up.data) > st.max_upload_bytes:
@@ -930,14 +936,37 @@ class DeskService:
             self._callback(d.id, callback, payload)
         return VerdictView(verdict, reasons, actor.username, now)
 
+    def _check_callback(self, url: str) -> None:
+        """Refuse a callback URL that is not http(s) or whose host is not allowed by the
+        operator (`serve --callback-host`): the desk never POSTs to an address a submitter chose."""
+        parsed = urlsplit(url)
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise InvalidInput("callback URL must be an http or https URL")
+        allowed = self.settings.callback_hosts
+        if not allowed:
+            raise InvalidInput("this desk sends no callbacks (start serve with --callback-host HOST to allow one)")
+        host = parsed.hostname.lower()
+        try:
+            port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        except ValueError:
+            raise InvalidInput("callback URL has an invalid port") from None
+        if host not in allowed and f"{host}:{port}" not in allowed:
+            raise InvalidInput(f"callback host {host}:{port} is not allowed "
+                               f"(allowed: {', '.join(sorted(allowed))})")
+
     def _callback(self, draft_id: str, url: str, payload: dict[str, Any]) -> None:
-        """POST the verdict JSON to the platform's callback URL; the outcome is recorded."""
+        """POST the verdict JSON to the platform's callback URL; the outcome is recorded.
+        The host is checked again (the allowlist may have changed since submission) and
+        redirects are not followed (a redirect could point anywhere)."""
         body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
         req = urllib.request.Request(url, data=body, method="POST",
                                      headers={"Content-Type": "application/json", "User-Agent": "mosaicguard-desk"})
         try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
+            self._check_callback(url)
+            with urllib.request.build_opener(_NoRedirect).open(req, timeout=10) as resp:
                 status = f"delivered: HTTP {resp.status}"
+        except InvalidInput as exc:
+            status = f"not sent: {exc}"[:255]
         except (urllib.error.URLError, OSError, ValueError) as exc:
             status = f"failed: {exc}"[:255]
         with self.tx() as s:

@@ -40,6 +40,9 @@ class DeskSettings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     secure_cookies: bool = False  # set when served over https
+    # Hosts ("host" or "host:port") a verdict callback may be sent to. Empty: callback URLs are
+    # refused. A submitter must not make the desk POST to any address it can reach (SSRF).
+    callback_hosts: tuple[str, ...] = ()
     profiles: tuple[str, ...] = (
         "procurement-notice", "construction-notice", "archive-release", "press-release", "social-post",
     )
