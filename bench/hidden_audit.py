@@ -247,11 +247,11 @@ def each_per_file(cmd: Sequence[str], files: Sequence[Path]) -> list[float]:
 def in_process(files: Sequence[Path], ocr: str) -> tuple[dict[Path, float], dict[str, int], dict[str, int]]:
     """Steady-state per-file time of read + extract + every detector (start-up, imports and the
     pattern compile excluded: one warm-up file per format first), as a long batch sees it."""
-    from mosaicguard.pipeline import InputFile, ScanOptions, _build_engine, scan_one
+    from mosaicguard.pipeline import InputFile, ScanOptions, build_engine, scan_one
     from mosaicguard.policy.decide import Suppressor
 
     options = ScanOptions(ocr=ocr)
-    engine = _build_engine(options)
+    engine = build_engine(options)
     suppressor = Suppressor(options.policy)
     for ext in MAKERS:
         first = next(f for f in files if f.suffix == f".{ext}")

@@ -157,10 +157,10 @@ _WORKER: tuple[Engine, Suppressor, ScanOptions] | None = None
 
 def _init_worker(options: ScanOptions) -> None:
     global _WORKER
-    _WORKER = (_build_engine(options), Suppressor(options.policy, options.baseline_ids), options)
+    _WORKER = (build_engine(options), Suppressor(options.policy, options.baseline_ids), options)
 
 
-def _build_engine(options: ScanOptions) -> Engine:
+def build_engine(options: ScanOptions) -> Engine:
     if not options.extra_detectors:
         return _cached_engine(options.policy.model_dump_json(), options.engine)
     engine = Engine(options.policy, options.engine)
@@ -222,7 +222,7 @@ def iter_scan(
     items = collect_inputs(paths)
     total = len(items)
     if options.jobs <= 1 or total <= 1:
-        engine = _build_engine(options)
+        engine = build_engine(options)
         suppressor = Suppressor(options.policy, options.baseline_ids)
         for index, item in enumerate(items):
             yield from scan_one(item, engine, suppressor, options)
@@ -289,7 +289,7 @@ def scan_paths(
 
 def rescan_bytes(data: bytes, path: str, options: ScanOptions) -> FileResult:
     """Scan in-memory bytes (sanitiser verification, web uploads)."""
-    engine = _build_engine(options)
+    engine = build_engine(options)
     ctx = ExtractContext(limits=options.limits, ocr=options.ocr)
     doc = extract_bytes(data, path, ctx)
     results = scan_document(doc, engine, Suppressor(options.policy, options.baseline_ids))

@@ -36,9 +36,9 @@ from sqlalchemy.orm import Session
 from .. import __version__
 from ..detect.engine import Engine
 from ..extract.base import Limits
-from ..extract.registry import _MAGIC, SNIFF_BYTES, _looks_like_text, _sniff_container, supported_suffixes
+from ..extract.registry import SNIFF_BYTES, sniff_suffix, supported_suffixes
 from ..model import ScanReport, Severity
-from ..pipeline import InputFile, ScanOptions, _build_engine, scan_one
+from ..pipeline import InputFile, ScanOptions, build_engine, scan_one
 from ..policy.decide import Suppressor, load_baseline
 from ..policy.load import load_policy
 from ..policy.schema import Policy
@@ -362,18 +362,10 @@ def _zip_kind(data: bytes) -> str:
 def sniff_kind(data: bytes) -> str | None:
     """The kind of `data` by its content (the package's own magic tables, `extract/registry.py`),
     as the canonical suffix of `_KINDS`; None when it is no kind the desk reads."""
-    head = data[:SNIFF_BYTES]
-    for magic, suffix in _MAGIC:
-        if head.startswith(magic):
-            return suffix
-    container = _sniff_container(head)
-    if container is not None:
-        return container
-    if head.startswith(b"PK\x03\x04"):
-        return _zip_kind(data)
-    if _looks_like_text(head):
-        return ".txt"
-    return None
+    sniffed = sniff_suffix(data[:SNIFF_BYTES])
+    if sniffed in (".zip", ".epub"):
+        return _zip_kind(data)  # which Office/ODF/OFD/EPUB package, from its member names
+    return sniffed
 
 
 def checked_suffix(filename: str, data: bytes) -> str:
@@ -1096,7 +1088,7 @@ class DeskService:
         from ..aggregate.facts import FactExtractor
 
         options = self._options(None)
-        _build_engine(options)
+        build_engine(options)
         if self.has_corpus():
             FactExtractor(options.policy).extract_text("warm-up", "2026年3月1日在北京。Beijing, March 1, 2026.")
 
@@ -1119,7 +1111,7 @@ class DeskService:
             name, profile = d.filename, d.profile
         self.set_progress(draft_id, "scan", 10)
         options = self._options(profile)
-        engine = _build_engine(options)
+        engine = build_engine(options)
         results = scan_one(InputFile(str(disk), name), engine, Suppressor(options.policy, options.baseline_ids),
                            options)
         report = ScanReport(files=tuple(results), version=__version__, policy=options.policy_path, profile=profile)

@@ -142,17 +142,29 @@ def extractor_for(path: str, head: bytes) -> Extractor | None:
     suffix = lower[dot:] if dot > lower.rfind("/") else ""
     spec = _BY_SUFFIX.get(suffix)
     if spec is None:
-        for magic, sniffed in _MAGIC:
-            if head.startswith(magic):
-                spec = _BY_SUFFIX.get(sniffed)
-                break
-    if spec is None:
-        spec = _BY_SUFFIX.get(_sniff_container(head) or "")
-    if spec is None and head.startswith(b"PK\x03\x04") and suffix == "":
-        spec = _BY_SUFFIX[".epub" if head[30:58] == b"mimetypeapplication/epub+zip" else ".zip"]
-    if spec is None and suffix == "" and _looks_like_text(head):
-        spec = _BY_SUFFIX[".txt"]  # an extensionless UTF-8 file (README, LICENSE, a note) is text
+        # A generic container or plain text is only trusted when the name claims nothing.
+        spec = _BY_SUFFIX.get(sniff_suffix(head, generic=suffix == "") or "")
     return _load(spec) if spec else None
+
+
+def sniff_suffix(head: bytes, *, generic: bool = True) -> str | None:
+    """The suffix a file's leading bytes say it is: magic numbers, then RIFF/AIFF/ISO-media/PPM/SVG
+    containers, then (when `generic`) a zip (`.epub` when its mimetype says so) or UTF-8 text.
+    None: the bytes say nothing. The one content sniffer of the package (scan, the desk's upload
+    check)."""
+    for magic, sniffed in _MAGIC:
+        if head.startswith(magic):
+            return sniffed
+    container = _sniff_container(head)
+    if container is not None:
+        return container
+    if not generic:
+        return None
+    if head.startswith(b"PK\x03\x04"):
+        return ".epub" if head[30:58] == b"mimetypeapplication/epub+zip" else ".zip"
+    if _looks_like_text(head):
+        return ".txt"  # an extensionless UTF-8 file (README, LICENSE, a note) is text
+    return None
 
 
 def unsupported_advice(path: str) -> str | None:
