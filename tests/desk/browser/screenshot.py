@@ -31,7 +31,8 @@ def main(out: Path) -> int:
         desk = DeskServer(root / "desk")
         desk.root.mkdir()
         desk.start()
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                    args=["--no-sandbox", "--disable-dev-shm-usage"])
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1500}, locale="zh-CN")
             for name in ("wang.fang", "li.ming"):
