@@ -29,13 +29,13 @@ from mosaicguard.extract.dispatch import extract_bytes
 from office_factory import make_docx, make_pptx, make_xlsx
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--per-round", type=int, default=40)
     parser.add_argument("--kind", choices=("docx", "xlsx", "pptx"), action="append",
                         help="only this kind (repeatable; default: all three)")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         files = {"docx": make_docx(base / "a.docx").read_bytes(), "xlsx": make_xlsx(base / "b.xlsx").read_bytes(),
