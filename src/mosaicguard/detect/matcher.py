@@ -6,9 +6,12 @@ window around the hit. `PythonMatcher` runs the exact regexes directly. Both ret
 matches: the exact regex decides, Hyperscan only says where to look.
 
 Why the windows are exact: prefilter mode reports a superset of the real match *ends*, so every
-real match ends at a reported hit and starts at most `max_len` characters before it. The window
-for a hit is therefore `[end - max_len - margin, end + margin)`, and the confirming search may
-read past the window's end (lookaheads must see the real text, not an artificial end of string).
+real match ends at a reported hit (or one character before it, when the prefilter consumes the
+character a trailing lookahead looks at) and starts at most its longest width before it. The
+window for a hit is therefore `[end - W - 1, end + margin)` for a rule whose regex has a finite
+longest match W, else `[end - max_len - margin, end + margin)`; the confirming search may read
+past the window's end (lookaheads must see the real text, not an artificial end of string), and
+lookbehinds see the text before its start.
 """
 
 from __future__ import annotations
