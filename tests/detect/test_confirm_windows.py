@@ -13,7 +13,7 @@ from detect.helpers import CONTENT_DETECTORS, SAMPLE_POLICY
 from mosaicguard.detect.base import PatternRule
 from mosaicguard.detect.engine import Engine
 from mosaicguard.detect.identifiers import uscc_valid
-from mosaicguard.detect.matcher import HyperscanMatcher, PythonMatcher, _for_hyperscan, _min_width
+from mosaicguard.detect.matcher import HyperscanMatcher, PythonMatcher, _for_hyperscan, _max_width, _min_width
 from mosaicguard.detect.registry import get_detector
 from mosaicguard.model import Document, Layer, Location, Segment, Severity
 
@@ -89,6 +89,34 @@ def test_window_keeps_searching_while_a_later_hit_remains() -> None:
 def test_min_width() -> None:
     assert _min_width(_rule("a", r"(?<![0-9])[0-9]{3}(?:-[0-9]+)?")) == 3
     assert _min_width(_rule("b", r"x*")) == 0
+
+
+def test_max_width_and_reach() -> None:
+    bounded = _rule("a", r"(?<![0-9])[0-9]{3}(?:-[0-9]{2,4})?(?![0-9])", max_len=40)
+    assert _max_width(bounded) == 8
+    assert _max_width(_rule("b", r"[a-z]+@x")) == -1
+    matcher = HyperscanMatcher([bounded, _rule("b", r"[a-z]+@x", max_len=30)])
+    # A bounded rule's window reaches its longest match plus the consumed tail character; an
+    # unbounded one keeps `max_len` and the margin.
+    assert matcher._reach_of(0) == 9
+    assert matcher._reach_of(1) == 30 + HyperscanMatcher._MARGIN
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_exact_width_windows_find_what_python_finds(engines: tuple[Engine, Engine], seed: int) -> None:
+    """Numbers at their longest forms (every separator, a country code, an extension), back to
+    back, after digits and letters and inside Chinese text: the narrow windows of the bounded
+    rules miss nothing the pure-Python matcher finds."""
+    rng = random.Random(seed)
+    pieces = ("+86 138 1234 5678", "＋８６－１３８－１２３４－５６７８", "(0451)-8641-7953", "0451-86417953",
+              "010—61986732/61986796", VALID_ID, "110105 1949 1231 002X", "39.904211°, 116.407394°",
+              "172.16.254.1/24", "192.168.100.200:65535", "400-810-8888", "(805) 605-7031", "+1 805 605 7031",
+              "电话：2830068", "電話：2123 4567", "+852 2123 4567 ext. 123", "东经116°23′29″", "１", "7", "a",
+              "。", " ", "-", "\n", "联系")
+    text = "".join(rng.choice(pieces) for _ in range(400))
+    hs, py = engines
+    assert _spans(hs.matcher.find(text)) == _spans(PythonMatcher(hs.rules).find(text))
+    assert hs.scan(_doc(text)) == py.scan(_doc(text))
 
 
 def test_rule_that_can_match_empty_is_confirmed_like_python() -> None:

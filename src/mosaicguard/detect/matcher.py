@@ -6,9 +6,12 @@ window around the hit. `PythonMatcher` runs the exact regexes directly. Both ret
 matches: the exact regex decides, Hyperscan only says where to look.
 
 Why the windows are exact: prefilter mode reports a superset of the real match *ends*, so every
-real match ends at a reported hit and starts at most `max_len` characters before it. The window
-for a hit is therefore `[end - max_len - margin, end + margin)`, and the confirming search may
-read past the window's end (lookaheads must see the real text, not an artificial end of string).
+real match ends at a reported hit (or one character before it, when the prefilter consumes the
+character a trailing lookahead looks at) and starts at most its longest width before it. The
+window for a hit is therefore `[end - W - 1, end + margin)` for a rule whose regex has a finite
+longest match W, else `[end - max_len - margin, end + margin)`; the confirming search may read
+past the window's end (lookaheads must see the real text, not an artificial end of string), and
+lookbehinds see the text before its start.
 """
 
 from __future__ import annotations
@@ -102,8 +105,10 @@ class HyperscanMatcher:
                 _compile(hyperscan, [expressions[i] for i in good], good, [flags[i] for i in good]) if good else None
             )
         self._scratch = hyperscan.Scratch(self._db) if self._db is not None else None
-        # Each rule's shortest match, computed at its first hit (-1: not yet).
+        # Each rule's shortest match and how far before a hit its matches can start, computed at
+        # its first hit (-1: not yet).
         self._min_width = [-1] * len(self.rules)
+        self._reach = [-1] * len(self.rules)
 
     def find(self, text: str) -> list[Match]:
         if not text:
@@ -182,11 +187,15 @@ class HyperscanMatcher:
         n = len(text)
         # Per rule, merged windows [lo, hi, end of the window's last hit].
         windows: dict[int, list[list[int]]] = {}
-        rules, margin = self.rules, self._MARGIN
+        margin = self._MARGIN
+        reach = self._reach
         # `_hits` returns non-ASCII hits sorted already (re-sorting a sorted list is one pass).
         hits.sort()
         for char_end, rule_id in hits:
-            lo = char_end - rules[rule_id].max_len - margin
+            back = reach[rule_id]
+            if back < 0:
+                back = reach[rule_id] = self._reach_of(rule_id)
+            lo = char_end - back
             if lo < 0:
                 lo = 0
             hi = char_end + margin
@@ -230,6 +239,32 @@ class HyperscanMatcher:
                         break
                     pos = m.end() if m.end() > m.start() else m.end() + 1
         return out
+
+
+    def _reach_of(self, rule_id: int) -> int:
+        """How far before a hit a match of the rule can start. A real match [s, e) is reported
+        at e, or at e + 1 when the prefilter consumes the character a trailing lookahead looks
+        at (`_tighten_edges`), so with the regex's exact longest match W (lookbehinds see the
+        text before the window anyway) the window needs W + 1 characters, not `max_len` plus
+        the margin: half as many start positions for each confirming search of the phone and
+        ID rules. Rules with no finite longest match, or with a prefilter of their own, keep
+        `max_len` plus the margin."""
+        rule = self.rules[rule_id]
+        fallback = rule.max_len + self._MARGIN
+        if rule.prefilter is not None:
+            return fallback
+        longest = _max_width(rule)
+        return longest + 1 if 0 <= longest < fallback else fallback
+
+
+def _max_width(rule: PatternRule) -> int:
+    """Longest possible match of `rule` (-1 when unbounded or unknown)."""
+    try:
+        parser = importlib.import_module("re._parser")  # Python >= 3.11, private: no stubs
+        widest = int(parser.parse(rule.regex, rule.flags).getwidth()[1])
+    except Exception:  # noqa: BLE001 - a private module: any failure keeps the wide window
+        return -1
+    return widest if widest < int(parser.MAXREPEAT) else -1
 
 
 def _min_width(rule: PatternRule) -> int:

@@ -540,12 +540,19 @@ def read_foreign_markup(pkg: Package, out: Extracted, skip: set[str]) -> None:
                                          "sanitize removes it)", preview(text), Location(part=name)))
 
 
+# Text between two pieces of markup: a `>` followed (after whitespace) by anything but `<`, or by
+# a CDATA section. CDATA can only stand inside an element, so some `>` (of a tag, a comment, a
+# processing instruction or another CDATA section) or other text precedes it.
+_ELEMENT_TEXT = re.compile(rb">[ \t\r\n]*+(?:[^< \t\r\n]|<!\[CDATA\[)")
+
+
 def has_element_text(data: bytes) -> bool:
-    """True when some tag is followed by text rather than by the next tag. With whitespace taken
-    out, every `>` not followed by `<` (other than the last) starts text; a `>` inside an
-    attribute value only makes the answer a cautious True. C-speed byte operations only."""
-    packed = data.translate(None, b" \t\r\n")
-    return packed.count(b">") > packed.count(b"><") + (1 if packed.endswith(b">") else 0)
+    """True when some element of the XML `data` holds text (or a tail after a child): a `>`
+    followed by something other than the next `<`, or a CDATA section; a `>` inside an attribute
+    value only makes the answer a cautious True. One C-level regex pass without copying: the
+    style parts of every Word file (~800 KB) go through it (it was a whitespace-stripping copy
+    and two counts, twice as slow)."""
+    return _ELEMENT_TEXT.search(data) is not None
 
 
 def _printer_settings(data: bytes, name: str, out: Extracted) -> None:
@@ -586,6 +593,9 @@ def read_other_parts(pkg: Package, out: Extracted) -> set[str]:
                 continue
             stream = PartText(name)
             for el in pkg.xml(name).iter():
+                # Text after a child (its tail) is text of the part too: `has_element_text` says so.
+                if el.tail and el.tail.strip():
+                    stream.add(el.tail.strip(), Layer.METADATA, name)
                 if not isinstance(el.tag, str):
                     continue
                 if el.text and el.text.strip():
@@ -650,6 +660,9 @@ def unknown_xml_text(name: str, root: Element, skip_values: tuple[str, ...] = ()
     stream = PartText(name)
     texts: list[str] = []
     for el in root.iter():
+        if el.tail and el.tail.strip():  # text after a child element (or after a comment)
+            texts.append(el.tail.strip())
+            stream.add(el.tail.strip(), Layer.METADATA, name)
         if not isinstance(el.tag, str):
             continue
         if el.text and el.text.strip():
