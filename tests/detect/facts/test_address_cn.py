@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mosaicguard.detect.facts.address_cn import ChineseAddressExtractor
@@ -117,3 +119,19 @@ def test_ambiguous_county_keeps_what_was_written() -> None:
 
 def test_no_chinese_no_work() -> None:
     assert X.extract("F.E. Warren Air Force Base") == []
+
+
+def test_location_tree_is_read_from_jionlp_zip_before_jionlp_unzipped_it(tmp_path: Path) -> None:
+    """A fresh install holds only china_location.zip until jionlp is first imported; the gazetteer
+    must not depend on that import having happened (nor on a concurrent unzip being finished)."""
+    import shutil
+
+    from mosaicguard.detect.facts.jionlp_data import dictionary_folder, dictionary_text
+
+    shipped = dictionary_folder() / "china_location.zip"
+    shutil.copy(shipped, tmp_path / "china_location.zip")
+    whole = dictionary_text("china_location.txt", tmp_path)
+    assert "北京市" in whole and whole.count("\n") > 40000
+    (tmp_path / "china_location.txt").write_text(whole[:1000], encoding="utf-8")  # half unzipped
+    assert dictionary_text("china_location.txt", tmp_path) == whole
+    assert (tmp_path / "china_location.txt").read_text(encoding="utf-8") == whole[:1000]  # nothing written

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
+
+from .jionlp_data import dictionary_text
 
 #: levels of the tree, top down
 LEVELS = ("province", "city", "county")
@@ -54,12 +54,7 @@ class Gazetteer:
 @cache
 def load_gazetteer() -> Gazetteer:
     """Parse jionlp's location tree (about 0.5 s once per process)."""
-    # Located without importing jionlp: its import prints a banner to stdout and costs 0.6 s.
-    spec = find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("jionlp is not installed: its location dictionary is needed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "china_location.txt"
-    text = path.read_text("utf-8")
+    text = dictionary_text("china_location.txt")
     by_adcode: dict[str, Division] = {}
     by_name: dict[str, list[Division]] = {}
     by_short: dict[str, list[Division]] = {}

@@ -10,19 +10,15 @@ import re
 import unicodedata
 from collections import Counter
 from functools import cache, lru_cache
-from importlib.util import find_spec
-from pathlib import Path
+
+from .jionlp_data import dictionary_text
 
 
 @cache
 def syllables() -> frozenset[str]:
     """Toneless pinyin syllables (`zhuang`, `lv` for lü)."""
-    spec = find_spec("jionlp")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("jionlp is not installed: its pinyin dictionary is needed")
-    path = Path(next(iter(spec.submodule_search_locations))) / "dictionary" / "pinyin_phrase.txt"
     counts: Counter[str] = Counter()
-    for line in path.read_text("utf-8").splitlines():
+    for line in dictionary_text("pinyin_phrase.txt").splitlines():
         _, _, readings = line.partition("\t")
         plain = unicodedata.normalize("NFD", readings.replace("ü", "v"))
         plain = "".join(ch for ch in plain if not unicodedata.combining(ch))
