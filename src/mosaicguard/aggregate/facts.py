@@ -205,13 +205,17 @@ class FactExtractor:
                 key = linked[0] if linked else s.key
                 return Fact(path, 0, kind, s.text, "organisation", (f"org:{key}",) if key else (), "office",
                             s.start, _snippet(text, s.start, s.end))
-            if linked:
-                keys = [f"addr:{v}" for v in linked]
+            if linked and s.get("village"):
+                # A village is a locality, not a site: every project of the village names it
+                # (model kind `vil`, weighed by its document frequency alone). The village's
+                # group (村民小组) makes it a site: `…董家堡村五组` (kind `grp`, precise like a
+                # street number); `…董家堡村十一组` is another place of the same village.
+                keys = [f"vil:{v}" for v in linked]
                 group = _group_number(s.get("group"))
                 if group:
-                    # `…董家堡村五组` and `…董家堡村十一组` are two places of one village: the group
-                    # can disagree (model kind `grp`) while the village is shared.
                     keys += [f"grp:{v}|{group}" for v in linked]
+            elif linked:
+                keys = [f"addr:{v}" for v in linked]  # road and number, section, crossing, lot
             elif s.get("type") == "installation" and s.key:
                 keys = [f"site:{s.key}"]  # a named installation: its own comparison (model `site`)
             elif s.key and extra != "area":

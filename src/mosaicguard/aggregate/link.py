@@ -42,7 +42,7 @@ from .settings import AggregationSettings
 
 T = TypeVar("T", bound=Hashable)
 
-KEY_KIND = {"addr": "address"}
+KEY_KIND = {"addr": "address", "vil": "address", "grp": "address"}
 
 
 def key_kind(key: str) -> str:
