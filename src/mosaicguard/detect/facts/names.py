@@ -60,7 +60,7 @@ _GENERIC = re.compile(
     r"20[0-9]{2}年?度?|县|市|区|镇|乡|村|"
     r"建筑|房屋|装饰|装修|精装修|单项|市政|公路|水利|环境|大型|重点|优良|相关|主体|"
     # kinds of structure, like 办公楼: `导弹维修厂房建设工程` names what two bases both build
-    r"土建|厂房|库房|仓库|基座|天线|营区|设施"
+    r"土建|厂房|库房|仓库|储存|存储|基座|天线|营区|设施"
 )
 # Facilities named in running text (`孤山水电站位于…`, `十里红宾馆`): a name is the run of letters
 # before one of these words; its key is the whole name (`汉江孤山水电站`).
