@@ -5,6 +5,8 @@ Facts come from the real extractor on real text; link weights from the real mode
 
 from __future__ import annotations
 
+import itertools
+
 from mosaicguard.aggregate.facts import FactExtractor
 from mosaicguard.aggregate.link import override_weight
 from mosaicguard.aggregate.model import (
@@ -64,7 +66,7 @@ def test_term_frequency_levels_are_fine_and_monotone() -> None:
     weights = [lv.weight for lv in levels[:len(DF_BUCKETS)]]
     assert weights == sorted(weights, reverse=True)
     # no cliff: neighbouring levels differ by less than a bit and a half (were 2.7 bits at df 3->4)
-    assert max(a - b for a, b in zip(weights, weights[1:], strict=False)) < 1.5
+    assert max(a - b for a, b in itertools.pairwise(weights)) < 1.5
 
 
 def test_datums_and_years_are_not_what_names_a_project() -> None:
@@ -82,7 +84,8 @@ def test_datums_and_years_are_not_what_names_a_project() -> None:
 def test_an_override_counts_the_disagreement_the_pair_did_not_compare() -> None:
     recs = [NodeRecord((f"d{i}", 0), {f"code:c{i}": 1}) for i in range(100)]
     model = estimate_model(recs, 100)
-    bridge = PairScore(6.0, 0.98, (ComparisonResult("phone", "share df<=2", 9.0), ComparisonResult("code", "null", 0.0)))
+    bridge = PairScore(6.0, 0.98, (ComparisonResult("phone", "share df<=2", 9.0),
+                                   ComparisonResult("code", "null", 0.0)))
     assert override_weight(bridge, ("code",), model) == 6.0 + model.levels["code"][-1].weight
     compared = PairScore(6.0, 0.98, (ComparisonResult("code", "differ", -4.3),))
     assert override_weight(compared, ("code",), model) == 6.0

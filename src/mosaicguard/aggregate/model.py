@@ -10,11 +10,12 @@ match weight is the prior log-odds plus the sum of its levels' weights; its matc
 
 Term frequency: splink's TF adjustment works on single-valued columns; our key columns are sets.
 Each shared key falls into a *document-frequency level* (df <= 2, 3, 4, 6, 8, ... 200, about
-1.5x apart, then more) and a comparison's level is the one of the rarest shared key. A bucket's u is the chance that an
-unrelated document holds a value that common, `min(1, df_bound / N) * c_kind`, where `c_kind`
-says how often unrelated projects share such a value at all (tender codes and protected aliases
-are made to be unique: 0.001; names, addresses and phones 0.1 (a rare mobile is a person); persons, organisations, areas
-and dates 1 - plain term frequency). A value held by more than 200 documents is neutral (weight 0):
+1.5x apart, then more) and a comparison's level is the one of the rarest shared key. A level's
+u is the chance that an unrelated document holds a value that common,
+`min(1, df_bound / N) * c_kind`, where `c_kind` says how often unrelated projects share such a
+value at all (tender codes and protected aliases are made to be unique: 0.001; names, precise
+addresses and phones 0.1 (a rare mobile is a person); villages, persons, organisations, areas and
+dates 1 - plain term frequency). A value held by more than 200 documents is neutral (weight 0):
 a portal's complaint line, an agency's switchboard or a template phrase says nothing about which
 project a document is about. Shared values never count against a pair (weight >= 0).
 
@@ -46,7 +47,7 @@ from .normalize import distance_m
 #: edges: a village held by the 3 notices of one project and 1 harmless neighbour weighed as if
 #: 20 documents held it (10k domain corpus: most of the missed address chains).
 DF_BUCKETS: tuple[int, ...] = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 200)
-BUCKET_LABELS = tuple(f"df<={b}" for b in DF_BUCKETS) + (f"df>{DF_BUCKETS[-1]}",)
+BUCKET_LABELS = (*(f"df<={b}" for b in DF_BUCKETS), f"df>{DF_BUCKETS[-1]}")
 #: Keys held by more documents than this never make candidate pairs (and are neutral evidence).
 BLOCK_MAX_DF = DF_BUCKETS[-1]
 #: The document frequencies at which a kind's `m_share` anchors hold (between them, m is
@@ -59,8 +60,9 @@ FAR_M = 1000.0
 @dataclass(frozen=True, slots=True)
 class KindPrior:
     """Documented priors for one kind of key: m of sharing a value held by 3, 20 and 200
-    documents (M_ANCHORS; interpolated between) given both nodes hold the kind, m of disagreeing (None = disagreement is neutral), and the
-    share factor c (how often unrelated projects share a value of this kind at all)."""
+    documents (M_ANCHORS; interpolated between) given both nodes hold the kind, m of disagreeing
+    (None = disagreement is neutral), and the share factor c (how often unrelated projects share
+    a value of this kind at all)."""
 
     m_share: tuple[float, float, float]
     m_differ: float | None
