@@ -122,9 +122,18 @@ class _Names:
         raise RuntimeError("code space exhausted")
 
 
+def _group(village: str) -> str:
+    """The village's group (村民小组), derived from its name (no random draw, so the rest of the
+    corpus stays as it was). A precise site is a village *and* its group: a village alone is a
+    locality every project of the village names, not enough to link two notices by itself
+    (docs/aggregation.md, `vil` and `grp`)."""
+    return f"{sum(map(ord, village)) % 12 + 1}组"
+
+
 def _address(names: _Names, full: bool = True) -> str:
     town, village = names.place("镇"), names.place("村")
-    return f"{PROVINCE}{CITY}{COUNTY}{town}{village}" if full else f"{town}{village}"
+    site = f"{town}{village}{_group(village)}"
+    return f"{PROVINCE}{CITY}{COUNTY}{site}" if full else site
 
 
 def _coord(rng: random.Random) -> tuple[float, float]:
@@ -176,9 +185,10 @@ def write_corpus(root: Path, background: int = 280, seed: int = 7) -> Manifest:
     m.chains.append(Chain("alias", "alias", [a, b], "location+schedule"))
     for c in range(2):  # linked by the same precise address (one says it without the county)
         town, village = names.place("镇"), names.place("村")
-        a = put(f"addr-{c}-a.txt", f"{names.code('QS')}项目\n地点:{PROVINCE}{CITY}{COUNTY}{town}{village}\n"
+        site = f"{town}{village}{_group(village)}"
+        a = put(f"addr-{c}-a.txt", f"{names.code('QS')}项目\n地点:{PROVINCE}{CITY}{COUNTY}{site}\n"
                                     f"计划{2027 + c}年6月开工建设。\n")
-        b = put(f"addr-{c}-b.txt", f"新闻:{town}{village}附近将新建发射阵地,村民反映施工车辆增多。\n")
+        b = put(f"addr-{c}-b.txt", f"新闻:{site}附近将新建发射阵地,村民反映施工车辆增多。\n")
         m.chains.append(Chain(f"address-{c}", "address", [a, b], "purpose+schedule"))
     for c in range(2):  # linked by coordinates about 60 m apart, written in two forms
         lat, lon = _coord(rng)

@@ -78,10 +78,11 @@ def test_fix_rescores_a_link_resting_on_two_values(tmp_path: Path) -> None:
     of them leaves the other link (re-scored from the remaining facts, still above the
     threshold), removing both cuts it; the minimal fix removes the schedule the draft adds."""
     files = {f"filler-{i:02d}.txt": f"通知 第{i}号:会议室开放时间调整。\n" for i in range(18)}
-    files["radar.txt"] = "采购内容:雷达天线罩\n项目经理电话:13912345678\n交货地点:青山县王家镇李庄村\n"
+    # a street number is a precise site (a village alone is a locality: docs/aggregation.md)
+    files["radar.txt"] = "采购内容:雷达天线罩\n项目经理电话:13912345678\n交货地点:青山县王家镇建设路12号\n"
     corpus = _corpus(tmp_path, files)
     draft = tmp_path / "draft.txt"
-    draft.write_text("项目经理电话:13912345678 地点:青山县王家镇李庄村 计划2027年3月竣工\n", encoding="utf-8")
+    draft.write_text("项目经理电话:13912345678 地点:青山县王家镇建设路12号 计划2027年3月竣工\n", encoding="utf-8")
     aggregator = Aggregator(SQLiteFactStore(), AggregateOptions(POLICY))
     aggregator.refresh([str(corpus)], exclude=[str(draft)])
     extractor = FactExtractor(POLICY)

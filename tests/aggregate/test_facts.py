@@ -70,7 +70,7 @@ def test_addresses(text: str, precision: str | None, linkable: bool) -> None:
         assert not found
         return
     assert found[0].extra == precision
-    assert any(k.startswith("addr:") for k in found[0].keys) is linkable
+    assert any(k.startswith(("addr:", "vil:")) for k in found[0].keys) is linkable
 
 
 def test_address_with_and_without_county_share_a_key() -> None:
@@ -168,7 +168,7 @@ def test_english_addresses(text: str, precision: str | None, linkable: bool) -> 
     if precision is None:
         assert not found
         return
-    assert found[0].extra == precision and any(k.startswith("addr:") for k in found[0].keys) is linkable
+    assert found[0].extra == precision and any(k.startswith(("addr:", "vil:")) for k in found[0].keys) is linkable
 
 
 def test_english_notices_link_by_address() -> None:

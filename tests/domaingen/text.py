@@ -35,9 +35,24 @@ def traditional(text: str) -> str:
     return str(out)
 
 
+# Third digits in use after 13-19 (mobile number blocks allocated by the MIIT numbering plan, as in
+# libphonenumber's metadata, phonenumbers 9.0: 140-144, 146, 148, 149, 154, 160, 161, 163, 164,
+# 168, 169, 174, 179 and 194 are data-only (IoT), satellite or unallocated blocks, not mobiles a
+# notice prints).
+_MOBILE_THIRD = {"3": "0123456789", "4": "57", "5": "012356789", "6": "2567", "7": "01235678",
+                 "8": "0123456789", "9": "012356789"}
+
+
 def mobile_number(rng: random.Random) -> str:
-    """An 11-digit mainland mobile number (13x-19x)."""
-    return "1" + rng.choice("3456789") + "".join(rng.choice("0123456789") for _ in range(9))
+    """An 11-digit mainland mobile number in an allocated block (130-199, see _MOBILE_THIRD)."""
+    second = rng.choice("3456789")
+    rest = "".join(rng.choice("0123456789") for _ in range(9))
+    # The same random draws as before the blocks were checked (so a seed's corpus changes only
+    # in these numbers): a third digit outside the allocated blocks is mapped onto one inside.
+    third = _MOBILE_THIRD[second]
+    if rest[0] not in third:
+        rest = third[int(rest[0]) % len(third)] + rest[1:]
+    return "1" + second + rest
 
 
 def mobile_form(number: str, style: int) -> str:

@@ -144,7 +144,7 @@ class CheckGraph:
         live = [f for f in self.draft_facts if f.fix_item not in removed]
         records, matches = score_drafts(self.store, self.candidates, live, self.settings)
         self._load(m.entity for m in matches if m.entity is not None)
-        accepted = cluster_drafts(records, matches, self.entity_records, self.settings)
+        accepted = cluster_drafts(records, matches, self.entity_records, self.settings, self.candidates.model)
         by_node = {r.node: r for r in records}
         node_facts: dict[Node, list[Fact]] = defaultdict(list)
         for f in live:

@@ -35,11 +35,12 @@ from ..detect.facts.purposes import IMPLIED_PURPOSES
 from ..detect.facts.registry import FACT_EXTRACTORS, get_fact_extractor
 from ..detect.normalize import code_key, digits_only, fold_term
 from ..detect.registry import get_detector
+from ..detect.segment import is_cjk
 from ..model import Document, Finding, Location, Segment
 from ..policy.schema import Policy
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "6"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -130,7 +131,7 @@ class FactExtractor:
         facts = self._scan_facts(path, text)
         for extractor in self.extractors:
             facts.extend(self._from_span(path, text, s) for s in extractor.extract(text))
-        return _assign_scopes(facts, text)
+        return _assign_scopes(_drop_aliases_in_firms(facts, text), text)
 
     # -- scan findings ------------------------------------------------------------------------
 
@@ -204,13 +205,17 @@ class FactExtractor:
                 key = linked[0] if linked else s.key
                 return Fact(path, 0, kind, s.text, "organisation", (f"org:{key}",) if key else (), "office",
                             s.start, _snippet(text, s.start, s.end))
-            if linked:
-                keys = [f"addr:{v}" for v in linked]
+            if linked and s.get("village"):
+                # A village is a locality, not a site: every project of the village names it
+                # (model kind `vil`, weighed by its document frequency alone). The village's
+                # group (村民小组) makes it a site: `…董家堡村五组` (kind `grp`, precise like a
+                # street number); `…董家堡村十一组` is another place of the same village.
+                keys = [f"vil:{v}" for v in linked]
                 group = _group_number(s.get("group"))
                 if group:
-                    # `…董家堡村五组` and `…董家堡村十一组` are two places of one village: the group
-                    # can disagree (model kind `grp`) while the village is shared.
                     keys += [f"grp:{v}|{group}" for v in linked]
+            elif linked:
+                keys = [f"addr:{v}" for v in linked]  # road and number, section, crossing, lot
             elif s.get("type") == "installation" and s.key:
                 keys = [f"site:{s.key}"]  # a named installation: its own comparison (model `site`)
             elif s.key and extra != "area":
@@ -227,6 +232,31 @@ class FactExtractor:
         if kind == "code" and s.key in self.code_subject:
             keys.append(f"subject:{self.code_subject[s.key]}")
         return Fact(path, 0, kind, s.text, s.attr, tuple(keys), extra, s.start, _snippet(text, s.start, s.end))
+
+
+_FIRM_SUFFIX = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司|集团)$")
+
+
+def _drop_aliases_in_firms(facts: list[Fact], text: str) -> list[Fact]:
+    """A protected alias inside a firm's trade name (`星河工程` in `星河工程机械有限公司`: the
+    name runs on after the alias before the legal suffix) names the firm, not the subject: such
+    a company is a look-alike, and the alias it shares with a real mention would join two
+    projects with all the weight of a protected subject. Offices that carry the project's name
+    (`7838工程建设管理处`, `…指挥部`) are not firms and keep it; so does `星河工程有限公司`
+    (nothing between the alias and the suffix: whether that is the project is for evidence)."""
+    firms = [(f.start, f.end) for f in facts if f.kind == "org" and _FIRM_SUFFIX.search(f.value)]
+    if not firms:
+        return facts
+
+    def in_firm(f: Fact) -> bool:
+        for start, end in firms:
+            if start <= f.start and f.end < end:
+                trade = _FIRM_SUFFIX.sub("", text[f.end:end])
+                if trade and is_cjk(trade[0]):
+                    return True
+        return False
+
+    return [f for f in facts if not (f.kind == "subject" and in_firm(f))]
 
 
 # An office's mailing address: labelled so, or given with its postcode (a site is not written

@@ -9,12 +9,13 @@ match weight is the prior log-odds plus the sum of its levels' weights; its matc
 `2**w / (1 + 2**w)`.
 
 Term frequency: splink's TF adjustment works on single-valued columns; our key columns are sets.
-Each shared key falls into a *document-frequency bucket* (df <= 3, <= 20, <= 200, more) and a
-comparison's level is the bucket of the rarest shared key. A bucket's u is the chance that an
-unrelated document holds a value that common, `min(1, df_bound / N) * c_kind`, where `c_kind`
-says how often unrelated projects share such a value at all (tender codes and protected aliases
-are made to be unique: 0.001; names, addresses and phones 0.1 (a rare mobile is a person); persons, organisations, areas
-and dates 1 - plain term frequency). A value held by more than 200 documents is neutral (weight 0):
+Each shared key falls into a *document-frequency level* (df <= 2, 3, 4, 6, 8, ... 200, about
+1.5x apart, then more) and a comparison's level is the one of the rarest shared key. A level's
+u is the chance that an unrelated document holds a value that common,
+`min(1, df_bound / N) * c_kind`, where `c_kind` says how often unrelated projects share such a
+value at all (tender codes and protected aliases are made to be unique: 0.001; names, precise
+addresses and phones 0.1 (a rare mobile is a person); villages, persons, organisations, areas and
+dates 1 - plain term frequency). A value held by more than 200 documents is neutral (weight 0):
 a portal's complaint line, an agency's switchboard or a template phrase says nothing about which
 project a document is about. Shared values never count against a pair (weight >= 0).
 
@@ -40,20 +41,28 @@ from typing import Any
 
 from .normalize import distance_m
 
-#: Upper document frequency of each term-frequency bucket; the last bucket is "more than 200".
-DF_BUCKETS: tuple[int, ...] = (3, 20, 200)
-BUCKET_LABELS = ("df<=3", "df<=20", "df<=200", "df>200")
+#: Upper document frequency of each term-frequency level, about 1.5x apart: a shared value's u
+#: is its level's bound / N, within 0.6 bit of its own df / N (splink's term-frequency
+#: adjustment, for sets of values). Coarser buckets (3, 20, 200) cost up to 2.7 bits at their
+#: edges: a village held by the 3 notices of one project and 1 harmless neighbour weighed as if
+#: 20 documents held it (10k domain corpus: most of the missed address chains).
+DF_BUCKETS: tuple[int, ...] = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 200)
+BUCKET_LABELS = (*(f"df<={b}" for b in DF_BUCKETS), f"df>{DF_BUCKETS[-1]}")
 #: Keys held by more documents than this never make candidate pairs (and are neutral evidence).
 BLOCK_MAX_DF = DF_BUCKETS[-1]
+#: The document frequencies at which a kind's `m_share` anchors hold (between them, m is
+#: interpolated on a log scale: a value common to many documents is more often a template).
+M_ANCHORS: tuple[int, int, int] = (3, 20, 200)
 NEAR_M = 200.0
 FAR_M = 1000.0
 
 
 @dataclass(frozen=True, slots=True)
 class KindPrior:
-    """Documented priors for one kind of key: m of sharing a value of each bucket (rarest first)
-    given both nodes hold the kind, m of disagreeing (None = disagreement is neutral), and the
-    share factor c (how often unrelated projects share a value of this kind at all)."""
+    """Documented priors for one kind of key: m of sharing a value held by 3, 20 and 200
+    documents (M_ANCHORS; interpolated between) given both nodes hold the kind, m of disagreeing
+    (None = disagreement is neutral), and the share factor c (how often unrelated projects share
+    a value of this kind at all)."""
 
     m_share: tuple[float, float, float]
     m_differ: float | None
@@ -76,15 +85,28 @@ KIND_PRIORS: dict[str, KindPrior] = {
     "code": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
     "subject": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
     "name": KindPrior((0.55, 0.10, 0.05), None, 0.1, True),  # one project, many ways to name it
+    # A precise site: a road and number (or section, crossing, lot) - one place, rarely shared
+    # by unrelated projects (c 0.1).
     "addr": KindPrior((0.60, 0.15, 0.05), 0.10, 0.1, True),
+    # A village (村/社区) is a locality, not a site: every project of the village names it, so
+    # sharing one weighs plain term frequency (c 1): a village held by 2 of 2,000 documents gives
+    # +9.2, not enough alone against the prior (-9.4). m is high (two mentions of one project
+    # that both name a village name the same one). Two different villages are two places.
+    # Domain corpus (2k, seeds 1-3): as an `addr` (c 0.1, +12.0) a village shared by a harmless
+    # project and a sensitive one joined them in 9 of 21 impure entities.
+    "vil": KindPrior((0.60, 0.30, 0.10), 0.10, 1.0, True),
+    # A village's group (村民小组, keyed with its village), compared beside the village's `vil`:
+    # given one shared village, the same group is 1 in ~10 for unrelated projects (u floor 0.1,
+    # not term frequency: the village already counted the rarity) and nearly certain for one
+    # project (+3.2); two different groups of one village are two places (m differ 0.05).
+    # (As precise as an address, c 0.1, it joined unrelated projects of one village group in 7
+    # entities of the 2k corpora: a group is ~30 households, and projects cluster there.)
+    "grp": KindPrior((0.95, 0.95, 0.95), 0.05, 1.0, False, 0.1),
     # A named military installation (`F.E. Warren AFB`, `Clear Space Force Station`) is one place
     # in the world, and the site is what an aggregate gives away: several projects on one base
     # are one exposure. Unlike an address, a base is the subject of many documents (real data:
     # 7 and 8 of 73), hence a higher m for df<=20, and nearly unique (c 0.01). Mentioning another
     # base in passing is common (news compares bases): disagreement is neutral.
-    # A village's group (村民小组), beside the shared village's `addr`: sharing it adds nothing
-    # (u floor 1: the village already counted), two different groups are two places.
-    "grp": KindPrior((0.50, 0.50, 0.50), 0.05, 1.0, False, 1.0),
     "site": KindPrior((0.60, 0.30, 0.10), None, 0.01, True),
     "unit": KindPrior((0.40, 0.30, 0.10), None, 0.3, True),
     "phone": KindPrior((0.50, 0.20, 0.05), None, 0.1, True),  # mobiles: a person's
@@ -103,7 +125,7 @@ COORD_U_MAX = (1e-5, 2.5e-4, 1.0)
 # Prior: a project mention is expected to have about this many other mentions in the corpus.
 PRIOR_OTHER_MENTIONS = 3.0
 # Kinds whose disagreement makes two clusters incompatible (coherent clustering).
-CONFLICT_KINDS = ("code", "addr")
+CONFLICT_KINDS = ("code", "addr", "vil")
 
 
 # A 1 km grid cell holding more points than this is a city centre or a default map pin: it blocks
@@ -120,7 +142,8 @@ def coord_cells(lat: float, lon: float) -> list[str]:
 
 
 def bucket_of(df: int) -> int:
-    """The term-frequency bucket (0..3) of a value held by `df` documents."""
+    """The term-frequency level (index into DF_BUCKETS, or len(DF_BUCKETS) when busy) of a value
+    held by `df` documents."""
     for i, bound in enumerate(DF_BUCKETS):
         if df <= bound:
             return i
@@ -219,7 +242,7 @@ def probability(weight: float) -> float:
 @dataclass(frozen=True)
 class LinkModel:
     """Levels (with m and u) per comparison and the prior. Levels per key kind are
-    `share df<=3, share df<=20, share df<=200, share df>200, differ`; for coordinates
+    `share df<=2, share df<=3, ... share df<=200, share df>200, differ`; for coordinates
     `<=200m, <=1km, farther`."""
 
     prior: float  # probability that two random nodes are one project
@@ -302,8 +325,9 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
     levels: dict[str, tuple[Level, ...]] = {}
     for kind, p in KIND_PRIORS.items():
         lvls = []
-        for bi, m in enumerate(p.m_share):
-            u = max(min(1.0, DF_BUCKETS[bi] / n_docs) * p.c, p.u_min)
+        for bi, bound in enumerate(DF_BUCKETS):
+            m = m_at(p.m_share, bound)
+            u = max(min(1.0, bound / n_docs) * p.c, p.u_min)
             lvls.append(Level(f"share {BUCKET_LABELS[bi]}", m, min(u, m)))  # sharing never counts against
         lvls.append(Level(f"share {BUCKET_LABELS[-1]}", 0.01, 0.01))  # neutral: busy values
         if p.m_differ is None:
@@ -320,6 +344,19 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
                        Level("<=1km", COORD_M[1], min(cu[1], COORD_M[1])),
                        Level(">1km", COORD_M[2], max(cu[2], COORD_M[2])))
     return LinkModel(prior, levels, documents)
+
+
+def m_at(anchors: tuple[float, float, float], df: int) -> float:
+    """m of sharing a value held by `df` documents: the kind's anchors at M_ANCHORS (3, 20, 200
+    documents), log-linear between them, flat outside."""
+    if df <= M_ANCHORS[0]:
+        return anchors[0]
+    if df >= M_ANCHORS[-1]:
+        return anchors[-1]
+    i = 0 if df <= M_ANCHORS[1] else 1
+    lo, hi = M_ANCHORS[i], M_ANCHORS[i + 1]
+    t = (math.log(df) - math.log(lo)) / (math.log(hi) - math.log(lo))
+    return math.exp(math.log(anchors[i]) + t * (math.log(anchors[i + 1]) - math.log(anchors[i])))
 
 
 def _sample_pairs(n: int, k: int, seed: int) -> list[tuple[int, int]]:

@@ -40,6 +40,7 @@ LINK_LABELS: dict[str, tuple[str, str]] = {
     "org": ("相同单位", "same organisation"),
     "area": ("相同县镇", "same county/town"),
     "grp": ("同村同组", "same village group"),
+    "vil": ("同村", "same village"),
     "date": ("相同日期", "same date"),
 }
 PERSONAL_KINDS = frozenset({"phone", "person", "landline"})

@@ -3,7 +3,7 @@
 ```yaml
 aggregation:
   min_match_probability: 0.8    # Fellegi-Sunter: a pair of mentions links at or above this
-  strong_match_weight: 3.0      # a link joining two different codes/sites must reach this weight
+  strong_match_weight: 5.0      # a link joining two different codes/sites must reach this weight
   min_link_weight: 0.5          # a shared value links two mentions only at or above this weight
   coordinate_radius_m: 200      # coordinates closer than this are one site
   location_precision: precise   # precise (village, street number, coordinates) | town
@@ -68,7 +68,7 @@ class AggregationSettings(BaseModel):
     # Fellegi-Sunter linking (model.py): a pair links at or above this match probability; a merge
     # that joins conflicting codes / precise addresses / far coordinates needs this match weight.
     min_match_probability: float = Field(default=0.8, gt=0.0, lt=1.0)
-    strong_match_weight: float = Field(default=3.0, ge=0.0, le=60.0)
+    strong_match_weight: float = Field(default=5.0, ge=0.0, le=60.0)
     max_df_fraction: float = Field(default=0.05, gt=0.0, le=1.0)
     coordinate_radius_m: float = Field(default=200.0, gt=0.0, le=50_000.0)
     location_precision: Literal["precise", "town"] = "precise"

@@ -1,7 +1,8 @@
 """Candidate pairs and their scores with splink (DuckDB locally, Spark with `--engine spark`).
 
-The LinkModel's levels become splink comparison levels (custom SQL conditions over array columns,
-one set of arrays per term-frequency bucket, plus a haversine distance for coordinates) with
+The LinkModel's levels become splink comparison levels (custom SQL conditions over array columns:
+per kind one array of keys prefixed with their document frequency, whose smallest shared entry
+gives the term-frequency level, plus a haversine distance for coordinates) with
 m and u fixed from the model, so splink's `match_weight` and `LinkModel.score_pair` agree.
 Candidate pairs come only from blocking rules: exploded non-busy key values (df <= 200) of the
 blocking kinds and 1 km coordinate grid cells (a point's cell and its neighbours).
@@ -23,11 +24,8 @@ from .model import (
     MAX_CELL_POINTS,
     LinkModel,
     NodeRecord,
-    bucket_of,
     coord_cells,
 )
-
-N_BUCKETS = len(DF_BUCKETS) + 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,15 +47,25 @@ def present_kinds(records: Sequence[NodeRecord]) -> tuple[str, ...]:
     return tuple(k for k in KINDS if k in seen)
 
 
+#: Width of the zero-padded document frequency that prefixes each key in `{kind}_dfk`: the
+#: rarest shared key is then the smallest string of the intersection.
+DF_WIDTH = 7
+
+
+def df_key(df: int, key: str) -> str:
+    """`key` prefixed with its document frequency, zero-padded (`0000003|code:ZB20267301`)."""
+    return f"{df:0{DF_WIDTH}d}|{key}"
+
+
 def record_rows(records: Sequence[NodeRecord], kinds: Sequence[str]) -> dict[str, list[Any]]:
-    """Columnar input: unique_id, per kind `{kind}_b0..b3` and `{kind}_all` (the keys that can
-    disagree: `NodeRecord.specific_keys`) arrays, blocking
-    arrays `{kind}_blk`, lat/lon and `cells`."""
+    """Columnar input: unique_id, per kind `{kind}_dfk` (the keys that can be compared, i.e.
+    `NodeRecord.specific_keys`, each prefixed with its document frequency: `df_key`) and
+    `{kind}_busy` (keys held by more than BLOCK_MAX_DF documents: sharing one is neutral), the
+    blocking arrays `{kind}_blk`, lat/lon and `cells`."""
     cols: dict[str, list[Any]] = {"unique_id": list(range(len(records)))}
     for kind in kinds:
-        for b in range(N_BUCKETS):
-            cols[f"{kind}_b{b}"] = []
-        cols[f"{kind}_all"] = []
+        cols[f"{kind}_dfk"] = []
+        cols[f"{kind}_busy"] = []
         if KIND_PRIORS[kind].blocking:
             cols[f"{kind}_blk"] = []
     cols["lat"], cols["lon"], cols["cells"] = [], [], []
@@ -69,18 +77,13 @@ def record_rows(records: Sequence[NodeRecord], kinds: Sequence[str]) -> dict[str
         for kind in kinds:
             keys = sorted(r.kind_keys(kind))
             if not keys:
-                for b in range(N_BUCKETS):
-                    cols[f"{kind}_b{b}"].append(empty)
-                cols[f"{kind}_all"].append(empty)
+                cols[f"{kind}_dfk"].append(empty)
+                cols[f"{kind}_busy"].append(empty)
                 if KIND_PRIORS[kind].blocking:
                     cols[f"{kind}_blk"].append(empty)
                 continue
-            buckets: list[list[str]] = [[] for _ in range(N_BUCKETS)]
-            for k in keys:
-                buckets[bucket_of(r.keys[k])].append(k)
-            for b in range(N_BUCKETS):
-                cols[f"{kind}_b{b}"].append(buckets[b])
-            cols[f"{kind}_all"].append(sorted(r.specific_keys(kind)))  # busy values cannot disagree
+            cols[f"{kind}_dfk"].append([df_key(r.keys[k], k) for k in keys if r.keys[k] <= BLOCK_MAX_DF])
+            cols[f"{kind}_busy"].append([k for k in keys if r.keys[k] > BLOCK_MAX_DF])
             if KIND_PRIORS[kind].blocking:
                 cols[f"{kind}_blk"].append([k for k in keys if 2 <= r.keys[k] <= BLOCK_MAX_DF])
         cols["lat"].append(r.coord[0] if r.coord else None)
@@ -104,15 +107,22 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
 
     size = "len" if dialect == "duckdb" else "size"
     inter = "list_intersect" if dialect == "duckdb" else "array_intersect"
+    lmin = "list_min" if dialect == "duckdb" else "array_min"
     comparisons: list[Any] = []
     for kind in kinds:
         levels = model.levels[kind]
-        cls_: list[Any] = [cll.CustomLevel(f"{size}({kind}_all_l) = 0 OR {size}({kind}_all_r) = 0", "null")
+        cls_: list[Any] = [cll.CustomLevel(f"{size}({kind}_dfk_l) = 0 OR {size}({kind}_dfk_r) = 0", "null")
                 .configure(is_null_level=True)]
-        for b in range(N_BUCKETS):
+        # The rarest shared key decides: the smallest df-prefixed string of the intersection
+        # (NULL when nothing is shared, so no level below matches).
+        rarest = f"{lmin}({inter}({kind}_dfk_l, {kind}_dfk_r))"
+        for b, bound in enumerate(DF_BUCKETS):
             lv = levels[b]
-            cls_.append(cll.CustomLevel(f"{size}({inter}({kind}_b{b}_l, {kind}_b{b}_r)) > 0", lv.label)
+            cls_.append(cll.CustomLevel(f"{rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
                         .configure(m_probability=lv.m, u_probability=lv.u))
+        lv = levels[len(DF_BUCKETS)]
+        cls_.append(cll.CustomLevel(f"{size}({inter}({kind}_busy_l, {kind}_busy_r)) > 0", lv.label)
+                    .configure(m_probability=lv.m, u_probability=lv.u))
         lv = levels[-1]
         cls_.append(cll.ElseLevel().configure(m_probability=lv.m, u_probability=lv.u))
         comparisons.append(cl.CustomComparison(comparison_levels=cls_, output_column_name=kind))

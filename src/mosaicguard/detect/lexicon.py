@@ -15,6 +15,7 @@ from .base import Detector, Sample, context_text
 from .hs_cache import compile_cached
 from .matcher import segment_starts
 from .normalize import FoldedText, fold_term
+from .segment import cuts_word, is_cjk
 
 
 class LexiconMatcher:
@@ -37,6 +38,8 @@ class LexiconMatcher:
         # Which terms begin / end with a digit: only those need the spaced-digit check in `find`
         # (most terms are Chinese words; looking at the folded text for them cost 10 % of the lexicon).
         self._digit_edges = [(f[0].isdigit(), f[-1].isdigit()) for f in self._folded]
+        # Which terms begin or end with a Chinese character: only those ask the segmenter.
+        self._cjk_edge = [is_cjk(f[0]) or is_cjk(f[-1]) for f in self._folded]
         self._ac: Any = None
         self._hs: Any = None
         if not self._folded:
@@ -71,7 +74,7 @@ class LexiconMatcher:
             s, e = ft.span(start, end)
             # A term that begins or ends with a Latin letter or digit must not be part of a longer
             # word: "Project Falcon" is not in "Project Falconry", "7301工程" is not in "17301工程".
-            # Chinese has no such boundary.
+            # (Chinese edges: see below.)
             if (s > 0 and _is_word(text[s - 1]) and _is_word(text[s])) or (
                 e < n and _is_word(text[e]) and _is_word(text[e - 1])
             ):
@@ -83,6 +86,11 @@ class LexiconMatcher:
             if (starts_digit and start > 0 and ft.folded_char(start - 1).isdigit()) or (
                 ends_digit and end < ft.folded_len() and ft.folded_char(end).isdigit()
             ):
+                continue
+            # Chinese has no spaces: a term is a token when the word segmenter does not read a
+            # word across its edge (`鲲鹏计划生育服务站` is 鲲鹏/计划生育/服务站, not 鲲鹏计划).
+            # Asked in the folded text, where spaced-out forms are joined.
+            if self._cjk_edge[index] and cuts_word(ft.folded, start, end):
                 continue
             out.append((index, s, e))
         return out

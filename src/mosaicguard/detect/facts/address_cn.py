@@ -231,6 +231,10 @@ class ChineseAddressExtractor(FactExtractor):
                 continue
             parts = [_Part("town", m.start("t"), m.end("t"), m.group("t"), extra={"grammar": "1"}),
                      _Part("village", m.start("v"), m.end("v"), m.group("v"), precise=True)]
+            # `青兴镇东康村1组附近`: the village's group, as after a full address
+            g = _GROUP.match(folded, m.end("v"))
+            if g:
+                parts.append(_Part("group", g.start(), g.end(), g.group(), precise=True))
             span = self._emit(ctx.gaz, text, folded, parts)
             if span is not None:
                 spans.append(span)

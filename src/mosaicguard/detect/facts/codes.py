@@ -48,6 +48,10 @@ _CREDIT_CODE = re.compile("[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}
 # id, the same in every file made from it) identify a file or a part, not a project.
 _GUID_OR_HASH = re.compile(r"[0-9A-Fa-f]{8}-(?:[0-9A-Fa-f]{4}-){3}[0-9A-Fa-f]{12}|[0-9A-Fa-f]{24,}")
 _ISO_DATE = re.compile(r"(?:19|20)[0-9]{2}-[01][0-9]-[0-3][0-9](?:T[0-9]{2})?")
+# Geodetic datums and coordinate systems (`CGCS2000`, `WGS84`, `GCJ-02`, `BD-09`, `Xian80`,
+# `Beijing54`) name how coordinates are given, in every EIA that lists coordinates: not a project
+# (domain corpus: `CGCS2000` in 65 of 2,000 notices joined them once term frequencies were fine).
+_DATUM = re.compile(r"(?i:CGCS ?2000|WGS[- ]?84|GCJ[- ]?02|BD[- ]?09|Xi'?an ?80|Beijing ?54|CGCS|ITRF[0-9]{2,4})")
 _PROSE_OR_UNIT = re.compile("[a-z]{3,}|[0-9](?:[mM][23]|[kK][mMvVwW]|MW|MVA|[mM]illion)(?![A-Za-z0-9])")
 
 
@@ -77,7 +81,7 @@ def _looks_like_code(token: str) -> bool:
         return False
     # a lower-case word inside (`000-square-foot`, `100-year`, `1400m2`) is prose or a unit
     if (_PROSE_OR_UNIT.search(token) or _CREDIT_CODE.fullmatch(token) or _ISO_DATE.fullmatch(token)
-            or _GUID_OR_HASH.fullmatch(token)):
+            or _GUID_OR_HASH.fullmatch(token) or _DATUM.fullmatch(token)):
         return False
     letters = sum(ch.isalpha() for ch in token)
     digits = sum(ch.isdigit() for ch in token)

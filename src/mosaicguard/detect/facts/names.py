@@ -45,6 +45,7 @@ _CONJ = ("和", "与", "及")
 _FIRM_AFTER = re.compile(rf"[{_CJK}A-Za-z0-9()（）]{{0,12}}?(?:有限责任公司|有限公司|公司|集团)")
 _SPECIALTY_BEFORE = re.compile(r"(?:建造师|工程师|造价师)[·・(（]?[市省县区]?$")
 _TOWN_PREFIX = re.compile(rf"^[{_CJK}]{{2,4}}?(?:镇|乡|街道)(?=[{_CJK}A-Za-z0-9]{{2}})")
+_LEADING_YEAR = re.compile(r"^(?:19|20)[0-9]{2}年度?")
 _ADMIN_LEVELS = frozenset({"province", "city", "county", "town"})
 _WORD_AFTER_BUILD = re.compile(rf"[{_CJK}A-Za-z0-9]")
 _NAME_LABEL_RE = re.compile(
@@ -57,7 +58,9 @@ _GENERIC = re.compile(
     r"招标|防护|新建|改建|扩建|改造|维修|修缮|建设|施工|采购|服务|设备|安装|设计|监理|办公楼|综合楼|宿舍楼|道路|硬化|绿化|"
     r"配套|附属|基础设施|一期|二期|三期|年度|工程|项目|整治|提升|升级|更新|系统|零星|日常|物业|保洁|食堂|"
     r"20[0-9]{2}年?度?|县|市|区|镇|乡|村|"
-    r"建筑|房屋|装饰|装修|精装修|单项|市政|公路|水利|环境|大型|重点|优良|相关|主体"
+    r"建筑|房屋|装饰|装修|精装修|单项|市政|公路|水利|环境|大型|重点|优良|相关|主体|"
+    # kinds of structure, like 办公楼: `导弹维修厂房建设工程` names what two bases both build
+    r"土建|厂房|库房|仓库|储存|存储|基座|天线|营区|设施"
 )
 # Facilities named in running text (`孤山水电站位于…`, `十里红宾馆`): a name is the run of letters
 # before one of these words; its key is the whole name (`汉江孤山水电站`).
@@ -107,7 +110,10 @@ class ProjectNames(FactExtractor):
         out: list[FactSpan] = []
         for base, line in folded_lines(text):
             for s, e, name in self._names(line):
-                core = self._without_place(name)
+                # A year says when, not which project: `2025年农村饮水安全巩固提升工程` is every
+                # county's template, as the county before it is (domain corpus: two unrelated
+                # notices linked by such a name, a rare key only because of its year).
+                core = _LEADING_YEAR.sub("", self._without_place(_LEADING_YEAR.sub("", name)))
                 distinctive = strip_regions(_GENERIC.sub("", self._purpose_re.sub("", fold_key(core))))
                 key = fold_key(core) if len(distinctive) >= 2 or any(ch.isdigit() for ch in distinctive) else ""
                 if key and _FACILITY_END_RE.search(name):
@@ -182,6 +188,9 @@ def _name_before(line: str, end: int) -> str:
     return _LEADING_NOT_NAME.sub("", name)
 
 
+_LONGEST_DIVISION = 16
+
+
 def strip_regions(name: str) -> str:
     """`name` without the administrative divisions it starts with (`湖北省优良` -> `优良`,
     `湖北黄龙滩` -> `黄龙滩`): a region says where, not which project."""
@@ -190,7 +199,8 @@ def strip_regions(name: str) -> str:
     changed = True
     while changed:
         changed = False
-        for k in range(min(6, len(name) - 1), 1, -1):
+        # up to the longest division names (`长阳土家族自治县`, `双江拉祜族佤族布朗族傣族自治县`)
+        for k in range(min(_LONGEST_DIVISION, len(name) - 1), 1, -1):
             head = name[:k]
             # a province's short name (`湖北`) only at the very start: `湖北黄龙滩` is not
             # 湖北 + 黄龙(县) + 滩, and a county's short name is often a word (`大东沟`)
