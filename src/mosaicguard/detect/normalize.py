@@ -193,6 +193,13 @@ class FoldedText:
             return chr(int.from_bytes(self._utf16[2 * index: 2 * index + 2], "little"))
         return self.folded[index]
 
+    def folded_slice(self, start: int, end: int) -> str:
+        """`folded[start:end]`, without decoding the whole folded text when it is held as UTF-16
+        with one code unit per character (the lexicon asks for a few characters per match)."""
+        if self._folded is None and self._utf16 is not None and self.bmp_only:
+            return self._utf16[2 * start: 2 * end].decode("utf-16-le")
+        return self.folded[start:end]
+
     def folded_len(self) -> int:
         """Length of the folded text in characters."""
         return len(self._utf16) // 2 if self._folded is None and self._utf16 is not None else len(self.folded)
