@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 SAMPLES = REPO / "samples"
@@ -47,3 +48,18 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def drop_audit_guard(conn: Any) -> None:
+    """What an attacker with the database owner's rights does first: drop the triggers that make
+    audit_events append-only (migration 0002), so the chain is the remaining defence. `conn` is a
+    SQLAlchemy connection or a sqlite3 connection."""
+    from sqlalchemy import text
+
+    is_sqlalchemy = hasattr(conn, "dialect")
+    if is_sqlalchemy and conn.dialect.name == "postgresql":
+        statements = ["DROP TRIGGER audit_events_append_only ON audit_events"]
+    else:
+        statements = ["DROP TRIGGER audit_events_no_update", "DROP TRIGGER audit_events_no_delete"]
+    for sql in statements:
+        conn.execute(text(sql) if is_sqlalchemy else sql)

@@ -16,5 +16,5 @@ def test_migrations_match_the_models(service: Any) -> None:
     migrate(service.settings.db_url)  # a second run is a no-op
     with service.engine.connect() as conn:
         context = MigrationContext.configure(conn)
-        assert context.get_current_revision() == "0001"
+        assert context.get_current_revision() == "0002"
         assert compare_metadata(context, Base.metadata) == []

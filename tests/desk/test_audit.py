@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
-from desk.deskutil import PASSWORD, Users
+from desk.deskutil import PASSWORD, Users, drop_audit_guard
 
 
 def _fill(service: Any, users: Users) -> None:
@@ -25,7 +25,21 @@ def _fill(service: Any, users: Users) -> None:
 
 def _exec(service: Any, sql: str, **params: Any) -> None:
     with service.engine.begin() as conn:
+        drop_audit_guard(conn)
         conn.execute(text(sql), params)
+
+
+@pytest.mark.parametrize("sql", ["UPDATE audit_events SET actor = 'mallory' WHERE id = 2",
+                                 "DELETE FROM audit_events WHERE id = 2"])
+def test_the_database_refuses_to_rewrite_audit_rows(sql: str, service: Any, users: Users) -> None:
+    """Append-only in the database itself (migration 0002): an UPDATE or DELETE of an audit row
+    fails and changes nothing, on both databases."""
+    from sqlalchemy.exc import DBAPIError
+
+    _fill(service, users)
+    with pytest.raises(DBAPIError, match="append-only"), service.engine.begin() as conn:
+        conn.execute(text(sql))
+    assert service.verify_audit().ok
 
 
 def test_intact_chain_verifies(service: Any, users: Users, run_cli: Callable[..., Any]) -> None:
@@ -50,6 +64,7 @@ def test_edited_row_with_recomputed_hash_breaks_the_next_link(service: Any, user
 
     _fill(service, users)
     with service.engine.begin() as conn:
+        drop_audit_guard(conn)
         row = conn.execute(text("SELECT id, ts, actor, action, target, ip, before_json, after_json, prev_hash "
                                 "FROM audit_events WHERE id = 3")).one()
         forged = row_hash(row[0], row[1], "mallory", *row[3:])
@@ -74,6 +89,7 @@ def test_swapped_rows_are_named(service: Any, users: Users) -> None:
     _fill(service, users)
     cols = "ts, actor, action, target, ip, before_json, after_json, prev_hash, hash"
     with service.engine.begin() as conn:
+        drop_audit_guard(conn)
         a = conn.execute(text(f"SELECT {cols} FROM audit_events WHERE id = 5")).one()
         b = conn.execute(text(f"SELECT {cols} FROM audit_events WHERE id = 6")).one()
         sets = ", ".join(f"{c.strip()} = :{c.strip()}" for c in cols.split(","))

@@ -17,6 +17,7 @@ import pytest
 from desk_server import SAMPLES, DeskServer
 from playwright.sync_api import expect
 
+from desk.deskutil import drop_audit_guard
 from office_factory import ID_NUMBER, make_docx
 from pdf_factory import ID_UNDER_BOX, build_leaky_pdf
 
@@ -167,6 +168,7 @@ def test_submit_review_sanitise_approve_export_and_audit(desk: DeskServer, brows
     with sqlite3.connect(desk.root / "desk.db") as con:
         (row_id,) = con.execute("SELECT id FROM audit_events WHERE action LIKE '%verdict%' LIMIT 1").fetchone() or (
             con.execute("SELECT MAX(id) FROM audit_events").fetchone())
+        drop_audit_guard(con)  # the database refuses the edit until its append-only triggers are gone
         con.execute("UPDATE audit_events SET actor = 'mallory' WHERE id = ?", (row_id,))
     tampered = _audit_verify(desk)
     assert tampered.returncode == 1, tampered.stdout + tampered.stderr
