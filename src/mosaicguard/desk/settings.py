@@ -43,9 +43,6 @@ class DeskSettings:
     # Hosts ("host" or "host:port") a verdict callback may be sent to. Empty: callback URLs are
     # refused. A submitter must not make the desk POST to any address it can reach (SSRF).
     callback_hosts: tuple[str, ...] = ()
-    profiles: tuple[str, ...] = (
-        "procurement-notice", "construction-notice", "archive-release", "press-release", "social-post",
-    )
 
     @property
     def uploads_dir(self) -> Path:
