@@ -78,7 +78,7 @@ class Aggregator:
                 from .spark import spark_session
 
                 spark = spark_session(self.options.spark_master)
-            linking = link_corpus(self.store, self.settings, self.options.engine, spark)
+            linking = link_corpus(self.store, self.settings, self.options.engine, spark, max(1, self.options.jobs))
             self.link_stats = linking.stats
             self.store.save_entities(((d, s, e) for (d, s), e in linking.node_entity.items()), linking.links,
                                      linking.key_dfs, linking.entities)

@@ -12,15 +12,17 @@ import json
 import math
 import sqlite3
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .facts import Fact
 from .model import KINDS, NodeRecord, records_from_rows
 from .normalize import distance_m, grid_cell, lon_span
 
 SEP = "\x1f"
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +112,23 @@ class FactStore(ABC):
     @abstractmethod
     def node_records(self, nodes: Sequence[tuple[str, int]]) -> list[NodeRecord]:
         """The model's records of the given nodes (keys with their stored df, first coordinate)."""
+
+    # -- streamed linking (bounded memory: nodes as integers, records built a few at a time) --
+    @abstractmethod
+    def node_ids(self) -> tuple[array[int], array[int]]:
+        """(doc ids, scopes) of every node holding a known key or a coordinate, in node order
+        (path, then scope: the order of `records_from_rows`)."""
+    @abstractmethod
+    def node_coords(self) -> dict[tuple[int, int], tuple[float, float]]:
+        """The first coordinate of every (doc id, scope) node that has one."""
+    @abstractmethod
+    def records_by_id(self, nodes: Iterable[tuple[int, int]], df: Mapping[str, int]
+                      ) -> dict[tuple[int, int], NodeRecord]:
+        """The records of the given (doc id, scope) nodes, with `df` as document frequencies."""
+    @abstractmethod
+    def stream_records(self, df: Mapping[str, int], batch_docs: int = 2000
+                       ) -> Iterator[tuple[tuple[int, int], NodeRecord]]:
+        """Every node's record, a batch of documents at a time (never the corpus in memory)."""
 
     # -- entities --
     @abstractmethod
@@ -316,11 +335,67 @@ class SQLiteFactStore(FactStore):
         df = self.key_df(sorted({r[2] for r in rows if r[2].startswith(known)}))
         return records_from_rows(rows, coords, df)
 
+    def node_ids(self) -> tuple[array[int], array[int]]:
+        docs, scopes = array("q"), array("q")
+        known = ",".join(f"'{k}'" for k in KINDS)
+        rows = self.db.execute(
+            "SELECT n.doc_id, n.scope FROM (SELECT doc_id, scope FROM keys WHERE substr(key, 1, instr(key, ':') - 1) "
+            f"IN ({known}) UNION SELECT doc_id, scope FROM coords) n JOIN docs d ON d.doc_id=n.doc_id "
+            "ORDER BY d.path, n.scope")
+        for doc_id, scope in rows:
+            docs.append(doc_id)
+            scopes.append(scope)
+        return docs, scopes
+
+    def node_coords(self) -> dict[tuple[int, int], tuple[float, float]]:
+        out: dict[tuple[int, int], tuple[float, float]] = {}
+        for doc_id, scope, lat, lon in self.db.execute("SELECT doc_id, scope, lat, lon FROM coords ORDER BY rowid"):
+            out.setdefault((doc_id, scope), (lat, lon))
+        return out
+
+    def records_by_id(self, nodes: Iterable[tuple[int, int]], df: Mapping[str, int]
+                      ) -> dict[tuple[int, int], NodeRecord]:
+        wanted = set(nodes)
+        out: dict[tuple[int, int], NodeRecord] = {}
+        for chunk in _chunks(sorted({d for d, _ in wanted}), 500):
+            where = f"IN ({','.join('?' * len(chunk))})"
+            out.update((n, r) for n, r in self._records_of_docs(where, chunk, df) if n in wanted)
+        return out
+
+    def stream_records(self, df: Mapping[str, int], batch_docs: int = 2000
+                       ) -> Iterator[tuple[tuple[int, int], NodeRecord]]:
+        last = -1
+        while True:
+            ids = [r[0] for r in self.db.execute(
+                "SELECT doc_id FROM docs WHERE doc_id > ? ORDER BY doc_id LIMIT ?", (last, batch_docs))]
+            if not ids:
+                return
+            yield from self._records_of_docs("BETWEEN ? AND ?", [ids[0], ids[-1]], df)
+            last = ids[-1]
+
+    def _records_of_docs(self, where: str, args: Sequence[int], df: Mapping[str, int]
+                         ) -> list[tuple[tuple[int, int], NodeRecord]]:
+        """Records of every node of the documents whose doc_id matches `where` (a few thousand)."""
+        paths = dict(self.db.execute(f"SELECT doc_id, path FROM docs WHERE doc_id {where}", args))
+        ids = {p: i for i, p in paths.items()}
+        rows = [(paths[d], s, k, v) for d, s, k, v in self.db.execute(
+            f"SELECT doc_id, scope, key, value FROM keys WHERE doc_id {where}", args)]
+        coords = [(paths[d], s, lat, lon, v) for d, s, lat, lon, v in self.db.execute(
+            f"SELECT doc_id, scope, lat, lon, value FROM coords WHERE doc_id {where} ORDER BY rowid", args)]
+        return [((ids[r.node[0]], r.node[1]), r) for r in records_from_rows(rows, coords, df)]
+
     # -- entities ----------------------------------------------------------------------
 
     def save_entities(self, node_entity: Iterable[tuple[str, int, str]], links: Iterable[StoredLink],
                       key_dfs: Iterable[tuple[str, int]] = (), entities: Iterable[dict[str, Any]] = ()) -> None:
-        ids = {p: i for i, p in self._paths().items()}
+        node_entity = list(node_entity)
+        links = list(links)
+        # ids of the linked documents only: never a map of the whole corpus
+        wanted = sorted({d for d, _, _ in node_entity} | {lk.from_doc for lk in links} | {lk.to_doc for lk in links})
+        ids: dict[str, int] = {}
+        for chunk in _chunks(wanted, 500):
+            ids.update((p, i) for i, p in self.db.execute(
+                f"SELECT doc_id, path FROM docs WHERE path IN ({','.join('?' * len(chunk))})", chunk))
         self.db.execute("DELETE FROM node_entity")
         self.db.execute("DELETE FROM links")
         self.db.execute("DELETE FROM key_stats")
@@ -425,6 +500,6 @@ class SQLiteFactStore(FactStore):
         return out
 
 
-def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+def _chunks(items: list[_T], size: int) -> Iterator[list[_T]]:
     for i in range(0, len(items), size):
         yield items[i: i + size]

@@ -20,7 +20,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, overload
 
 from .facts import Fact
 from .index import FactStore, StoredLink
@@ -29,6 +29,7 @@ from .model import (
     CONFLICT_KINDS,
     FAR_M,
     KIND_PRIORS,
+    KINDS,
     MAX_CELL_POINTS,
     LinkModel,
     NodeRecord,
@@ -36,6 +37,7 @@ from .model import (
     coord_cells,
     estimate_model,
     records_from_rows,
+    sampled_pairs,
 )
 from .normalize import distance_m
 from .settings import AggregationSettings
@@ -144,8 +146,10 @@ def threshold_weight(settings: AggregationSettings) -> float:
 
 
 def link_corpus(store: FactStore, settings: AggregationSettings, engine: str = "local",
-                spark: Any = None) -> Linking:
-    """Entities of the whole stored corpus (see the module docstring)."""
+                spark: Any = None, threads: int = 2) -> Linking:
+    """Entities of the whole stored corpus (see the module docstring). With the local engine
+    the node records are streamed from the index into DuckDB (`predict_duckdb_stream`) and only
+    the nodes of candidate pairs are held in Python; `threads` is DuckDB's thread count."""
     total = store.doc_count()
     stats = LinkStats(engine=engine)
     key_dfs = store.key_doc_freqs()
@@ -153,23 +157,20 @@ def link_corpus(store: FactStore, settings: AggregationSettings, engine: str = "
     stats.keys_considered = len(key_dfs)
     stats.keys_linked = sum(1 for _, d in key_dfs if d <= BLOCK_MAX_DF)
     stats.keys_too_common = len(key_dfs) - stats.keys_linked
-    coords = store.all_coords()
-    records = records_from_rows(store.node_key_rows(), coords, df)
-    model = estimate_model(records, total)
-    # Only nodes that blocking can pair are scored and clustered (most of a big corpus is not):
-    # a node without coordinates and without a shared, non-busy value of a blocking kind links
-    # to nothing.
-    records = [r for r in records if r.coord is not None or any(
-        2 <= d <= BLOCK_MAX_DF and KIND_PRIORS[k.split(":", 1)[0]].blocking for k, d in r.keys.items())]
+    doc_ids, scopes = store.node_ids()
+    model = _estimate(store, doc_ids, scopes, df, total)
     limit = threshold_weight(settings)
-    if engine == "python":
-        pairs = [(i, j) for i, j in candidate_pairs(records)]
+    if engine == "local":
+        records, pairs = _streamed_pairs(store, df, doc_ids, scopes, model, limit, threads)
     else:
-        from .splink_link import predict_duckdb, predict_spark
+        del doc_ids, scopes
+        records = [r for r in records_from_rows(store.node_key_rows(), store.all_coords(), df) if _blockable(r)]
+        if engine == "python":
+            pairs = list(candidate_pairs(records))
+        else:
+            from .splink_link import predict_spark
 
-        scored = (predict_spark(spark, records, model, limit) if engine == "spark"
-                  else predict_duckdb(records, model, limit))
-        pairs = [(p.left, p.right) for p in scored]
+            pairs = [(p.left, p.right) for p in predict_spark(spark, records, model, limit)]
     stats.candidate_pairs = len(pairs)
     scores = []
     for i, j in pairs:
@@ -188,6 +189,82 @@ def link_corpus(store: FactStore, settings: AggregationSettings, engine: str = "
     stored = [lk.to_stored(node_entity[lk.a]) for lk in accepted]
     stats.links = len(stored)
     return Linking(node_entity, stored, stats, key_dfs, model, entity_summaries(records, node_entity, stored))
+
+
+def _blockable(r: NodeRecord) -> bool:
+    """Only nodes that blocking can pair are scored and clustered (most of a big corpus is not):
+    a node without coordinates and without a shared, non-busy value of a blocking kind links to
+    nothing."""
+    return r.coord is not None or any(
+        2 <= d <= BLOCK_MAX_DF and KIND_PRIORS[k.split(":", 1)[0]].blocking for k, d in r.keys.items())
+
+
+class _SampledNodes(Sequence[NodeRecord]):
+    """The corpus's nodes in node order as `estimate_model` sees them: `len` is every node, but
+    only the nodes of the sampled pairs are loaded (the others are never asked for)."""
+
+    def __init__(self, n: int, loaded: Mapping[int, NodeRecord]) -> None:
+        self.n = n
+        self.loaded = loaded
+
+    def __len__(self) -> int:
+        return self.n
+
+    @overload
+    def __getitem__(self, i: int) -> NodeRecord: ...
+    @overload
+    def __getitem__(self, i: slice) -> Sequence[NodeRecord]: ...
+    def __getitem__(self, i: int | slice) -> NodeRecord | Sequence[NodeRecord]:
+        if isinstance(i, slice):
+            raise TypeError("sampled nodes are read one at a time")
+        return self.loaded[i]
+
+
+def _estimate(store: FactStore, doc_ids: Sequence[int], scopes: Sequence[int], df: Mapping[str, int],
+              total: int) -> LinkModel:
+    """`estimate_model` over every node, loading only the records its sample of pairs reads."""
+    wanted = sorted({i for pair in sampled_pairs(len(doc_ids), SAMPLE_PAIRS) for i in pair})
+    recs = store.records_by_id(((doc_ids[i], scopes[i]) for i in wanted), df)
+    loaded = {i: recs[(doc_ids[i], scopes[i])] for i in wanted}
+    return estimate_model(_SampledNodes(len(doc_ids), loaded), total, SAMPLE_PAIRS)
+
+
+SAMPLE_PAIRS = 20_000
+
+
+def _streamed_pairs(store: FactStore, df: Mapping[str, int], doc_ids: Sequence[int], scopes: Sequence[int],
+                    model: LinkModel, limit: float, threads: int) -> tuple[list[NodeRecord], list[tuple[int, int]]]:
+    """Candidate pairs from splink on DuckDB over records streamed from the index; returns the
+    records of the paired nodes only (in node order) and the pairs as indices into them.
+    A node's splink id is its position in node order, so splink's left node is the lower one, as
+    with records held in memory."""
+    import numpy as np
+
+    from .splink_link import cell_counts, predict_duckdb_stream
+
+    span = max(scopes, default=0) + 1
+    codes = np.asarray(doc_ids, dtype=np.int64) * span + np.asarray(scopes, dtype=np.int64)
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    del codes
+
+    def uid(node: tuple[int, int]) -> int:
+        code = node[0] * span + node[1]
+        at = int(np.searchsorted(sorted_codes, code))
+        if at >= len(sorted_codes) or int(sorted_codes[at]) != code:
+            # a streamed node must be one of node_ids(): never pair it under another node's id
+            raise RuntimeError(f"index changed while linking: node {node} is not in the node list")
+        return int(order[at])
+
+    cell_count = cell_counts(store.node_coords().values())
+    streamed = ((uid(n), r) for n, r in store.stream_records(df) if _blockable(r))
+    scored = predict_duckdb_stream(streamed, KINDS, cell_count, model, limit, threads)
+    paired = sorted({u for a, b, _ in scored for u in (a, b)})
+    recs = store.records_by_id(((doc_ids[u], scopes[u]) for u in paired), df)
+    records = [recs[(doc_ids[u], scopes[u])] for u in paired]
+    index = {u: i for i, u in enumerate(paired)}
+    # splink's left id is the lower one; ordered here anyway (the first node names a link's value)
+    return records, [(index[min(a, b)], index[max(a, b)]) for a, b, _ in scored]
 
 
 def candidate_pairs(records: Sequence[NodeRecord]) -> Iterator[tuple[int, int]]:

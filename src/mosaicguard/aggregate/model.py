@@ -305,7 +305,7 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
     disagreement and coordinate levels by random sampling of node pairs (all pairs when few)."""
     n_docs = max(documents, 2)
     prior = min(0.5, PRIOR_OTHER_MENTIONS / (n_docs - 1))
-    pairs = _sample_pairs(len(records), sample_pairs, seed)
+    pairs = sampled_pairs(len(records), sample_pairs, seed)
     # m and u are conditional on both nodes holding the kind (the null level is weight 0), so
     # the sampled u counts only pairs where both do.
     differ = dict.fromkeys(KINDS, 0)
@@ -359,7 +359,8 @@ def m_at(anchors: tuple[float, float, float], df: int) -> float:
     return math.exp(math.log(anchors[i]) + t * (math.log(anchors[i + 1]) - math.log(anchors[i])))
 
 
-def _sample_pairs(n: int, k: int, seed: int) -> list[tuple[int, int]]:
+def sampled_pairs(n: int, k: int, seed: int = 0) -> list[tuple[int, int]]:
+    """The node pairs (indices in node order) `estimate_model` samples: all pairs when few."""
     total = n * (n - 1) // 2
     if total <= k:
         return [(i, j) for i in range(n) for j in range(i + 1, n)]

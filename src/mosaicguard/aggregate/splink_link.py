@@ -11,8 +11,13 @@ splink is imported lazily: the CLI starts without it.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import os
+import shutil
+import tempfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,39 +62,76 @@ def df_key(df: int, key: str) -> str:
     return f"{df:0{DF_WIDTH}d}|{key}"
 
 
-def record_rows(records: Sequence[NodeRecord], kinds: Sequence[str]) -> dict[str, list[Any]]:
-    """Columnar input: unique_id, per kind `{kind}_dfk` (the keys that can be compared, i.e.
-    `NodeRecord.specific_keys`, each prefixed with its document frequency: `df_key`) and
-    `{kind}_busy` (keys held by more than BLOCK_MAX_DF documents: sharing one is neutral), the
-    blocking arrays `{kind}_blk`, lat/lon and `cells`."""
-    cols: dict[str, list[Any]] = {"unique_id": list(range(len(records)))}
+def column_names(kinds: Sequence[str]) -> list[str]:
+    """The splink input columns for these kinds (see `record_row`)."""
+    out = ["unique_id"]
     for kind in kinds:
-        cols[f"{kind}_dfk"] = []
-        cols[f"{kind}_busy"] = []
+        out.extend((f"{kind}_dfk", f"{kind}_busy"))
         if KIND_PRIORS[kind].blocking:
-            cols[f"{kind}_blk"] = []
-    cols["lat"], cols["lon"], cols["cells"] = [], [], []
-    empty: list[str] = []
-    # A cell holding more points than MAX_CELL_POINTS (a default map pin) blocks nothing, as in
-    # link.candidate_pairs.
-    cell_count: Counter[str] = Counter(c for r in records if r.coord for c in coord_cells(*r.coord))
-    for r in records:
-        for kind in kinds:
-            keys = sorted(r.kind_keys(kind))
-            if not keys:
-                cols[f"{kind}_dfk"].append(empty)
-                cols[f"{kind}_busy"].append(empty)
-                if KIND_PRIORS[kind].blocking:
-                    cols[f"{kind}_blk"].append(empty)
-                continue
-            cols[f"{kind}_dfk"].append([df_key(r.keys[k], k) for k in keys if r.keys[k] <= BLOCK_MAX_DF])
-            cols[f"{kind}_busy"].append([k for k in keys if r.keys[k] > BLOCK_MAX_DF])
-            if KIND_PRIORS[kind].blocking:
-                cols[f"{kind}_blk"].append([k for k in keys if 2 <= r.keys[k] <= BLOCK_MAX_DF])
-        cols["lat"].append(r.coord[0] if r.coord else None)
-        cols["lon"].append(r.coord[1] if r.coord else None)
-        cols["cells"].append([c for c in coord_cells(*r.coord) if cell_count[c] <= MAX_CELL_POINTS]
-                             if r.coord else empty)
+            out.append(f"{kind}_blk")
+    return [*out, "lat", "lon", "cells"]
+
+
+def cell_counts(coords: Iterable[tuple[float, float]]) -> Counter[str]:
+    """Points per 1 km cell (a point counts in its cell and its neighbours' cells)."""
+    return Counter(c for lat, lon in coords for c in coord_cells(lat, lon))
+
+
+@functools.cache
+def _layout(kinds: tuple[str, ...]) -> tuple[dict[str, int], int]:
+    """Where each kind's columns start in a row (after unique_id), and the row's width."""
+    offsets: dict[str, int] = {}
+    at = 1
+    for kind in kinds:
+        offsets[kind] = at
+        at += 2 + KIND_PRIORS[kind].blocking
+    return offsets, at + 3
+
+
+_NO_KEYS: list[Any] = []  # shared by every empty cell of a row: never appended to
+
+
+def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mapping[str, int],
+               encode: Callable[[str], Any] = str) -> list[Any]:
+    """One node's splink input row, in `column_names(kinds)` order: per kind `{kind}_dfk` (the
+    keys that can be compared, i.e. `NodeRecord.specific_keys`, each prefixed with its document
+    frequency: `df_key`), `{kind}_busy` (keys held by more than BLOCK_MAX_DF documents: sharing
+    one is neutral) and the blocking array `{kind}_blk`, then lat/lon and `cells`. Keys go
+    through `encode` (the streamed path hashes them: see `predict_duckdb_stream`); `_dfk`
+    entries stay strings (the df prefix orders them)."""
+    offsets, width = _layout(tuple(kinds))
+    row: list[Any] = [_NO_KEYS] * width
+    row[0] = uid
+    for kind, kind_keys in r.by_kind.items():
+        at = offsets.get(kind)
+        if at is None:
+            continue
+        keys = sorted(kind_keys)
+        enc = {k: encode(k) for k in keys}
+        row[at] = [df_key(r.keys[k], e if isinstance(e := enc[k], str) else f"{e:x}")
+                   for k in keys if r.keys[k] <= BLOCK_MAX_DF]
+        row[at + 1] = [enc[k] for k in keys if r.keys[k] > BLOCK_MAX_DF]
+        if KIND_PRIORS[kind].blocking:
+            row[at + 2] = [enc[k] for k in keys if 2 <= r.keys[k] <= BLOCK_MAX_DF]
+    if r.coord:
+        # A cell holding more points than MAX_CELL_POINTS (a default map pin) blocks nothing, as
+        # in link.candidate_pairs.
+        row[-3:] = [r.coord[0], r.coord[1],
+                    [encode(c) for c in coord_cells(*r.coord) if cell_count.get(c, 0) <= MAX_CELL_POINTS]]
+    else:
+        row[-3:] = [None, None, _NO_KEYS]
+    return row
+
+
+def record_rows(records: Sequence[NodeRecord], kinds: Sequence[str]) -> dict[str, list[Any]]:
+    """Columnar input of records held in memory (row i is record i): see `record_row`."""
+    names = column_names(kinds)
+    cols: dict[str, list[Any]] = {n: [] for n in names}
+    cell_count = cell_counts(r.coord for r in records if r.coord)
+    for i, r in enumerate(records):
+        for name, value in zip(names, record_row(i, r, kinds, cell_count), strict=True):
+            cols[name].append(value)
+    return cols
     return cols
 
 
@@ -142,18 +184,18 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
                            retain_intermediate_calculation_columns=True)
 
 
-def _arrow_table(cols: dict[str, list[Any]]) -> Any:
+def _arrow_schema(names: Sequence[str], key_type: str = "string") -> Any:
     import pyarrow as pa  # type: ignore[import-untyped]
 
-    fields = []
-    for name in cols:
-        if name == "unique_id":
-            fields.append(pa.field(name, pa.int64()))
-        elif name in ("lat", "lon"):
-            fields.append(pa.field(name, pa.float64()))
-        else:
-            fields.append(pa.field(name, pa.list_(pa.string())))
-    return pa.table(cols, schema=pa.schema(fields))
+    keys = pa.list_(pa.string() if key_type == "string" else pa.int64())
+    return pa.schema([pa.field(n, pa.int64() if n == "unique_id" else pa.float64() if n in ("lat", "lon")
+                               else pa.list_(pa.string()) if n.endswith("_dfk") else keys) for n in names])
+
+
+def _arrow_table(cols: dict[str, list[Any]]) -> Any:
+    import pyarrow as pa
+
+    return pa.table(cols, schema=_arrow_schema(list(cols)))
 
 
 def _collect(rows: Any, kinds: Sequence[str]) -> list[ScoredPair]:
@@ -206,3 +248,78 @@ def predict_spark(spark: Any, records: Sequence[NodeRecord], model: LinkModel, t
                     validate_settings=False)
     pred: Any = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
     return _collect((r.asDict() for r in pred.as_spark_dataframe().collect()), kinds)
+
+
+#: DuckDB's memory limit while linking a streamed corpus: beyond it DuckDB spills to its private
+#: temporary folder (`predict_duckdb_stream`). The environment variable overrides it.
+DUCKDB_MEMORY_LIMIT = os.environ.get("MOSAICGUARD_DUCKDB_MEMORY", "1GB")
+STREAM_BATCH = 20_000
+
+
+def key_hasher(salt: bytes) -> Callable[[str], int]:
+    """A key's 64-bit keyed hash (BLAKE2b under `salt`): equal keys stay equal for the join,
+    nothing of the key is readable, and without the salt a guess cannot be confirmed."""
+    def encode(key: str) -> int:
+        return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8, key=salt).digest(), "big",
+                              signed=True)
+
+    return encode
+
+
+def predict_duckdb_stream(nodes: Iterable[tuple[int, NodeRecord]], kinds: Sequence[str],
+                          cell_count: Mapping[str, int], model: LinkModel, threshold_weight: float,
+                          threads: int = 2) -> list[tuple[int, int, float]]:
+    """Blocked candidate pairs scored by splink on DuckDB, at or above `threshold_weight`, for
+    node records streamed in (`(unique_id, record)`): the records are turned into input rows a
+    batch at a time and appended to a DuckDB table, so Python never holds the corpus; DuckDB
+    blocks and scores under `DUCKDB_MEMORY_LIMIT` and spills beyond it. Returns
+    (unique_id_l, unique_id_r, match_weight).
+
+    What DuckDB may write to disk (its temporary folder, a private `mosaicguard-link-*` folder
+    made for this call and removed when it returns): node numbers, coordinates as numbers, and
+    the keys as 64-bit keyed hashes under a random key that exists only in this process, so no
+    protected term, name or address is readable there."""
+    import duckdb
+    import pyarrow as pa
+    from splink import DuckDBAPI, Linker
+
+    encode = key_hasher(os.urandom(16))
+    names = column_names(kinds)
+    schema = _arrow_schema(names, "int64")
+    tmp = tempfile.mkdtemp(prefix="mosaicguard-link-")  # mode 0700
+    try:
+        con = duckdb.connect(config={"temp_directory": os.path.join(tmp, "spill"), "threads": max(1, threads),
+                                     "memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False})
+        try:
+            types = {"unique_id": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE"}
+            con.execute("CREATE TABLE nodes (" + ", ".join(
+                f'"{n}" {types.get(n, "VARCHAR[]" if n.endswith("_dfk") else "BIGINT[]")}' for n in names) + ")")
+            batch: list[list[Any]] = []
+            count = 0
+
+            def flush() -> None:
+                cols = list(zip(*batch, strict=True))
+                con.register("batch", pa.table(dict(zip(names, cols, strict=True)), schema=schema))
+                con.execute("INSERT INTO nodes SELECT * FROM batch")
+                con.unregister("batch")
+                batch.clear()
+
+            for uid, r in nodes:
+                batch.append(record_row(uid, r, kinds, cell_count, encode))
+                count += 1
+                if len(batch) >= STREAM_BATCH:
+                    flush()
+            if batch:
+                flush()
+            if count < 2:
+                return []
+            db = DuckDBAPI(connection=con)
+            linker = Linker(db.register("nodes"), splink_settings(model, "duckdb", kinds), log_level=None,
+                            validate_settings=False)
+            pred: Any = linker.inference.predict(threshold_match_weight=threshold_weight, warning_mode="never")
+            rows = con.execute(f"SELECT unique_id_l, unique_id_r, match_weight FROM {pred.physical_name}").fetchall()
+            return [(int(a), int(b), float(w)) for a, b, w in rows]
+        finally:
+            con.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -37,11 +37,21 @@ def _tokenizer() -> Any:
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
+        from .facts.tablecache import cache_file, cached
+
         tk = jieba.Tokenizer()
         # Built from the dictionary inside the package, not with `initialize()`: that writes a
         # marshal cache of every dictionary word into the system temp folder, and the tool
-        # leaves no files behind (tests/test_network_isolation.py, test_secrets_at_rest.py).
-        tk.FREQ, tk.total = tk.gen_pfdict(tk.get_dict_file())
+        # leaves no files behind there (tests/test_network_isolation.py, test_secrets_at_rest.py).
+        # The built prefix table is kept in the table cache instead (public dictionary data,
+        # the cache folder, not the temp folder): ~1 s -> ~0.1 s for every `check` and `scan`.
+        dict_file = tk.get_dict_file()
+        source = getattr(dict_file, "name", None)
+        if hasattr(dict_file, "close"):
+            dict_file.close()
+        path = cache_file("jieba-prefix", [source], __file__) if source else None
+        tk.FREQ, tk.total = cached(path, lambda: tuple(tk.gen_pfdict(tk.get_dict_file())),
+                                   lambda d: isinstance(d, tuple) and len(d) == 2 and isinstance(d[0], dict))
         tk.initialized = True
         return tk
 

