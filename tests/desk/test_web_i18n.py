@@ -10,7 +10,7 @@ import pytest
 
 from mosaicguard.desk import i18n
 from mosaicguard.desk.service import DECISIONS, ROLES
-from mosaicguard.desk.settings import DeskSettings
+from mosaicguard.policy.load import load_policy
 
 DESK = Path(i18n.__file__).parent
 
@@ -42,7 +42,10 @@ def test_keys_built_from_values_exist() -> None:
     built = [f"status.{s}" for s in ("queued", "running", "done", "failed")]
     built += [f"decision.{d}" for d in (*DECISIONS, "none")]
     built += [f"role.{r}" for r in ROLES]
-    built += [f"profile.{p}" for p in DeskSettings().profiles]
+    # the five publication profiles of the bundled policy (issue 11) have names in both languages
+    profiles = sorted(load_policy(Path(__file__).resolve().parents[2] / "samples" / "policy.yaml").profiles)
+    assert len(profiles) == 5, profiles
+    built += [f"profile.{p}" for p in profiles]
     built += [f"verdict.{v}" for v in ("approved", "returned", "pending")]
     built += [f"lang.{code}" for code in i18n.LANGS]
     assert [k for k in built if k not in i18n.CATALOGUE] == []
