@@ -7,6 +7,8 @@ still does, also spaced out, traditional or full-width. Real scan texts run thro
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from mosaicguard.detect.engine import Engine
@@ -47,3 +49,41 @@ def test_only_an_improbable_boundary_rejects() -> None:
     # edges next to punctuation, digits or Latin letters are not the segmenter's question
     assert not cuts_word("（鲲鹏计划）", 1, 5)
     assert CUT_MARGIN_BITS > 0
+
+
+SENTENCES = ["鲲鹏计划生育服务站", "鲲鹏计划配套道路施工", "工程施工招标公告", "新建雷达天线罩一处",
+             "据悉鲲鹏计划进展顺利", "石家沟村二组", "采购代理机构联系人", "研究所院内综合楼"]
+
+
+def test_route_over_the_cached_table_is_jiebas(tmp_path: Path) -> None:
+    """The segmentation score computed over the SQLite fragment table (built once into the cache
+    folder, then read per fragment by every later process) is jieba's own `get_DAG` + `calc`."""
+    import math
+
+    import jieba
+
+    from mosaicguard.detect.segment import FragmentTable, _best_log2, _build_from_jieba, prefix_table
+
+    built: list[int] = []
+
+    def build() -> tuple[dict[str, int], int]:
+        built.append(1)
+        return _build_from_jieba()
+
+    path = tmp_path / "cache" / "jieba-prefix.sqlite"
+    first, total = prefix_table(path, build)  # builds and writes the table
+    assert isinstance(first, dict) and path.exists() and built == [1]
+    table, total_again = prefix_table(path, build)  # the next process reads it
+    assert isinstance(table, FragmentTable) and total_again == total and built == [1]
+    tk = jieba.Tokenizer()
+    tk.FREQ, tk.total = first, total
+    tk.initialized = True
+    for s in SENTENCES:
+        route: dict[int, tuple[float, int]] = {}
+        tk.calc(s, tk.get_DAG(s), route)
+        expected = route[0][0] / math.log(2)
+        assert _best_log2(table, total, s) == pytest.approx(expected, abs=1e-9), s
+        assert _best_log2(first, total, s) == pytest.approx(expected, abs=1e-9), s
+    path.write_bytes(b"not a database")  # a damaged cache is rebuilt, never trusted
+    _, total_rebuilt = prefix_table(path, build)
+    assert built == [1, 1] and total_rebuilt == total

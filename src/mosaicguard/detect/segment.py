@@ -12,15 +12,23 @@ A margin, not "any word crosses the edge": a protected name usually ends in a ge
 `工程建设`), and dropping those mentions would lose scan recall. Only a boundary the language
 model finds improbable (`CUT_MARGIN_BITS`) rejects a match.
 
-jieba is imported and its dictionary read (~1 s, no cache file written) on the first question only.
+jieba is imported on the first question only; its prefix table is built once (~1 s) into the table
+cache folder as SQLite and then looked up per fragment (`prefix_table`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import math
+import os
+import sqlite3
+import tempfile
 import threading
+from collections.abc import Callable
+from importlib.util import find_spec
+from pathlib import Path
 from typing import Any
 
 #: How much less probable (log2) the boundary-respecting segmentation must be to reject a match.
@@ -32,37 +40,117 @@ _lock = threading.Lock()
 
 
 @functools.lru_cache(maxsize=1)
-def _tokenizer() -> Any:
+def _table() -> tuple[Any, int]:
+    """jieba's prefix table (fragment -> count) and the total count.
+
+    jieba itself is imported only to build the table once (its import costs 0.2 s, mostly
+    pkg_resources): the table is kept in the table cache folder (public dictionary data) as
+    SQLite and looked up per fragment, since a `check` asks a few hundred fragments and loading
+    all 580,000 entries cost 0.3 s of its 1 s budget. Not built with jieba's `initialize()`: that
+    writes a marshal cache into the system temp folder, and the tool leaves no files there
+    (tests/test_network_isolation.py, test_secrets_at_rest.py)."""
     with _lock:
-        import jieba
+        from .facts.tablecache import cache_file
 
-        jieba.setLogLevel(logging.WARNING)
-        from .facts.tablecache import cache_file, cached
-
-        tk = jieba.Tokenizer()
-        # Built from the dictionary inside the package, not with `initialize()`: that writes a
-        # marshal cache of every dictionary word into the system temp folder, and the tool
-        # leaves no files behind there (tests/test_network_isolation.py, test_secrets_at_rest.py).
-        # The built prefix table is kept in the table cache instead (public dictionary data,
-        # the cache folder, not the temp folder): ~1 s -> ~0.1 s for every `check` and `scan`.
-        dict_file = tk.get_dict_file()
-        source = getattr(dict_file, "name", None)
-        if hasattr(dict_file, "close"):
-            dict_file.close()
-        path = cache_file("jieba-prefix", [source], __file__) if source else None
-        tk.FREQ, tk.total = cached(path, lambda: tuple(tk.gen_pfdict(tk.get_dict_file())),
-                                   lambda d: isinstance(d, tuple) and len(d) == 2 and isinstance(d[0], dict))
-        tk.initialized = True
-        return tk
+        spec = find_spec("jieba")
+        if spec is None or spec.origin is None:
+            raise RuntimeError("jieba is not installed: its dictionary is needed")
+        source = Path(spec.origin).parent / "dict.txt"
+        marshal_path = cache_file("jieba-prefix", [source], __file__)
+        path = marshal_path.with_suffix(".sqlite") if marshal_path is not None else None
+        return prefix_table(path, _build_from_jieba)
 
 
-def _best_log2(tk: Any, s: str) -> float:
-    """log2 probability of the most probable segmentation of `s` (jieba's DAG route)."""
+def _build_from_jieba() -> tuple[dict[str, int], int]:
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    tk = jieba.Tokenizer()
+    freq, total = tk.gen_pfdict(tk.get_dict_file())
+    return dict(freq), int(total)
+
+
+class FragmentTable:
+    """jieba's prefix table (fragment -> count, 0 for a prefix that is no word) read from SQLite
+    on demand, with the answers memoised: the mapping jieba's `get_DAG` and `calc` use."""
+
+    def __init__(self, path: Path) -> None:
+        self._con = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._memo: dict[str, int | None] = {}
+        self.total = int(self._con.execute("SELECT total FROM meta").fetchone()[0])
+
+    def get(self, key: str, default: int | None = None) -> int | None:
+        """The count of `key`, or `default` when it is neither a word nor a word's prefix."""
+        try:
+            value = self._memo[key]
+        except KeyError:
+            with self._lock:
+                row = self._con.execute("SELECT f FROM freq WHERE w = ?", (key,)).fetchone()
+            value = self._memo[key] = int(row[0]) if row is not None else None
+        return default if value is None else value
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __getitem__(self, key: str) -> int:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+def prefix_table(path: Path | None, build: Callable[[], tuple[dict[str, int], int]]) -> tuple[Any, int]:
+    """(fragment table, total count): from the SQLite file at `path` when it is whole, else built
+    (and written to `path`, atomically, for the next process). `path` None: in memory only."""
+    if path is not None and path.exists():
+        try:
+            table = FragmentTable(path)
+            return table, table.total
+        except (sqlite3.Error, TypeError, ValueError):
+            pass  # truncated or foreign: built again below
+    freq, total = build()
+    if path is not None:
+        with contextlib.suppress(OSError, sqlite3.Error):
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-", suffix=".sqlite")
+            os.close(fd)
+            try:
+                con = sqlite3.connect(tmp)
+                with con:
+                    con.execute("CREATE TABLE freq (w TEXT PRIMARY KEY, f INTEGER NOT NULL) WITHOUT ROWID")
+                    con.executemany("INSERT INTO freq VALUES (?, ?)", freq.items())
+                    con.execute("CREATE TABLE meta (total INTEGER NOT NULL)")
+                    con.execute("INSERT INTO meta VALUES (?)", (total,))
+                con.close()
+                os.replace(tmp, path)  # atomic: a reader never sees half a table
+            finally:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+    return freq, total
+
+
+def _best_log2(table: Any, total: int, s: str) -> float:
+    """log2 probability of the most probable segmentation of `s`: jieba's unigram route (its
+    `get_DAG` + `calc`, run here over the fragment table so that jieba need not be imported)."""
     if not s:
         return 0.0
-    route: dict[int, tuple[float, int]] = {}
-    tk.calc(s, tk.get_DAG(s), route)
-    return float(route[0][0]) / math.log(2)
+    n = len(s)
+    log_total = math.log(total)
+    route: list[float] = [0.0] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        ends: list[int] = []
+        i = k
+        fragment = s[k]
+        while i < n and fragment in table:
+            if table[fragment]:
+                ends.append(i)
+            i += 1
+            fragment = s[k:i + 1]
+        if not ends:
+            ends.append(k)
+        route[k] = max(math.log(table.get(s[k:x + 1]) or 1) - log_total + route[x + 1] for x in ends)
+    return route[0] / math.log(2)
 
 
 def is_cjk(ch: str) -> bool:
@@ -72,9 +160,9 @@ def is_cjk(ch: str) -> bool:
 
 @functools.lru_cache(maxsize=65536)
 def _cut_cost(left: str, term: str, right: str) -> float:
-    tk = _tokenizer()
-    whole = _best_log2(tk, left + term + right)
-    kept = _best_log2(tk, left) + _best_log2(tk, term) + _best_log2(tk, right)
+    table, total = _table()
+    whole = _best_log2(table, total, left + term + right)
+    kept = _best_log2(table, total, left) + _best_log2(table, total, term) + _best_log2(table, total, right)
     return whole - kept
 
 
