@@ -17,6 +17,24 @@ from ..errors import MosaicGuardError
 from ..model import Document, Finding, Location
 from ..policy.schema import SanitizeSettings
 
+# Which policy setting (`SanitizeSettings`) asks for each hidden-data category to be removed: the
+# sanitisers verify against it that nothing the policy removes is left in their output.
+HIDDEN_CATEGORY_SETTING = {
+    "metadata": "remove_metadata",
+    "comment": "remove_comments",
+    "revision": "accept_revisions",
+    "hidden_text": "remove_hidden",
+    "hidden_sheet": "remove_hidden",
+    "notes": "remove_notes",
+    "embedded": "remove_embedded",
+}
+
+
+def removal_requested(category: str, settings: SanitizeSettings) -> bool:
+    """True when the policy asks for hidden data of `category` to be removed."""
+    setting = HIDDEN_CATEGORY_SETTING.get(category)
+    return bool(setting and getattr(settings, setting))
+
 
 class SanitizeError(MosaicGuardError):
     """This file cannot be sanitised safely (encrypted, malformed, unsupported construct)."""

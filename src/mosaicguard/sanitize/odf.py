@@ -25,7 +25,7 @@ from ..extract.ooxml import Element, local_name, serialize_xml
 from ..extract.zipxml import ZipParts, descendants
 from ..model import Document, Finding, Location
 from ..policy.schema import SanitizeSettings
-from .base import Action, SanitizeError, Sanitizer, SanitizeResult
+from .base import Action, SanitizeError, Sanitizer, SanitizeResult, removal_requested
 from .ooxml.images import strip_image
 from .ooxml.redaction import mask_text_nodes
 
@@ -33,14 +33,6 @@ _XML_PARTS = ("content.xml", "styles.xml", "meta.xml")
 _MANIFEST = "META-INF/manifest.xml"
 _PICTURE_FOLDERS = ("Pictures/", "media/")
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # member timestamps would tell when the file was edited
-_HIDDEN_CATEGORY_SETTING = {
-    "comment": "remove_comments",
-    "revision": "accept_revisions",
-    "hidden_text": "remove_hidden",
-    "hidden_sheet": "remove_hidden",
-    "notes": "remove_notes",
-    "embedded": "remove_embedded",
-}
 
 
 def _remove(el: Element) -> None:
@@ -256,8 +248,7 @@ def _verify_doc(data: bytes, limits: Limits) -> Document:
 def _left(doc: Document, settings: SanitizeSettings) -> list[str]:
     left: list[str] = []
     for item in doc.hidden:
-        setting = _HIDDEN_CATEGORY_SETTING.get(item.category)
-        if (setting and getattr(settings, setting)) or (item.category == "metadata" and settings.remove_metadata):
+        if removal_requested(item.category, settings):
             left.append(item.description)
     return left
 

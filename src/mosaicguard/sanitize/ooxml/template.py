@@ -28,7 +28,7 @@ from ...extract.pptx import PptxExtractor
 from ...extract.xlsx import XlsxExtractor
 from ...model import Document, Finding, Location
 from ...policy.schema import SanitizeSettings
-from ..base import Action, SanitizeError, Sanitizer, SanitizeResult
+from ..base import Action, SanitizeError, Sanitizer, SanitizeResult, removal_requested
 from .editor import PackageEditor, remove_element, settle_removed
 from .images import strip_image
 from .redaction import TextStream, ValueIndex, finding_part
@@ -37,14 +37,6 @@ _THUMBNAIL_KIND = "thumbnail"
 _CORE_KIND = "core-properties"
 APP_KIND = "extended-properties"
 _CUSTOM_KIND = "custom-properties"
-_HIDDEN_CATEGORY_SETTING = {
-    "comment": "remove_comments",
-    "revision": "accept_revisions",
-    "hidden_text": "remove_hidden",
-    "hidden_sheet": "remove_hidden",
-    "notes": "remove_notes",
-    "embedded": "remove_embedded",
-}
 
 
 class OoxmlSanitizer(Sanitizer):
@@ -258,14 +250,12 @@ class OoxmlSanitizer(Sanitizer):
             raise SanitizeError(f"sanitised file does not read back: {exc}") from exc
         left: list[str] = []
         for item in doc.hidden:
-            setting = _HIDDEN_CATEGORY_SETTING.get(item.category)
             if item.description.startswith("field code"):
                 continue  # reported as a not_redacted/manual action by the scan, not removed here
             in_properties = (item.location.part or "").startswith("docProps/")
             if "sanitize drops it" in item.description or "sanitize removes it" in item.description:
                 left.append(item.description)  # the allowlist must have removed it: never vouch for it
-            elif (setting and getattr(settings, setting)) or (
-                    item.category == "metadata" and settings.remove_metadata and in_properties):
+            elif removal_requested(item.category, settings) and (item.category != "metadata" or in_properties):
                 left.append(item.description)
         if left:
             raise SanitizeError("sanitised file still contains: " + "; ".join(sorted(set(left))[:5]))
