@@ -340,6 +340,23 @@ def override_weight(score: PairScore, conflicts: Sequence[str], model: LinkModel
     return w
 
 
+def _join(uf: UnionFind[T], state: dict[T, _Cluster], ra: T, rb: T, score: PairScore,
+          settings: AggregationSettings, model: LinkModel | None) -> tuple[str, ...] | None:
+    """The coherence rule for one merge of two distinct clusters (roots `ra`, `rb`): refused
+    (None) when they conflict and the pair is not strong enough to override it; otherwise the
+    clusters are joined (the root keeps the merged state) and the overridden conflicts returned."""
+    ca, cb = state[ra], state[rb]
+    conflicts = ca.conflicts(cb)
+    if conflicts and override_weight(score, conflicts, model) < settings.strong_match_weight:
+        return None
+    uf.union(ra, rb)
+    root = uf.find(ra)
+    keep, gone = (ca, cb) if root == ra else (cb, ca)
+    keep.absorb(gone)
+    state[root] = keep
+    return tuple(conflicts)
+
+
 def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, PairScore]],
             settings: AggregationSettings, model: LinkModel | None = None) -> tuple[list[Link], int]:
     """Coherent clusters: merge by descending match weight, refusing merges that would join
@@ -354,19 +371,14 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
             continue
-        ci = state.setdefault(ri, _Cluster(records[ri]))
-        cj = state.setdefault(rj, _Cluster(records[rj]))
-        conflicts = ci.conflicts(cj)
-        if conflicts and override_weight(s, conflicts, model) < settings.strong_match_weight:
+        state.setdefault(ri, _Cluster(records[ri]))
+        state.setdefault(rj, _Cluster(records[rj]))
+        conflicts = _join(uf, state, ri, rj, s, settings, model)
+        if conflicts is None:
             refused += 1
             continue
-        uf.union(ri, rj)
-        root = uf.find(ri)
-        keep, gone = (ci, cj) if root == ri else (cj, ci)
-        keep.absorb(gone)
-        state[root] = keep
-        state.pop(rj if root == ri else ri, None)
-        accepted.append(Link(records[i].node, records[j].node, s, tuple(conflicts)))
+        state.pop(rj if uf.find(ri) == ri else ri, None)
+        accepted.append(Link(records[i].node, records[j].node, s, conflicts))
     return accepted, refused
 
 
@@ -526,16 +538,9 @@ def cluster_drafts(drafts: Sequence[NodeRecord], matches: Sequence[DraftMatch],
         ra, rb = uf.find(a), uf.find(b)
         if ra == rb:
             continue
-        ca, cb = state[ra], state[rb]
-        conflicts = ca.conflicts(cb)
-        if conflicts and override_weight(m.score, conflicts, model) < settings.strong_match_weight:
-            continue
-        uf.union(ra, rb)
-        root = uf.find(ra)
-        keep, gone = (ca, cb) if root == ra else (cb, ca)
-        keep.absorb(gone)
-        state[root] = keep
-        accepted.append((m, tuple(conflicts)))
+        conflicts = _join(uf, state, ra, rb, m.score, settings, model)
+        if conflicts is not None:
+            accepted.append((m, conflicts))
     return accepted
 
 
