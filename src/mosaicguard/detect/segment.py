@@ -22,9 +22,7 @@ import contextlib
 import functools
 import logging
 import math
-import os
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Callable
 from importlib.util import find_spec
@@ -110,23 +108,23 @@ def prefix_table(path: Path | None, build: Callable[[], tuple[dict[str, int], in
         except (sqlite3.Error, TypeError, ValueError):
             pass  # truncated or foreign: built again below
     freq, total = build()
+
+    def write(tmp: Path) -> None:
+        con = sqlite3.connect(tmp)
+        try:
+            with con:
+                con.execute("CREATE TABLE freq (w TEXT PRIMARY KEY, f INTEGER NOT NULL) WITHOUT ROWID")
+                con.executemany("INSERT INTO freq VALUES (?, ?)", freq.items())
+                con.execute("CREATE TABLE meta (total INTEGER NOT NULL)")
+                con.execute("INSERT INTO meta VALUES (?)", (total,))
+        finally:
+            con.close()
+
     if path is not None:
-        with contextlib.suppress(OSError, sqlite3.Error):
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".jieba-", suffix=".sqlite")
-            os.close(fd)
-            try:
-                con = sqlite3.connect(tmp)
-                with con:
-                    con.execute("CREATE TABLE freq (w TEXT PRIMARY KEY, f INTEGER NOT NULL) WITHOUT ROWID")
-                    con.executemany("INSERT INTO freq VALUES (?, ?)", freq.items())
-                    con.execute("CREATE TABLE meta (total INTEGER NOT NULL)")
-                    con.execute("INSERT INTO meta VALUES (?)", (total,))
-                con.close()
-                os.replace(tmp, path)  # atomic: a reader never sees half a table
-            finally:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+        from .facts.tablecache import write_atomically
+
+        with contextlib.suppress(sqlite3.Error):  # the table is an optimisation: kept in memory then
+            write_atomically(path, write)
     return freq, total
 
 

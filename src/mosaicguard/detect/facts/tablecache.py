@@ -56,13 +56,27 @@ def cached(path: Path | None, build: Callable[[], T], check: Callable[[Any], boo
             pass  # missing, truncated or foreign: built again below
     tables = build()
     if path is not None:
-        with contextlib.suppress(OSError):
-            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:12]}-")
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(marshal.dumps(cast(Any, tables)))
-                os.replace(tmp, path)  # atomic: a reader never sees half a file
-            except (OSError, ValueError):
-                os.unlink(tmp)
+        with contextlib.suppress(ValueError):  # a table marshal cannot write stays uncached
+            write_atomically(path, lambda tmp: tmp.write_bytes(marshal.dumps(cast(Any, tables))))
     return tables
+
+
+def write_atomically(path: Path, write: Callable[[Path], object]) -> None:
+    """Write a cache file through `write(temporary path)` beside `path`, then rename it into
+    place: a reader never sees half a file. The folder is made private; a failed write leaves
+    nothing (the cache is an optimisation: OSError is swallowed, other errors are raised)."""
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem[:12]}-", suffix=path.suffix)
+        os.close(fd)
+    except OSError:
+        return
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    finally:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
