@@ -151,6 +151,39 @@ def _best_log2(table: Any, total: int, s: str) -> float:
     return route[0] / math.log(2)
 
 
+@functools.lru_cache(maxsize=65536)
+def words(s: str) -> tuple[tuple[str, int], ...]:
+    """The most probable segmentation of `s` by jieba's unigram route (as `_best_log2`), each
+    word with its count in jieba's dictionary (0: not a dictionary word, a single character the
+    route had to take alone). The background frequency of a phrase's words: how common they are
+    in Chinese at large, whatever the corpus at hand."""
+    if not s:
+        return ()
+    table, total = _table()
+    n = len(s)
+    log_total = math.log(total)
+    route: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
+    for k in range(n - 1, -1, -1):
+        ends: list[int] = []
+        i = k
+        fragment = s[k]
+        while i < n and fragment in table:
+            if table[fragment]:
+                ends.append(i)
+            i += 1
+            fragment = s[k:i + 1]
+        if not ends:
+            ends.append(k)
+        route[k] = max((math.log(table.get(s[k:x + 1]) or 1) - log_total + route[x + 1][0], x) for x in ends)
+    out: list[tuple[str, int]] = []
+    k = 0
+    while k < n:
+        end = route[k][1] + 1
+        out.append((s[k:end], int(table.get(s[k:end]) or 0)))
+        k = end
+    return tuple(out)
+
+
 def is_cjk(ch: str) -> bool:
     """A CJK unified ideograph (the characters jieba segments)."""
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"

@@ -1,6 +1,14 @@
 """Project names: `XX工程/项目`, `项目名称: ...`, `Project Falcon`. A name whose distinctive part
 (generic words such as 办公楼维修/道路硬化 and years removed) has at least two characters or a
-digit gets a comparison key; a generic one (`办公楼维修工程`) is evidence only."""
+digit, and holds a word that is not everyday Chinese, gets a comparison key; a generic one
+(`办公楼维修工程`, `精品工程`, `防雷工程`, `标志着项目`) is evidence only.
+
+Why a background frequency and not the corpus's own: in a real corpus of a few hundred documents
+`精品工程` (a quality slogan), `防雷工程` (a works type) and `规划项目` each occur in two or three
+documents, as rare there as a real project's name, and term frequency weighs them as strongly.
+jieba's dictionary counts (the same table `detect.segment` uses for word boundaries) say they are
+words everybody writes: a name made only of such words says what kind of thing, not which one.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from ..normalize import fold_key
+from ..segment import is_cjk, words
 from .address_cn import ChineseAddressExtractor
 from .base import FactExtractor, FactSpan
 from .gazetteer_cn import load_gazetteer
@@ -35,7 +44,11 @@ _LEADING_NOT_NAME = re.compile(
     r"^(?:根据|按照|依据|参照|获得|荣获|包括|包含|类似|涉及|承担|承接|初拟|拟|各|同|本|该|此|其|省|市|县|区)+")
 #: Everything up to the last function word before a name: what is left is the name.
 _STOP_WORDS = (r"关于|有关|对于|为了|进行|开展|实施|承建|参加|参与|负责|完成|中标|公告|公示|通知|本次|其中|利用|使用|"
-               r"推进|调研|视察|督导|查看|位于|所属|对|为|在|于|的|本|该|此|将|了|是|由|经|按|即|已|等")
+               r"推进|调研|视察|督导|查看|位于|所属|"
+               # verbs of news and speeches (`标志着项目…`, `要全力以赴加快项目建设`, `打造精品工程`):
+               # what is done to a project, never part of its name
+               r"标志着|标志著|推动|争取|宣布|落实|加快|打造|确保|建好|建设好|承担|全力以赴|列入|纳入|"
+               r"对|为|在|于|的|本|该|此|将|了|是|由|经|按|即|已|等")
 NAME_STOP_RE = re.compile(rf"^.*(?:以及|{_STOP_WORDS}|和|与|及)")
 # `余家坪磐石北辰专用道路及配套工程`: when cutting at 及/和/与 leaves only generic words
 # (`配套`), the conjunction is inside the name.
@@ -60,8 +73,17 @@ _GENERIC = re.compile(
     r"20[0-9]{2}年?度?|县|市|区|镇|乡|村|"
     r"建筑|房屋|装饰|装修|精装修|单项|市政|公路|水利|环境|大型|重点|优良|相关|主体|"
     # kinds of structure, like 办公楼: `导弹维修厂房建设工程` names what two bases both build
-    r"土建|厂房|库房|仓库|储存|存储|基座|天线|营区|设施"
+    r"土建|厂房|库房|仓库|储存|存储|基座|天线|营区|设施|抽蓄|"
+    # works types every large project has a lot of (`防雷工程`, `改线工程`, `安防工程`): what is
+    # built, not where or for whom (real documents: each joined two unrelated projects)
+    r"改线|防雷|安防|通信|供电|配电|给排水|消防|弱电|智能化|亮化|景观|拆除|迁改|规划|"
+    # quality and rank words of slogans (`精品工程`, `安全工程`, `窗口工程`, `十大重点工程`)
+    r"精品|优质|样板|示范|标杆|民生|廉洁|安全|窗口|一流|重大|十大"
 )
+#: A dictionary word counted at least this often in jieba's dictionary (~60 M words in all, so
+#: 1 in 60,000 words: `精品` 1,959, `规划` 5,445, `标志` 3,624) is everyday Chinese; proper names are
+#: rarer (`北辰` 15, `云霄` 95, `磐石` 55, `十里` 414) or no dictionary word at all (`广寒坪`).
+EVERYDAY_WORD_COUNT = 1000
 # Facilities named in running text (`孤山水电站位于…`, `十里红宾馆`): a name is the run of letters
 # before one of these words; its key is the whole name (`汉江孤山水电站`).
 _FACILITY_RE = re.compile(r"抽水蓄能电站|水电站|电站|宾馆|酒店|饭店|大桥|派出所")
@@ -114,12 +136,16 @@ class ProjectNames(FactExtractor):
                 # county's template, as the county before it is (domain corpus: two unrelated
                 # notices linked by such a name, a rare key only because of its year).
                 core = _LEADING_YEAR.sub("", self._without_place(_LEADING_YEAR.sub("", name)))
-                distinctive = strip_regions(_GENERIC.sub("", self._purpose_re.sub("", fold_key(core))))
-                key = fold_key(core) if len(distinctive) >= 2 or any(ch.isdigit() for ch in distinctive) else ""
-                if key and _FACILITY_END_RE.search(name):
+                # the kind of facility (`电站` in `电站枢纽`) is no more distinctive than `工程`
+                bare = _FACILITY_RE.sub("", self._purpose_re.sub("", fold_key(core)))
+                distinctive = strip_regions(_GENERIC.sub("", bare))
+                key = fold_key(core) if is_distinctive(distinctive) else ""
+                facility = bool(_FACILITY_END_RE.search(name))
+                if key and facility:
                     # `湖北黄龙滩抽水蓄能电站` and `黄龙滩抽水蓄能电站` are one station
                     key = fold_key(strip_regions(name))
-                facility = bool(_FACILITY_END_RE.search(name))
+                elif facility:
+                    key = county_station(name)
                 out.append(span(text, base + s, base + e, "name", None, key,
                                 (("type", "facility"),) if facility else ()))
         out.extend(_english_names(text))
@@ -167,12 +193,29 @@ class ProjectNames(FactExtractor):
         for m in _FACILITY_RE.finditer(line):
             name = _name_before(line, m.start())
             # `<county><town>变电站` is every town's substation, as `<county>幼儿园` is every county's
-            if len(strip_regions(_GENERIC.sub("", self._without_place(name)))) >= 2:
+            if is_distinctive(strip_regions(_GENERIC.sub("", self._without_place(name)))) or county_station(
+                    name + m.group()):
                 found.append((m.start() - len(name), m.end(), name + m.group()))
         for m in _EN_PROJECT_RE.finditer(line):
             if m.group("name").lower() not in _EN_NOT_NAME:
                 found.append((m.start(), m.end(), m.group("name")))
         return found
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def is_distinctive(part: str) -> bool:
+    """True when `part` (a name without its generic words, places and years) can tell one project
+    from another: it holds a digit or a Latin word (`C1`, `G109`, `LRDR`), or at least two
+    characters of which some word is not everyday Chinese (`北辰`, `广寒坪`, `阜阳雷达站`; not
+    `精品`, `标志着`, `出席并宣布`: jieba's dictionary counts, `EVERYDAY_WORD_COUNT`)."""
+    if any(ch.isdigit() for ch in part) or _LATIN_WORD.search(part):
+        return True
+    if len(part) < 2:
+        return False
+    run = "".join(ch if is_cjk(ch) else " " for ch in part).split()
+    return any(count < EVERYDAY_WORD_COUNT for chunk in run for _, count in words(chunk))
 
 
 def _name_before(line: str, end: int) -> str:
@@ -194,7 +237,13 @@ _LONGEST_DIVISION = 16
 def strip_regions(name: str) -> str:
     """`name` without the administrative divisions it starts with (`湖北省优良` -> `优良`,
     `湖北黄龙滩` -> `黄龙滩`): a region says where, not which project."""
+    return _leading_regions(name)[1]
+
+
+def _leading_regions(name: str) -> tuple[list[str], str]:
+    """(the administrative divisions `name` starts with, the rest of it)."""
     gaz = load_gazetteer()
+    heads: list[str] = []
     first = True
     changed = True
     while changed:
@@ -206,11 +255,32 @@ def strip_regions(name: str) -> str:
             # 湖北 + 黄龙(县) + 滩, and a county's short name is often a word (`大东沟`)
             short = first and any(d.level == "province" for d in gaz.by_short.get(head, ()))
             if head in gaz.by_name or short:
+                heads.append(head)
                 name = name[k:].lstrip("省")
                 changed = True
                 break
         first = False
-    return name
+    return heads, name
+
+
+# Pumped-storage stations are named by their county (`湖南攸县抽水蓄能电站`, `安化抽水蓄能电站`):
+# a county has at most one, so the county is the station's name. (Not so for `<town>变电站` or
+# `<county>幼儿园`: a county has many substations, and every county has a kindergarten.)
+_COUNTY_STATION_RE = re.compile(r"(?:抽水蓄能|抽蓄)电站")
+_COUNTY_SUFFIX = ("县", "市", "区")
+
+
+def county_station(name: str) -> str:
+    """`湖南攸县抽水蓄能电站` -> `攸县抽水蓄能电站`, `安化县抽蓄电站` -> `安化抽水蓄能电站`: the key
+    of a pumped-storage station named by its county alone; "" for any other name."""
+    heads, rest = _leading_regions(fold_key(name))
+    gaz = load_gazetteer()
+    if not heads or not _COUNTY_STATION_RE.fullmatch(rest) or not any(
+            d.level == "county" for d in gaz.by_name.get(heads[-1], ())):
+        return ""
+    county = heads[-1]
+    short = county[:-1] if county.endswith(_COUNTY_SUFFIX) and len(county) > 2 else county
+    return f"{short}抽水蓄能电站"
 
 
 def _english_names(text: str) -> list[FactSpan]:
