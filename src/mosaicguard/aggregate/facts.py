@@ -31,6 +31,7 @@ from ..detect.contact import phone_key
 from ..detect.coordinates import datum_near, pair_axes, parse_components, parse_coordinate, to_wgs84
 from ..detect.engine import Engine
 from ..detect.facts.base import FactSpan
+from ..detect.facts.pinyin import drop_readings
 from ..detect.facts.purposes import IMPLIED_PURPOSES
 from ..detect.facts.registry import FACT_EXTRACTORS, get_fact_extractor
 from ..detect.normalize import code_key, digits_only, fold_term
@@ -40,7 +41,7 @@ from ..model import Document, Finding, Location, Segment
 from ..policy.schema import Policy
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -127,10 +128,15 @@ class FactExtractor:
         return self.extract_text(doc.path, document_text(doc))
 
     def extract_text(self, path: str, text: str) -> list[Fact]:
-        """Facts of `text`, with offsets into it."""
-        facts = self._scan_facts(path, text)
+        """Facts of `text`, with offsets into it. Pinyin readings printed after characters
+        (`鎮(zhèn)`) are read past: `黄丰桥鎮(zhèn)广和村` gives the facts of `黄丰桥镇广和村`, as
+        its simplified form without readings would, while the value quoted is the text as stored."""
+        clean, origin = drop_readings(text)
+        facts = self._scan_facts(path, clean)
         for extractor in self.extractors:
-            facts.extend(self._from_span(path, text, s) for s in extractor.extract(text))
+            facts.extend(self._from_span(path, clean, s) for s in extractor.extract(clean))
+        if origin is not None:
+            facts = [_in_original(f, text, origin) for f in facts]
         return _assign_scopes(_drop_aliases_in_firms(facts, text), text)
 
     # -- scan findings ------------------------------------------------------------------------
@@ -232,6 +238,13 @@ class FactExtractor:
         if kind == "code" and s.key in self.code_subject:
             keys.append(f"subject:{self.code_subject[s.key]}")
         return Fact(path, 0, kind, s.text, s.attr, tuple(keys), extra, s.start, _snippet(text, s.start, s.end))
+
+
+def _in_original(f: Fact, text: str, origin: Sequence[int]) -> Fact:
+    """`f`, found in the text without readings, quoted from `text` (`origin`: offsets in it)."""
+    start = origin[f.start]
+    end = origin[f.end - 1] + 1 if f.end > f.start else start
+    return replace(f, value=text[start:end], start=start, snippet=_snippet(text, start, end))
 
 
 _FIRM_SUFFIX = re.compile(r"(?:有限责任公司|股份有限公司|有限公司|公司|集团)$")

@@ -70,13 +70,13 @@ _EN_NOT_NAME = frozenset({"manager", "no", "number", "code", "name", "site", "te
 _GENERIC = re.compile(
     r"招标|防护|新建|改建|扩建|改造|维修|修缮|建设|施工|采购|服务|设备|安装|设计|监理|办公楼|综合楼|宿舍楼|道路|硬化|绿化|"
     r"配套|附属|基础设施|一期|二期|三期|年度|工程|项目|整治|提升|升级|更新|系统|零星|日常|物业|保洁|食堂|"
-    r"20[0-9]{2}年?度?|县|市|区|镇|乡|村|"
+    r"20[0-9]{2}年?度?|十[一二三四五六七八九]五|县|市|区|镇|乡|村|"  # a year or a five-year plan: when
     r"建筑|房屋|装饰|装修|精装修|单项|市政|公路|水利|环境|大型|重点|优良|相关|主体|"
     # kinds of structure, like 办公楼: `导弹维修厂房建设工程` names what two bases both build
     r"土建|厂房|库房|仓库|储存|存储|基座|天线|营区|设施|抽蓄|"
     # works types every large project has a lot of (`防雷工程`, `改线工程`, `安防工程`): what is
     # built, not where or for whom (real documents: each joined two unrelated projects)
-    r"改线|防雷|安防|通信|供电|配电|给排水|消防|弱电|智能化|亮化|景观|拆除|迁改|规划|"
+    r"改线|防雷|安防|通信|配电|给排水|消防|弱电|智能化|亮化|景观|拆除|迁改|规划|"
     # quality and rank words of slogans (`精品工程`, `安全工程`, `窗口工程`, `十大重点工程`)
     r"精品|优质|样板|示范|标杆|民生|廉洁|安全|窗口|一流|重大|十大"
 )
@@ -141,11 +141,13 @@ class ProjectNames(FactExtractor):
                 distinctive = strip_regions(_GENERIC.sub("", bare))
                 key = fold_key(core) if is_distinctive(distinctive) else ""
                 facility = bool(_FACILITY_END_RE.search(name))
-                if key and facility:
-                    # `湖北黄龙滩抽水蓄能电站` and `黄龙滩抽水蓄能电站` are one station
-                    key = fold_key(strip_regions(name))
-                elif facility:
-                    key = county_station(name)
+                if facility:
+                    # `湖北黄龙滩抽水蓄能电站` and `黄龙滩抽水蓄能电站` are one station; so are
+                    # `湖南安化县抽水蓄能电站` and `安化抽水蓄能电站` (county_station)
+                    station = county_station(name)
+                    key = station or (fold_key(strip_regions(name)) if key else "")
+                    if _FACILITY_RE.fullmatch(key):
+                        key = ""  # `湖南株洲市抽水蓄能电站`: a region's, not one station
                 out.append(span(text, base + s, base + e, "name", None, key,
                                 (("type", "facility"),) if facility else ()))
         out.extend(_english_names(text))

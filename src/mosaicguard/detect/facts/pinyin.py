@@ -41,3 +41,34 @@ def is_pinyin(word: str) -> bool:
     for i in range(1, len(word) + 1):
         ok[i] = any(ok[j] and word[j:i] in valid for j in range(max(0, i - 6), i))
     return ok[-1]
+
+
+# `鎮(zhèn)`: a reading in brackets right after a Chinese character, as some mirror sites print
+# them (`系統(tǒng)`, `網(wǎng)`). Tone marks say it is pinyin, not a bracketed word (`(集团)`, `(LRDR)`).
+_READING_RE = re.compile(r"(?<=[\u3400-\u9fff])\(([a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ][a-zü]*)\)")
+
+
+def _toneless(reading: str) -> str:
+    plain = unicodedata.normalize("NFD", reading.replace("ü", "v").replace("ǖ", "v").replace("ǘ", "v")
+                                  .replace("ǚ", "v").replace("ǜ", "v"))
+    return "".join(ch for ch in plain if not unicodedata.combining(ch))
+
+
+def drop_readings(text: str) -> tuple[str, list[int] | None]:
+    """`text` without pinyin readings printed after characters (`黄丰桥鎮(zhèn)广和村` ->
+    `黄丰桥鎮广和村`), and for every character of the result (and its end) the offset in `text`;
+    None when there is none (the usual case: `text` itself). The readings are kept in what is
+    quoted (the evidence is the text as stored); facts are read as if they were not there."""
+    spans = [m.span() for m in _READING_RE.finditer(text) if _toneless(m.group(1)) in syllables()]
+    if not spans:
+        return text, None
+    parts: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for start, end in spans:
+        parts.append(text[pos:start])
+        origin.extend(range(pos, start))
+        pos = end
+    parts.append(text[pos:])
+    origin.extend(range(pos, len(text) + 1))
+    return "".join(parts), origin
