@@ -89,3 +89,20 @@ def test_an_override_counts_the_disagreement_the_pair_did_not_compare() -> None:
     assert override_weight(bridge, ("code",), model) == 6.0 + model.levels["code"][-1].weight
     compared = PairScore(6.0, 0.98, (ComparisonResult("code", "differ", -4.3),))
     assert override_weight(compared, ("code",), model) == 6.0
+
+
+def test_a_function_word_that_opens_a_place_or_a_news_verb_does_not_cut_a_name() -> None:
+    # 100k domain corpus: `五台县于家堡镇变电站` cut at 于 became the site `家堡镇变电站`,
+    # `宽甸满族自治县和平镇` cut at 和 became `平镇…`, and a news item's verb made
+    # `听取变电站` a site: each joined unrelated projects of different towns or counties.
+    for text in ("五台县于家堡镇变电站10kV配套工程", "宽甸满族自治县和平镇变电站10kV配套工程",
+                 "近日，高台县召开专题会议，听取变电站10kV配套工程前期工作情况汇报。"):
+        keys = keys_of(text)
+        assert not any(k.startswith("site:") for k in keys), (text, keys)
+        assert not any("听取" in k or k.startswith(("name:家堡", "name:平镇")) for k in keys), (text, keys)
+    # the function word still cuts where it is one (`位于`, `关于`), and a place after it is kept whole
+    names = ProjectNames(())
+    (lead,) = names.extract("关于五台县于家堡镇李家庄社区光伏发电项目的公示")
+    assert lead.text == "五台县于家堡镇李家庄社区光伏发电项目"
+    (site,) = names.extract("项目位于和平镇变电站附近")
+    assert site.text == "和平镇变电站"

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
 from .lines import folded_lines, span
-from .names import NAME_STOP_RE
+from .names import cut_after_function_word
 
 _CJK = "\u4e00-\u9fff"
 _ORG_SUFFIX_RE = re.compile(r"有限责任公司|股份有限公司|有限公司|公司|研究所|研究院|设计院|管理局|集团|中心")
@@ -26,7 +26,7 @@ class Organisations(FactExtractor):
         for base, line in folded_lines(text):
             for m in _ORG_SUFFIX_RE.finditer(line):
                 run = _RUN_BEFORE.search(line[max(0, m.start() - 14): m.start()])
-                name = NAME_STOP_RE.sub("", run.group(0) if run else "")
+                name = cut_after_function_word(run.group(0) if run else "")
                 if len(name) < 2:
                     continue
                 start = m.start() - len(name)
