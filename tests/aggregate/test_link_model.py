@@ -17,7 +17,14 @@ import pytest
 from mosaicguard.aggregate.facts import Fact
 from mosaicguard.aggregate.index import DocRecord, SQLiteFactStore
 from mosaicguard.aggregate.link import Linking, cluster, link_corpus, link_drafts
-from mosaicguard.aggregate.model import LinkModel, NodeRecord, estimate_model, records_from_rows
+from mosaicguard.aggregate.model import (
+    LinkModel,
+    NodeRecord,
+    coord_density,
+    estimate_model,
+    records_from_rows,
+    with_coord_df,
+)
 from mosaicguard.aggregate.settings import AggregationSettings
 
 S = AggregationSettings()
@@ -165,7 +172,7 @@ def test_coordinates_link_near_and_count_against_far() -> None:
     recs = {r.node[0]: r for r in store.node_records([("f1.txt", 0), ("f2.txt", 0), ("n1.txt", 0), ("n2.txt", 0)])}
     near = linking.model.score_pair(recs["n1.txt"], recs["n2.txt"])
     far = linking.model.score_pair(recs["f1.txt"], recs["f2.txt"])
-    assert {c.comparison: c.level for c in near.comparisons}["coord"] == "<=200m"
+    assert {c.comparison: c.level for c in near.comparisons}["coord"].startswith("<=200m")
     far_coord = {c.comparison: c for c in far.comparisons}["coord"]
     assert far_coord.level == ">1km" and far_coord.weight < 0
 
@@ -181,7 +188,10 @@ def test_splink_and_score_pair_agree_on_every_pair() -> None:
         "e.txt": [("phone:13800000000", "138"), ("landline:01012345678", "010"), ("person:李雷", "李雷")],
     })
     store = make_store(docs)
-    records = records_from_rows(store.node_key_rows(), store.all_coords(), dict(store.key_doc_freqs()))
+    density = coord_density(store.all_coords())
+    records = [with_coord_df(r, density)
+               for r in records_from_rows(store.node_key_rows(), store.all_coords(), dict(store.key_doc_freqs()))]
+    assert {r.coord_df for r in records if r.coord} == {2}  # c and d: within 1 km of each other only
     model = estimate_model(records, store.doc_count())
     from mosaicguard.aggregate.splink_link import predict_duckdb
 

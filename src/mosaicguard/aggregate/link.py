@@ -19,7 +19,7 @@ import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
 from .facts import Fact
@@ -35,9 +35,11 @@ from .model import (
     NodeRecord,
     PairScore,
     coord_cells,
+    coord_density,
     estimate_model,
     records_from_rows,
     sampled_pairs,
+    with_coord_df,
 )
 from .normalize import distance_m
 from .settings import AggregationSettings
@@ -160,11 +162,14 @@ def link_corpus(store: FactStore, settings: AggregationSettings, engine: str = "
     doc_ids, scopes = store.node_ids()
     model = _estimate(store, doc_ids, scopes, df, total)
     limit = threshold_weight(settings)
+    # how many nodes have a point within 1 km of each point: the places' term frequency
+    density = coord_density(store.all_coords())
     if engine == "local":
-        records, pairs = _streamed_pairs(store, df, doc_ids, scopes, model, limit, threads)
+        records, pairs = _streamed_pairs(store, df, doc_ids, scopes, model, limit, threads, density)
     else:
         del doc_ids, scopes
-        records = [r for r in records_from_rows(store.node_key_rows(), store.all_coords(), df) if _blockable(r)]
+        records = [with_coord_df(r, density) for r in records_from_rows(store.node_key_rows(), store.all_coords(), df)
+                   if _blockable(r)]
         if engine == "python":
             pairs = list(candidate_pairs(records))
         else:
@@ -233,7 +238,9 @@ SAMPLE_PAIRS = 20_000
 
 
 def _streamed_pairs(store: FactStore, df: Mapping[str, int], doc_ids: Sequence[int], scopes: Sequence[int],
-                    model: LinkModel, limit: float, threads: int) -> tuple[list[NodeRecord], list[tuple[int, int]]]:
+                    model: LinkModel, limit: float, threads: int,
+                    density: Mapping[tuple[str, int, float, float], int]
+                    ) -> tuple[list[NodeRecord], list[tuple[int, int]]]:
     """Candidate pairs from splink on DuckDB over records streamed from the index; returns the
     records of the paired nodes only (in node order) and the pairs as indices into them.
     A node's splink id is its position in node order, so splink's left node is the lower one, as
@@ -257,11 +264,11 @@ def _streamed_pairs(store: FactStore, df: Mapping[str, int], doc_ids: Sequence[i
         return int(order[at])
 
     cell_count = cell_counts(store.node_coords().values())
-    streamed = ((uid(n), r) for n, r in store.stream_records(df) if _blockable(r))
+    streamed = ((uid(n), with_coord_df(r, density)) for n, r in store.stream_records(df) if _blockable(r))
     scored = predict_duckdb_stream(streamed, KINDS, cell_count, model, limit, threads)
     paired = sorted({u for a, b, _ in scored for u in (a, b)})
     recs = store.records_by_id(((doc_ids[u], scopes[u]) for u in paired), df)
-    records = [recs[(doc_ids[u], scopes[u])] for u in paired]
+    records = [with_coord_df(recs[(doc_ids[u], scopes[u])], density) for u in paired]
     index = {u: i for i, u in enumerate(paired)}
     # splink's left id is the lower one; ordered here anyway (the first node names a link's value)
     return records, [(index[min(a, b)], index[max(a, b)]) for a, b, _ in scored]
@@ -450,6 +457,8 @@ class DraftCandidates:
     corpus: dict[Node, NodeRecord]
     node_entity: dict[Node, str | None]
     per_draft: dict[Node, set[Node]]
+    # (doc, scope, lat, lon) of every draft point -> nodes within 1 km (`NodeRecord.coord_df`)
+    coord_df: dict[tuple[str, int, float, float], int] = field(default_factory=dict)
 
 
 def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], settings: AggregationSettings,
@@ -478,15 +487,34 @@ def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], settings: Ag
             for p, _ in store.coords_near(r.coord[0], r.coord[1], FAR_M, settings.coordinate_radius_m):
                 wanted[(p.doc, p.scope)] = p.entity
                 per_draft[r.node].add((p.doc, p.scope))
-    corpus = {r.node: r for r in store.node_records(sorted(wanted))}
-    return DraftCandidates(model, corpus_df, corpus, wanted, per_draft)
+    corpus = store.node_records(sorted(wanted))
+    # A place's term frequency counts the corpus and the drafts, as a key's df does.
+    draft_points: list[tuple[str, int, float, float]] = []
+    for f in draft_facts:
+        if f.kind == "coord" and f.extra:
+            lat, lon = (float(x) for x in f.extra.split(",")[:2])
+            draft_points.append((f.doc, f.scope, lat, lon))
+    points = draft_points + [(r.node[0], r.node[1], r.coord[0], r.coord[1]) for r in corpus if r.coord]
+    density = {p: _nodes_within_1km(store, settings, p, draft_points) for p in points}
+    return DraftCandidates(model, corpus_df, {r.node: with_coord_df(r, density) for r in corpus}, wanted,
+                           per_draft, density)
+
+
+def _nodes_within_1km(store: FactStore, settings: AggregationSettings, point: tuple[str, int, float, float],
+                      draft_points: Sequence[tuple[str, int, float, float]]) -> int:
+    """`coord_df` of a point at check time: corpus and draft nodes with a point within 1 km."""
+    doc, scope, lat, lon = point
+    near = {(p.doc, p.scope) for p, _ in store.coords_near(lat, lon, FAR_M, settings.coordinate_radius_m)}
+    near |= {(d, s) for d, s, la, lo in draft_points if distance_m(lat, lon, la, lo) <= FAR_M}
+    near.add((doc, scope))
+    return len(near)
 
 
 def score_drafts(store: FactStore, cands: DraftCandidates, draft_facts: Sequence[Fact],
                  settings: AggregationSettings) -> tuple[list[NodeRecord], list[DraftMatch]]:
     """The draft nodes' records and every pair (draft - corpus node, draft - draft) at or above
     the linking threshold, scored with the stored model."""
-    drafts = draft_records(draft_facts, store, cands.corpus_df)
+    drafts = [with_coord_df(r, cands.coord_df) for r in draft_records(draft_facts, store, cands.corpus_df)]
     limit = threshold_weight(settings)
     out: list[DraftMatch] = []
     for r in drafts:

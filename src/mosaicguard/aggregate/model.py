@@ -30,6 +30,7 @@ check scores drafts without splink; splink evaluates the very same levels in SQL
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -119,9 +120,18 @@ KIND_PRIORS: dict[str, KindPrior] = {
 KINDS: tuple[str, ...] = tuple(KIND_PRIORS)
 # Coordinates: within 200 m, within 1 km, farther (disagreement).
 COORD_M = (0.60, 0.25, 0.10)
-# Largest u of the coordinate levels: two unrelated sites spread over a prefecture (~12,500 km2)
-# fall within 200 m of each other with probability ~pi*0.2^2/12500 = 1e-5, within 1 km 2.5e-4.
-COORD_U_MAX = (1e-5, 2.5e-4, 1.0)
+# Term frequency for places: a point's `coord_df` is the number of nodes with a point within
+# 1 km of it (itself included), and a pair's level is chosen by the larger of the two, in the
+# same DF_BUCKETS as shared values. The chance that an unrelated document has a point within
+# 1 km is then `df / N`, within 200 m `df / N * (200/1000)^2` (the nodes around spread evenly
+# over the 1 km disc). Like a key's u it falls with N as the prior does, so a pair of points
+# alone within 200 m gives the same +4.5 at every corpus size. Before, u was a constant
+# (1e-5 within 200 m: sites spread over a prefecture) while the prior fell with N: +6.5 at 2k,
+# +0.8 at 100k (below the threshold: 39 of the 100 coordinate chains missed at 100k).
+COORD_C = ((NEAR_M / FAR_M) ** 2, 1.0)
+# A point with more than this many nodes within 1 km is a town centre or a default map pin: its
+# level uses this bound (cells this busy do not block either).
+COORD_BUSY_DF = 2000
 # Prior: a project mention is expected to have about this many other mentions in the corpus.
 PRIOR_OTHER_MENTIONS = 3.0
 # Kinds whose disagreement makes two clusters incompatible (coherent clustering).
@@ -139,6 +149,42 @@ def coord_cells(lat: float, lon: float) -> list[str]:
     cy, cx = math.floor(lat / size), math.floor(lon / size)
     span = max(1, math.ceil(1.0 / max(math.cos(math.radians(min(abs(lat) + 0.01, 89.0))), 0.01)))
     return [f"{cy + dy}:{cx + dx}" for dy in (-1, 0, 1) for dx in range(-span, span + 1)]
+
+
+def coord_cell(lat: float, lon: float) -> str:
+    """The point's own 1 km grid cell (the middle one of `coord_cells`)."""
+    size = FAR_M / 111_320.0
+    return f"{math.floor(lat / size)}:{math.floor(lon / size)}"
+
+
+def coord_density(rows: Iterable[tuple[str, int, float, float, str]]) -> dict[tuple[str, int, float, float], int]:
+    """For every point of (doc, scope, lat, lon, value) rows: how many nodes have a point within
+    1 km of it, itself included (`NodeRecord.coord_df`; `(doc, scope, lat, lon)` -> count). Only
+    a point's 3 x 3 block of 1 km cells is searched; a block holding more than COORD_BUSY_DF
+    points counts the nodes of the whole block (it is in the busiest level either way)."""
+    points: list[tuple[tuple[str, int], float, float]] = []
+    grid: dict[str, list[int]] = {}
+    for doc, scope, lat, lon, _value in rows:
+        grid.setdefault(coord_cell(lat, lon), []).append(len(points))
+        points.append(((doc, scope), lat, lon))
+    out: dict[tuple[str, int, float, float], int] = {}
+    for node, lat, lon in points:
+        if (*node, lat, lon) in out:
+            continue
+        block = [i for c in coord_cells(lat, lon) for i in grid.get(c, ())]
+        if len(block) > COORD_BUSY_DF:
+            out[(*node, lat, lon)] = len({points[i][0] for i in block})
+            continue
+        out[(*node, lat, lon)] = len({points[i][0] for i in block
+                                      if distance_m(lat, lon, points[i][1], points[i][2]) <= FAR_M})
+    return out
+
+
+def with_coord_df(r: NodeRecord, density: Mapping[tuple[str, int, float, float], int]) -> NodeRecord:
+    """`r` with its point's `coord_df` from `coord_density` (unchanged without a point)."""
+    if r.coord is None:
+        return r
+    return dataclasses.replace(r, coord_df=density.get((*r.node, *r.coord), 1))
 
 
 def bucket_of(df: int) -> int:
@@ -160,6 +206,7 @@ class NodeRecord:
     values: Mapping[str, str] = field(default_factory=dict)  # key -> value as written
     coord: tuple[float, float] | None = None
     coord_value: str = ""
+    coord_df: int = 0  # nodes with a point within 1 km of `coord` (itself included; see COORD_C)
     by_kind: dict[str, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -243,7 +290,7 @@ def probability(weight: float) -> float:
 class LinkModel:
     """Levels (with m and u) per comparison and the prior. Levels per key kind are
     `share df<=2, share df<=3, ... share df<=200, share df>200, differ`; for coordinates
-    `<=200m, <=1km, farther`."""
+    `<=200m df<=2 ... <=200m df>200, <=1km df<=2 ... <=1km df>200, >1km` (`coord_level`)."""
 
     prior: float  # probability that two random nodes are one project
     levels: Mapping[str, tuple[Level, ...]]
@@ -274,9 +321,9 @@ class LinkModel:
         if a.coord is None or b.coord is None:
             return ComparisonResult("coord", "null", 0.0)
         d = distance_m(a.coord[0], a.coord[1], b.coord[0], b.coord[1])
-        i = 0 if d <= NEAR_M else 1 if d <= FAR_M else 2
-        lv = self.levels["coord"][i]
-        return ComparisonResult("coord", lv.label, lv.weight, f"{a.coord_value} ~ {b.coord_value} ({d:.0f} m)", 2)
+        df = max(a.coord_df, b.coord_df, 2)
+        lv = self.levels["coord"][coord_level(d, df)]
+        return ComparisonResult("coord", lv.label, lv.weight, f"{a.coord_value} ~ {b.coord_value} ({d:.0f} m)", df)
 
     def score_pair(self, a: NodeRecord, b: NodeRecord) -> PairScore:
         """The pair's match weight, probability and per-comparison breakdown (pure Python)."""
@@ -336,14 +383,27 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
             u = differ[kind] / both[kind] if both[kind] else 1.0
             lvls.append(Level("differ", p.m_differ, max(u, p.m_differ)))  # differing never counts for
         levels[kind] = tuple(lvls)
-    # Sampled, but never more than the geometric prior (COORD_U_MAX): a small sample is dominated
-    # by the true matches it happens to contain.
+    # Near levels: term frequency of the place (COORD_C). Far: sampled (points more than 1 km
+    # apart are two places unless the sample says most pairs are; never counts for a link).
     n = sum(coord_hits)
-    cu = [min(max(c, 1) / (n + 1), cap) for c, cap in zip(coord_hits, COORD_U_MAX, strict=True)]
-    levels["coord"] = (Level("<=200m", COORD_M[0], min(cu[0], COORD_M[0])),
-                       Level("<=1km", COORD_M[1], min(cu[1], COORD_M[1])),
-                       Level(">1km", COORD_M[2], max(cu[2], COORD_M[2])))
+    far_u = max(coord_hits[2], 1) / (n + 1)
+    coord: list[Level] = []
+    for (m, c), name in zip(zip(COORD_M[:2], COORD_C, strict=True), ("<=200m", "<=1km"), strict=True):
+        for bi, bound in enumerate((*DF_BUCKETS, COORD_BUSY_DF)):
+            coord.append(Level(f"{name} {BUCKET_LABELS[bi]}", m, min(min(1.0, bound / n_docs) * c, m)))
+    coord.append(Level(">1km", COORD_M[2], max(far_u, COORD_M[2])))
+    levels["coord"] = tuple(coord)
     return LinkModel(prior, levels, documents)
+
+
+def coord_level(distance: float, df: int) -> int:
+    """Index into `levels["coord"]` of a pair `distance` metres apart whose busier point has
+    `df` nodes within 1 km: per distance band (200 m, 1 km) one level per DF_BUCKETS bound and
+    one for busier places, then `>1km`."""
+    per_band = len(DF_BUCKETS) + 1
+    if distance > FAR_M:
+        return 2 * per_band
+    return (0 if distance <= NEAR_M else per_band) + bucket_of(df)
 
 
 def m_at(anchors: tuple[float, float, float], df: int) -> float:

@@ -24,9 +24,11 @@ from typing import Any
 from .model import (
     BLOCK_MAX_DF,
     DF_BUCKETS,
+    FAR_M,
     KIND_PRIORS,
     KINDS,
     MAX_CELL_POINTS,
+    NEAR_M,
     LinkModel,
     NodeRecord,
     coord_cells,
@@ -69,7 +71,7 @@ def column_names(kinds: Sequence[str]) -> list[str]:
         out.extend((f"{kind}_dfk", f"{kind}_busy"))
         if KIND_PRIORS[kind].blocking:
             out.append(f"{kind}_blk")
-    return [*out, "lat", "lon", "cells"]
+    return [*out, "lat", "lon", "coord_df", "cells"]
 
 
 def cell_counts(coords: Iterable[tuple[float, float]]) -> Counter[str]:
@@ -85,7 +87,7 @@ def _layout(kinds: tuple[str, ...]) -> tuple[dict[str, int], int]:
     for kind in kinds:
         offsets[kind] = at
         at += 2 + KIND_PRIORS[kind].blocking
-    return offsets, at + 3
+    return offsets, at + 4
 
 
 _NO_KEYS: list[Any] = []  # shared by every empty cell of a row: never appended to
@@ -96,7 +98,8 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
     """One node's splink input row, in `column_names(kinds)` order: per kind `{kind}_dfk` (the
     keys that can be compared, i.e. `NodeRecord.specific_keys`, each prefixed with its document
     frequency: `df_key`), `{kind}_busy` (keys held by more than BLOCK_MAX_DF documents: sharing
-    one is neutral) and the blocking array `{kind}_blk`, then lat/lon and `cells`. Keys go
+    one is neutral) and the blocking array `{kind}_blk`, then lat/lon, the point's `coord_df`
+    (nodes within 1 km, at least 2: model.COORD_C) and `cells`. Keys go
     through `encode` (the streamed path hashes them: see `predict_duckdb_stream`); `_dfk`
     entries stay strings (the df prefix orders them)."""
     offsets, width = _layout(tuple(kinds))
@@ -116,10 +119,10 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
     if r.coord:
         # A cell holding more points than MAX_CELL_POINTS (a default map pin) blocks nothing, as
         # in link.candidate_pairs.
-        row[-3:] = [r.coord[0], r.coord[1],
+        row[-4:] = [r.coord[0], r.coord[1], max(r.coord_df, 2),
                     [encode(c) for c in coord_cells(*r.coord) if cell_count.get(c, 0) <= MAX_CELL_POINTS]]
     else:
-        row[-3:] = [None, None, _NO_KEYS]
+        row[-4:] = [None, None, None, _NO_KEYS]
     return row
 
 
@@ -168,14 +171,7 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
         lv = levels[-1]
         cls_.append(cll.ElseLevel().configure(m_probability=lv.m, u_probability=lv.u))
         comparisons.append(cl.CustomComparison(comparison_levels=cls_, output_column_name=kind))
-    near, mid, far = model.levels["coord"]
-    dist = _haversine_sql()
-    comparisons.append(cl.CustomComparison(output_column_name="coord", comparison_levels=[
-        cll.CustomLevel("lat_l IS NULL OR lat_r IS NULL", "null").configure(is_null_level=True),
-        cll.CustomLevel(f"{dist} <= 200.0", near.label).configure(m_probability=near.m, u_probability=near.u),
-        cll.CustomLevel(f"{dist} <= 1000.0", mid.label).configure(m_probability=mid.m, u_probability=mid.u),
-        cll.ElseLevel().configure(m_probability=far.m, u_probability=far.u),
-    ]))
+    comparisons.append(_coord_comparison(model, cll, cl))
     rules: list[Any] = [block_on(f"{k}_blk", arrays_to_explode=[f"{k}_blk"]) for k in kinds if KIND_PRIORS[k].blocking]
     rules.append(block_on("cells", arrays_to_explode=["cells"]))
     return SettingsCreator(link_type="dedupe_only", comparisons=comparisons,
@@ -184,11 +180,33 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
                            retain_intermediate_calculation_columns=True)
 
 
+def _coord_comparison(model: LinkModel, cll: Any, cl: Any) -> Any:
+    """The coordinate comparison: farther than 1 km first (one distance per pair for most
+    pairs), then per distance band the term-frequency levels of the busier point (the larger
+    `coord_df`), as `model.coord_level` picks them."""
+    levels = model.levels["coord"]
+    per_band = len(DF_BUCKETS) + 1
+    dist = _haversine_sql()
+    busier = "greatest(coord_df_l, coord_df_r)"
+    far = levels[2 * per_band]
+    out = [cll.CustomLevel("lat_l IS NULL OR lat_r IS NULL", "null").configure(is_null_level=True),
+           cll.CustomLevel(f"{dist} > {FAR_M:.1f}", far.label).configure(m_probability=far.m, u_probability=far.u)]
+    for band, limit in enumerate((f"{dist} <= {NEAR_M:.1f}", "TRUE")):
+        for b, bound in enumerate(DF_BUCKETS):
+            lv = levels[band * per_band + b]
+            out.append(cll.CustomLevel(f"{limit} AND {busier} <= {bound}", lv.label)
+                       .configure(m_probability=lv.m, u_probability=lv.u))
+        lv = levels[band * per_band + len(DF_BUCKETS)]
+        level = cll.CustomLevel(limit, lv.label) if band == 0 else cll.ElseLevel()
+        out.append(level.configure(m_probability=lv.m, u_probability=lv.u))
+    return cl.CustomComparison(output_column_name="coord", comparison_levels=out)
+
+
 def _arrow_schema(names: Sequence[str], key_type: str = "string") -> Any:
     import pyarrow as pa  # type: ignore[import-untyped]
 
     keys = pa.list_(pa.string() if key_type == "string" else pa.int64())
-    return pa.schema([pa.field(n, pa.int64() if n == "unique_id" else pa.float64() if n in ("lat", "lon")
+    return pa.schema([pa.field(n, pa.int64() if n in ("unique_id", "coord_df") else pa.float64() if n in ("lat", "lon")
                                else pa.list_(pa.string()) if n.endswith("_dfk") else keys) for n in names])
 
 
@@ -236,7 +254,7 @@ def predict_spark(spark: Any, records: Sequence[NodeRecord], model: LinkModel, t
 
     kinds = present_kinds(records)
     cols = record_rows(records, kinds)
-    fields = [T.StructField(name, T.LongType() if name == "unique_id" else
+    fields = [T.StructField(name, T.LongType() if name in ("unique_id", "coord_df") else
                             T.DoubleType() if name in ("lat", "lon") else T.ArrayType(T.StringType()))
               for name in cols]
     sdf = spark.createDataFrame(list(zip(*cols.values(), strict=True)), T.StructType(fields))
@@ -291,7 +309,7 @@ def predict_duckdb_stream(nodes: Iterable[tuple[int, NodeRecord]], kinds: Sequen
         con = duckdb.connect(config={"temp_directory": os.path.join(tmp, "spill"), "threads": max(1, threads),
                                      "memory_limit": DUCKDB_MEMORY_LIMIT, "preserve_insertion_order": False})
         try:
-            types = {"unique_id": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE"}
+            types = {"unique_id": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE", "coord_df": "BIGINT"}
             con.execute("CREATE TABLE nodes (" + ", ".join(
                 f'"{n}" {types.get(n, "VARCHAR[]" if n.endswith("_dfk") else "BIGINT[]")}' for n in names) + ")")
             batch: list[list[Any]] = []
