@@ -131,3 +131,18 @@ def test_a_place_weighs_by_how_many_nodes_are_around_it_at_every_corpus_size() -
         # a town centre or a map pin (500 nodes within 1 km) says little: no link alone
         assert model.score_pair(busy1, busy2).weight < limit
     assert max(weights) - min(weights) < 0.5  # the same evidence at every corpus size
+
+
+def test_a_road_and_number_is_one_place_in_its_town_not_in_its_county() -> None:
+    # 100k domain corpus: `迎宾大道82号` of two towns of one county shared the county-qualified
+    # key `岱山县|迎宾大道|82号` (+17.6): a harmless notice joined a sensitive site.
+    def addr(text: str) -> set[str]:
+        return {k for k in keys_of(text) if k.startswith("addr:")}
+
+    town_a = addr("实施地点：舟山市岱山县万家桥街道迎宾大道82号")
+    town_b = addr("建设地点：舟山市岱山县阎家营镇迎宾大道82号")
+    assert town_a and town_b and not town_a & town_b
+    # the same town written with or without its city is one place
+    assert town_a & addr("工程地址：岱山县万家桥街道迎宾大道82号")
+    # an urban district's road without a town keeps the district
+    assert addr("工程地址：武汉市洪山区珞喻路1037号") & addr("地址：洪山区珞喻路1037号")

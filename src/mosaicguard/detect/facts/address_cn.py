@@ -465,7 +465,8 @@ class ChineseAddressExtractor(FactExtractor):
 def _link_keys(levels: dict[str, str], by_level: dict[str, _Part]) -> list[str]:
     """Link keys of a precise address: its fine part (village, or road with number/section/
     crossing/landmark) qualified by the county and by the town, so `某镇某村` links to
-    `某县某镇某村` while a village name alone (thousands of 王庄村) never links. The format is
+    `某县某镇某村` while a village name alone (thousands of 王庄村) never links; a road and
+    number is qualified by its town when one is written (every town has a 人民路). The format is
     the one aggregation reads (`detail` pairs named `link_key`)."""
     if "village" in by_level:
         fine = fold_key(by_level["village"].text)
@@ -477,6 +478,13 @@ def _link_keys(levels: dict[str, str], by_level: dict[str, _Part]) -> list[str]:
         return []  # a lot or group alone: no fine part to link by
     qualifiers = [q for q in (levels.get("county"), by_level["town"].text if "town" in by_level else None)
                   if q]
+    if "village" not in by_level and "town" in by_level:
+        # Every town has its 人民路 and 迎宾大道: a road and number is one place in its town, and
+        # `岱山县万家桥街道迎宾大道82号` is not `岱山县阎家营镇迎宾大道82号`. Qualified by the
+        # county too, the two shared `岱山县|迎宾大道|82号` (100k domain corpus: 11 of 16
+        # impure entities and 11 of 14 false exposures, +17.6 each). A road address written
+        # without its town keeps the county (an urban district's roads).
+        qualifiers = [by_level["town"].text]
     if not qualifiers and "city" in levels:
         qualifiers = [levels["city"]]
     return sorted({f"{fold_key(q)}|{fine}" for q in qualifiers})
