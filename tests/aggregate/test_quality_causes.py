@@ -146,3 +146,15 @@ def test_a_road_and_number_is_one_place_in_its_town_not_in_its_county() -> None:
     assert town_a & addr("工程地址：岱山县万家桥街道迎宾大道82号")
     # an urban district's road without a town keeps the district
     assert addr("工程地址：武汉市洪山区珞喻路1037号") & addr("地址：洪山区珞喻路1037号")
+
+
+def test_slogans_kinds_of_works_and_pipe_sizes_name_no_project() -> None:
+    # Real notices in tests/data/realworld-extra: `精品工程` (two pumped-storage plants and a
+    # look-alike), `防雷工程` (two radar stations), `改线工程` (a road and a pipeline), the pipe
+    # `Dn160PE` / `PE100SDR17` and a conductor `136m50mm2` read as tender codes joined
+    # different projects.
+    keys = keys_of("打造安全工程、精品工程、窗口工程。配套防雷工程。道路改线工程。"
+                   "中压Dn160PE管道迁改，PE100SDR17管材，每根避雷针配备136m50mm2的引下线。")
+    assert not any(k.startswith(("name:", "code:")) for k in keys), keys
+    # a code shaped like a pipe size but longer is still a code
+    assert "code:DN20250001" in keys_of("项目编号：DN20250001")
