@@ -21,7 +21,7 @@ from mosaicguard.aggregate.model import (
 )
 from mosaicguard.aggregate.settings import AggregationSettings
 from mosaicguard.detect.facts.codes import CodeExtractor
-from mosaicguard.detect.facts.names import ProjectNames
+from mosaicguard.detect.facts.names import ProjectNames, cut_after_function_word
 from mosaicguard.policy.schema import Policy
 
 POLICY = Policy.model_validate({"protected_subjects": [{"id": "p1", "aliases": ["星河工程", "鲲鹏计划"]}]})
@@ -107,8 +107,9 @@ def test_a_function_word_that_opens_a_place_or_a_news_verb_does_not_cut_a_name()
     names = ProjectNames(())
     (lead,) = names.extract("关于五台县于家堡镇李家庄社区光伏发电项目的公示")
     assert lead.text == "五台县于家堡镇李家庄社区光伏发电项目"
-    (site,) = names.extract("项目位于和平镇变电站附近")
-    assert site.text == "和平镇变电站"
+    assert cut_after_function_word("项目位于和平镇") == "和平镇"
+    assert cut_after_function_word("五台县于家堡镇") == "五台县于家堡镇"
+    assert cut_after_function_word("承建的湖南攸县") == "湖南攸县"  # a particle always cuts
 
 
 def test_a_place_weighs_by_how_many_nodes_are_around_it_at_every_corpus_size() -> None:

@@ -41,7 +41,7 @@ from ..model import Document, Finding, Location, Segment
 from ..policy.schema import Policy
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "7"
+EXTRACTOR_VERSION = "8"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
