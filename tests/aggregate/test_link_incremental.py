@@ -146,7 +146,7 @@ def _bridge(report: dict[str, Any]) -> str | None:
         if len(counts) >= 3:
             best = max(counts, key=lambda p: (counts[p], p))
             if counts[best] >= 2 and "!" not in best:
-                return best
+                return str(best)
     return None
 
 
@@ -193,7 +193,7 @@ def _change(rng: random.Random, corpus: Path, index: Path, report: dict[str, Any
 @pytest.fixture(scope="module")
 def domain(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("incremental")
-    generate(root, DOCS, 11, jobs=1)
+    generate(root, DOCS, 11, drafts_dir=root / "drafts", jobs=1)
     return root
 
 
@@ -238,6 +238,41 @@ def test_incremental_relink_equals_full_relink(domain: Path, tmp_path: Path, mar
     mine, anew = _comparable(report), _comparable(fresh)
     for part in mine:
         assert mine[part] == anew[part], part
+    # `check --trust-index` against the incrementally relinked index answers as against the fresh one.
+    drafts = sorted((domain / "drafts").glob("*.txt"))[:4]
+    assert drafts
+    for draft in drafts:
+        answers = []
+        for db in (index, tmp_path / "fresh.sqlite"):
+            store = SQLiteFactStore(str(db))
+            try:
+                checker = Aggregator(store, AggregateOptions(policy, trust_index=True))
+                result = checker.check([str(draft)], [str(corpus)])
+            finally:
+                store.close()
+            answers.append(json.dumps(result.to_dict("test")["exposures"], sort_keys=True))
+        assert answers[0] == answers[1], draft.name
+
+
+def test_an_index_of_another_schema_is_relinked_in_full(domain: Path, tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(domain / "corpus", corpus)
+    policy = load_policy(str(domain / "policy.yaml"))
+    index = tmp_path / "index.sqlite"
+    first = _aggregate(index, corpus, policy)
+    con = sqlite3.connect(str(index))
+    con.execute("UPDATE meta SET value='1' WHERE key='schema'")
+    con.commit()
+    con.close()
+    (corpus / "c0000" / "added.txt").write_text("项目名称：新增测试项目\n", encoding="utf-8")
+    again = _aggregate(index, corpus, policy)
+    assert again["corpus"]["linking"]["relink"] == "full"
+    assert again["corpus"]["linking"]["full_relink_because"] == "no stored link state"
+    assert first["corpus"]["linking"]["relink"] == "full"
+    # The full relink saved a link state of this schema: the next change is incremental.
+    (corpus / "c0000" / "added-2.txt").write_text("项目名称：又一测试项目\n", encoding="utf-8")
+    third = _aggregate(index, corpus, policy)
+    assert third["corpus"]["linking"]["relink"] == "incremental"
 
 
 def test_model_rise_bounds_an_unchanged_pair(domain: Path, tmp_path: Path) -> None:
