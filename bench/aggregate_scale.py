@@ -220,7 +220,7 @@ def small_change(corpus: Path, backup: Path, only: list[Path] | None = None, wha
 
 def full_relink_cli(index: Path, corpus: Path, common: list[str], workdir: Path, agg_json: Path) -> dict[str, Any]:
     """A full relink of the index's stored facts through the CLI (a copy of the index with its
-    link state dropped, `--trust-index`: no walk), and whether its entities and exposures equal
+    link state dropped; the corpus walk finds nothing to read), and whether its entities and exposures equal
     the incremental relink's report in `agg_json`."""
     import sqlite3
 
@@ -236,7 +236,7 @@ def full_relink_cli(index: Path, corpus: Path, common: list[str], workdir: Path,
     dst.close()
     out = workdir / "full-relink.json"
     args = [a if a != str(index) else str(copy) for a in common]
-    stats = run_cli(["aggregate", str(corpus), *args, "--trust-index", "-o", str(out)])
+    stats = run_cli(["aggregate", str(corpus), *args, "-o", str(out)])
     full = json.loads(out.read_text(encoding="utf-8"))
     mine = json.loads(agg_json.read_text(encoding="utf-8"))
     stats["timings_s"] = full.get("timings_s")
@@ -300,14 +300,13 @@ def run_domain(out: Path, drafts: Path, draft_name: str, jobs: int, workdir: Pat
         timings = json.loads(agg_json.read_text(encoding="utf-8")).get("timings_s")
         row["rerun_unchanged"] = {"wall_s": unchanged["wall_s"], "timings_s": timings}
         files = sorted(p for p in corpus.rglob("*.txt") if p.is_file())
-        changes = [("change_10_touched_10_modified_5_removed",
-                    lambda: small_change(corpus, workdir / f"removed-{out.name}")[1:]),
-                   ("change_1_removed", lambda: small_change(corpus, workdir / f"removed-{out.name}",
-                                                             files[len(files) // 3: len(files) // 3 + 1], "removed")),
-                   ("change_1_modified", lambda: small_change(corpus, workdir / f"removed-{out.name}",
-                                                              files[len(files) // 2: len(files) // 2 + 1], "modified"))]
-        for label, make in changes:
-            originals, moved = make()
+        backup = workdir / f"removed-{out.name}"
+        changes: list[tuple[str, list[Path] | None, str]] = [
+            ("change_10_touched_10_modified_5_removed", None, ""),
+            ("change_1_removed", files[len(files) // 3: len(files) // 3 + 1], "removed"),
+            ("change_1_modified", files[len(files) // 2: len(files) // 2 + 1], "modified")]
+        for label, only, what in changes:
+            _touched, originals, moved = small_change(corpus, backup, only, what)
             try:
                 changed = run_cli(["aggregate", str(corpus), *common, "--jobs", str(jobs), "-o", str(agg_json)])
                 rep = json.loads(agg_json.read_text(encoding="utf-8"))
