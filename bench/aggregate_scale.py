@@ -189,13 +189,19 @@ def run_cli(args: list[str]) -> dict[str, Any]:
             "tree_rss_mb": tree_mb, "cpu_s": round(usage.ru_utime + usage.ru_stime, 1)}
 
 
-def small_change(corpus: Path, backup: Path) -> tuple[list[Path], dict[Path, bytes], list[tuple[Path, Path]]]:
+def small_change(corpus: Path, backup: Path, only: list[Path] | None = None, what: str = ""
+                 ) -> tuple[list[Path], dict[Path, bytes], list[tuple[Path, Path]]]:
     """Touch 10 files (new mtime, same bytes), modify 10 (one sentence appended) and remove 5
-    (moved to `backup`), spread over the corpus; returns what `undo_change` needs."""
-    files = sorted(p for p in corpus.rglob("*.txt") if p.is_file())
-    step = max(1, len(files) // 26)
-    picked = files[::step][:25]
-    touched, modified, removed = picked[:10], picked[10:20], picked[20:25]
+    (moved to `backup`), spread over the corpus; or, with `only`, apply `what` ("modified" or
+    "removed") to those files. Returns what `undo_change` needs."""
+    if only is not None:
+        touched: list[Path] = []
+        modified, removed = (only, []) if what == "modified" else ([], only)
+    else:
+        files = sorted(p for p in corpus.rglob("*.txt") if p.is_file())
+        step = max(1, len(files) // 26)
+        picked = files[::step][:25]
+        touched, modified, removed = picked[:10], picked[10:20], picked[20:25]
     later = time.time() + 60
     for p in touched:
         os.utime(p, (later, later))
@@ -210,6 +216,37 @@ def small_change(corpus: Path, backup: Path) -> tuple[list[Path], dict[Path, byt
         shutil.move(str(p), target)
         moved.append((p, target))
     return touched, originals, moved
+
+
+def full_relink_cli(index: Path, corpus: Path, common: list[str], workdir: Path, agg_json: Path) -> dict[str, Any]:
+    """A full relink of the index's stored facts through the CLI (a copy of the index with its
+    link state dropped; the corpus walk finds nothing to read), and whether its entities and exposures equal
+    the incremental relink's report in `agg_json`."""
+    import sqlite3
+
+    copy = workdir / "full-relink.sqlite"
+    for stale in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        stale.unlink(missing_ok=True)
+    src, dst = sqlite3.connect(str(index)), sqlite3.connect(str(copy))
+    src.backup(dst)
+    src.close()
+    dst.execute("DELETE FROM meta WHERE key='link_state'")
+    dst.execute("INSERT OR REPLACE INTO meta VALUES ('dirty', '1')")
+    dst.commit()
+    dst.close()
+    out = workdir / "full-relink.json"
+    args = [a if a != str(index) else str(copy) for a in common]
+    stats = run_cli(["aggregate", str(corpus), *args, "-o", str(out)])
+    full = json.loads(out.read_text(encoding="utf-8"))
+    mine = json.loads(agg_json.read_text(encoding="utf-8"))
+    stats["timings_s"] = full.get("timings_s")
+    stats["relink"] = full["corpus"].get("linking", {}).get("relink")
+    stats["same_entities_and_exposures"] = all(
+        json.dumps(mine.get(k), sort_keys=True) == json.dumps(full.get(k), sort_keys=True)
+        for k in ("entities", "exposures"))
+    for stale in (copy, Path(f"{copy}-wal"), Path(f"{copy}-shm")):
+        stale.unlink(missing_ok=True)
+    return stats
 
 
 def undo_change(originals: dict[Path, bytes], moved: list[tuple[Path, Path]]) -> None:
@@ -262,19 +299,32 @@ def run_domain(out: Path, drafts: Path, draft_name: str, jobs: int, workdir: Pat
         unchanged = run_cli(["aggregate", str(corpus), *common, "--jobs", str(jobs), "-o", str(agg_json)])
         timings = json.loads(agg_json.read_text(encoding="utf-8")).get("timings_s")
         row["rerun_unchanged"] = {"wall_s": unchanged["wall_s"], "timings_s": timings}
-        _touched, originals, moved = small_change(corpus, workdir / f"removed-{out.name}")
-        try:
-            changed = run_cli(["aggregate", str(corpus), *common, "--jobs", str(jobs), "-o", str(agg_json)])
-            rep = json.loads(agg_json.read_text(encoding="utf-8"))
-            row["change_10_touched_10_modified_5_removed"] = {
-                "wall_s": changed["wall_s"], "timings_s": rep.get("timings_s"),
-                "corpus": {k: rep["corpus"].get(k) for k in ("documents", "read", "rehashed", "removed")},
-                "relinked": bool(rep["corpus"].get("linking", {}).get("relinked"))}
-        finally:
-            undo_change(originals, moved)
-        restored = run_cli(["aggregate", str(corpus), *common, "--jobs", str(jobs), "-o", str(agg_json)])
-        row["restore_change"] = {"wall_s": restored["wall_s"],
-                                 "timings_s": json.loads(agg_json.read_text(encoding="utf-8")).get("timings_s")}
+        files = sorted(p for p in corpus.rglob("*.txt") if p.is_file())
+        backup = workdir / f"removed-{out.name}"
+        changes: list[tuple[str, list[Path] | None, str]] = [
+            ("change_10_touched_10_modified_5_removed", None, ""),
+            ("change_1_removed", files[len(files) // 3: len(files) // 3 + 1], "removed"),
+            ("change_1_modified", files[len(files) // 2: len(files) // 2 + 1], "modified")]
+        for label, only, what in changes:
+            _touched, originals, moved = small_change(corpus, backup, only, what)
+            try:
+                changed = run_cli(["aggregate", str(corpus), *common, "--jobs", str(jobs), "-o", str(agg_json)])
+                rep = json.loads(agg_json.read_text(encoding="utf-8"))
+                linking = rep["corpus"].get("linking", {})
+                row[label] = {
+                    **changed, "timings_s": rep.get("timings_s"),
+                    "corpus": {k: rep["corpus"].get(k) for k in ("documents", "read", "rehashed", "removed")},
+                    "relinked": bool(linking.get("relinked")), "relink": linking.get("relink"),
+                    "full_relink_because": linking.get("full_relink_because"),
+                    "rescored_pairs": linking.get("rescored_pairs"),
+                    # the same final corpus relinked in full, for comparison (and as a check)
+                    "full": full_relink_cli(index, corpus, common, workdir, agg_json)}
+            finally:
+                undo_change(originals, moved)
+            restored = run_cli(["aggregate", str(corpus), *common, "--jobs", str(jobs), "-o", str(agg_json)])
+            rest = json.loads(agg_json.read_text(encoding="utf-8"))
+            row[f"restore_{label}"] = {"wall_s": restored["wall_s"], "timings_s": rest.get("timings_s"),
+                                       "relink": rest["corpus"].get("linking", {}).get("relink")}
     row["load_after"] = os.getloadavg()[0]
     return row
 

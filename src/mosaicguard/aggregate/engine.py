@@ -17,7 +17,7 @@ from .corpus import SyncStats, sync_corpus
 from .facts import ANCHOR_KINDS, Fact, FactExtractor, locate
 from .fix import minimal_fix
 from .index import FactStore, StoredLink
-from .link import LinkStats, link_corpus
+from .link import Linking, LinkStats, link_corpus
 from .result import AggregationResult, Evidence, Exposure, FixEntry, LinkView, RepeatView
 from .rules import RuleHit, RuleSet
 from .settings import AggregationSettings, combinations_for, settings_from_policy
@@ -78,15 +78,33 @@ class Aggregator:
                 from .spark import spark_session
 
                 spark = spark_session(self.options.spark_master)
-            linking = link_corpus(self.store, self.settings, self.options.engine, spark, max(1, self.options.jobs))
+            linking = self._relink(spark)
             self.link_stats = linking.stats
             self.store.save_entities(((d, s, e) for (d, s), e in linking.node_entity.items()), linking.links,
                                      linking.key_dfs, linking.entities)
+            self.store.save_link_pairs(linking.pairs)
+            self.store.set_meta("link_state", repr(linking.slack))
             self.store.set_meta("link_model", linking.model.to_json())
             self.store.set_meta("dirty", "0")
             self.store.set_meta("link_settings", self.settings.fingerprint())
             self.store.commit()
         self.timings["link_s"] = time.perf_counter() - t1
+
+    def _relink(self, spark: object) -> Linking:
+        """The incremental relink when the index holds a link state it can start from (local and
+        python engines), else (or when it cannot be exact: `relink_incremental` says why) a full
+        one. Both give the same entities, links and exposures."""
+        reason = ""
+        if self.options.engine in ("local", "python"):
+            from .link_incremental import relink_incremental
+
+            outcome = relink_incremental(self.store, self.settings, self.options.engine)
+            if not isinstance(outcome, str):
+                return outcome
+            reason = outcome
+        linking = link_corpus(self.store, self.settings, self.options.engine, spark, max(1, self.options.jobs))
+        linking.stats.fallback = reason
+        return linking
 
     def corpus_summary(self) -> dict[str, object]:
         s = self.sync_stats
@@ -98,10 +116,16 @@ class Aggregator:
         }
         if self.link_stats is not None:
             ls = self.link_stats
-            out["linking"] = {"shared_values": ls.keys_considered, "linking_values": ls.keys_linked,
-                              "too_common": ls.keys_too_common, "coordinate_pairs": ls.coord_pairs,
-                              "candidate_pairs": ls.candidate_pairs, "refused_merges": ls.refused_merges,
-                              "links": ls.links, "engine": ls.engine, "relinked": True}
+            linking: dict[str, object] = {
+                "shared_values": ls.keys_considered, "linking_values": ls.keys_linked,
+                "too_common": ls.keys_too_common, "coordinate_pairs": ls.coord_pairs,
+                "candidate_pairs": ls.candidate_pairs, "refused_merges": ls.refused_merges,
+                "links": ls.links, "engine": ls.engine, "relinked": True,
+                # "full" or "incremental" (and why an incremental relink could not be exact)
+                "relink": ls.mode, "rescored_pairs": ls.rescored_pairs}
+            if ls.fallback:
+                linking["full_relink_because"] = ls.fallback
+            out["linking"] = linking
         return out
 
     def aggregate(self, corpus: Sequence[str]) -> AggregationResult:

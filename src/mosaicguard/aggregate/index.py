@@ -149,6 +149,26 @@ class FactStore(ABC):
     @abstractmethod
     def entity_links(self, entities: Sequence[str]) -> dict[str, list[StoredLink]]: ...
 
+    # -- incremental relink (the link state and the change log since the last linking) --
+    @abstractmethod
+    def link_changes(self) -> LinkChanges:
+        """Keys, added documents and removed coordinates logged since the last `save_link_pairs`."""
+    @abstractmethod
+    def save_link_pairs(self, pairs: Iterable[tuple[tuple[str, int], tuple[str, int]]]) -> None:
+        """Replace the stored candidate pairs (nodes as (path, scope)) and empty the change log."""
+    @abstractmethod
+    def stored_pairs(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """The stored candidate pairs whose nodes are all still indexed, as (doc id, scope)."""
+    @abstractmethod
+    def stored_key_dfs(self) -> dict[str, int]:
+        """The document frequencies saved by the last linking (keys held by two or more)."""
+    @abstractmethod
+    def key_holders(self, keys: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+        """The (doc id, scope) nodes holding each key."""
+    @abstractmethod
+    def doc_keys(self, doc_ids: Iterable[int]) -> list[tuple[int, int, str]]:
+        """(doc id, scope, key) of every key of the given documents."""
+
     # -- draft check look-ups --
     @abstractmethod
     def key_df(self, keys: Sequence[str]) -> dict[str, int]: ...
@@ -182,7 +202,33 @@ CREATE TABLE IF NOT EXISTS links(entity TEXT, from_doc INTEGER, to_doc INTEGER, 
 CREATE INDEX IF NOT EXISTS links_entity ON links(entity);
 CREATE TABLE IF NOT EXISTS key_stats(key TEXT PRIMARY KEY, df INTEGER) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entities(entity TEXT PRIMARY KEY, summary TEXT);
+CREATE TABLE IF NOT EXISTS link_pairs(a_doc INTEGER, a_scope INTEGER, b_doc INTEGER, b_scope INTEGER);
+CREATE INDEX IF NOT EXISTS link_pairs_a ON link_pairs(a_doc);
+CREATE INDEX IF NOT EXISTS link_pairs_b ON link_pairs(b_doc);
+CREATE TABLE IF NOT EXISTS link_changed_keys(key TEXT PRIMARY KEY) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS link_new_docs(doc_id INTEGER PRIMARY KEY);
+CREATE TABLE IF NOT EXISTS link_removed_coords(lat REAL, lon REAL);
 """
+
+#: Version of the index layout. An index written with another version keeps its facts but is
+#: re-linked in full (its link state is never read): version 2 added the stored candidate pairs
+#: and the change log of the incremental relink (link_pairs, link_changed_keys, link_new_docs,
+#: link_removed_coords).
+INDEX_SCHEMA = "2"
+#: The tables of the link state an incremental relink starts from (see `LinkChanges`).
+_LINK_STATE_TABLES = ("link_pairs", "link_changed_keys", "link_new_docs", "link_removed_coords")
+
+
+@dataclass(frozen=True, slots=True)
+class LinkChanges:
+    """What changed since the last linking, as the index logged it while documents were put and
+    removed: every key of a removed or added document, the added documents (their ids), and the
+    first coordinate of each node of a removed document."""
+
+    keys: frozenset[str]
+    new_docs: frozenset[int]
+    removed_coords: tuple[tuple[float, float], ...]
+
 
 
 class SQLiteFactStore(FactStore):
@@ -200,6 +246,16 @@ class SQLiteFactStore(FactStore):
             self.db.execute("DROP TABLE links")
             self.db.executescript(_SCHEMA)
             self.set_meta("dirty", "1")
+        if self.get_meta("schema") != INDEX_SCHEMA:
+            # Another layout (or none recorded): its link state is not trusted, the next run
+            # re-links in full and saves a link state of this version.
+            for table in _LINK_STATE_TABLES:
+                self.db.execute(f"DELETE FROM {table}")
+            self.db.execute("DELETE FROM meta WHERE key='link_state'")
+            self.set_meta("schema", INDEX_SCHEMA)
+            if self.get_meta("fingerprint") is not None:
+                self.set_meta("dirty", "1")
+            self.db.commit()
         self._ids: dict[int, str] | None = None
 
     def close(self) -> None:
@@ -220,6 +276,11 @@ class SQLiteFactStore(FactStore):
             (record.path, record.sha256, record.mtime_ns, record.size, record.status, record.error),
         )
         doc_id = cur.lastrowid
+        # The change log of the incremental relink (link_incremental.py): the document is new
+        # and every one of its keys may have moved in document frequency.
+        self.db.execute("INSERT OR IGNORE INTO link_new_docs VALUES (?)", (doc_id,))
+        self.db.executemany("INSERT OR IGNORE INTO link_changed_keys VALUES (?)",
+                            [(k,) for k in {k for f in facts for k in f.keys}])
         self.db.executemany(
             "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?)",
             [(doc_id, f.scope, f.kind, f.value, f.attr, SEP.join(f.keys), f.extra, f.start, f.snippet) for f in facts],
@@ -243,6 +304,13 @@ class SQLiteFactStore(FactStore):
             row = self.db.execute("SELECT doc_id FROM docs WHERE path=?", (path,)).fetchone()
             if row is None:
                 continue
+            # Logged for the incremental relink: its keys move in document frequency, its first
+            # point per node leaves the grid cells' counts, its candidate pairs are gone.
+            self.db.execute("INSERT OR IGNORE INTO link_changed_keys SELECT DISTINCT key FROM keys WHERE doc_id=?", row)
+            self.db.execute("INSERT INTO link_removed_coords SELECT lat, lon FROM coords WHERE rowid IN "
+                            "(SELECT MIN(rowid) FROM coords WHERE doc_id=? GROUP BY scope)", row)
+            self.db.execute("DELETE FROM link_pairs WHERE a_doc=? OR b_doc=?", (row[0], row[0]))
+            self.db.execute("DELETE FROM link_new_docs WHERE doc_id=?", row)
             for table in ("facts", "keys", "coords", "node_entity"):
                 self.db.execute(f"DELETE FROM {table} WHERE doc_id=?", row)
             self.db.execute("DELETE FROM docs WHERE doc_id=?", row)
@@ -267,8 +335,10 @@ class SQLiteFactStore(FactStore):
 
     def clear(self) -> None:
         self._ids = None
-        for table in ("docs", "facts", "keys", "coords", "node_entity", "links", "meta", "key_stats", "entities"):
+        for table in ("docs", "facts", "keys", "coords", "node_entity", "links", "meta", "key_stats", "entities",
+                      *_LINK_STATE_TABLES):
             self.db.execute(f"DELETE FROM {table}")
+        self.set_meta("schema", INDEX_SCHEMA)
 
     def _paths(self) -> dict[int, str]:
         if self._ids is None:
@@ -428,12 +498,15 @@ class SQLiteFactStore(FactStore):
 
     def entity_facts(self, entities: Sequence[str]) -> dict[str, list[Fact]]:
         # Paths by join, not from the id->path map: a check must not load a million paths.
+        # In path order, not doc_id order: an edited document gets a new doc_id, and a report must
+        # not depend on the order the index saw the files in (an index updated over time and one
+        # built anew give the same evidence lists).
         out: dict[str, list[Fact]] = {e: [] for e in entities}
         rows = self._rows_of_entities(
             entities,
             "SELECT ne.entity, d.path, f.scope, f.kind, f.value, f.attr, f.keys, f.extra, f.start, f.snippet "
             "FROM node_entity ne JOIN facts f ON f.doc_id=ne.doc_id AND f.scope=ne.scope "
-            "JOIN docs d ON d.doc_id=f.doc_id WHERE ne.entity IN ({marks}) ORDER BY f.doc_id, f.start",
+            "JOIN docs d ON d.doc_id=f.doc_id WHERE ne.entity IN ({marks}) ORDER BY d.path, f.start, f.rowid",
         )
         for ent, path, scope, kind, value, attr, keys, extra, start, snippet in rows:
             out[ent].append(Fact(path, scope, kind, value, attr,
@@ -457,6 +530,47 @@ class SQLiteFactStore(FactStore):
         under SQLite's limit on bound variables."""
         for chunk in _chunks(list(entities), 500):
             yield from self.db.execute(sql.replace("{marks}", ",".join("?" * len(chunk))), chunk)
+
+    # -- incremental relink -------------------------------------------------------------
+
+    def link_changes(self) -> LinkChanges:
+        return LinkChanges(frozenset(r[0] for r in self.db.execute("SELECT key FROM link_changed_keys")),
+                           frozenset(r[0] for r in self.db.execute("SELECT doc_id FROM link_new_docs")),
+                           tuple((float(a), float(b)) for a, b in
+                                 self.db.execute("SELECT lat, lon FROM link_removed_coords")))
+
+    def save_link_pairs(self, pairs: Iterable[tuple[tuple[str, int], tuple[str, int]]]) -> None:
+        pairs = list(pairs)
+        ids: dict[str, int] = {}
+        for chunk in _chunks(sorted({n[0] for p in pairs for n in p}), 500):
+            ids.update((p, i) for i, p in self.db.execute(
+                f"SELECT doc_id, path FROM docs WHERE path IN ({','.join('?' * len(chunk))})", chunk))
+        for table in _LINK_STATE_TABLES:
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.executemany("INSERT INTO link_pairs VALUES (?,?,?,?)",
+                            ((ids[a[0]], a[1], ids[b[0]], b[1]) for a, b in pairs))
+
+    def stored_pairs(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        # Pairs of removed documents are deleted with them (remove_documents).
+        return [((a, sa), (b, sb)) for a, sa, b, sb in
+                self.db.execute("SELECT a_doc, a_scope, b_doc, b_scope FROM link_pairs")]
+
+    def stored_key_dfs(self) -> dict[str, int]:
+        return {k: int(n) for k, n in self.db.execute("SELECT key, df FROM key_stats")}
+
+    def key_holders(self, keys: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+        out: dict[str, list[tuple[int, int]]] = {}
+        for key in keys:
+            out[key] = [(d, s) for d, s in self.db.execute("SELECT DISTINCT doc_id, scope FROM keys WHERE key=?",
+                                                           (key,))]
+        return out
+
+    def doc_keys(self, doc_ids: Iterable[int]) -> list[tuple[int, int, str]]:
+        out: list[tuple[int, int, str]] = []
+        for chunk in _chunks(sorted(set(doc_ids)), 500):
+            out.extend((d, s, k) for d, s, k in self.db.execute(
+                f"SELECT doc_id, scope, key FROM keys WHERE doc_id IN ({','.join('?' * len(chunk))})", chunk))
+        return out
 
     # -- draft look-ups --------------------------------------------------------------------
 

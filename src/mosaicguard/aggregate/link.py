@@ -114,6 +114,13 @@ class Link:
                           round(self.score.probability, 6), json.dumps(evidence, ensure_ascii=False))
 
 
+#: Candidate pairs are kept (in the index) down to this many bits below the linking threshold: a
+#: later model (the corpus size moved) may raise an unchanged pair's weight by at most the sum
+#: of its levels' rises, and the incremental relink (link_incremental.py) is exact while the
+#: rises since the last full linking stay under this margin.
+PAIR_MARGIN = 2.0
+
+
 @dataclass
 class LinkStats:
     """What linking did: shared values, candidate pairs, accepted links, refused merges."""
@@ -126,6 +133,11 @@ class LinkStats:
     candidate_pairs: int = 0
     refused_merges: int = 0
     engine: str = "local"
+    # "full" (blocking over the whole corpus) or "incremental" (link_incremental.py), and why an
+    # incremental relink fell back to a full one.
+    mode: str = "full"
+    fallback: str = ""
+    rescored_pairs: int = 0
 
 
 @dataclass
@@ -139,6 +151,12 @@ class Linking:
     key_dfs: list[tuple[str, int]]
     model: LinkModel
     entities: list[dict[str, Any]]
+    # Every candidate pair at or above the threshold minus PAIR_MARGIN (the incremental relink's
+    # starting point), lower node first.
+    pairs: list[tuple[Node, Node]] = field(default_factory=list)
+    # How far under the threshold every candidate pair not in `pairs` is known to be (bits): the
+    # margin after a full relink, less the model's rises after incremental ones.
+    slack: float = 0.0
 
 
 def threshold_weight(settings: AggregationSettings) -> float:
@@ -165,7 +183,8 @@ def link_corpus(store: FactStore, settings: AggregationSettings, engine: str = "
     # how many nodes have a point within 1 km of each point: the places' term frequency
     density = coord_density(store.all_coords())
     if engine == "local":
-        records, pairs = _streamed_pairs(store, df, doc_ids, scopes, model, limit, threads, density)
+        records, pairs = _streamed_pairs(store, df, doc_ids, scopes, model, limit - PAIR_MARGIN, threads,
+                                         density)
     else:
         del doc_ids, scopes
         records = [with_coord_df(r, density) for r in records_from_rows(store.node_key_rows(), store.all_coords(), df)
@@ -175,11 +194,23 @@ def link_corpus(store: FactStore, settings: AggregationSettings, engine: str = "
         else:
             from .splink_link import predict_spark
 
-            pairs = [(p.left, p.right) for p in predict_spark(spark, records, model, limit)]
+            pairs = [(p.left, p.right) for p in predict_spark(spark, records, model, limit - PAIR_MARGIN)]
     stats.candidate_pairs = len(pairs)
+    return finish_linking(records, pairs, model, settings, stats, key_dfs)
+
+
+def finish_linking(records: Sequence[NodeRecord], pairs: Iterable[tuple[int, int]], model: LinkModel,
+                   settings: AggregationSettings, stats: LinkStats, key_dfs: list[tuple[str, int]]) -> Linking:
+    """Score the candidate pairs (indices into `records`, lower node first), cluster those at or
+    above the threshold and name the entities: the part of linking shared by the full and the
+    incremental relink."""
+    limit = threshold_weight(settings)
     scores = []
+    kept: list[tuple[Node, Node]] = []
     for i, j in pairs:
         s = model.score_pair(records[i], records[j])
+        if s.weight >= limit - PAIR_MARGIN:
+            kept.append((records[i].node, records[j].node))
         if s.weight >= limit:
             scores.append((i, j, s))
     stats.coord_pairs = sum(1 for _, _, s in scores if any(c.comparison == "coord" and c.weight > 0
@@ -193,7 +224,10 @@ def link_corpus(store: FactStore, settings: AggregationSettings, engine: str = "
     node_entity = name_entities(uf.groups(), anchors)
     stored = [lk.to_stored(node_entity[lk.a]) for lk in accepted]
     stats.links = len(stored)
-    return Linking(node_entity, stored, stats, key_dfs, model, entity_summaries(records, node_entity, stored))
+    # A hair under the margin: splink's SQL weights and the Python ones may differ in the last bits
+    # at the margin's edge.
+    return Linking(node_entity, stored, stats, key_dfs, model, entity_summaries(records, node_entity, stored), kept,
+                   PAIR_MARGIN - 1e-6)
 
 
 def _blockable(r: NodeRecord) -> bool:
