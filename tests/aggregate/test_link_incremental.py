@@ -136,6 +136,20 @@ def _thinned_value(index: Path, policy: Policy, margin: float) -> tuple[list[str
         store.close()
 
 
+def _busiest_point(index: Path) -> tuple[float, float] | None:
+    """The indexed point with the most other points within about 1 km (a place's term frequency,
+    `coord_df`, is how many nodes have a point within 1 km)."""
+    con = sqlite3.connect(str(index))
+    try:
+        rows = list(con.execute("SELECT lat, lon FROM coords ORDER BY lat, lon"))
+    finally:
+        con.close()
+    if not rows:
+        return None
+    best = max(rows, key=lambda p: (sum(abs(p[0] - q[0]) < 0.009 and abs(p[1] - q[1]) < 0.012 for q in rows), p))
+    return float(best[0]), float(best[1])
+
+
 def _bridge(report: dict[str, Any]) -> str | None:
     """A document in two or more links of one entity of three or more documents: removing it
     may split the entity."""
@@ -176,8 +190,20 @@ def _change(rng: random.Random, corpus: Path, index: Path, report: dict[str, Any
         shutil.copyfile(path, copy)
         done["level_move"] = (key, before)
         done["added"].append(copy.name)
+    near = corpus / "near-point.txt"
+    if near.exists():
+        gone = [near]  # the point goes again: its neighbours' places get one holder fewer
+    else:
+        # a point 150 m from the busiest place: every node within 1 km of it gets one more holder
+        # of its place (`coord_df`), so their pairs' coordinate levels move without them changing
+        point = _busiest_point(index)
+        gone = []
+        if point is not None:
+            near.write_text(f"现场踏勘集合地点坐标：{point[0] + 0.001:.5f}, {point[1] + 0.001:.5f}\n", encoding="utf-8")
+            done["added"].append(near.name)
+            done["near_point"] = point
     bridge = _bridge(report)
-    gone = [Path(bridge)] if bridge is not None and Path(bridge).exists() else []
+    gone += [Path(bridge)] if bridge is not None and Path(bridge).exists() else []
     done["bridge"] = bridge
     thin, keep = _thinned_value(index, policy, margin) if round_no % 2 == 0 else ([], [])
     done["thinned"] = len(thin)
@@ -212,12 +238,15 @@ def test_incremental_relink_equals_full_relink(domain: Path, tmp_path: Path, mar
     assert report["entities"], "the corpus must have multi-document entities to split and join"
     rng = random.Random(20261205)
     incremental = 0
-    bridges = level_moves = thinned = 0
+    bridges = level_moves = thinned = near_points = 0
+    fallbacks: list[str] = []
     for round_no in range(ROUNDS):
         change = _change(rng, corpus, index, report, round_no, policy, margin)
         report = _aggregate(index, corpus, policy)
         linking = report["corpus"]["linking"]
         incremental += linking["relink"] == "incremental"
+        if linking["relink"] == "full":
+            fallbacks.append(str(linking["full_relink_because"]))
         reference = _full_relink(index, corpus, policy, tmp_path)
         assert reference["corpus"]["linking"]["relink"] == "full"
         mine, full = _comparable(report), _comparable(reference)
@@ -228,11 +257,15 @@ def test_incremental_relink_equals_full_relink(domain: Path, tmp_path: Path, mar
             after = _df_of(index, key)
             level_moves += bucket_of(after) != bucket_of(before)
         bridges += change["bridge"] is not None
+        near_points += "near_point" in change
         thinned += change["thinned"] > 0
     # With the real margin every round is incremental; the narrow one runs out of slack (the
-    # model's rises add up) and falls back to a full relink at most once.
-    assert incremental >= (ROUNDS if margin == 2.0 else ROUNDS - 1), "small changes must relink incrementally"
-    assert bridges >= 1 and level_moves >= 1 and (thinned >= 1 or margin == 2.0)
+    # model's rises add up: with a handful of points in this corpus, one point added or removed
+    # moves the coordinate levels by ~0.5 bit) and falls back to a full relink for that reason only.
+    assert incremental >= (ROUNDS if margin == 2.0 else ROUNDS // 2), ("small changes must relink incrementally",
+                                                                       fallbacks)
+    assert all(reason.startswith("the model moved") for reason in fallbacks), fallbacks
+    assert bridges >= 1 and level_moves >= 1 and (thinned >= 1 or margin == 2.0) and near_points >= 1
     # The last state, indexed from the files anew, links to the same result.
     fresh = _aggregate(tmp_path / "fresh.sqlite", corpus, policy)
     mine, anew = _comparable(report), _comparable(fresh)

@@ -21,8 +21,9 @@ What a full relink computes, and what a change moves (docs/aggregation.md, "Incr
   would run out the relink is a full one (which restores the margin).
 
 The pairs re-scored are: every stored pair (cheap: no blocking), every candidate pair of a node
-of an added document (its blocking keys' holders and its grid cells' points), and every pair of
-nodes sharing a key whose df moved and is at most BLOCK_MAX_DF (held by at most 200 documents,
+of an added document (its blocking keys' holders and its grid cells' points), every pair within
+1 km of a node near an added or removed point (its place's term frequency, `coord_df`, moved),
+and every pair of nodes sharing a key whose df moved and is at most BLOCK_MAX_DF (held by at most 200 documents,
 so at most ~20,000 pairs a key). Clustering (`link.cluster`) then runs on all pairs at or above
 the threshold, as in the full relink: it is deterministic per connected component, but entity
 names are not (two entities with the same best anchor are numbered in node order), and the
@@ -42,7 +43,17 @@ from .link import (
     _estimate,
     finish_linking,
 )
-from .model import BLOCK_MAX_DF, KIND_PRIORS, MAX_CELL_POINTS, LinkModel, NodeRecord, coord_cells
+from .model import (
+    BLOCK_MAX_DF,
+    KIND_PRIORS,
+    MAX_CELL_POINTS,
+    LinkModel,
+    NodeRecord,
+    coord_cell,
+    coord_cells,
+    coord_density,
+    with_coord_df,
+)
 from .settings import AggregationSettings
 
 Id = tuple[int, int]  # (doc id, scope)
@@ -141,19 +152,28 @@ def relink_incremental(store: FactStore, settings: AggregationSettings, engine: 
     for node, ks in new_keys.items():
         for k in ks & block_keys:
             pairs.update((node, h) for h in holders[k] if h != node)
-    if added:
-        wanted = {c for p in added.values() for c in coord_cells(*p) if cell_count.get(c, 0) <= MAX_CELL_POINTS}
+    changed_points = [*added.values(), *changes.removed_coords]
+    if changed_points:
+        # A place's term frequency (`coord_df`: nodes with a point within 1 km) moves for every
+        # node near an added or removed point, and with it the coordinate level of each of that
+        # node's pairs within 1 km (all of them share a grid cell): re-score those too.
+        around = {c for p in changed_points for c in coord_cells(*p)}
+        moved_place = {n for n, p in coords.items() if coord_cell(*p) in around}
+        touched = {**{n: coords[n] for n in moved_place}, **added}
+        wanted = {c for p in touched.values() for c in coord_cells(*p) if cell_count.get(c, 0) <= MAX_CELL_POINTS}
         in_cell: dict[str, list[Id]] = defaultdict(list)
         for n, p in coords.items():
-            for c in coord_cells(*p):
-                if c in wanted:
-                    in_cell[c].append(n)
-        for node, p in added.items():
+            c = coord_cell(*p)
+            if c in wanted:
+                in_cell[c].append(n)
+        for node, p in touched.items():
             for c in coord_cells(*p):
                 pairs.update((node, h) for h in in_cell.get(c, ()) if h != node)
     del coords, holders
+    density = coord_density(store.all_coords())
 
-    recs = store.records_by_id({n for p in pairs for n in p}, df)
+    recs = {n: with_coord_df(r, density)
+            for n, r in store.records_by_id({n for p in pairs for n in p}, df).items()}
     records = sorted(recs.values(), key=lambda r: r.node)
     index = {r.node: i for i, r in enumerate(records)}
     scored: set[tuple[int, int]] = set()
