@@ -28,7 +28,7 @@ from mosaicguard.cli import main
 
 DOCS = 2000
 # Per seed: (chain recall, expected-exposure recall) reached today; the targets are 0.95 / 0.9.
-REACHED = {1: (0.944, 0.89), 2: (0.888, 0.85)}
+REACHED = {1: (0.972, 0.91), 2: (0.916, 0.94)}
 
 
 @pytest.fixture(scope="module", params=sorted(REACHED))
@@ -54,7 +54,7 @@ def test_every_document_is_scored(metrics: dict[str, Any]) -> None:
 
 
 def test_link_recall(metrics: dict[str, Any]) -> None:
-    assert metrics["link_recall"] >= 0.98, metrics["pairs"]  # issue target 0.9; reached 0.987-0.995
+    assert metrics["link_recall"] >= 0.98, metrics["pairs"]  # issue target 0.9; reached 0.993-0.998
 
 
 def test_link_precision(metrics: dict[str, Any]) -> None:
@@ -63,8 +63,10 @@ def test_link_precision(metrics: dict[str, Any]) -> None:
 
 def test_chain_recall(metrics: dict[str, Any]) -> None:
     # alias -> alias+code -> code+purpose (and name/address/phone) chains closed in one entity.
-    # issue-9 target: 0.95. The chains missed are joined only by a village (no group) and the
-    # buyer's name, at 1.85 against the threshold 2 (docs/benchmarks-aggregate.md).
+    # issue-9 target: 0.95. Amounts close EIA -> permit (`总投资约6743万元` / `合同价格：6743.16万元`);
+    # the chains still missed: an acceptance notice (no amount) joined only by a village (no
+    # group) and the buyer's name, at 1.28 against the threshold 2, or a permit whose village
+    # the others write as a road and number (amount + buyer: 1.64) (docs/benchmarks-aggregate.md).
     assert metrics["chain_recall"] >= REACHED[metrics["seed"]][0]
 
 

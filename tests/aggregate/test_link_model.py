@@ -288,3 +288,58 @@ def test_a_busy_shared_value_is_neutral_and_a_rare_one_is_not() -> None:
     assert {x.comparison: x for x in model.score_pair(a, busy_and_shared).comparisons}["addr"].weight > 10
     assert model.score_pair(a, b).probability >= S.min_match_probability  # a rare precise site alone links
     assert model.score_pair(a, c).probability < 0.001
+
+
+def amount_facts(doc: str, texts: Sequence[str]) -> list[Fact]:
+    """The amount facts the fact extractor makes of each text (the `amt:` keys as indexed)."""
+    from mosaicguard.aggregate.facts import FactExtractor
+    from mosaicguard.policy.schema import Policy
+
+    extractor = FactExtractor(Policy.model_validate({"version": 1}))
+    return [f for t in texts for f in extractor.extract_text(doc, t) if f.kind == "amount"]
+
+
+def test_amounts_agree_at_the_precision_of_the_less_precise_side_in_splink_and_python() -> None:
+    docs = dict(filler(300))
+    store = make_store(docs)
+    amounts = {
+        "eia.txt": ["总投资约6743万元"],
+        "permit.txt": ["合同价格：6743.16万元"],
+        "other.txt": ["合同价格：6743.40万元"],  # rounds like the permit's, but is another amount
+        "budget.txt": ["预算金额：52840000元"],  # a different amount: neutral, not against
+        "round-a.txt": ["最高限价：500万元"],  # one digit: no key, never a candidate pair
+        "round-b.txt": ["最高限价：500万元"],
+        "round-c.txt": ["最高限价：8500万元"],  # two digits: weighs little, makes no pair
+        "round-d.txt": ["预算金额：8500万元", "总投资约6743万元"],
+    }
+    for doc, texts in amounts.items():
+        store.put_document(DocRecord(doc, doc, 0, 1), amount_facts(doc, texts), 200.0, replace=False)
+    store.commit()
+    records = records_from_rows(store.node_key_rows(), store.all_coords(), dict(store.key_doc_freqs()))
+    model = estimate_model(records, store.doc_count())
+    from mosaicguard.aggregate.link import candidate_pairs
+    from mosaicguard.aggregate.splink_link import predict_duckdb
+
+    scored = predict_duckdb(records, model, -100.0)
+    index = {r.node[0]: i for i, r in enumerate(records)}
+    for p in scored:
+        ours = model.score_pair(records[p.left], records[p.right])
+        assert p.match_weight == pytest.approx(ours.weight, abs=1e-6)
+        assert {c.comparison: c.weight for c in ours.comparisons} == pytest.approx(p.comparison_weights, abs=1e-6)
+    assert {(p.left, p.right) for p in scored} == set(candidate_pairs(records))
+    amt = {(records[p.left].node[0], records[p.right].node[0]): p.comparison_weights["amt"] for p in scored}
+    amt.update({(b, a): w for (a, b), w in amt.items()})
+    assert amt[("eia.txt", "permit.txt")] > 4  # 6743万 (约) and 6743.16万 at 万元
+    assert amt[("eia.txt", "other.txt")] > 4
+    assert amt.get(("permit.txt", "other.txt"), 0.0) == 0.0  # only their renderings meet
+    assert ("eia.txt", "budget.txt") not in amt and ("round-a.txt", "round-b.txt") not in amt
+    assert ("round-c.txt", "round-d.txt") not in amt
+    round_pair = model.score_pair(records[index["round-c.txt"]], records[index["round-d.txt"]])
+    by = {c.comparison: c for c in round_pair.comparisons}
+    assert 0 < by["amtr"].weight <= 2.0 and by["amt"].level == "null"
+    explained = model.score_pair(records[index["eia.txt"]], records[index["permit.txt"]])
+    top = explained.strongest()
+    assert top is not None and top.comparison == "amt" and top.value in ("6743万元", "6743.16万元")
+    eia_budget = model.score_pair(records[index["eia.txt"]], records[index["budget.txt"]])
+    differ = {c.comparison: c for c in eia_budget.comparisons}
+    assert differ["amt"].level == "differ" and differ["amt"].weight == 0.0

@@ -39,9 +39,10 @@ from ..detect.registry import get_detector
 from ..detect.segment import is_cjk
 from ..model import Document, Finding, Location, Segment
 from ..policy.schema import Policy
+from .model import amount_link_keys
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "8"
+EXTRACTOR_VERSION = "9"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -66,11 +67,11 @@ class Fact:
 
     doc: str
     scope: int
-    kind: str  # code|subject|name|unit|org|address|place|coord|phone|person|purpose|schedule|capacity
+    kind: str  # code|subject|name|unit|org|address|place|coord|phone|person|purpose|schedule|capacity|amount
     value: str  # exactly as written in the document: the evidence, and what a fix removes
     attr: str | None = None  # the attribute it reveals, if any
     keys: tuple[str, ...] = ()  # link keys ("code:ZB20267301")
-    extra: str = ""  # implied purposes, "lat,lon" (WGS-84), address precision
+    extra: str = ""  # implied purposes, "lat,lon" (WGS-84), address precision, an amount's role
     start: int = 0  # offset of `value` in the document's text (`document_text`)
     snippet: str = ""  # the sentence around it, for human reports
 
@@ -95,7 +96,7 @@ _SPAN_KINDS: dict[str, tuple[str, str]] = {
     "address": ("address", "addr"), "place": ("place", "addr"), "date": ("schedule", "date"),
     "duration": ("schedule", ""), "purpose": ("purpose", ""), "quantity": ("capacity", ""),
     "phone": ("phone", "phone"), "unit": ("unit", "unit"), "subject": ("subject", "subject"),
-    "coord": ("coord", ""), "standard": ("standard", ""),
+    "coord": ("coord", ""), "standard": ("standard", ""), "amount": ("amount", "amt"),
 }
 _PRECISE_LEVELS = frozenset({"village", "group", "number", "road_number", "site"})
 _LABEL_AXIS = re.compile(r"(?i:(纬度|latitude|lat)|(经度|longitude|lng|lon))\W{0,3}$")
@@ -233,6 +234,10 @@ class FactExtractor:
             extra = s.get("implies")
         elif kind == "name" and s.get("type") == "facility" and s.key:
             keys = [f"site:{s.key}"]  # a named station, hotel, bridge: a site, like an installation
+        elif kind == "amount":
+            extra = s.get("role")  # budget, award, investment, bid, other: kept, not weighed
+            if s.key:
+                keys = amount_link_keys(s.key, [v for k, v in s.detail if k == "rendering"])
         elif prefix and s.key:
             keys = [f"{prefix}:{s.key}"]
         if kind == "code" and s.key in self.code_subject:

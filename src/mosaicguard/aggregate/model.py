@@ -2,7 +2,7 @@
 
 A *node* is one project mention (a document scope). Two nodes are compared on every kind of link
 key they hold (codes, protected subjects, project names, precise addresses, unit designators,
-phones, persons, organisations, coarse areas, dates) and on the distance between their
+phones, persons, organisations, coarse areas, dates, amounts of money) and on the distance between their
 coordinates. Each comparison lands on one *level*; each level has a match weight
 `log2(m / u)` (m: how often true matches land there, u: how often unrelated pairs do). A pair's
 match weight is the prior log-odds plus the sum of its levels' weights; its match probability is
@@ -40,6 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..detect.facts.money import amount_kind
 from .normalize import distance_m
 
 #: Upper document frequency of each term-frequency level, about 1.5x apart: a shared value's u
@@ -116,8 +117,38 @@ KIND_PRIORS: dict[str, KindPrior] = {
     "org": KindPrior((0.30, 0.20, 0.10), None, 1.0, False, 0.05),
     "area": KindPrior((0.30, 0.30, 0.25), 0.05, 1.0, False, 0.05),
     "date": KindPrior((0.30, 0.20, 0.10), None, 1.0, False, 0.05),
+    # An amount of money (detect/facts/money.py), compared at the precision of the less precise
+    # side (`amt` keys and AMOUNT_OWN markers below). One project prints its amount in several
+    # notices (EIA investment, budget, award, contract price, permit), but often different ones
+    # (a budget and the award price differ routinely), hence m below names'. Unrelated projects
+    # share a distinctive amount (3 significant digits or more) by chance only: plain term
+    # frequency (c 1). Different amounts are neutral: the budget, the award and the final
+    # account of one project are three amounts.
+    "amt": KindPrior((0.40, 0.20, 0.05), None, 1.0, True),
+    # A round amount (2 significant digits: `8500万元`, `$8.8 million`, or a precise amount
+    # rendered that coarsely): budgets are chosen in round figures and a news item rounds, so
+    # unrelated projects of one size share them; worth little (u never below 0.1: at most +2.0)
+    # and never a candidate pair.
+    "amtr": KindPrior((0.40, 0.20, 0.05), None, 1.0, False, 0.1),
 }
 KINDS: tuple[str, ...] = tuple(KIND_PRIORS)
+#: An `amt:` key ending with this marks the amount at its own written precision; the same key
+#: without it is held by every amount that renders to it (its own precision or a coarser one).
+#: Two amounts agree when one's own key is among the other's renderings: `约6743万元`
+#: (`amt:CNY:6743e4!`) and `6743.16万元` (renders to `amt:CNY:6743e4`) agree at 10^4, two
+#: precise amounts that only round alike (`6743.16万元`, `6743.40万元`) do not.
+AMOUNT_OWN = "!"
+#: The amount comparisons: distinctive and round amounts.
+AMOUNT_KINDS = ("amt", "amtr")
+
+
+def amount_link_keys(own: str, renderings: Sequence[str]) -> list[str]:
+    """The link keys of one amount: its own key, its own-precision marker and its coarser
+    renderings, each under `amt:` or `amtr:` (`money.amount_kind`)."""
+    kind = amount_kind(own)
+    return [f"{kind}:{own}", f"{kind}:{own}{AMOUNT_OWN}", *(f"{amount_kind(r)}:{r}" for r in renderings)]
+
+
 # Coordinates: within 200 m, within 1 km, farther (disagreement).
 COORD_M = (0.60, 0.25, 0.10)
 # Term frequency for places: a point's `coord_df` is the number of nodes with a point within
@@ -281,6 +312,15 @@ class PairScore:
         return [c.to_dict() for c in self.comparisons if c.level != "null"]
 
 
+def _amount_keys(kind: str, r: NodeRecord) -> tuple[frozenset[str], frozenset[str]]:
+    """A node's amount keys of `kind` held at all, and those held at their own precision."""
+    keys = r.kind_keys(kind)
+    if not keys:
+        return keys, keys
+    return (frozenset(k for k in keys if not k.endswith(AMOUNT_OWN)),
+            frozenset(k[:-1] for k in keys if k.endswith(AMOUNT_OWN)))
+
+
 def probability(weight: float) -> float:
     """Match probability of a match weight: 2^w / (1 + 2^w)."""
     return 1.0 / (1.0 + 2.0 ** (-weight)) if weight > -60 else 0.0
@@ -303,11 +343,31 @@ class LinkModel:
     # -- scoring ------------------------------------------------------------------------------
 
     def compare_kind(self, kind: str, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
+        if kind in AMOUNT_KINDS:
+            return self.compare_amount(kind, a, b)
         ka, kb = a.kind_keys(kind), b.kind_keys(kind)
-        levels = self.levels[kind]
         if not a.specific_keys(kind) or not b.specific_keys(kind):
             return ComparisonResult(kind, "null", 0.0)
         shared = ka & kb
+        return self._share_level(kind, a, b, shared)
+
+    def compare_amount(self, kind: str, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
+        """Amounts (`amt`, `amtr`) agree at the precision of the less precise one: a key one side
+        holds at its own precision and the other holds at all (AMOUNT_OWN). Busy values, as for
+        every kind, are neutral, and so are different amounts."""
+        rendered_a, own_a = _amount_keys(kind, a)
+        rendered_b, own_b = _amount_keys(kind, b)
+        if not any(a.keys[k] <= BLOCK_MAX_DF for k in rendered_a) or \
+                not any(b.keys[k] <= BLOCK_MAX_DF for k in rendered_b):
+            return ComparisonResult(kind, "null", 0.0)
+        shared = (own_a & rendered_b) | (rendered_a & own_b)
+        if not shared and any(a.keys[k] > BLOCK_MAX_DF for k in rendered_a & rendered_b):
+            lv = self.levels[kind][len(DF_BUCKETS)]  # as splink: a busy value is shared
+            return ComparisonResult(kind, lv.label, lv.weight)
+        return self._share_level(kind, a, b, frozenset(shared))
+
+    def _share_level(self, kind: str, a: NodeRecord, b: NodeRecord, shared: frozenset[str]) -> ComparisonResult:
+        levels = self.levels[kind]
         if shared:
             # The rarest shared value decides (ties broken by the key for a stable explanation).
             key = min(shared, key=lambda k: (max(a.keys[k], b.keys[k]), k))

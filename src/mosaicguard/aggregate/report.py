@@ -42,6 +42,8 @@ LINK_LABELS: dict[str, tuple[str, str]] = {
     "grp": ("同村同组", "same village group"),
     "vil": ("同村", "same village"),
     "date": ("相同日期", "same date"),
+    "amt": ("金额相同", "same amount"),
+    "amtr": ("约数金额相同", "same round amount"),
 }
 PERSONAL_KINDS = frozenset({"phone", "person", "landline"})
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import (
+    AMOUNT_KINDS,
+    AMOUNT_OWN,
     BLOCK_MAX_DF,
     DF_BUCKETS,
     FAR_M,
@@ -71,6 +73,8 @@ def column_names(kinds: Sequence[str]) -> list[str]:
         out.extend((f"{kind}_dfk", f"{kind}_busy"))
         if KIND_PRIORS[kind].blocking:
             out.append(f"{kind}_blk")
+        if kind in AMOUNT_KINDS:
+            out.append(f"{kind}_own_dfk")
     return [*out, "lat", "lon", "coord_df", "cells"]
 
 
@@ -86,7 +90,7 @@ def _layout(kinds: tuple[str, ...]) -> tuple[dict[str, int], int]:
     at = 1
     for kind in kinds:
         offsets[kind] = at
-        at += 2 + KIND_PRIORS[kind].blocking
+        at += 2 + KIND_PRIORS[kind].blocking + (kind in AMOUNT_KINDS)
     return offsets, at + 4
 
 
@@ -101,7 +105,10 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
     one is neutral) and the blocking array `{kind}_blk`, then lat/lon, the point's `coord_df`
     (nodes within 1 km, at least 2: model.COORD_C) and `cells`. Keys go
     through `encode` (the streamed path hashes them: see `predict_duckdb_stream`); `_dfk`
-    entries stay strings (the df prefix orders them)."""
+    entries stay strings (the df prefix orders them). Amounts (`amt`, `amtr`) also have `{kind}_own_dfk`:
+    the amounts held at their own precision (model.AMOUNT_OWN), prefixed with the df of the
+    value, so that `{kind}_own_dfk` of one side meets `{kind}_dfk` of the other; the markers
+    themselves are in no other column."""
     offsets, width = _layout(tuple(kinds))
     row: list[Any] = [_NO_KEYS] * width
     row[0] = uid
@@ -110,6 +117,12 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
         if at is None:
             continue
         keys = sorted(kind_keys)
+        if kind in AMOUNT_KINDS:
+            own = [k[:-1] for k in keys if k.endswith(AMOUNT_OWN)]
+            keys = [k for k in keys if not k.endswith(AMOUNT_OWN)]
+            row[at + 2 + KIND_PRIORS[kind].blocking] = [
+                df_key(r.keys[k], e if isinstance(e := encode(k), str) else f"{e:x}")
+                for k in own if r.keys.get(k, BLOCK_MAX_DF + 1) <= BLOCK_MAX_DF]
         enc = {k: encode(k) for k in keys}
         row[at] = [df_key(r.keys[k], e if isinstance(e := enc[k], str) else f"{e:x}")
                    for k in keys if r.keys[k] <= BLOCK_MAX_DF]
@@ -161,6 +174,11 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
         # The rarest shared key decides: the smallest df-prefixed string of the intersection
         # (NULL when nothing is shared, so no level below matches).
         rarest = f"{lmin}({inter}({kind}_dfk_l, {kind}_dfk_r))"
+        if kind in AMOUNT_KINDS:
+            # An amount agrees with another held at its own precision (model.compare_amount).
+            concat = "list_concat" if dialect == "duckdb" else "concat"
+            rarest = (f"{lmin}({concat}({inter}({kind}_own_dfk_l, {kind}_dfk_r), "
+                      f"{inter}({kind}_dfk_l, {kind}_own_dfk_r)))")
         for b, bound in enumerate(DF_BUCKETS):
             lv = levels[b]
             cls_.append(cll.CustomLevel(f"{rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)

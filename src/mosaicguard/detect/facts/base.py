@@ -29,7 +29,7 @@ class FactSpan:
     """One fact found in a text.
 
     kind   what it is: address, place, coord, date, duration, code, standard, name, org, unit,
-           purpose, quantity, person, phone, subject
+           purpose, quantity, person, phone, subject, amount
     start, end  character offsets into the text given to `extract` (text[start:end] == text)
     text   the span exactly as written (evidence shown to a reviewer, and what a fix removes)
     attr   the attribute it reveals (one of ATTRIBUTES) or None (identifiers that only link)

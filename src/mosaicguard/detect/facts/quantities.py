@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from .base import FactExtractor, FactSpan
 from .lines import folded_lines, span
+from .money import money_ranges
 
 _QUANTITY_RE = re.compile(
     r"(?<![0-9.])(?P<num>[0-9]+(?:\.[0-9]+)?)\s?(?P<unit>立方米|平方米|千伏安|千瓦|兆瓦|公里|千伏|个床位|"
@@ -16,10 +17,10 @@ _QUANTITY_RE = re.compile(
 
 
 def _inside_number_context(line: str, start: int, end: int) -> bool:
-    """A quantity that is really part of a date, a phone number or an amount of money."""
+    """A quantity that is really part of a date or a phone number (money: `money_ranges`)."""
     before = line[max(0, start - 1): start]
     after = line[end: end + 1]
-    return before in ("-", "/", "年", "第") or after in ("年", "元", "号", "-", "队")
+    return before in ("-", "/", "年", "第") or after in ("年", "号", "-", "队")
 
 
 class Quantities(FactExtractor):
@@ -31,8 +32,13 @@ class Quantities(FactExtractor):
     def extract(self, text: str) -> Sequence[FactSpan]:
         out: list[FactSpan] = []
         for base, line in folded_lines(text):
+            money: list[tuple[int, int]] | None = None
             for m in _QUANTITY_RE.finditer(line):
                 if _inside_number_context(line, m.start(), m.end()):
+                    continue
+                if money is None:
+                    money = money_ranges(line)  # one place decides what an amount of money is
+                if any(s < m.end() and m.start() < e for s, e in money):
                     continue
                 out.append(span(text, base + m.start(), base + m.end(), "quantity", "capacity",
                                 f"{m.group('num')} {m.group('unit').lower()}",

@@ -18,6 +18,7 @@ FACT_EXTRACTORS: dict[str, str] = {
     "purposes": "purposes:Purposes",
     "quantities": "quantities:Quantities",
     "persons": "persons:Persons",
+    "money": "money:Money",
 }
 
 
