@@ -128,38 +128,10 @@ def prefix_table(path: Path | None, build: Callable[[], tuple[dict[str, int], in
     return freq, total
 
 
-def _best_log2(table: Any, total: int, s: str) -> float:
-    """log2 probability of the most probable segmentation of `s`: jieba's unigram route (its
-    `get_DAG` + `calc`, run here over the fragment table so that jieba need not be imported)."""
-    if not s:
-        return 0.0
-    n = len(s)
-    log_total = math.log(total)
-    route: list[float] = [0.0] * (n + 1)
-    for k in range(n - 1, -1, -1):
-        ends: list[int] = []
-        i = k
-        fragment = s[k]
-        while i < n and fragment in table:
-            if table[fragment]:
-                ends.append(i)
-            i += 1
-            fragment = s[k:i + 1]
-        if not ends:
-            ends.append(k)
-        route[k] = max(math.log(table.get(s[k:x + 1]) or 1) - log_total + route[x + 1] for x in ends)
-    return route[0] / math.log(2)
-
-
-@functools.lru_cache(maxsize=65536)
-def words(s: str) -> tuple[tuple[str, int], ...]:
-    """The most probable segmentation of `s` by jieba's unigram route (as `_best_log2`), each
-    word with its count in jieba's dictionary (0: not a dictionary word, a single character the
-    route had to take alone). The background frequency of a phrase's words: how common they are
-    in Chinese at large, whatever the corpus at hand."""
-    if not s:
-        return ()
-    table, total = _table()
+def _route(table: Any, total: int, s: str) -> list[tuple[float, int]]:
+    """jieba's unigram route over `s` (its `get_DAG` + `calc`, run here over the fragment table
+    so that jieba need not be imported): for each start k, (log probability of the best
+    segmentation of s[k:], the end index of its first word)."""
     n = len(s)
     log_total = math.log(total)
     route: list[tuple[float, int]] = [(0.0, n)] * (n + 1)
@@ -175,9 +147,29 @@ def words(s: str) -> tuple[tuple[str, int], ...]:
         if not ends:
             ends.append(k)
         route[k] = max((math.log(table.get(s[k:x + 1]) or 1) - log_total + route[x + 1][0], x) for x in ends)
+    return route
+
+
+def _best_log2(table: Any, total: int, s: str) -> float:
+    """log2 probability of the most probable segmentation of `s` (jieba's unigram route)."""
+    if not s:
+        return 0.0
+    return _route(table, total, s)[0][0] / math.log(2)
+
+
+@functools.lru_cache(maxsize=65536)
+def words(s: str) -> tuple[tuple[str, int], ...]:
+    """The most probable segmentation of `s` by jieba's unigram route (as `_best_log2`), each
+    word with its count in jieba's dictionary (0: not a dictionary word, a single character the
+    route had to take alone). The background frequency of a phrase's words: how common they are
+    in Chinese at large, whatever the corpus at hand."""
+    if not s:
+        return ()
+    table, total = _table()
+    route = _route(table, total, s)
     out: list[tuple[str, int]] = []
     k = 0
-    while k < n:
+    while k < len(s):
         end = route[k][1] + 1
         out.append((s[k:end], int(table.get(s[k:end]) or 0)))
         k = end
