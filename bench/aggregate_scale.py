@@ -230,10 +230,11 @@ def full_relink_cli(index: Path, corpus: Path, common: list[str], workdir: Path,
     src, dst = sqlite3.connect(str(index)), sqlite3.connect(str(copy))
     src.backup(dst)
     src.close()
-    dst.execute("DELETE FROM meta WHERE key='link_state'")
-    dst.execute("INSERT OR REPLACE INTO meta VALUES ('dirty', '1')")
-    dst.commit()
     dst.close()
+    store = SQLiteFactStore(str(copy))
+    store.forget_link_state()
+    store.commit()
+    store.close()
     out = workdir / "full-relink.json"
     args = [a if a != str(index) else str(copy) for a in common]
     stats = run_cli(["aggregate", str(corpus), *args, "-o", str(out)])

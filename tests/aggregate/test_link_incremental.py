@@ -61,10 +61,11 @@ def _full_relink(index: Path, corpus: Path, policy: Policy, tmp: Path) -> dict[s
     dst = sqlite3.connect(str(ref))
     src.backup(dst)
     src.close()
-    dst.execute("DELETE FROM meta WHERE key='link_state'")
-    dst.execute("INSERT OR REPLACE INTO meta VALUES ('dirty', '1')")
-    dst.commit()
     dst.close()
+    store = SQLiteFactStore(str(ref))
+    store.forget_link_state()
+    store.commit()
+    store.close()
     return _aggregate(ref, corpus, policy, trust=True)
 
 

@@ -249,14 +249,20 @@ class SQLiteFactStore(FactStore):
         if self.get_meta("schema") != INDEX_SCHEMA:
             # Another layout (or none recorded): its link state is not trusted, the next run
             # re-links in full and saves a link state of this version.
-            for table in _LINK_STATE_TABLES:
-                self.db.execute(f"DELETE FROM {table}")
-            self.db.execute("DELETE FROM meta WHERE key='link_state'")
+            self.forget_link_state(relink=self.get_meta("fingerprint") is not None)
             self.set_meta("schema", INDEX_SCHEMA)
-            if self.get_meta("fingerprint") is not None:
-                self.set_meta("dirty", "1")
             self.db.commit()
         self._ids: dict[int, str] | None = None
+
+    def forget_link_state(self, relink: bool = True) -> None:
+        """Drop the stored pairs, the change log and the slack of the incremental relink: the
+        next `aggregate` relinks in full (with `relink`, even when no document changed). Not
+        committed here."""
+        for table in _LINK_STATE_TABLES:
+            self.db.execute(f"DELETE FROM {table}")
+        self.db.execute("DELETE FROM meta WHERE key='link_state'")
+        if relink:
+            self.set_meta("dirty", "1")
 
     def close(self) -> None:
         self.db.close()

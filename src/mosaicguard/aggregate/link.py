@@ -28,12 +28,12 @@ from .model import (
     BLOCK_MAX_DF,
     CONFLICT_KINDS,
     FAR_M,
-    KIND_PRIORS,
     KINDS,
     MAX_CELL_POINTS,
     LinkModel,
     NodeRecord,
     PairScore,
+    blocks,
     coord_cells,
     coord_density,
     estimate_model,
@@ -235,7 +235,7 @@ def _blockable(r: NodeRecord) -> bool:
     a node without coordinates and without a shared, non-busy value of a blocking kind links to
     nothing."""
     return r.coord is not None or any(
-        2 <= d <= BLOCK_MAX_DF and KIND_PRIORS[k.split(":", 1)[0]].blocking for k, d in r.keys.items())
+        blocks(k, d) for k, d in r.keys.items())
 
 
 class _SampledNodes(Sequence[NodeRecord]):
@@ -314,7 +314,7 @@ def candidate_pairs(records: Sequence[NodeRecord]) -> Iterator[tuple[int, int]]:
     postings: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(records):
         for k, d in r.keys.items():
-            if 2 <= d <= BLOCK_MAX_DF and KIND_PRIORS[k.split(":", 1)[0]].blocking:
+            if blocks(k, d):
                 postings[k].append(i)
         if r.coord is not None:
             for c in coord_cells(*r.coord):
@@ -510,7 +510,7 @@ def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], settings: Ag
     per_draft: dict[Node, set[Node]] = defaultdict(set)
     for r in drafts:
         for k, d in r.keys.items():
-            if d <= BLOCK_MAX_DF and KIND_PRIORS[k.split(":", 1)[0]].blocking:
+            if blocks(k, max(d, 2)):
                 # A fixed line's key is `landline:` in the record and `phone:` in the index.
                 stored = "phone:" + k[9:] if k.startswith("landline:") else k
                 for p in store.postings(stored):

@@ -45,10 +45,10 @@ from .link import (
 )
 from .model import (
     BLOCK_MAX_DF,
-    KIND_PRIORS,
     MAX_CELL_POINTS,
     LinkModel,
     NodeRecord,
+    blocks,
     coord_cell,
     coord_cells,
     coord_density,
@@ -74,17 +74,12 @@ def weight_rise(old: LinkModel, new: LinkModel) -> float | None:
     return rise
 
 
-def _blocking(key: str) -> bool:
-    prior = KIND_PRIORS.get(key.split(":", 1)[0])
-    return prior is not None and prior.blocking
-
-
 def is_candidate(a: NodeRecord, b: NodeRecord, cell_count: Mapping[str, int]) -> bool:
     """Whether blocking pairs the two nodes (the rules of `link.candidate_pairs` and of splink's
     blocking): a shared non-busy value of a blocking kind, or a shared 1 km cell that is not a
     default map pin."""
     for k, d in a.keys.items():
-        if 2 <= d <= BLOCK_MAX_DF and k in b.keys and KIND_PRIORS[k.split(":", 1)[0]].blocking:
+        if k in b.keys and blocks(k, d):
             return True
     if a.coord is not None and b.coord is not None:
         cells = {c for c in coord_cells(*a.coord) if cell_count.get(c, 0) <= MAX_CELL_POINTS}
@@ -143,7 +138,7 @@ def relink_incremental(store: FactStore, settings: AggregationSettings, engine: 
     new_keys: dict[Id, set[str]] = defaultdict(set)
     for d, s, k in store.doc_keys(changes.new_docs):
         new_keys[(d, s)].add(k)
-    block_keys = {k for ks in new_keys.values() for k in ks if 2 <= df.get(k, 1) <= BLOCK_MAX_DF and _blocking(k)}
+    block_keys = {k for ks in new_keys.values() for k in ks if blocks(k, df.get(k, 1))}
     shared_moved = {k for k in moved if 2 <= df.get(k, 1) <= BLOCK_MAX_DF}
     holders = store.key_holders(sorted(block_keys | shared_moved))
     for k in shared_moved:

@@ -33,6 +33,7 @@ from .model import (
     NEAR_M,
     LinkModel,
     NodeRecord,
+    blocks,
     coord_cells,
 )
 
@@ -128,7 +129,7 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
                    for k in keys if r.keys[k] <= BLOCK_MAX_DF]
         row[at + 1] = [enc[k] for k in keys if r.keys[k] > BLOCK_MAX_DF]
         if KIND_PRIORS[kind].blocking:
-            row[at + 2] = [enc[k] for k in keys if 2 <= r.keys[k] <= BLOCK_MAX_DF]
+            row[at + 2] = [enc[k] for k in keys if blocks(k, r.keys[k])]
     if r.coord:
         # A cell holding more points than MAX_CELL_POINTS (a default map pin) blocks nothing, as
         # in link.candidate_pairs.
