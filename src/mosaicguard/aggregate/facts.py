@@ -42,7 +42,7 @@ from ..policy.schema import Policy
 from .model import amount_link_keys
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "9"
+EXTRACTOR_VERSION = "10"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -211,6 +211,12 @@ class FactExtractor:
                 # notices must not join them, and it is not the site's location.
                 key = linked[0] if linked else s.key
                 return Fact(path, 0, kind, s.text, "organisation", (f"org:{key}",) if key else (), "office",
+                            s.start, _snippet(text, s.start, s.end))
+            if s.get("role") == "office":
+                # A firm's home town written after its name (`Great Lakes Dredge and Dock Co. LLC,
+                # Oak Brook, Illinois, was awarded`): the firm's address, not the site. No key:
+                # the firm's own `org:` key already counts who it is (one fact, one comparison).
+                return Fact(path, 0, kind, s.text, "organisation", (), "office",
                             s.start, _snippet(text, s.start, s.end))
             if linked and s.get("village"):
                 # A village is a locality, not a site: every project of the village names it

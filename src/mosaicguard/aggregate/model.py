@@ -52,6 +52,9 @@ DF_BUCKETS: tuple[int, ...] = (2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 2
 BUCKET_LABELS = (*(f"df<={b}" for b in DF_BUCKETS), f"df>{DF_BUCKETS[-1]}")
 #: Keys held by more documents than this never make candidate pairs (and are neutral evidence).
 BLOCK_MAX_DF = DF_BUCKETS[-1]
+#: Organisations make candidate pairs only while held by at most this many documents: pairs
+#: per organisation stay below 30, and an agency named everywhere pairs nothing.
+ORG_BLOCK_MAX_DF = 8
 #: The document frequencies at which a kind's `m_share` anchors hold (between them, m is
 #: interpolated on a log scale: a value common to many documents is more often a template).
 M_ANCHORS: tuple[int, int, int] = (3, 20, 200)
@@ -74,6 +77,9 @@ class KindPrior:
     # correlated with each other among unrelated notices of one agency (Fellegi-Sunter assumes
     # independence): however rare the value, sharing it never counts for more than 1 in u_min.
     u_min: float = 0.0
+    # Keys of this kind make candidate pairs only while held by at most this many documents
+    # (a blocking kind; BLOCK_MAX_DF unless a kind is only worth pairing on when rare).
+    block_max_df: int = 0
 
 
 # Why: a shared tender code is how notices about one tender are recognised (dozens of notices per
@@ -114,7 +120,11 @@ KIND_PRIORS: dict[str, KindPrior] = {
     "phone": KindPrior((0.50, 0.20, 0.05), None, 0.1, True),  # mobiles: a person's
     "landline": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05),  # an office's: all its projects
     "person": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05),
-    "org": KindPrior((0.30, 0.20, 0.10), None, 1.0, False, 0.05),
+    # An organisation blocks only while rare (a contractor named in the few documents about its
+    # award: `Great Lakes Dredge and Dock Company` / `... Co. LLC`); an agency or a builder in
+    # many documents never makes pairs. Sharing one still weighs at most +2.6 (u_min): it makes
+    # a pair to score, never a link on its own.
+    "org": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05, ORG_BLOCK_MAX_DF),
     "area": KindPrior((0.30, 0.30, 0.25), 0.05, 1.0, False, 0.05),
     "date": KindPrior((0.30, 0.20, 0.10), None, 1.0, False, 0.05),
     # An amount of money (detect/facts/money.py), compared at the precision of the less precise
@@ -153,12 +163,12 @@ AMOUNT_BLOCK_DIGITS = 5
 
 def blocks(key: str, df: int) -> bool:
     """Whether a key held by `df` documents makes candidate pairs: a shared value (df >= 2) of a
-    blocking kind that is not busy (df <= BLOCK_MAX_DF) and, for an amount, precise enough
+    blocking kind that is not busy (df <= BLOCK_MAX_DF, or its kind's `block_max_df`) and, for an amount, precise enough
     (AMOUNT_BLOCK_DIGITS). The one blocking rule of every engine (splink's blocking arrays, the
     pure-Python pairs, the draft check and the incremental relink)."""
     kind, _, value = key.partition(":")
     prior = KIND_PRIORS.get(kind)
-    if prior is None or not prior.blocking or not 2 <= df <= BLOCK_MAX_DF:
+    if prior is None or not prior.blocking or not 2 <= df <= (prior.block_max_df or BLOCK_MAX_DF):
         return False
     if kind in AMOUNT_KINDS:
         mantissa = value.rpartition(":")[2].partition("e")[0].lstrip("0")

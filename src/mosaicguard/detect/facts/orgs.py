@@ -1,4 +1,6 @@
-"""Organisations named by their legal suffix: `…有限公司`, `…研究所`, `…设计院`, `…管理局`."""
+"""Organisations named by their legal suffix: `…有限公司`, `…研究所`, `…设计院`, `…管理局`; in
+English `… Company (GLDD)`, `… Co. LLC`, `… JV`, `… Constructors`, and contracting agencies
+(`U.S. Army Corps of Engineers, Philadelphia District`)."""
 
 from __future__ import annotations
 
@@ -32,4 +34,77 @@ class Organisations(FactExtractor):
                 start = m.start() - len(name)
                 out.append(span(text, base + start, base + m.end(), "org", "organisation",
                                 fold_key(line[start:m.end()])))
+        if re.search("[A-Z]", text):
+            out.extend(english_orgs(text))
+            out.sort(key=lambda s: s.start)
         return out
+
+# -- English --------------------------------------------------------------------------------
+# A legal or organisational suffix ends an English organisation's name (`Great Lakes Dredge and
+# Dock Co. LLC`, `Kiewit Infrastructure Co.`, `Fluor-Kiewit JV`). Without one, a run of
+# capitalised words is a sentence start, a heading or a place, not a firm.
+_EN_LEGAL = (r"Company|Co\.|Corp\.|Corporation|Incorporated|Inc\.?|LLC|L\.L\.C\.|Ltd\.?|Limited|LP|L\.P\.|PLC"
+             r"|JV|Joint Venture")
+_EN_ORGANISATIONAL = r"Group|Contractors|Constructors|Builders|Dredge and Dock"
+EN_ORG_SUFFIX = re.compile(rf"(?:{_EN_LEGAL}|{_EN_ORGANISATIONAL})(?![A-Za-z])")
+_EN_WORD = r"(?:[A-Z][A-Za-z'’\-]*\.?|[A-Z]\.(?:[A-Z]\.)*|&|and|of)"
+_EN_ORG = re.compile(
+    rf"(?<![A-Za-z.])(?P<name>(?:{_EN_WORD} ){{0,6}}?(?:{_EN_WORD}),? "
+    rf"(?:(?:{_EN_ORGANISATIONAL})(?:,? (?:{_EN_LEGAL}))*|(?:{_EN_LEGAL})(?:,? (?:{_EN_LEGAL}))*)"
+    rf"(?![A-Za-z]))(?: \((?P<acr>[A-Z][A-Za-z&]{{1,9}})\))?")
+# Government agencies have no legal suffix: the Corps of Engineers and its districts, commands.
+_EN_AGENCY = re.compile(
+    r"(?:U\.S\. |US |United States )?Army Corps of Engineers?"
+    r"(?: \([A-Z]+\))?(?:(?:,|'s?|’s?) (?P<district>(?:[A-Z][a-z]+ ){1,2}District))?"
+    r"|Naval Facilities Engineering (?:Systems )?Command(?: [A-Z][a-z]+)?"
+    r"|Air Force Civil Engineer Center")
+# Leading words that are not part of a name (`The Company`, `Contract awarded to ...`).
+_EN_LEADING = frozenset({"The", "A", "An", "And", "Of", "By", "To", "From", "For", "With", "This", "That",
+                         "Its", "Their", "Our", "In", "On", "At", "Bids", "Contract", "Contractor", "&"})
+_EN_CONNECTORS = frozenset({"and", "of", "&"})
+_EN_STRIP = re.compile(rf",?\s*(?:\((?:[A-Z][A-Za-z&]{{1,9}})\)|{_EN_LEGAL})$")
+
+
+def english_org_key(name: str) -> str:
+    """Key of an English organisation: the name folded without its legal form(s) and a trailing
+    `(ACRONYM)`, so `Great Lakes Dredge and Dock Company (GLDD)` and `Great Lakes Dredge and Dock
+    Co. LLC` compare equal. Organisational words (`Group`, `Builders`) stay: they are the name."""
+    prev = None
+    while prev != name:
+        prev, name = name, _EN_STRIP.sub("", name.strip())
+    name = re.sub(r"^(?:U\.S\.|US|United States) ", "", name)
+    return fold_key(re.sub(r"[.’'`]", "", name).replace("&", "and"))
+
+
+def english_orgs(text: str) -> list[FactSpan]:
+    """English organisations: names ending in a legal/organisational suffix, and agencies."""
+    out: list[FactSpan] = []
+    taken: list[tuple[int, int]] = []
+    for m in _EN_AGENCY.finditer(text):
+        key = english_org_key(re.sub(r"(Engineer)(?=\b)(?!s)", r"\1s", re.sub(r" \([A-Z]+\)", "", m.group())))
+        key = re.sub(r"(?:'s?|’s?|,)", "", key)
+        out.append(FactSpan("org", m.start(), m.end(), m.group(), "organisation", fold_key(key),
+                            (("lang", "en"), ("type", "agency"))))
+        taken.append((m.start(), m.end()))
+    for m in _EN_ORG.finditer(text):
+        if not EN_ORG_SUFFIX.search(m.group("name")):
+            continue
+        start, name = m.start(), m.group("name")
+        words = name.split(" ")
+        while words and (words[0] in _EN_LEADING or words[0] in _EN_CONNECTORS):
+            start += len(words[0]) + 1
+            words = words[1:]
+        body = english_org_key(" ".join(words))
+        # what is left without the suffix must hold a name (`The Company`, `Dredge and Dock`)
+        if not body or not re.search(r"[a-z]", body) or (fold_key(" ".join(words)) == body and not any(
+                w[:1].isupper() for w in words[:-1])):
+            continue
+        if EN_ORG_SUFFIX.fullmatch(" ".join(words)) or len(words) < 2:
+            continue
+        end = m.end()
+        if any(not (end <= s or start >= e) for s, e in taken):
+            continue
+        taken.append((start, end))
+        out.append(FactSpan("org", start, end, text[start:end], "organisation", body, (("lang", "en"),)))
+    out.sort(key=lambda s: s.start)
+    return out

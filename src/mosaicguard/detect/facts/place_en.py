@@ -28,6 +28,7 @@ import ahocorasick_rs
 
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
+from .orgs import EN_ORG_SUFFIX
 from .pinyin import is_pinyin
 from .tablecache import cache_file, cached
 from .text import windows
@@ -83,6 +84,34 @@ _TRIGGERS = {
     "island": re.compile(r"Island"),
     "county": re.compile(r"County|Parish"),
 }
+# `Town, State` (full name, USPS code or AP abbreviation), not followed by more of a name
+# (`Virginia Beach`, `New York City`).
+_STATE_NAMES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
+                "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
+                "Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|"
+                "New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|"
+                "Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|"
+                "Washington|West Virginia|Wisconsin|Wyoming")
+_TOWN_STATE = re.compile(
+    rf"(?<![A-Za-z.])(?P<town>(?:[A-Z][a-z]+(?:['’][a-z]+)?[ -]){{0,2}}[A-Z][a-z]+), "
+    rf"(?P<state>{_STATE_NAMES}|{'|'.join(re.escape(a) for a in _AP_STATES)}|[A-Z]{{2}})"
+    r"(?![A-Za-z]|\.?[ ]?[A-Z][a-z]| [A-Z][a-z])")
+# Words of organisations and headings, never of a town name.
+_NOT_TOWN = frozenset({"Company", "Corporation", "Group", "Contractors", "Constructors", "Builders", "District",
+                       "Department", "Engineers", "Command", "Office", "Agency", "Inc", "Ltd", "Work", "Bids",
+                       "Photo", "Station", "Street", "Road", "Avenue", "County"})
+# A place right after a firm's name (`... Co. LLC, Oak Brook, Illinois, was awarded`, `Norfolk
+# Dredging Co. of Chesapeake, Va.`, `(GLDD) from Oak Brook, Illinois`) is where the firm is
+# registered: its address, not where the work is (DoD announcements say that in `Work will be
+# performed in ...`).
+_AFTER_FIRM = re.compile(rf"(?:{EN_ORG_SUFFIX.pattern}|\([A-Z][A-Za-z&]{{1,9}}\))(?:,| of| from| based in) $")
+
+
+def _role(text: str, start: int) -> tuple[tuple[str, str], ...]:
+    """(("role", "office"),) for a place written as a firm's address, else ()."""
+    return (("role", "office"),) if _AFTER_FIRM.search(text[max(0, start - 40):start]) else ()
+
+
 _CITY_CONTEXT_BEFORE = re.compile(
     r"\b(?:near|in|outside|at|(?:north|south|east|west)(?:east|west)? of|city of|town of) $")
 
@@ -257,6 +286,7 @@ class EnglishPlaceExtractor(FactExtractor):
                 continue
             add(start, start + len(name), "island", "town", place_key(name))
         self._gazetteer_places(text, add)
+        self._towns(text, add)
         spans.sort(key=lambda s: s.start)
         return spans
 
@@ -293,7 +323,30 @@ class EnglishPlaceExtractor(FactExtractor):
             if state_code and best[0] != f"US/{state_code}":
                 continue  # `Bedford, Mass.` is not Bedford, Texas: the gazetteer has no such city
             add(start, end, "city", "town", f"{place_key(name)}#{best[1]}",
-                (("code", best[0]), ("geonameid", str(best[1]))))
+                (("code", best[0]), ("geonameid", str(best[1])), *_role(text, start)))
+
+    @staticmethod
+    def _towns(text: str, add: _Add) -> None:
+        """`Town, State` where the gazetteer lacks the town (under 15,000 people: `Chesapeake
+        City, Maryland`, `Oak Brook, Illinois`): the state vouches for it. Key `town|ST`: the
+        same town name in two states is two towns."""
+        if "," not in text:
+            return
+        gaz = _gazetteer()
+        for m in _TOWN_STATE.finditer(text):
+            state = m.group("state")
+            code = _AP_STATES.get(state) or next(
+                (c for c, (n, _g) in gaz.state_codes.items() if n == state or c == state), "")
+            if not code:
+                continue
+            start, town = _trim(text, m.start("town"), m.group("town"))
+            words = town.split(" ")
+            if words[0] in _STOP or any(w in _NOT_TOWN for w in words) or (
+                    len(words) == 1 and len(town) <= 2):
+                continue
+            end = start + len(town)
+            add(start, end, "town", "town", f"{place_key(town)}|{code.lower()}",
+                (("code", f"US/{code}"), *_role(text, start)))
 
 
 def _pinyin_address(m: re.Match[str]) -> tuple[list[tuple[str, str]], str] | None:
