@@ -176,3 +176,16 @@ def test_english_notices_link_by_address() -> None:
     b = {k for f in facts("Wangzhuang Village, Hedong Town, Qingshan County: works start May 2027", "address")
          for k in f.keys}
     assert a & b
+
+
+def test_english_award_contractor_site_and_home_town() -> None:
+    """A DoD-style award: the contractor is an `org:` key, the place of work an `area:` town,
+    the contractor's home town organisation evidence without a key (the firm already counts)."""
+    text = ("Great Lakes Dredge and Dock Co. LLC, Oak Brook, Illinois, was awarded an $8,841,345 contract. "
+            "Work will be performed in Chesapeake City, Maryland, with an estimated completion date of Jan. 29, 2021.")
+    got = facts(text)
+    assert any(k.startswith("org:greatlakesdredgeanddock") for f in got if f.kind == "org" for k in f.keys)
+    (home,) = [f for f in got if f.value == "Oak Brook"]
+    assert (home.attr, home.keys, home.extra) == ("organisation", (), "office")
+    (site,) = [f for f in got if f.value == "Chesapeake City"]
+    assert site.attr == "location" and site.keys == ("area:chesapeake city|md",)

@@ -108,3 +108,53 @@ def test_chinese_gazetteer_from_the_table_cache_equals_the_parsed_tree(tmp_path:
     assert cached == parsed and cached is not parsed
     assert "远安县" in cached.by_name and cached.ancestors(cached.by_name["远安县"][0])[0].name == "湖北省"
     gazetteer_cn.load_gazetteer.cache_clear()
+
+
+# -- `Town, State` where the gazetteer lacks the town -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "town", "key"),
+    [
+        ("Work will be performed in Chesapeake City, Maryland, with an estimated completion date",
+         "Chesapeake City", "chesapeake city|md"),
+        ("the contractor of Oak Brook, Illinois, was awarded", "Oak Brook", "oak brook|il"),
+        ("work in Smallville, TX, and nearby", "Smallville", "smallville|tx"),
+        ("a plant in Sweet Home, Ore. that", "Sweet Home", "sweet home|or"),
+    ],
+)
+def test_town_state_outside_the_gazetteer(text: str, town: str, key: str) -> None:
+    spans = [s for s in X.extract(text) if s.get("type") == "town"]
+    assert [(s.text, s.key, s.get("precision")) for s in spans] == [(town, key, "town")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bids, Maryland received two offers",  # a sentence word, not a town
+        "Philadelphia District, Pennsylvania",  # an agency's district
+        "Chesapeake City Maryland",  # no comma: no `Town, State` form
+    ],
+)
+def test_not_towns(text: str) -> None:
+    assert [s.text for s in X.extract(text) if s.get("type") == "town"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("Great Lakes Dredge and Dock Co. LLC, Oak Brook, Illinois, was awarded", "Oak Brook"),
+        ("Great Lakes Dredge and Dock Company (GLDD) from Oak Brook, Illinois, has won", "Oak Brook"),
+        ("a contract to Norfolk Dredging Co. of Chesapeake, Va. for dredging", "Chesapeake"),
+        ("Kiewit Corp., Omaha, Neb., was awarded", "Omaha"),
+    ],
+)
+def test_firm_home_town_is_an_office(text: str, place: str) -> None:
+    (span,) = [s for s in X.extract(text) if s.text == place]
+    assert span.get("role") == "office"
+
+
+def test_work_site_is_not_an_office() -> None:
+    text = "Work will be performed in Chesapeake City, Maryland, with an estimated completion date"
+    (span,) = [s for s in X.extract(text) if s.text == "Chesapeake City"]
+    assert span.get("role") == ""
