@@ -350,3 +350,22 @@ def test_amounts_agree_at_the_precision_of_the_less_precise_side_in_splink_and_p
     eia_budget = model.score_pair(records[index["eia.txt"]], records[index["budget.txt"]])
     differ = {c.comparison: c for c in eia_budget.comparisons}
     assert differ["amt"].level == "differ" and differ["amt"].weight == 0.0
+
+
+def test_a_rare_organisation_blocks_a_busy_one_does_not() -> None:
+    """An organisation in a few documents (a contractor of one award) makes a candidate pair, in
+    pure Python and in splink's DuckDB blocking alike; one above ORG_BLOCK_MAX_DF (an agency)
+    does not, and an organisation alone never links (u floor: at most +2.6)."""
+    from mosaicguard.aggregate.link import candidate_pairs
+    from mosaicguard.aggregate.model import ORG_BLOCK_MAX_DF
+    from mosaicguard.aggregate.splink_link import predict_duckdb
+
+    records = [NodeRecord(("a", 0), {"org:gldd": 3, "date:2021-01-29": 2}),
+               NodeRecord(("b", 0), {"org:gldd": 3, "date:2021-01-29": 2}),
+               NodeRecord(("c", 0), {"org:usace": ORG_BLOCK_MAX_DF + 1}),
+               NodeRecord(("d", 0), {"org:usace": ORG_BLOCK_MAX_DF + 1})]
+    assert set(candidate_pairs(records)) == {(0, 1)}
+    model = estimate_model(records, 100)
+    assert {(p.left, p.right) for p in predict_duckdb(records, model, -100.0)} == {(0, 1)}
+    org = next(c for c in model.score_pair(records[0], records[1]).comparisons if c.comparison == "org")
+    assert 0 < org.weight <= math.log2(0.30 / 0.05) + 1e-9
