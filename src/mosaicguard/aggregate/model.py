@@ -88,7 +88,8 @@ class KindPrior:
 # of protected subjects are unique by policy. Names and precise addresses identify a site but are
 # sometimes written differently. Units, phones and persons are weaker identifiers: a unit runs
 # many projects, a phone and a person serve many. Organisations (contractors, agencies), areas
-# (county, town) and dates only add to other evidence and never make candidate pairs on their own.
+# (county, town) and dates only add to other evidence (an organisation makes a candidate pair only
+# while rare: ORG_BLOCK_MAX_DF; areas and dates never do).
 KIND_PRIORS: dict[str, KindPrior] = {
     "code": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
     "subject": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
