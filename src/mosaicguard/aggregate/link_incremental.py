@@ -128,9 +128,6 @@ def relink_incremental(store: FactStore, settings: AggregationSettings, engine: 
     for k in moved:
         if (old_df.get(k, 1) <= BLOCK_MAX_DF) != (df.get(k, 1) <= BLOCK_MAX_DF):
             return f"a value crossed the busy bound ({BLOCK_MAX_DF} documents)"
-        if blocks(k, max(old_df.get(k, 1), 2)) != blocks(k, max(df.get(k, 1), 2)):
-            # an organisation past ORG_BLOCK_MAX_DF: its pairs are no candidates in a full relink
-            return f"a value crossed its kind's blocking bound ({k.partition(':')[0]})"
     coords = store.node_coords()
     cell_count = cell_counts(coords.values())
     added = {n: c for n, c in coords.items() if n[0] in changes.new_docs}
