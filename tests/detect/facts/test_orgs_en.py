@@ -68,3 +68,10 @@ def test_real_award_pair_shares_the_contractor() -> None:
     c = {k for _, k in _orgs((DOCS / "en_philly_delaware-river-dredging-award.txt").read_text(encoding="utf-8"))}
     assert english_org_key("Great Lakes Dredge and Dock") in a & b
     assert english_org_key("Norfolk Dredging Co.") in c and english_org_key("Norfolk Dredging Co.") not in a | b
+
+
+def test_home_town_and_unit_are_not_the_name() -> None:
+    assert [t for t, _ in _orgs("awarded to Anchorage-based Haskell-Davis Joint Venture for")] == [
+        "Haskell-Davis Joint Venture"]
+    assert [t for t, _ in _orgs("accomplished by J&J Contractors, Inc. of Ohio")] == ["J&J Contractors, Inc."]
+    assert _orgs("the 91st Security Forces Group Tactical Response Force") == []

@@ -47,7 +47,7 @@ _EN_LEGAL = (r"Company|Co\.|Corp\.|Corporation|Incorporated|Inc\.?|LLC|L\.L\.C\.
              r"|JV|Joint Venture")
 _EN_ORGANISATIONAL = r"Group|Contractors|Constructors|Builders|Dredge and Dock"
 EN_ORG_SUFFIX = re.compile(rf"(?:{_EN_LEGAL}|{_EN_ORGANISATIONAL})(?![A-Za-z])")
-_EN_WORD = r"(?:[A-Z][A-Za-z'’\-]*\.?|[A-Z]\.(?:[A-Z]\.)*|&|and|of)"
+_EN_WORD = r"(?:[A-Z](?:[A-Za-z'’\-]|&(?=[A-Z]))*\.?|[A-Z]\.(?:[A-Z]\.)*|&|and|of)"
 _EN_ORG = re.compile(
     rf"(?<![A-Za-z.])(?P<name>(?:{_EN_WORD} ){{0,6}}?(?:{_EN_WORD}),? "
     rf"(?:(?:{_EN_ORGANISATIONAL})(?:,? (?:{_EN_LEGAL}))*|(?:{_EN_LEGAL})(?:,? (?:{_EN_LEGAL}))*)"
@@ -61,6 +61,7 @@ _EN_AGENCY = re.compile(
 # Leading words that are not part of a name (`The Company`, `Contract awarded to ...`).
 _EN_LEADING = frozenset({"The", "A", "An", "And", "Of", "By", "To", "From", "For", "With", "This", "That",
                          "Its", "Their", "Our", "In", "On", "At", "Bids", "Contract", "Contractor", "&"})
+_ORDINAL_BEFORE = re.compile(r"[0-9](?:st|nd|rd|th) $")
 _EN_CONNECTORS = frozenset({"and", "of", "&"})
 _EN_STRIP = re.compile(rf",?\s*(?:\((?:[A-Z][A-Za-z&]{{1,9}})\)|{_EN_LEGAL})$")
 
@@ -91,7 +92,8 @@ def english_orgs(text: str) -> list[FactSpan]:
             continue
         start, name = m.start(), m.group("name")
         words = name.split(" ")
-        while words and (words[0] in _EN_LEADING or words[0] in _EN_CONNECTORS):
+        # `Anchorage-based Haskell-Davis Joint Venture`: where the firm is from is not its name
+        while words and (words[0] in _EN_LEADING or words[0] in _EN_CONNECTORS or words[0].endswith("-based")):
             start += len(words[0]) + 1
             words = words[1:]
         body = english_org_key(" ".join(words))
@@ -101,6 +103,8 @@ def english_orgs(text: str) -> list[FactSpan]:
             continue
         if EN_ORG_SUFFIX.fullmatch(" ".join(words)) or len(words) < 2:
             continue
+        if _ORDINAL_BEFORE.search(text[max(0, start - 8):start]):
+            continue  # `91st Security Forces Group`: a military unit, not an organisation
         end = m.end()
         if any(not (end <= s or start >= e) for s, e in taken):
             continue
