@@ -78,8 +78,8 @@ class KindPrior:
     # independence): however rare the value, sharing it never counts for more than 1 in u_min.
     u_min: float = 0.0
     # Keys of this kind make candidate pairs only while held by at most this many documents
-    # (a blocking kind; BLOCK_MAX_DF unless a kind is only worth pairing on when rare).
-    block_max_df: int = 0
+    # (a blocking kind; lower than BLOCK_MAX_DF when a kind is only worth pairing on when rare).
+    block_max_df: int = BLOCK_MAX_DF
 
 
 # Why: a shared tender code is how notices about one tender are recognised (dozens of notices per
@@ -164,12 +164,12 @@ AMOUNT_BLOCK_DIGITS = 5
 
 def blocks(key: str, df: int) -> bool:
     """Whether a key held by `df` documents makes candidate pairs: a shared value (df >= 2) of a
-    blocking kind that is not busy (df <= BLOCK_MAX_DF, or its kind's `block_max_df`) and, for an amount, precise enough
-    (AMOUNT_BLOCK_DIGITS). The one blocking rule of every engine (splink's blocking arrays, the
+    blocking kind that is not busy (its kind's `block_max_df`, BLOCK_MAX_DF by default) and, for
+    an amount, precise enough (AMOUNT_BLOCK_DIGITS). The one blocking rule of every engine (splink's blocking arrays, the
     pure-Python pairs, the draft check and the incremental relink)."""
     kind, _, value = key.partition(":")
     prior = KIND_PRIORS.get(kind)
-    if prior is None or not prior.blocking or not 2 <= df <= (prior.block_max_df or BLOCK_MAX_DF):
+    if prior is None or not prior.blocking or not 2 <= df <= prior.block_max_df:
         return False
     if kind in AMOUNT_KINDS:
         mantissa = value.rpartition(":")[2].partition("e")[0].lstrip("0")
