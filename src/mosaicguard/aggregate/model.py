@@ -165,8 +165,8 @@ AMOUNT_BLOCK_DIGITS = 5
 def blocks(key: str, df: int) -> bool:
     """Whether a key held by `df` documents makes candidate pairs: a shared value (df >= 2) of a
     blocking kind that is not busy (its kind's `block_max_df`, BLOCK_MAX_DF by default) and, for
-    an amount, precise enough (AMOUNT_BLOCK_DIGITS). The one blocking rule of every engine (splink's blocking arrays, the
-    pure-Python pairs, the draft check and the incremental relink)."""
+    an amount, precise enough (AMOUNT_BLOCK_DIGITS). The one blocking rule of every engine
+    (splink's blocking arrays, the pure-Python pairs, the draft check and the incremental relink)."""
     kind, _, value = key.partition(":")
     prior = KIND_PRIORS.get(kind)
     if prior is None or not prior.blocking or not 2 <= df <= prior.block_max_df:
