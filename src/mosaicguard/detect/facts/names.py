@@ -12,8 +12,11 @@ words everybody writes: a name made only of such words says what kind of thing, 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
+from importlib.util import find_spec
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..normalize import fold_key
@@ -23,6 +26,7 @@ from .base import FactExtractor, FactSpan
 from .gazetteer_cn import load_gazetteer
 from .lines import folded_lines, span
 from .purposes import IMPLIED_PURPOSES
+from .tablecache import cache_file, cached
 
 if TYPE_CHECKING:
     from ...policy.schema import Policy
@@ -244,26 +248,78 @@ class ProjectNames(FactExtractor):
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_WINDOW = 24
+_CUT_NUMBER = re.compile(r"^[0-9]*(?:年度?)?")
 
 
 def is_distinctive(part: str) -> bool:
     """True when `part` (a name without its generic words, places and years) can tell one project
-    from another: it holds a digit or a Latin word (`C1`, `G109`, `LRDR`), or at least two
-    characters of which some word is not everyday Chinese (`北辰`, `广寒坪`, `阜阳雷达站`; not
-    `精品`, `标志着`, `出席并宣布`: jieba's dictionary counts, `EVERYDAY_WORD_COUNT`)."""
+    from another: it holds a digit or a Latin word (`C1`, `G109`, `LRDR`) that is not a quantity
+    (`9万亩`, `7个`), or at least two characters of which some word is not everyday Chinese
+    (`北辰`, `广寒坪`, `阜阳雷达站`; not `精品`, `标志着`, `出席并宣布`: jieba's dictionary counts,
+    `EVERYDAY_WORD_COUNT`) and which is not a description of works (`is_description`)."""
+    part = _QUANTITY.sub("", part)
     if any(ch.isdigit() for ch in part) or _LATIN_WORD.search(part):
         return True
     if len(part) < 2:
         return False
     run = "".join(ch if is_cjk(ch) else " " for ch in part).split()
-    return any(count < EVERYDAY_WORD_COUNT for chunk in run for _, count in words(chunk))
+    segmented = [w for chunk in run for w in words(chunk)]
+    return any(count < EVERYDAY_WORD_COUNT for _, count in segmented) and not is_description(segmented)
+
+
+# A number with a unit of size or count (`9万亩`, `7个项目`, `4条路`): how much, not which one. Every
+# county's list has a `1万亩高标准农田建设项目`; voltages (`110kV青岭变`) are left as they are.
+_QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:万|千|百)?(?:亩|个|项|条|座|处|批|公顷|公里|千米|平方米|米|km)")
+#: jieba's part-of-speech tags of proper nouns: person (`nr`, `nrt`, `nrfg`), place (`ns`),
+#: organisation (`nt`) and other proper names (`nz`).
+_PROPER_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
+
+
+def is_description(segmented: Sequence[tuple[str, int]]) -> bool:
+    """True when a name part, segmented by jieba (`segment.words`), says what kind of works it
+    is and not which: two or more dictionary words of two characters or more, none a proper
+    noun in jieba's dictionary (tag `nr`/`ns`/`nt`/`nz`) nor a place in the gazetteer
+    (`高标准`+`农田`, `特高压`+`直流`+`输电`, `新一代`+`天气`). Such terms of a trade are rare in
+    jieba's general-language counts (`特高压` 3, `高标准` 52) yet every province builds them; a
+    name has a proper noun (`宁国`+`龙潭`, `双牌`+`天子山`), a word jieba does not know (`余家坪`
+    is `余家`+`坪`), or is one coined word (`天枢`, `磐石`: kept by the count rule)."""
+    if len(segmented) < 2 or any(len(w) < 2 or not count for w, count in segmented):
+        return False
+    proper = _proper_words()
+    gaz = load_gazetteer()
+    return not any(w in proper or w in gaz.by_short or w in gaz.by_name for w, _ in segmented)
+
+
+@functools.lru_cache(maxsize=1)
+def _proper_words() -> frozenset[str]:
+    """The words of jieba's dictionary tagged as proper nouns (`_PROPER_TAGS`), cached on disk
+    as public dictionary data (`tablecache`)."""
+    spec = find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("jieba is not installed: its dictionary is needed")
+    source = Path(spec.origin).parent / "dict.txt"
+
+    def build() -> frozenset[str]:
+        out: set[str] = set()
+        with source.open(encoding="utf-8") as fh:
+            for line in fh:
+                fields = line.split()
+                if len(fields) == 3 and fields[2] in _PROPER_TAGS:
+                    out.add(fields[0])
+        return frozenset(out)
+
+    return cached(cache_file("jieba-proper", [source], __file__), build, lambda d: isinstance(d, frozenset))
 
 
 def _name_before(line: str, end: int) -> str:
     """The name ending at `end`: the run of letters and digits before it, cut after the last
     function word and without words that open a clause."""
-    run = _RUN_BEFORE.search(line[max(0, end - 24): end])
+    run = _RUN_BEFORE.search(line[max(0, end - _WINDOW): end])
     text = run.group(0) if run else ""
+    if len(text) == _WINDOW:
+        # the run goes on before the window: a number cut there (`022年`, `年` of `2022年`) is no part of the name
+        text = _CUT_NUMBER.sub("", text)
     name = cut_after_function_word(text)
     if len(_GENERIC.sub("", name)) < 2:
         longer = cut_after_function_word(text, keep_conjunctions=True)
