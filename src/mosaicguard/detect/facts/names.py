@@ -132,7 +132,9 @@ _FACILITY_END_RE = re.compile(rf"(?:{_FACILITY_RE.pattern})$")
 # English programme and facility names in running text (`Long Range Discrimination Radar`,
 # `Weapons Generation Facility`, `Offutt Flood Recovery Program`): capitalised words ending in
 # one of these heads, with an acronym defined right after (`(LRDR)`) standing for the name.
-_EN_HEAD = r"Radar|Facility|Program|Programme|Project|Complex|Plant"
+# A dredged basin is named the same way (`Wilmington Harbor Anchorage Basin`: one award told by
+# two TV stations); the harbor alone (`Wilmington Harbor`) is every dredging job's of that port.
+_EN_HEAD = r"Radar|Facility|Program|Programme|Project|Complex|Plant|Basin"
 _EN_NAMED_RE = re.compile(
     rf"\b(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:[ -](?:[A-Z][a-z]+|[A-Z]{{2,}}|and|of|for)){{0,5}}[ -](?:{_EN_HEAD})\b"
     r"(?: \((?P<acr>[A-Z]{2,6})\))?")
@@ -145,6 +147,7 @@ _EN_GENERIC = frozenset({
     "department", "us", "federal", "national", "state", "county", "city", "public", "minor",
     "major", "capital", "improvement", "improvements", "repair", "renovation", "design", "maintenance",
     "support", "services", "service", "contract", "phase", "multiple", "award", "energy", "power",
+    "basin", "harbor", "harbour", "port", "river", "channel", "channels",
 })
 _EN_LEADING = frozenset({"The", "A", "An", "New", "Final", "Draft", "Proposed", "This", "That", "Its", "Our",
                          "Their", "Under", "At", "In", "On", "For", "With", "By", "And"})
@@ -176,7 +179,7 @@ class ProjectNames(FactExtractor):
                 # A year says when, not which project: `2025年农村饮水安全巩固提升工程` is every
                 # county's template, as the county before it is (domain corpus: two unrelated
                 # notices linked by such a name, a rare key only because of its year).
-                core = _LEADING_YEAR.sub("", self._without_place(_LEADING_YEAR.sub("", name)))
+                core = _LEADING_YEAR.sub("", self._without_place(_LEADING_YEAR.sub("", after_owner(name))))
                 # the kind of facility (`电站` in `电站枢纽`) is no more distinctive than `工程`
                 bare = _FACILITY_RE.sub("", self._purpose_re.sub("", fold_key(core)))
                 distinctive = strip_regions(_GENERIC.sub("", bare))
@@ -310,6 +313,17 @@ def _proper_words() -> frozenset[str]:
         return frozenset(out)
 
     return cached(cache_file("jieba-proper", [source], __file__), build, lambda d: isinstance(d, frozenset))
+
+
+# A title often puts the owner before its project (`阜阳市气象局阜阳雷达站迁建项目` beside the tender's
+# `阜阳雷达站迁建项目`): who builds it, as the `org:` facts already say, not which project.
+_OWNER = re.compile(rf"^.*(?:局|厅|委员会|公司|集团)(?=[{_CJK}A-Za-z0-9]{{2}})")
+
+
+def after_owner(name: str) -> str:
+    """`name` without an owning body written before it (`阜阳市气象局阜阳雷达站迁建` ->
+    `阜阳雷达站迁建`)."""
+    return _OWNER.sub("", name, count=1)
 
 
 def _name_before(line: str, end: int) -> str:
