@@ -292,7 +292,8 @@ _POSTCODE = re.compile(r"邮编|邮政编码|(?i:zip|postcode)")
 # 9号;联系电话:…)`, where an EIA notice lists the offices to read the report at): that body's
 # address, not the site. Real case: two UHV lines' notices listing the same provincial grid
 # companies were joined by such an address (+8.1).
-_ORG_PARTICULARS = re.compile(r"(?:公司|集团|局|院|中心|所|站|处|厅|委员会|办公室|政府)\s*[(（]\s*(?:地址|住所)\s*[:：]?\s*$")
+_ORG_PARTICULARS = re.compile(
+    r"(?:公司|集团|局|院|中心|所|站|处|厅|委员会|办公室|政府)\s*[(（]\s*(?:地址|住所)\s*[:：]?\s*$")
 
 
 def _is_office_address(text: str, start: int, end: int) -> bool:
