@@ -99,6 +99,10 @@ _CONJ = ("和", "与", "及")
 _FIRM_AFTER = re.compile(rf"[{_CJK}A-Za-z0-9()（）]{{0,12}}?(?:有限责任公司|有限公司|公司|集团)")
 _SPECIALTY_BEFORE = re.compile(r"(?:建造师|工程师|造价师)[·・(（]?[市省县区]?$")
 _TOWN_PREFIX = re.compile(rf"^[{_CJK}]{{2,4}}?(?:镇|乡|街道)(?=[{_CJK}A-Za-z0-9]{{2}})")
+# A brand name joined by a middle dot to what it is (`重庆天枢•智能观测系统`, `天樞·智能探測系統`).
+_DOTTED_NAME_RE = re.compile(rf"(?P<name>[{_CJK}]{{2,8}})\s?[·•・‧]\s?[{_CJK}A-Za-z0-9]{{0,12}}?(?:系统|平台|工程|项目)")
+# `注册一级建造师·机电工程`, `造价工程师·土建`: a person's qualification and specialty, not a name
+_QUALIFICATION_END = ("师", "员")
 _LEADING_YEAR = re.compile(r"^(?:19|20)[0-9]{2}年度?")
 _ADMIN_LEVELS = frozenset({"province", "city", "county", "town"})
 _WORD_AFTER_BUILD = re.compile(rf"[{_CJK}A-Za-z0-9]")
@@ -244,6 +248,14 @@ class ProjectNames(FactExtractor):
             bare = self._without_place(name + m.group())[: -len(m.group())]
             if is_distinctive(strip_regions(_GENERIC.sub("", bare))) or county_station(name + m.group()):
                 found.append((m.start() - len(name), m.end(), name + m.group()))
+        for m in _DOTTED_NAME_RE.finditer(line):
+            # `天枢·智能观测系统`: the coined name before the dot is the system's; what follows
+            # says what kind of system (`智能探测系统` in the EIA report of the same one)
+            name = _LEADING_NOT_NAME.sub("", cut_after_function_word(m.group("name")))
+            start = m.end("name") - len(name)
+            if len(name) >= 2 and not name.endswith(_QUALIFICATION_END) and not any(
+                    s <= start < e for s, e, _ in found):
+                found.append((start, m.end(), name))
         for m in _EN_PROJECT_RE.finditer(line):
             if m.group("name").lower() not in _EN_NOT_NAME:
                 found.append((m.start(), m.end(), m.group("name")))
