@@ -117,3 +117,13 @@ def test_an_english_basin_is_named_but_a_harbor_alone_is_not() -> None:
     text = "maintenance dredging of the Wilmington Harbor Anchorage Basin and Mid-River Channels"
     assert name_keys(text) == {"name:wilmingtonharboranchoragebasin"}
     assert name_keys("the Wilmington Harbor contract") == set()
+
+
+def test_a_brand_name_before_a_middle_dot_names_its_system() -> None:
+    """The EIA report `天樞·智能探測系統` (traditional) and the district news `重庆天枢•智能观测系统`
+    are one system: `天枢` is its name, `智能探测/观测系统` what kind. A qualification and its
+    specialty (`注册一级建造师·机电工程`) is no name."""
+    eia = name_keys("天樞·智能探測系統環評報告")
+    news = name_keys("该雷达也是重庆天枢•智能观测系统的一部分")
+    assert eia == news == {"name:天枢"}
+    assert name_keys("项目经理:注册一级建造师·机电工程") == set()
