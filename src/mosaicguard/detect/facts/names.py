@@ -100,7 +100,8 @@ _FIRM_AFTER = re.compile(rf"[{_CJK}A-Za-z0-9()（）]{{0,12}}?(?:有限责任公
 _SPECIALTY_BEFORE = re.compile(r"(?:建造师|工程师|造价师)[·・(（]?[市省县区]?$")
 _TOWN_PREFIX = re.compile(rf"^[{_CJK}]{{2,4}}?(?:镇|乡|街道)(?=[{_CJK}A-Za-z0-9]{{2}})")
 # A brand name joined by a middle dot to what it is (`重庆天枢•智能观测系统`, `天樞·智能探測系統`).
-_DOTTED_NAME_RE = re.compile(rf"(?P<name>[{_CJK}]{{2,8}})\s?[·•・‧]\s?[{_CJK}A-Za-z0-9]{{0,12}}?(?:系统|平台|工程|项目)")
+_DOTTED_NAME_RE = re.compile(
+    rf"(?P<name>[{_CJK}]{{2,8}})\s?[·•・‧]\s?[{_CJK}A-Za-z0-9]{{0,12}}?(?:系统|平台|工程|项目)")
 # `注册一级建造师·机电工程`, `造价工程师·土建`: a person's qualification and specialty, not a name
 _QUALIFICATION_END = ("师", "员")
 _LEADING_YEAR = re.compile(r"^(?:19|20)[0-9]{2}年度?")
