@@ -68,7 +68,7 @@ NOT_LINKED_FROM_TEXT = {
     # `天語舟` names no project: a SA dual-polarisation radar on 蔡尖尾山 in 海滄 (district and
     # purpose only, as the shared set's 小嶝 radar of the same city); the feasibility story names
     # the project in its headline without 项目 (`廈門新一代天氣雷達明年底建成`) and in its body without
-    # the city (`新一代天氣雷達建設項目`: Wuhan's, Xiangtan's, Maoming's too). The start story's
+    # the city (`新一代天氣雷達`: six look-alike radars of other cities print it too). The start story's
     # `廈門新一代天氣雷達建設項目` is the only full name: no second document prints it.
     "xiamen_new_weather_radar":
         "no name, code, site, address or person shared; only the city, the district and `weather radar`",
