@@ -127,3 +127,12 @@ def test_a_brand_name_before_a_middle_dot_names_its_system() -> None:
     news = name_keys("该雷达也是重庆天枢•智能观测系统的一部分")
     assert eia == news == {"name:天枢"}
     assert name_keys("项目经理:注册一级建造师·机电工程") == set()
+
+
+def test_a_construction_office_is_an_organisation() -> None:
+    """`…工程建设管理处` is the builder of every notice of its projects (建设单位): organisation
+    evidence, as `…管理局` is. Without it, an acceptance notice titled with a template name
+    (`供电线路改造工程`, now no name) shared only its village with its own EIA notice."""
+    keys = keys_of("供电线路改造工程竣工环境保护验收公示\n建设单位：浙江省北方工程建设管理处\n")
+    assert "org:浙江省北方工程建设管理处" in keys
+    assert not any(k.startswith("name:") for k in keys)
