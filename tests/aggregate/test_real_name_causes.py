@@ -69,3 +69,70 @@ def test_a_traditional_document_with_readings_gives_the_simplified_documents_fac
     assert "張家港市高鐵投資發(fā)展(集團)有限公司" in {f.value for f in trad_facts}
     # brackets that are no reading stay: `(集团)` is part of the name
     assert "org:张家港市高铁投资发展(集团)有限公司" in {k for f in simp_facts for k in f.keys}
+
+
+def test_a_description_of_works_is_no_name_key() -> None:
+    """`高标准农田建设` (every county's farmland programme: 临潭, 兰陵, 鄂尔多斯 of 2021/2022) and
+    `特高压直流输电` (a class of power line) are terms of a trade, rare in jieba's general counts
+    but made of common words only: no key. A proper noun or a word jieba does not know keeps it."""
+    assert not is_distinctive("高标准农田") and not is_distinctive("特高压直流输电")
+    assert name_keys("临潭县2021年高标准农田建设项目") == set()
+    assert name_keys("2021年鄂尔多斯市高标准农田建设项目") == set()
+    assert name_keys("白鹤滩-浙江±800kV 特高压直流输电工程环境影响评价信息公告") == set()
+    # a proper noun (place `宁国`/`龙潭`, person-tagged `天子山`) or a coined single word stays a name
+    assert is_distinctive("宁国龙潭") and is_distinctive("双牌天子山") and is_distinctive("天枢")
+
+
+def test_a_quantity_or_a_number_cut_by_the_window_is_no_name() -> None:
+    """`9万亩`, `7个` say how much, not which; a run longer than the window must not leave the
+    tail of its year (`022年…`) as a distinctive digit."""
+    assert not is_distinctive("9万亩高标准农田") and not is_distinctive("7个")
+    line = "附件:2022年临沂市兰陵县卞庄街道1万亩高标准农田建设项目"
+    assert name_keys(line) == set()
+    assert is_distinctive("110kV青岭变")  # a voltage is kept: `青岭` names the substation
+
+
+def test_an_owner_before_the_project_is_not_in_its_key() -> None:
+    """The EIA title `阜阳市气象局阜阳雷达站迁建项目` and the tender's `阜阳雷达站迁建项目` are one
+    project: the weather bureau is its owner (an `org:` fact), not part of its name."""
+    eia = name_keys("关于《阜阳市气象局阜阳雷达站迁建项目环境影响报告书》审批前公示")
+    assert "name:阜阳雷达站迁建" in eia & name_keys("《阜阳雷达站迁建项目施工招标公告》显示")
+
+
+def test_an_organisations_bracketed_address_is_its_office() -> None:
+    """EIA notices list where to read the report: `国网安徽省电力有限公司(地址:…;联系电话:…)`.
+    Two UHV lines a year apart print the same list; the address is that company's, never a
+    site (`org:`), so it cannot join them as a precise address."""
+    facts = FactExtractor(POLICY).extract_text(
+        "x.txt", "公众可前往如下单位查阅: 国网安徽省电力有限公司(地址:安徽省合肥市黄山路9号;联系电话:0551-63602603)")
+    office = [f for f in facts if f.value == "安徽省合肥市黄山路9号"]
+    assert office and all(f.attr == "organisation" and not any(k.startswith("addr:") for k in f.keys) for f in office)
+    site = FactExtractor(POLICY).extract_text("x.txt", "项目地址:安徽省合肥市黄山路9号")
+    assert any(k.startswith("addr:") for f in site for k in f.keys)
+
+
+def test_an_english_basin_is_named_but_a_harbor_alone_is_not() -> None:
+    """Two TV stations told one award: `Wilmington Harbor Anchorage Basin`. `Wilmington Harbor`
+    alone is every dredging job of that port (Inner Ocean Bar, South Atlantic harbors)."""
+    text = "maintenance dredging of the Wilmington Harbor Anchorage Basin and Mid-River Channels"
+    assert name_keys(text) == {"name:wilmingtonharboranchoragebasin"}
+    assert name_keys("the Wilmington Harbor contract") == set()
+
+
+def test_a_brand_name_before_a_middle_dot_names_its_system() -> None:
+    """The EIA report `天樞·智能探測系統` (traditional) and the district news `重庆天枢•智能观测系统`
+    are one system: `天枢` is its name, `智能探测/观测系统` what kind. A qualification and its
+    specialty (`注册一级建造师·机电工程`) is no name."""
+    eia = name_keys("天樞·智能探測系統環評報告")
+    news = name_keys("该雷达也是重庆天枢•智能观测系统的一部分")
+    assert eia == news == {"name:天枢"}
+    assert name_keys("项目经理:注册一级建造师·机电工程") == set()
+
+
+def test_a_construction_office_is_an_organisation() -> None:
+    """`…工程建设管理处` is the builder of every notice of its projects (建设单位): organisation
+    evidence, as `…管理局` is. Without it, an acceptance notice titled with a template name
+    (`供电线路改造工程`, now no name) shared only its village with its own EIA notice."""
+    keys = keys_of("供电线路改造工程竣工环境保护验收公示\n建设单位：浙江省北方工程建设管理处\n")
+    assert "org:浙江省北方工程建设管理处" in keys
+    assert not any(k.startswith("name:") for k in keys)

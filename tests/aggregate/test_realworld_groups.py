@@ -62,6 +62,19 @@ def _entity_of(report: dict[str, object]) -> dict[str, str]:
     return entity_of
 
 
+# Groups the text does not tie together, with the evidence (docs/benchmarks-aggregate.md,
+# "Session 11"). Listed so that a change which links them has to say so here.
+NOT_LINKED_FROM_TEXT = {
+    # `天語舟` names no project: a SA dual-polarisation radar on 蔡尖尾山 in 海滄 (district and
+    # purpose only, as the shared set's 小嶝 radar of the same city); the feasibility story names
+    # the project in its headline without 项目 (`廈門新一代天氣雷達明年底建成`) and in its body without
+    # the city (`新一代天氣雷達`: six look-alike radars of other cities print it too). The start story's
+    # `廈門新一代天氣雷達建設項目` is the only full name: no second document prints it.
+    "xiamen_new_weather_radar":
+        "no name, code, site, address or person shared; only the city, the district and `weather radar`",
+}
+
+
 def test_every_annotated_group_is_one_entity(report: dict[str, object]) -> None:
     truth = _truth()
     entity_of = _entity_of(report)
@@ -75,7 +88,9 @@ def test_every_annotated_group_is_one_entity(report: dict[str, object]) -> None:
         entities = {entity_of.get(d, f"alone:{d}") for d in docs}
         if len(entities) != 1:
             split[project] = sorted(entities)
-    assert not split, f"annotated groups split over several entities: {split}"
+    assert set(split) == set(NOT_LINKED_FROM_TEXT), f"annotated groups split over several entities: {split}"
+    for project in NOT_LINKED_FROM_TEXT:  # split, but each document alone (never in another project's entity)
+        assert all(e.startswith("alone:") for e in split[project]), split[project]
 
 
 def test_no_entity_holds_two_projects(report: dict[str, object]) -> None:

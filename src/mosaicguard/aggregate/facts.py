@@ -288,15 +288,23 @@ def _drop_aliases_in_firms(facts: list[Fact], text: str) -> list[Fact]:
 # contact address is often its factory, the very site (real case gac_panyu_shilou_site).
 _OFFICE_LABEL = re.compile(r"(?:办公|邮寄|注册)地址|(?i:mailing|office|postal) address")
 _POSTCODE = re.compile(r"邮编|邮政编码|(?i:zip|postcode)")
+# An organisation's particulars in brackets after its name (`国网安徽省电力有限公司(地址:合肥市黄山路
+# 9号;联系电话:…)`, where an EIA notice lists the offices to read the report at): that body's
+# address, not the site. Real case: two UHV lines' notices listing the same provincial grid
+# companies were joined by such an address (+8.1).
+_ORG_PARTICULARS = re.compile(
+    r"(?:公司|集团|局|院|中心|所|站|处|厅|委员会|办公室|政府)\s*[(（]\s*(?:地址|住所)\s*[:：]?\s*$")
 
 
 def _is_office_address(text: str, start: int, end: int) -> bool:
-    """True when the address is an office's mailing address (label, or postcode after it)."""
+    """True when the address is an office's mailing address (label, postcode after it, or in
+    brackets after an organisation's name)."""
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     before = text[line_start:start]
     after = text[end: line_end if line_end >= 0 else len(text)]
-    return bool(_OFFICE_LABEL.search(before[-12:]) or _POSTCODE.match(after.lstrip(" ,，;；、")))
+    return bool(_OFFICE_LABEL.search(before[-12:]) or _POSTCODE.match(after.lstrip(" ,，;；、"))
+                or _ORG_PARTICULARS.search(before[-24:]))
 
 
 _CN_DIGITS = {ch: i for i, ch in enumerate("零一二三四五六七八九")}

@@ -12,8 +12,11 @@ words everybody writes: a name made only of such words says what kind of thing, 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
+from importlib.util import find_spec
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..normalize import fold_key
@@ -23,6 +26,7 @@ from .base import FactExtractor, FactSpan
 from .gazetteer_cn import load_gazetteer
 from .lines import folded_lines, span
 from .purposes import IMPLIED_PURPOSES
+from .tablecache import cache_file, cached
 
 if TYPE_CHECKING:
     from ...policy.schema import Policy
@@ -95,6 +99,11 @@ _CONJ = ("和", "与", "及")
 _FIRM_AFTER = re.compile(rf"[{_CJK}A-Za-z0-9()（）]{{0,12}}?(?:有限责任公司|有限公司|公司|集团)")
 _SPECIALTY_BEFORE = re.compile(r"(?:建造师|工程师|造价师)[·・(（]?[市省县区]?$")
 _TOWN_PREFIX = re.compile(rf"^[{_CJK}]{{2,4}}?(?:镇|乡|街道)(?=[{_CJK}A-Za-z0-9]{{2}})")
+# A brand name joined by a middle dot to what it is (`重庆天枢•智能观测系统`, `天樞·智能探測系統`).
+_DOTTED_NAME_RE = re.compile(
+    rf"(?P<name>[{_CJK}]{{2,8}})\s?[·•・‧]\s?[{_CJK}A-Za-z0-9]{{0,12}}?(?:系统|平台|工程|项目)")
+# `注册一级建造师·机电工程`, `造价工程师·土建`: a person's qualification and specialty, not a name
+_QUALIFICATION_END = ("师", "员")
 _LEADING_YEAR = re.compile(r"^(?:19|20)[0-9]{2}年度?")
 _ADMIN_LEVELS = frozenset({"province", "city", "county", "town"})
 _WORD_AFTER_BUILD = re.compile(rf"[{_CJK}A-Za-z0-9]")
@@ -128,7 +137,9 @@ _FACILITY_END_RE = re.compile(rf"(?:{_FACILITY_RE.pattern})$")
 # English programme and facility names in running text (`Long Range Discrimination Radar`,
 # `Weapons Generation Facility`, `Offutt Flood Recovery Program`): capitalised words ending in
 # one of these heads, with an acronym defined right after (`(LRDR)`) standing for the name.
-_EN_HEAD = r"Radar|Facility|Program|Programme|Project|Complex|Plant"
+# A dredged basin is named the same way (`Wilmington Harbor Anchorage Basin`: one award told by
+# two TV stations); the harbor alone (`Wilmington Harbor`) is every dredging job's of that port.
+_EN_HEAD = r"Radar|Facility|Program|Programme|Project|Complex|Plant|Basin"
 _EN_NAMED_RE = re.compile(
     rf"\b(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:[ -](?:[A-Z][a-z]+|[A-Z]{{2,}}|and|of|for)){{0,5}}[ -](?:{_EN_HEAD})\b"
     r"(?: \((?P<acr>[A-Z]{2,6})\))?")
@@ -141,6 +152,7 @@ _EN_GENERIC = frozenset({
     "department", "us", "federal", "national", "state", "county", "city", "public", "minor",
     "major", "capital", "improvement", "improvements", "repair", "renovation", "design", "maintenance",
     "support", "services", "service", "contract", "phase", "multiple", "award", "energy", "power",
+    "basin", "harbor", "harbour", "port", "river", "channel", "channels",
 })
 _EN_LEADING = frozenset({"The", "A", "An", "New", "Final", "Draft", "Proposed", "This", "That", "Its", "Our",
                          "Their", "Under", "At", "In", "On", "For", "With", "By", "And"})
@@ -172,7 +184,7 @@ class ProjectNames(FactExtractor):
                 # A year says when, not which project: `2025年农村饮水安全巩固提升工程` is every
                 # county's template, as the county before it is (domain corpus: two unrelated
                 # notices linked by such a name, a rare key only because of its year).
-                core = _LEADING_YEAR.sub("", self._without_place(_LEADING_YEAR.sub("", name)))
+                core = _LEADING_YEAR.sub("", self._without_place(_LEADING_YEAR.sub("", after_owner(name))))
                 # the kind of facility (`电站` in `电站枢纽`) is no more distinctive than `工程`
                 bare = _FACILITY_RE.sub("", self._purpose_re.sub("", fold_key(core)))
                 distinctive = strip_regions(_GENERIC.sub("", bare))
@@ -237,6 +249,14 @@ class ProjectNames(FactExtractor):
             bare = self._without_place(name + m.group())[: -len(m.group())]
             if is_distinctive(strip_regions(_GENERIC.sub("", bare))) or county_station(name + m.group()):
                 found.append((m.start() - len(name), m.end(), name + m.group()))
+        for m in _DOTTED_NAME_RE.finditer(line):
+            # `天枢·智能观测系统`: the coined name before the dot is the system's; what follows
+            # says what kind of system (`智能探测系统` in the EIA report of the same one)
+            name = _LEADING_NOT_NAME.sub("", cut_after_function_word(m.group("name")))
+            start = m.end("name") - len(name)
+            if len(name) >= 2 and not name.endswith(_QUALIFICATION_END) and not any(
+                    s <= start < e for s, e, _ in found):
+                found.append((start, m.end(), name))
         for m in _EN_PROJECT_RE.finditer(line):
             if m.group("name").lower() not in _EN_NOT_NAME:
                 found.append((m.start(), m.end(), m.group("name")))
@@ -244,26 +264,89 @@ class ProjectNames(FactExtractor):
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+_WINDOW = 24
+_CUT_NUMBER = re.compile(r"^[0-9]*(?:年度?)?")
 
 
 def is_distinctive(part: str) -> bool:
     """True when `part` (a name without its generic words, places and years) can tell one project
-    from another: it holds a digit or a Latin word (`C1`, `G109`, `LRDR`), or at least two
-    characters of which some word is not everyday Chinese (`北辰`, `广寒坪`, `阜阳雷达站`; not
-    `精品`, `标志着`, `出席并宣布`: jieba's dictionary counts, `EVERYDAY_WORD_COUNT`)."""
+    from another: it holds a digit or a Latin word (`C1`, `G109`, `LRDR`) that is not a quantity
+    (`9万亩`, `7个`), or at least two characters of which some word is not everyday Chinese
+    (`北辰`, `广寒坪`, `阜阳雷达站`; not `精品`, `标志着`, `出席并宣布`: jieba's dictionary counts,
+    `EVERYDAY_WORD_COUNT`) and which is not a description of works (`is_description`)."""
+    part = _QUANTITY.sub("", part)
     if any(ch.isdigit() for ch in part) or _LATIN_WORD.search(part):
         return True
     if len(part) < 2:
         return False
     run = "".join(ch if is_cjk(ch) else " " for ch in part).split()
-    return any(count < EVERYDAY_WORD_COUNT for chunk in run for _, count in words(chunk))
+    segmented = [w for chunk in run for w in words(chunk)]
+    return any(count < EVERYDAY_WORD_COUNT for _, count in segmented) and not is_description(segmented)
+
+
+# A number with a unit of size or count (`9万亩`, `7个项目`, `4条路`): how much, not which one. Every
+# county's list has a `1万亩高标准农田建设项目`; voltages (`110kV青岭变`) are left as they are.
+_QUANTITY = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:万|千|百)?(?:亩|个|项|条|座|处|批|公顷|公里|千米|平方米|米|km)")
+#: jieba's part-of-speech tags of proper nouns: person (`nr`, `nrt`, `nrfg`), place (`ns`),
+#: organisation (`nt`) and other proper names (`nz`).
+_PROPER_TAGS = frozenset({"nr", "nrt", "nrfg", "ns", "nt", "nz"})
+
+
+def is_description(segmented: Sequence[tuple[str, int]]) -> bool:
+    """True when a name part, segmented by jieba (`segment.words`), says what kind of works it
+    is and not which: two or more dictionary words of two characters or more, none a proper
+    noun in jieba's dictionary (tag `nr`/`ns`/`nt`/`nz`) nor a place in the gazetteer
+    (`高标准`+`农田`, `特高压`+`直流`+`输电`, `新一代`+`天气`). Such terms of a trade are rare in
+    jieba's general-language counts (`特高压` 3, `高标准` 52) yet every province builds them; a
+    name has a proper noun (`宁国`+`龙潭`, `双牌`+`天子山`), a word jieba does not know (`余家坪`
+    is `余家`+`坪`), or is one coined word (`天枢`, `磐石`: kept by the count rule)."""
+    if len(segmented) < 2 or any(len(w) < 2 or not count for w, count in segmented):
+        return False
+    proper = _proper_words()
+    gaz = load_gazetteer()
+    return not any(w in proper or w in gaz.by_short or w in gaz.by_name for w, _ in segmented)
+
+
+@functools.lru_cache(maxsize=1)
+def _proper_words() -> frozenset[str]:
+    """The words of jieba's dictionary tagged as proper nouns (`_PROPER_TAGS`), cached on disk
+    as public dictionary data (`tablecache`)."""
+    spec = find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("jieba is not installed: its dictionary is needed")
+    source = Path(spec.origin).parent / "dict.txt"
+
+    def build() -> frozenset[str]:
+        out: set[str] = set()
+        with source.open(encoding="utf-8") as fh:
+            for line in fh:
+                fields = line.split()
+                if len(fields) == 3 and fields[2] in _PROPER_TAGS:
+                    out.add(fields[0])
+        return frozenset(out)
+
+    return cached(cache_file("jieba-proper", [source], __file__), build, lambda d: isinstance(d, frozenset))
+
+
+# A title often puts the owner before its project (`阜阳市气象局阜阳雷达站迁建项目` beside the tender's
+# `阜阳雷达站迁建项目`): who builds it, as the `org:` facts already say, not which project.
+_OWNER = re.compile(rf"^.*(?:局|厅|委员会|公司|集团)(?=[{_CJK}A-Za-z0-9]{{2}})")
+
+
+def after_owner(name: str) -> str:
+    """`name` without an owning body written before it (`阜阳市气象局阜阳雷达站迁建` ->
+    `阜阳雷达站迁建`)."""
+    return _OWNER.sub("", name, count=1)
 
 
 def _name_before(line: str, end: int) -> str:
     """The name ending at `end`: the run of letters and digits before it, cut after the last
     function word and without words that open a clause."""
-    run = _RUN_BEFORE.search(line[max(0, end - 24): end])
+    run = _RUN_BEFORE.search(line[max(0, end - _WINDOW): end])
     text = run.group(0) if run else ""
+    if len(text) == _WINDOW:
+        # the run goes on before the window: a number cut there (`022年`, `年` of `2022年`) is no part of the name
+        text = _CUT_NUMBER.sub("", text)
     name = cut_after_function_word(text)
     if len(_GENERIC.sub("", name)) < 2:
         longer = cut_after_function_word(text, keep_conjunctions=True)

@@ -1,4 +1,5 @@
-"""Organisations named by their legal suffix: `…有限公司`, `…研究所`, `…设计院`, `…管理局`; in
+"""Organisations named by their legal suffix: `…有限公司`, `…研究所`, `…设计院`, `…管理局`,
+`…管理处` (a builder's office: `浙江省北方工程建设管理处`, the 建设单位 of a project's notices); in
 English `… Company (GLDD)`, `… Co. LLC`, `… JV`, `… Constructors`, and contracting agencies
 (`U.S. Army Corps of Engineers, Philadelphia District`)."""
 
@@ -13,7 +14,7 @@ from .lines import folded_lines, span
 from .names import cut_after_function_word
 
 _CJK = "\u4e00-\u9fff"
-_ORG_SUFFIX_RE = re.compile(r"有限责任公司|股份有限公司|有限公司|公司|研究所|研究院|设计院|管理局|集团|中心")
+_ORG_SUFFIX_RE = re.compile(r"有限责任公司|股份有限公司|有限公司|公司|研究所|研究院|设计院|管理局|管理处|集团|中心")
 _RUN_BEFORE = re.compile(rf"[{_CJK}A-Za-z0-9()]*$")
 
 
