@@ -175,6 +175,9 @@ class ProjectNames(FactExtractor):
         self._purpose_re = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True) if t))
         # A line's names depend on that line alone: read each distinct line once (see LINE_MEMO).
         self._line_names = functools.lru_cache(maxsize=LINE_MEMO)(self._read_line)
+        # A name's county and town prefix depends on the name alone; one name is written in many
+        # lines (`项目名称：X`, `X中标公告`): parse it with the address grammar once.
+        self._without_place = functools.lru_cache(maxsize=LINE_MEMO)(self._strip_place)
 
     def for_policy(self, policy: Policy) -> ProjectNames:
         return ProjectNames(policy.sensitive_purposes)
@@ -209,7 +212,7 @@ class ProjectNames(FactExtractor):
             found.append((s, e, key, (("type", "facility"),) if facility else ()))
         return tuple(found)
 
-    def _without_place(self, name: str) -> str:
+    def _strip_place(self, name: str) -> str:
         """The name without a leading county/town (`沅陵县幼儿园新建` -> `幼儿园新建`).
 
         Every county has a 幼儿园新建工程 and a 农村饮水安全巩固提升工程: the place says where,
