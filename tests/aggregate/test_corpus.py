@@ -108,3 +108,23 @@ def test_drafts(planted: tuple[Manifest, Aggregator, AggregationResult], draft: 
             text = text.replace(fx.value, "")
         partial_fixed.write_text(text, encoding="utf-8")
         assert [e for e in aggregator.check([str(partial_fixed)], [str(manifest.corpus)]).exposures if e.new]
+
+
+def test_the_read_stage_page_cache_is_given_back_before_linking(tmp_path: Path) -> None:
+    """The index spends a big SQLite page cache on the read stage's random inserts only: linking
+    then runs with SQLite's default again (a bigger cache there only raised the peak memory)."""
+    manifest = write_corpus(tmp_path / "c", background=20)
+    store = SQLiteFactStore(str(tmp_path / "idx.sqlite"))
+    default = store.db.execute("PRAGMA cache_size").fetchone()[0]
+    seen: list[int] = []
+    put = store.put_document
+
+    def spy(*args: object, **kwargs: object) -> None:
+        seen.append(store.db.execute("PRAGMA cache_size").fetchone()[0])
+        put(*args, **kwargs)  # type: ignore[arg-type]
+
+    store.put_document = spy  # type: ignore[method-assign]
+    result = Aggregator(store, AggregateOptions(load_policy(manifest.policy))).aggregate([str(manifest.corpus)])
+    assert result.corpus["documents"] > 20
+    assert seen and all(size < default for size in seen)  # negative: KiB, bigger than the default
+    assert store.db.execute("PRAGMA cache_size").fetchone()[0] == default

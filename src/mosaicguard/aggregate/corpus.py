@@ -107,19 +107,23 @@ def sync_corpus(
     for p in known:
         if "!" in p:
             members.setdefault(p.split("!", 1)[0], []).append(p)
-    for done, results in enumerate((extract or _extract_all)(todo, policy, options, jobs), 1):
-        for record, facts in results:
-            # Members of a container that changed may have vanished: drop them first.
-            store.remove_documents(members.pop(record.path, []))
-            store.put_document(record, facts, settings.coordinate_radius_m)
-            stats.facts += len(facts)
-            if record.status != "ok":
-                stats.errors.append({"path": record.path, "status": record.status, "error": record.error or ""})
-        stats.read += 1
-        if done % COMMIT_EVERY == 0:
-            store.commit()
-        if on_progress is not None:
-            on_progress(done, len(todo), todo[done - 1][0].report_path)
+    store.bulk_writes(True)
+    try:
+        for done, results in enumerate((extract or _extract_all)(todo, policy, options, jobs), 1):
+            for record, facts in results:
+                # Members of a container that changed may have vanished: drop them first.
+                store.remove_documents(members.pop(record.path, []))
+                store.put_document(record, facts, settings.coordinate_radius_m)
+                stats.facts += len(facts)
+                if record.status != "ok":
+                    stats.errors.append({"path": record.path, "status": record.status, "error": record.error or ""})
+            stats.read += 1
+            if done % COMMIT_EVERY == 0:
+                store.commit()
+            if on_progress is not None:
+                on_progress(done, len(todo), todo[done - 1][0].report_path)
+    finally:
+        store.bulk_writes(False)
     if todo or gone or stats.rebuilt:
         store.set_meta("dirty", "1")
     store.commit()

@@ -22,6 +22,8 @@ from .model import KINDS, NodeRecord, records_from_rows
 from .normalize import distance_m, grid_cell, lon_span
 
 SEP = "\x1f"
+#: SQLite's page cache while documents are written (`bulk_writes`), KiB; SQLite's default is 2 MiB.
+BULK_CACHE_KIB = 64 * 1024
 _T = TypeVar("_T")
 
 
@@ -86,6 +88,9 @@ class FactStore(ABC):
     def linked_doc_count(self) -> int: ...
     @abstractmethod
     def commit(self) -> None: ...
+    def bulk_writes(self, on: bool) -> None:  # noqa: B027 - an optional hint, not every store needs it
+        """A hint around a run of `put_document`s (the read stage): a store may spend memory on
+        them while `on` and gives it back when called with False. Default: nothing."""
 
     # -- settings and bookkeeping --
     @abstractmethod
@@ -240,6 +245,7 @@ class SQLiteFactStore(FactStore):
         self.db.execute("PRAGMA journal_mode=WAL" if path != ":memory:" else "PRAGMA journal_mode=MEMORY")
         self.db.execute("PRAGMA synchronous=NORMAL")
         self.db.execute("PRAGMA temp_store=MEMORY")
+        self._default_cache = int(self.db.execute("PRAGMA cache_size").fetchone()[0])
         self.db.executescript(_SCHEMA)
         if "evidence" not in {r[1] for r in self.db.execute("PRAGMA table_info(links)")}:
             # An index written before links carried evidence: the next run re-links it.
@@ -300,6 +306,15 @@ class SQLiteFactStore(FactStore):
                 cy, cx = grid_cell(lat, lon, radius_m)
                 coord_rows.append((doc_id, f.scope, lat, lon, cx, cy, f.value))
         self.db.executemany("INSERT INTO coords VALUES (?,?,?,?,?,?,?)", coord_rows)
+
+    def bulk_writes(self, on: bool) -> None:
+        # 64 MiB of page cache while documents go in: every document's keys go into two B-tree
+        # indexes at random places, and the 2 MiB default missed on most of them (100k documents
+        # replayed: 24.9 -> 19.7 s CPU, docs/benchmarks-aggregate.md "Session 11"). Given back
+        # before linking, which reads the tables in order and would only raise the peak with it.
+        self.db.execute(f"PRAGMA cache_size={-BULK_CACHE_KIB if on else self._default_cache}")
+        if not on:
+            self.db.execute("PRAGMA shrink_memory")
 
     def touch_document(self, path: str, mtime_ns: int, size: int) -> None:
         self.db.execute("UPDATE docs SET mtime_ns=?, size=? WHERE path=?", (mtime_ns, size, path))

@@ -36,6 +36,7 @@ import json
 import math
 import random
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -279,7 +280,8 @@ class NodeRecord:
         # Grouped once: the model, the sampler and the splink columns all ask per kind.
         groups: dict[str, set[str]] = {}
         for k in self.keys:
-            groups.setdefault(k.split(":", 1)[0], set()).add(k)
+            # interned: a dozen kind names, not a new string per key of every record in memory
+            groups.setdefault(sys.intern(k.split(":", 1)[0]), set()).add(k)
         object.__setattr__(self, "by_kind", {kind: frozenset(ks) for kind, ks in groups.items()})
 
     def kind_keys(self, kind: str) -> frozenset[str]:
@@ -563,6 +565,10 @@ def records_from_rows(rows: Iterable[tuple[str, int, str, str]], coords: Iterabl
         d = df.get(key, 1)
         if key.startswith("phone:"):
             key = phone_kind_key(key)
+        # Interned: the records of paired nodes are held together while linking (~7 KB each, 1M
+        # corpus: ~400k of them), and two nodes pair because they share keys; each row of the
+        # index read is a new string otherwise. (Interned strings go when no record holds them.)
+        key, value = sys.intern(key), sys.intern(value)
         node = (doc, scope)
         keys.setdefault(node, {})[key] = d
         values.setdefault(node, {})[key] = value

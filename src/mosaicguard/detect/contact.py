@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberFormat
@@ -23,6 +24,9 @@ from .normalize import digits_only
 from .phones import PERSONAL_KINDS, PhoneValue, parse_phone
 
 
+# Memoised: a switchboard is printed in thousands of notices (10k domain corpus: 16,221 phone
+# facts, 211 distinct), and the national format below costs a full libphonenumber parse.
+@lru_cache(maxsize=65536)
 def phone_key(value: str) -> str:
     """The one normalised form of a phone number the detector matched, by `parse_phone`: for a
     PRC number the digits of its national format as dialled inside China (`+86 138-1234-5678`

@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import Any
 
 from .base import FactExtractor, FactSpan
-from .lines import folded_lines, span
+from .lines import LINE_MEMO, LineFind, folded_lines, span
 from .text import fold_same_length
 
 #: Fewer significant digits than this: no link key (`100亿元`, `$50 million`).
@@ -219,16 +219,10 @@ class Money(FactExtractor):
     kinds = ("amount",)
 
     def extract(self, text: str) -> Sequence[FactSpan]:
-        out: list[FactSpan] = []
-        for base, line in folded_lines(text):
-            if not _TRIGGER.search(line):
-                continue
-            for m in _CANDIDATE.finditer(line):
-                kind = next(k for k in ("zh", "upper", "en") if m.group(k))
-                read = _read(m.group(), kind)
-                if read is not None:
-                    out.append(self._span(text, base + m.start(), base + m.end(), line, m.start(),
-                                          m.end(), _currency(m.group()), *read))
+        out: list[FactSpan] = [
+            span(text, base + s, base + e, "amount", None, key, detail)
+            for base, line in folded_lines(text) if _TRIGGER.search(line)
+            for s, e, key, detail in _line_amounts(line)]
         # A labelled amount may put its number on the line after the label: read on the text.
         folded = fold_same_length(text)
         for m in _LABELLED.finditer(folded):
@@ -247,8 +241,28 @@ class Money(FactExtractor):
     @staticmethod
     def _span(text: str, start: int, end: int, line: str, at: int, at_end: int, currency: str,
               value: Decimal, precision: int) -> FactSpan:
-        key, renderings = amount_keys(currency, value, precision)
-        detail = (("currency", currency), ("value", format(value.normalize(), "f")),
-                  ("precision", str(precision)), ("role", _role(line, at, at_end)),
-                  *(("rendering", r) for r in renderings))
+        key, detail = _key_detail(line, at, at_end, currency, value, precision)
         return span(text, start, end, "amount", None, key, detail)
+
+
+def _key_detail(line: str, at: int, at_end: int, currency: str, value: Decimal, precision: int
+                ) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """An amount's key and detail (its role read from `line` around `line[at:at_end]`)."""
+    key, renderings = amount_keys(currency, value, precision)
+    detail = (("currency", currency), ("value", format(value.normalize(), "f")),
+              ("precision", str(precision)), ("role", _role(line, at, at_end)),
+              *(("rendering", r) for r in renderings))
+    return key, detail
+
+
+@lru_cache(maxsize=LINE_MEMO)
+def _line_amounts(line: str) -> tuple[LineFind, ...]:
+    """The amounts of one folded line with a currency word (read once per distinct line: a
+    line's amounts and their roles depend on that line alone, see LINE_MEMO)."""
+    found: list[LineFind] = []
+    for m in _CANDIDATE.finditer(line):
+        kind = next(k for k in ("zh", "upper", "en") if m.group(k))
+        read = _read(m.group(), kind)
+        if read is not None:
+            found.append((m.start(), m.end(), *_key_detail(line, m.start(), m.end(), _currency(m.group()), *read)))
+    return tuple(found)

@@ -24,7 +24,7 @@ from ..segment import is_cjk, words
 from .address_cn import ChineseAddressExtractor
 from .base import FactExtractor, FactSpan
 from .gazetteer_cn import load_gazetteer
-from .lines import folded_lines, span
+from .lines import LINE_MEMO, LineFind, folded_lines, span
 from .purposes import IMPLIED_PURPOSES
 from .tablecache import cache_file, cached
 
@@ -173,36 +173,46 @@ class ProjectNames(FactExtractor):
         implied = [p for ps in IMPLIED_PURPOSES.values() for p in ps]
         terms = {fold_key(t) for t in (*IMPLIED_PURPOSES, *implied, *purposes) if t.strip()}
         self._purpose_re = re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True) if t))
+        # A line's names depend on that line alone: read each distinct line once (see LINE_MEMO).
+        self._line_names = functools.lru_cache(maxsize=LINE_MEMO)(self._read_line)
+        # A name's county and town prefix depends on the name alone; one name is written in many
+        # lines (`项目名称：X`, `X中标公告`): parse it with the address grammar once.
+        self._without_place = functools.lru_cache(maxsize=LINE_MEMO)(self._strip_place)
 
     def for_policy(self, policy: Policy) -> ProjectNames:
         return ProjectNames(policy.sensitive_purposes)
 
     def extract(self, text: str) -> Sequence[FactSpan]:
-        out: list[FactSpan] = []
-        for base, line in folded_lines(text):
-            for s, e, name in self._names(line):
-                # A year says when, not which project: `2025年农村饮水安全巩固提升工程` is every
-                # county's template, as the county before it is (domain corpus: two unrelated
-                # notices linked by such a name, a rare key only because of its year).
-                core = _LEADING_YEAR.sub("", self._without_place(_LEADING_YEAR.sub("", after_owner(name))))
-                # the kind of facility (`电站` in `电站枢纽`) is no more distinctive than `工程`
-                bare = _FACILITY_RE.sub("", self._purpose_re.sub("", fold_key(core)))
-                distinctive = strip_regions(_GENERIC.sub("", bare))
-                key = fold_key(core) if is_distinctive(distinctive) else ""
-                facility = bool(_FACILITY_END_RE.search(name))
-                if facility:
-                    # `湖北黄龙滩抽水蓄能电站` and `黄龙滩抽水蓄能电站` are one station; so are
-                    # `湖南安化县抽水蓄能电站` and `安化抽水蓄能电站` (county_station)
-                    station = county_station(name)
-                    key = station or (fold_key(strip_regions(name)) if key else "")
-                    if _FACILITY_RE.fullmatch(key):
-                        key = ""  # `湖南株洲市抽水蓄能电站`: a region's, not one station
-                out.append(span(text, base + s, base + e, "name", None, key,
-                                (("type", "facility"),) if facility else ()))
+        out: list[FactSpan] = [
+            span(text, base + s, base + e, "name", None, key, detail)
+            for base, line in folded_lines(text) for s, e, key, detail in self._line_names(line)]
         out.extend(_english_names(text))
         return sorted(out, key=lambda f: f.start)
 
-    def _without_place(self, name: str) -> str:
+    def _read_line(self, line: str) -> tuple[LineFind, ...]:
+        """The names of one folded line with their keys, offsets in the line."""
+        found: list[LineFind] = []
+        for s, e, name in self._names(line):
+            # A year says when, not which project: `2025年农村饮水安全巩固提升工程` is every
+            # county's template, as the county before it is (domain corpus: two unrelated
+            # notices linked by such a name, a rare key only because of its year).
+            core = _LEADING_YEAR.sub("", self._without_place(_LEADING_YEAR.sub("", after_owner(name))))
+            # the kind of facility (`电站` in `电站枢纽`) is no more distinctive than `工程`
+            bare = _FACILITY_RE.sub("", self._purpose_re.sub("", fold_key(core)))
+            distinctive = strip_regions(_GENERIC.sub("", bare))
+            key = fold_key(core) if is_distinctive(distinctive) else ""
+            facility = bool(_FACILITY_END_RE.search(name))
+            if facility:
+                # `湖北黄龙滩抽水蓄能电站` and `黄龙滩抽水蓄能电站` are one station; so are
+                # `湖南安化县抽水蓄能电站` and `安化抽水蓄能电站` (county_station)
+                station = county_station(name)
+                key = station or (fold_key(strip_regions(name)) if key else "")
+                if _FACILITY_RE.fullmatch(key):
+                    key = ""  # `湖南株洲市抽水蓄能电站`: a region's, not one station
+            found.append((s, e, key, (("type", "facility"),) if facility else ()))
+        return tuple(found)
+
+    def _strip_place(self, name: str) -> str:
         """The name without a leading county/town (`沅陵县幼儿园新建` -> `幼儿园新建`).
 
         Every county has a 幼儿园新建工程 and a 农村饮水安全巩固提升工程: the place says where,

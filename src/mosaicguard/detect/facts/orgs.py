@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
-from .lines import folded_lines, span
+from .lines import LINE_MEMO, LineFind, folded_lines, span
 from .names import cut_after_function_word
 
 _CJK = "\u4e00-\u9fff"
@@ -25,20 +26,28 @@ class Organisations(FactExtractor):
     kinds = ("org",)
 
     def extract(self, text: str) -> Sequence[FactSpan]:
-        out: list[FactSpan] = []
-        for base, line in folded_lines(text):
-            for m in _ORG_SUFFIX_RE.finditer(line):
-                run = _RUN_BEFORE.search(line[max(0, m.start() - 14): m.start()])
-                name = cut_after_function_word(run.group(0) if run else "")
-                if len(name) < 2:
-                    continue
-                start = m.start() - len(name)
-                out.append(span(text, base + start, base + m.end(), "org", "organisation",
-                                fold_key(line[start:m.end()])))
+        out: list[FactSpan] = [
+            span(text, base + s, base + e, "org", "organisation", key)
+            for base, line in folded_lines(text) for s, e, key, _ in _line_orgs(line)]
         if re.search("[A-Z]", text):
             out.extend(english_orgs(text))
             out.sort(key=lambda s: s.start)
         return out
+
+@lru_cache(maxsize=LINE_MEMO)
+def _line_orgs(line: str) -> tuple[LineFind, ...]:
+    """The Chinese organisations of one folded line (a line's reading depends on it alone: read
+    each distinct line once, see LINE_MEMO)."""
+    found: list[LineFind] = []
+    for m in _ORG_SUFFIX_RE.finditer(line):
+        run = _RUN_BEFORE.search(line[max(0, m.start() - 14): m.start()])
+        name = cut_after_function_word(run.group(0) if run else "")
+        if len(name) < 2:
+            continue
+        start = m.start() - len(name)
+        found.append((start, m.end(), fold_key(line[start:m.end()]), ()))
+    return tuple(found)
+
 
 # -- English --------------------------------------------------------------------------------
 # A legal or organisational suffix ends an English organisation's name (`Great Lakes Dredge and

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
-from .lines import folded_lines, span
+from .lines import LINE_MEMO, LineFind, folded_lines, span
 
 _CJK = "\u4e00-\u9fff"
 ROLE_RE = re.compile(
@@ -28,16 +29,21 @@ class Persons(FactExtractor):
     kinds = ("person",)
 
     def extract(self, text: str) -> Sequence[FactSpan]:
-        out: list[FactSpan] = []
-        for base, line in folded_lines(text):
-            for m in ROLE_RE.finditer(line):
-                if m.group("role"):
-                    role, name = m.group("role"), _NAME_TAIL_RE.sub("", m.group("name"))[:3]
-                    if len(name) < 2 or name in _NOT_PERSON:
-                        continue
-                    end = m.start("name") + len(name)
-                else:
-                    role, name, end = m.group("erole"), m.group("ename"), m.end()
-                out.append(span(text, base + m.start(), base + end, "person", "personnel", fold_key(name),
-                                (("role", role), ("name", name))))
-        return out
+        return [span(text, base + s, base + e, "person", "personnel", key, detail)
+                for base, line in folded_lines(text) for s, e, key, detail in _line_persons(line)]
+
+
+@lru_cache(maxsize=LINE_MEMO)
+def _line_persons(line: str) -> tuple[LineFind, ...]:
+    """The people of one folded line (read once per distinct line, see LINE_MEMO)."""
+    found: list[LineFind] = []
+    for m in ROLE_RE.finditer(line):
+        if m.group("role"):
+            role, name = m.group("role"), _NAME_TAIL_RE.sub("", m.group("name"))[:3]
+            if len(name) < 2 or name in _NOT_PERSON:
+                continue
+            end = m.start("name") + len(name)
+        else:
+            role, name, end = m.group("erole"), m.group("ename"), m.end()
+        found.append((m.start(), end, fold_key(name), (("role", role), ("name", name))))
+    return tuple(found)
