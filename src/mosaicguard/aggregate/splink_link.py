@@ -125,8 +125,9 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
                 df_key(r.keys[k], e if isinstance(e := encode(k), str) else f"{e:x}")
                 for k in own if r.keys.get(k, BLOCK_MAX_DF + 1) <= BLOCK_MAX_DF]
         enc = {k: encode(k) for k in keys}
+        specific = r.specific_keys(kind)
         row[at] = [df_key(r.keys[k], e if isinstance(e := enc[k], str) else f"{e:x}")
-                   for k in keys if r.keys[k] <= BLOCK_MAX_DF]
+                   for k in keys if k in specific]
         row[at + 1] = [enc[k] for k in keys if r.keys[k] > BLOCK_MAX_DF]
         if KIND_PRIORS[kind].blocking:
             row[at + 2] = [enc[k] for k in keys if blocks(k, r.keys[k])]

@@ -18,8 +18,38 @@ _ORG_SUFFIX_RE = re.compile(r"有限责任公司|股份有限公司|有限公司
 _RUN_BEFORE = re.compile(rf"[{_CJK}A-Za-z0-9()]*$")
 
 
+# The label of the project's owner: the buyer of a tender (`采购人`, `招标人`), the developer of an
+# EIA or a permit (`建设单位`, `项目法人`), the employer of a contract (`发包人`). A project has
+# one owner; the organisation named right after such a label gets the detail ("role", "owner").
+_OWNER_LABEL = re.compile(r"(?:采购人|采购单位|建设单位|招标人|业主单位|项目业主|项目单位|项目法人|发包人)"
+                          r"(?:名称)?\s*[:：]\s*")
+_NAME_RUN = re.compile(rf"[{_CJK}A-Za-z0-9()]+")
+_OWNER_MAX = 40
+# After an owner label, public bodies without a legal suffix are organisations too.
+_OWNER_SUFFIX_RE = re.compile(rf"{_ORG_SUFFIX_RE.pattern}|局|委员会|办公室|政府|院|所|处|站|队|厂|学校|医院|厅|馆")
+
+
+def _owner_span(line: str) -> tuple[int, int] | None:
+    """(start, end) in `line` of the organisation an owner label names: the run of name
+    characters after the label, up to its last organisation suffix (`葛洲坝集团第五工程有限公司`,
+    not `葛洲坝集团`; a bureau or a government too: `沅陵县农业农村局` - the label says it is an
+    organisation); None without a label or a suffix."""
+    label = _OWNER_LABEL.search(line)
+    if label is None:
+        return None
+    run = _NAME_RUN.match(line, label.end())
+    if run is None:
+        return None
+    ends = [m.end() for m in _OWNER_SUFFIX_RE.finditer(run.group(0))]
+    if not ends or not 2 < ends[-1] <= _OWNER_MAX:
+        return None
+    return run.start(), run.start() + ends[-1]
+
+
 class Organisations(FactExtractor):
-    """Company and institute names; `key` is the folded full name."""
+    """Company and institute names; `key` is the folded full name. The organisation an owner
+    label names (`采购人：`, `建设单位：`) is read whole from the label and carries
+    ("role", "owner") and ("owner_key", its folded name)."""
 
     name = "orgs"
     kinds = ("org",)
@@ -27,7 +57,17 @@ class Organisations(FactExtractor):
     def extract(self, text: str) -> Sequence[FactSpan]:
         out: list[FactSpan] = []
         for base, line in folded_lines(text):
+            owner = _owner_span(line)
+            if owner is not None:  # whole: a long name is not cut at 14 characters
+                key = fold_key(line[owner[0]:owner[1]])
+                legal = any(m.end() == owner[1] for m in _ORG_SUFFIX_RE.finditer(line, owner[0], owner[1]))
+                # A bureau known only from its label keeps no `key` (no organisation evidence
+                # it did not give before); its owner key is in the detail.
+                out.append(span(text, base + owner[0], base + owner[1], "org", "organisation",
+                                key if legal else "", (("role", "owner"), ("owner_key", key))))
             for m in _ORG_SUFFIX_RE.finditer(line):
+                if owner is not None and owner[0] < m.end() <= owner[1]:
+                    continue  # `葛洲坝集团` inside the owner's name is not another organisation
                 run = _RUN_BEFORE.search(line[max(0, m.start() - 14): m.start()])
                 name = cut_after_function_word(run.group(0) if run else "")
                 if len(name) < 2:
