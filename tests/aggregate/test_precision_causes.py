@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from mosaicguard.aggregate.facts import FactExtractor
 from mosaicguard.aggregate.link import threshold_weight
-from mosaicguard.aggregate.model import KIND_PRIORS, NodeRecord, estimate_model
+from mosaicguard.aggregate.model import KIND_PRIORS, ONE_SITE_LEVEL, NodeRecord, estimate_model
 from mosaicguard.aggregate.settings import AggregationSettings
 from mosaicguard.aggregate.splink_link import column_names, record_row
 from mosaicguard.detect.facts.orgs import Organisations
@@ -77,33 +77,39 @@ def _corpus(pair: list[set[str]], n: int = 3000) -> tuple[list[NodeRecord], int]
     return [NodeRecord((f"d{i}", 0), {k: df[k] for k in keys}) for i, keys in enumerate(rows)], n
 
 
-def test_two_owners_or_two_budgets_keep_a_collision_apart() -> None:
-    # 1M domain corpus: a harmless tender and a sensitive site's acceptance notice shared
-    # `新华镇建设路43号` (+2.6 after the prior, just above the threshold) and named two owners.
-    site = "怀化市沅陵县新华镇建设路43号"
-    harmless = keys_of(CANDIDATES.format(site=site, owner="沅陵县农业农村局"))
-    sensitive = keys_of(ACCEPTANCE.format(site=site, owner="湖南省西部工程建设管理中心"))
-    same_owner = keys_of(ACCEPTANCE.format(site=site, owner="沅陵县农业农村局"))
-    limit = threshold_weight(AggregationSettings())
-    recs, n = _corpus([harmless, sensitive, same_owner])
-    model = estimate_model(recs, n)
-    assert model.levels["own"][-1].weight < -3.0  # two owners: two projects
-    assert model.score_pair(recs[0], recs[2]).weight >= limit  # the site alone still links
-    apart = model.score_pair(recs[0], recs[1])
-    assert apart.weight < limit, apart
-    assert {c.comparison: c.level for c in apart.comparisons}["own"] == "differ"
-    # sharing the owner adds nothing: the organisation already counted it
-    assert {c.comparison: c.weight for c in model.score_pair(recs[0], recs[2]).comparisons}["own"] == 0.0
+def test_two_owners_or_two_budgets_keep_a_name_collision_apart_but_not_one_site() -> None:
+    # 1M domain corpus: two tenders of two projects with one generated distinctive name
+    # (+3.0 after the prior, just above the threshold) named two owners, or one owner and two
+    # budgets.
+    name = "丁家河长缨破晓专用道路及配套工程"
 
-    # two tenders of one generated name and one buyer, with two budgets
-    name = "孙家堡长缨磐石专用道路及配套工程"
-    owner = "湖北省西部工程建设管理中心"
-    one, two, again = (keys_of(TENDER.format(name=name, budget=b, purpose="指挥所防护工程", owner=owner))
-                       for b in ("24707593", "10661853", "24707593"))
-    recs, n = _corpus([one, two, again])
+    def tender(budget: str, owner: str) -> set[str]:
+        return keys_of(TENDER.format(name=name, budget=budget, purpose="弹药储存洞库", owner=owner))
+
+    west, east = "甘肃省西部工程建设管理中心", "甘肃省华东营房保障中心"
+    limit = threshold_weight(AggregationSettings())
+    recs, n = _corpus([tender("11309150", west), tender("44483795", east), tender("44483795", west),
+                       tender("11309150", west)])
     model = estimate_model(recs, n)
-    assert model.score_pair(recs[0], recs[1]).weight < limit
-    assert model.score_pair(recs[0], recs[2]).weight >= limit
+    assert model.levels["own"][-1].weight < -3.0 and model.levels["bud"][-1].weight < -3.0
+    comps = {c.comparison: c for c in model.score_pair(recs[0], recs[1]).comparisons}
+    assert (comps["own"].level, comps["bud"].level) == ("differ", "differ")
+    assert model.score_pair(recs[0], recs[1]).weight < limit  # two owners (and two budgets)
+    assert model.score_pair(recs[0], recs[2]).weight < limit  # one owner, two budgets
+    same = model.score_pair(recs[0], recs[3])
+    assert same.weight >= limit  # one owner, one budget: the name links
+    # sharing the owner or the budget adds nothing: the organisation and the amount counted it
+    assert {c.comparison: c.weight for c in same.comparisons}["own"] == 0.0
+
+    # One street address with two owners is one site (real documents: two plants of two
+    # subsidiaries on one campus are one annotated group): the owners' disagreement is neutral.
+    site = "怀化市沅陵县新华镇建设路43号"
+    recs, n = _corpus([keys_of(CANDIDATES.format(site=site, owner="沅陵县农业农村局")),
+                       keys_of(ACCEPTANCE.format(site=site, owner="湖南省西部工程建设管理中心"))])
+    model = estimate_model(recs, n)
+    at_site = model.score_pair(recs[0], recs[1])
+    assert {c.comparison: c.level for c in at_site.comparisons}["own"] == ONE_SITE_LEVEL
+    assert at_site.weight >= limit
 
 
 def test_busy_owners_disagree_in_every_engine() -> None:
@@ -115,3 +121,32 @@ def test_busy_owners_disagree_in_every_engine() -> None:
     row = dict(zip(names, record_row(0, r, ("org", "own"), {}), strict=True))
     assert row["own_dfk"] == ["0005000|own:甲局"] and row["own_busy"] == ["own:甲局"]
     assert row["org_dfk"] == []
+
+
+def test_splink_scores_owners_and_budgets_as_the_model_does() -> None:
+    import pytest
+
+    from mosaicguard.aggregate.splink_link import predict_duckdb
+
+    pair_keys = [
+        {"name:北山隧道", "own:甲局", "bud:CNY:11e6"},
+        {"name:北山隧道", "own:乙局", "bud:CNY:44e6"},  # two owners, two budgets
+        {"name:北山隧道", "own:甲局", "bud:CNY:11e6", "addr:某镇|人民路|1号"},
+        {"addr:某镇|人民路|1号", "own:乙局"},  # two owners at one address: neutral
+        {"own:丙局", "bud:CNY:44e6", "area:甲县"},  # points 56 m from 3: one site
+    ]
+    recs, n = _corpus(pair_keys, 400)
+    points = {3: (30.0, 114.0), 4: (30.0005, 114.0), 0: (31.0, 115.0)}
+    recs = [NodeRecord(r.node, r.keys, coord=points.get(i)) for i, r in enumerate(recs)]
+    model = estimate_model(recs, n)
+    scored = predict_duckdb(recs, model, -100.0)
+    seen = set()
+    for p in scored:
+        ours = model.score_pair(recs[p.left], recs[p.right])
+        assert p.match_weight == pytest.approx(ours.weight, abs=1e-6)
+        assert {c.comparison: c.weight for c in ours.comparisons} == pytest.approx(p.comparison_weights, abs=1e-6)
+        seen.add({c.comparison: c.level for c in ours.comparisons}["own"])
+    assert {"differ", ONE_SITE_LEVEL} <= seen  # by address (2-3) and by points 56 m apart (3-4)
+    weights = {(p.left, p.right): p.comparison_weights for p in scored}
+    assert weights[(0, 1)]["own"] < -3.0 and weights[(0, 1)]["bud"] < -3.0
+    assert weights[(2, 3)]["own"] == 0.0 and weights[(3, 4)]["own"] == 0.0
