@@ -150,3 +150,14 @@ def test_splink_scores_owners_and_budgets_as_the_model_does() -> None:
     weights = {(p.left, p.right): p.comparison_weights for p in scored}
     assert weights[(0, 1)]["own"] < -3.0 and weights[(0, 1)]["bud"] < -3.0
     assert weights[(2, 3)]["own"] == 0.0 and weights[(3, 4)]["own"] == 0.0
+
+
+def test_a_town_is_one_place_in_its_county() -> None:
+    # 1M domain corpus: `安平县永安乡建设路89号` and `竹山县永安乡建设路89号` (two counties' 永安乡)
+    # shared the town-only key `永安乡|建设路|89号` (+2.6): a harmless award joined a sensitive site.
+    def addr(text: str) -> set[str]:
+        return {k for k in keys_of(text) if k.startswith("addr:")}
+
+    anping = addr("建设地点：衡水市安平县永安乡建设路89号")
+    assert anping and not anping & addr("工程地址：十堰市竹山县永安乡建设路89号")
+    assert anping == addr("项目选址：安平县永安乡建设路89号")  # with or without its city
