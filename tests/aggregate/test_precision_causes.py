@@ -41,7 +41,7 @@ def keys_of(text: str) -> set[str]:
 
 
 def test_the_owner_a_label_names_is_read_whole_and_marked() -> None:
-    spans = Organisations().extract("建设单位：宁夏回族自治区西部工程建设管理中心\n"
+    spans = Organisations().extract("招标人：宁夏回族自治区西部工程建设管理中心\n"
                                     "采购人：沅陵县农业农村局\n中标人：葛洲坝集团第五工程有限公司\n"
                                     "采购人：葛洲坝集团第五工程有限公司（盖章）\n采购人：王芳\n")
     owners = [(s.text, s.key) for s in spans if s.get("role") == "owner"]
@@ -53,6 +53,8 @@ def test_the_owner_a_label_names_is_read_whole_and_marked() -> None:
     assert [s.text for s in spans if not s.get("role")] == ["葛洲坝集团", "葛洲坝集团第五工程有限公司"]
     assert "own:沅陵县农业农村局" in keys_of("采购人：沅陵县农业农村局")
     assert not any(k.startswith("own:") for k in keys_of("采购代理机构：湖北公诚招标代理有限公司"))
+    # an EIA's developer and a permit's builder are no buyer: one project names two of them
+    assert not any(k.startswith("own:") for k in keys_of(ACCEPTANCE.format(owner="某局", site="某县某镇人民路1号")))
 
 
 def test_a_budget_compares_at_two_significant_digits() -> None:
@@ -105,7 +107,7 @@ def test_two_owners_or_two_budgets_keep_a_name_collision_apart_but_not_one_site(
     # subsidiaries on one campus are one annotated group): the owners' disagreement is neutral.
     site = "怀化市沅陵县新华镇建设路43号"
     recs, n = _corpus([keys_of(CANDIDATES.format(site=site, owner="沅陵县农业农村局")),
-                       keys_of(ACCEPTANCE.format(site=site, owner="湖南省西部工程建设管理中心"))])
+                       keys_of(CANDIDATES.format(site=site, owner="湖南省西部工程建设管理中心"))])
     model = estimate_model(recs, n)
     at_site = model.score_pair(recs[0], recs[1])
     assert {c.comparison: c.level for c in at_site.comparisons}["own"] == ONE_SITE_LEVEL

@@ -134,8 +134,8 @@ KIND_PRIORS: dict[str, KindPrior] = {
     # a pair to score, never a link on its own.
     "org": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05, ORG_BLOCK_MAX_DF),
     "area": KindPrior((0.30, 0.30, 0.25), 0.05, 1.0, False, 0.05),
-    # The project's owner: the organisation an owner label names (`采购人：`, `建设单位：`,
-    # `招标人：`; detect/facts/orgs.py). One project has one owner, so two different owners are
+    # The project's owner: the organisation a buyer's label names (`采购人：`, `招标人：`,
+    # `发包人：`; detect/facts/orgs.py; not `建设单位`, see there). One tender has one buyer, so two are
     # two projects (m differ 0.1: a notice may name the owner's parent or a differently written
     # name), however many notices each owner publishes - a provincial construction office buys for
     # thousands of projects, and the other one's project is still another (busy_differ) - except

@@ -18,11 +18,12 @@ _ORG_SUFFIX_RE = re.compile(r"有限责任公司|股份有限公司|有限公司
 _RUN_BEFORE = re.compile(rf"[{_CJK}A-Za-z0-9()]*$")
 
 
-# The label of the project's owner: the buyer of a tender (`采购人`, `招标人`), the developer of an
-# EIA or a permit (`建设单位`, `项目法人`), the employer of a contract (`发包人`). A project has
-# one owner; the organisation named right after such a label gets the detail ("role", "owner").
-_OWNER_LABEL = re.compile(r"(?:采购人|采购单位|建设单位|招标人|业主单位|项目业主|项目单位|项目法人|发包人)"
-                          r"(?:名称)?\s*[:：]\s*")
+# The label of the project's owner as its procurement names it: the buyer of a tender (`采购人`,
+# `采购单位`, `招标人`), the employer of a contract (`业主单位`, `项目业主`, `发包人`). A tender has
+# one buyer; the organisation named right after such a label gets the detail ("role", "owner").
+# Not `建设单位`: an EIA names the future operator and a building permit the local investment
+# company that builds for it (`河北省华东营房保障中心` / `涞源县城乡建设投资有限公司`: one project).
+_OWNER_LABEL = re.compile(r"(?:采购人|采购单位|招标人|业主单位|项目业主|发包人)(?:名称)?\s*[:：]\s*")
 _NAME_RUN = re.compile(rf"[{_CJK}A-Za-z0-9()]+")
 _OWNER_MAX = 40
 # After an owner label, public bodies without a legal suffix are organisations too.
@@ -48,7 +49,7 @@ def _owner_span(line: str) -> tuple[int, int] | None:
 
 class Organisations(FactExtractor):
     """Company and institute names; `key` is the folded full name. The organisation an owner
-    label names (`采购人：`, `建设单位：`) is read whole from the label and carries
+    label names (`采购人：`, `招标人：`) is read whole from the label and carries
     ("role", "owner") and ("owner_key", its folded name)."""
 
     name = "orgs"
