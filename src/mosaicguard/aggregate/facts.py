@@ -31,6 +31,7 @@ from ..detect.contact import phone_key
 from ..detect.coordinates import datum_near, pair_axes, parse_components, parse_coordinate, to_wgs84
 from ..detect.engine import Engine
 from ..detect.facts.base import FactSpan
+from ..detect.facts.money import amount_kind
 from ..detect.facts.pinyin import drop_readings
 from ..detect.facts.purposes import IMPLIED_PURPOSES
 from ..detect.facts.registry import FACT_EXTRACTORS, get_fact_extractor
@@ -42,7 +43,7 @@ from ..policy.schema import Policy
 from .model import amount_link_keys
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "10"
+EXTRACTOR_VERSION = "11"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -243,7 +244,19 @@ class FactExtractor:
         elif kind == "amount":
             extra = s.get("role")  # budget, award, investment, bid, other: kept, not weighed
             if s.key:
-                keys = amount_link_keys(s.key, [v for k, v in s.detail if k == "rendering"])
+                renderings = [v for k, v in s.detail if k == "rendering"]
+                keys = amount_link_keys(s.key, renderings)
+                if extra == "budget":
+                    # A budget at two significant digits (rounded and cut: `约2470万元` and
+                    # `24707593元` meet at 25e6 or 24e6): one project has one budget, so two
+                    # budgets that do not meet are two tenders (model kind `bud`, disagreement only).
+                    keys += [f"bud:{r}" for r in (s.key, *renderings) if amount_kind(r) == "amtr"]
+        elif kind == "org" and s.get("role") == "owner":
+            # The project's owner (buyer, developer): also an `own:` key, which only disagrees
+            # (model kind `own`: one project has one owner).
+            keys = [f"org:{s.key}"] if s.key else []
+            keys.append(f"own:{s.get('owner_key')}")
+            extra = "owner"
         elif prefix and s.key:
             keys = [f"{prefix}:{s.key}"]
         if kind == "code" and s.key in self.code_subject:

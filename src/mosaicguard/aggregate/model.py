@@ -81,6 +81,13 @@ class KindPrior:
     # Keys of this kind make candidate pairs only while held by at most this many documents
     # (a blocking kind; lower than BLOCK_MAX_DF when a kind is only worth pairing on when rare).
     block_max_df: int = BLOCK_MAX_DF
+    # Busy values disagree too (`NodeRecord.specific_keys`): for a kind whose value is the
+    # project's own whatever its frequency (its owner), not a template printed on every notice.
+    busy_differ: bool = False
+    # Disagreement is neutral when the two nodes share a precise site (`one_site`): several
+    # owners and tenders at one street address or point are one campus (real documents: two
+    # plants of one group on one campus, two owners, one annotated group).
+    neutral_at_one_site: bool = False
 
 
 # Why: a shared tender code is how notices about one tender are recognised (dozens of notices per
@@ -128,6 +135,25 @@ KIND_PRIORS: dict[str, KindPrior] = {
     # a pair to score, never a link on its own.
     "org": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05, ORG_BLOCK_MAX_DF),
     "area": KindPrior((0.30, 0.30, 0.25), 0.05, 1.0, False, 0.05),
+    # The project's owner: the organisation a buyer's label names (`采购人：`, `招标人：`,
+    # `发包人：`; detect/facts/orgs.py; not `建设单位`, see there). One tender has one buyer, so two are
+    # two projects (m differ 0.1: a notice may name the owner's parent or a differently written
+    # name), however many notices each owner publishes - a provincial construction office buys for
+    # thousands of projects, and the other one's project is still another (busy_differ) - except
+    # at one shared site (neutral_at_one_site: one campus, two plants of two subsidiaries, as
+    # the real group `gac_panyu_shilou_site`). Sharing the owner is neutral (u_min 1: weight 0):
+    # the same organisation is already the `org` comparison. Never a candidate pair.
+    # Why: 1M domain corpus (session 10): two tenders of two projects with one generated
+    # distinctive name, or a harmless notice and a sensitive site's notice with points 50 m
+    # apart, joined barely above the threshold (+2.5 to +3.5) while naming two owners.
+    "own": KindPrior((1.0, 1.0, 1.0), 0.10, 1.0, False, 1.0, busy_differ=True, neutral_at_one_site=True),
+    # A tender's budget (`预算金额`, `最高限价`, `budget`) at two significant digits
+    # (detect/facts/money.py renderings): one tender has one budget, so two budgets that do not
+    # meet even rounded are two tenders (m differ 0.1: a revised budget). Sharing is neutral
+    # (the amount is already the `amt`/`amtr` comparison); busy values disagree like rare ones.
+    # Why: 1M domain corpus: two tenders of two projects with one generated name (the same
+    # village and code words) and one buyer differed only in their budgets and dates.
+    "bud": KindPrior((1.0, 1.0, 1.0), 0.10, 1.0, False, 1.0, busy_differ=True, neutral_at_one_site=True),
     "date": KindPrior((0.30, 0.20, 0.10), None, 1.0, False, 0.05),
     # An amount of money (detect/facts/money.py), compared at the precision of the less precise
     # side (`amt` keys and AMOUNT_OWN markers below). One project prints its amount in several
@@ -293,7 +319,9 @@ class NodeRecord:
         project's, so a node holding only such values holds nothing of that kind to compare
         (sharing one stays the neutral `df>200` level)."""
         keys = self.kind_keys(kind)
-        return frozenset(k for k in keys if self.keys[k] <= BLOCK_MAX_DF) if keys else keys
+        if not keys or KIND_PRIORS[kind].busy_differ:
+            return keys
+        return frozenset(k for k in keys if self.keys[k] <= BLOCK_MAX_DF)
 
 
 _EMPTY: frozenset[str] = frozenset()
@@ -358,6 +386,21 @@ def _amount_keys(kind: str, r: NodeRecord) -> tuple[frozenset[str], frozenset[st
             frozenset(k[:-1] for k in keys if k.endswith(AMOUNT_OWN)))
 
 
+#: The level of a `neutral_at_one_site` kind whose values differ at one shared site (weight 0).
+ONE_SITE_LEVEL = "differ at one site"
+#: The kinds whose shared value is one precise site (`one_site`), besides points within NEAR_M.
+SITE_KINDS = ("addr", "grp")
+
+
+def one_site(a: NodeRecord, b: NodeRecord) -> bool:
+    """Whether two nodes share a precise site: a road and number (or section, crossing, lot) or
+    a village group that can be compared (`specific_keys`), or points within NEAR_M."""
+    if any(a.specific_keys(k) & b.specific_keys(k) for k in SITE_KINDS):
+        return True
+    return (a.coord is not None and b.coord is not None
+            and distance_m(a.coord[0], a.coord[1], b.coord[0], b.coord[1]) <= NEAR_M)
+
+
 def probability(weight: float) -> float:
     """Match probability of a match weight: 2^w / (1 + 2^w)."""
     return 1.0 / (1.0 + 2.0 ** (-weight)) if weight > -60 else 0.0
@@ -411,7 +454,7 @@ class LinkModel:
             df = max(a.keys[key], b.keys[key])
             lv = levels[bucket_of(df)]
             return ComparisonResult(kind, lv.label, lv.weight, a.values.get(key, key.split(":", 1)[1]), df)
-        lv = levels[-1]
+        lv = levels[-2] if KIND_PRIORS[kind].neutral_at_one_site and one_site(a, b) else levels[-1]
         return ComparisonResult(kind, lv.label, lv.weight)
 
     def compare_coord(self, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
@@ -474,6 +517,8 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
             u = max(min(1.0, bound / n_docs) * p.c, p.u_min)
             lvls.append(Level(f"share {BUCKET_LABELS[bi]}", m, min(u, m)))  # sharing never counts against
         lvls.append(Level(f"share {BUCKET_LABELS[-1]}", 0.01, 0.01))  # neutral: busy values
+        if p.neutral_at_one_site:
+            lvls.append(Level(ONE_SITE_LEVEL, 0.5, 0.5))
         if p.m_differ is None:
             lvls.append(Level("differ", 0.5, 0.5))
         else:

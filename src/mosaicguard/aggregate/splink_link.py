@@ -31,6 +31,7 @@ from .model import (
     KINDS,
     MAX_CELL_POINTS,
     NEAR_M,
+    SITE_KINDS,
     LinkModel,
     NodeRecord,
     blocks,
@@ -125,8 +126,9 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
                 df_key(r.keys[k], e if isinstance(e := encode(k), str) else f"{e:x}")
                 for k in own if r.keys.get(k, BLOCK_MAX_DF + 1) <= BLOCK_MAX_DF]
         enc = {k: encode(k) for k in keys}
+        specific = r.specific_keys(kind)
         row[at] = [df_key(r.keys[k], e if isinstance(e := enc[k], str) else f"{e:x}")
-                   for k in keys if r.keys[k] <= BLOCK_MAX_DF]
+                   for k in keys if k in specific]
         row[at + 1] = [enc[k] for k in keys if r.keys[k] > BLOCK_MAX_DF]
         if KIND_PRIORS[kind].blocking:
             row[at + 2] = [enc[k] for k in keys if blocks(k, r.keys[k])]
@@ -187,6 +189,12 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
         lv = levels[len(DF_BUCKETS)]
         cls_.append(cll.CustomLevel(f"{size}({inter}({kind}_busy_l, {kind}_busy_r)) > 0", lv.label)
                     .configure(m_probability=lv.m, u_probability=lv.u))
+        if KIND_PRIORS[kind].neutral_at_one_site:
+            # model.one_site: a shared comparable road and number or group, or points within 200 m
+            site = [f"{size}({inter}({k}_dfk_l, {k}_dfk_r)) > 0" for k in SITE_KINDS if k in kinds]
+            site.append(f"(lat_l IS NOT NULL AND lat_r IS NOT NULL AND {_haversine_sql()} <= {NEAR_M:.1f})")
+            lv = levels[-2]
+            cls_.append(cll.CustomLevel(" OR ".join(site), lv.label).configure(m_probability=lv.m, u_probability=lv.u))
         lv = levels[-1]
         cls_.append(cll.ElseLevel().configure(m_probability=lv.m, u_probability=lv.u))
         comparisons.append(cl.CustomComparison(comparison_levels=cls_, output_column_name=kind))

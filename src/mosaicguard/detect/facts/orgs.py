@@ -19,16 +19,47 @@ _ORG_SUFFIX_RE = re.compile(r"有限责任公司|股份有限公司|有限公司
 _RUN_BEFORE = re.compile(rf"[{_CJK}A-Za-z0-9()]*$")
 
 
+# The label of the project's owner as its procurement names it: the buyer of a tender (`采购人`,
+# `采购单位`, `招标人`), the employer of a contract (`业主单位`, `项目业主`, `发包人`). A tender has
+# one buyer; the organisation named right after such a label gets the detail ("role", "owner").
+# Not `建设单位`: an EIA names the future operator and a building permit the local investment
+# company that builds for it (`河北省华东营房保障中心` / `涞源县城乡建设投资有限公司`: one project).
+_OWNER_LABEL = re.compile(r"(?:采购人|采购单位|招标人|业主单位|项目业主|发包人)(?:名称)?\s*[:：]\s*")
+_NAME_RUN = re.compile(rf"[{_CJK}A-Za-z0-9()]+")
+_OWNER_MAX = 40
+# After an owner label, public bodies without a legal suffix are organisations too.
+_OWNER_SUFFIX_RE = re.compile(rf"{_ORG_SUFFIX_RE.pattern}|局|委员会|办公室|政府|院|所|处|站|队|厂|学校|医院|厅|馆")
+
+
+def _owner_span(line: str) -> tuple[int, int] | None:
+    """(start, end) in `line` of the organisation an owner label names: the run of name
+    characters after the label, up to its last organisation suffix (`葛洲坝集团第五工程有限公司`,
+    not `葛洲坝集团`; a bureau or a government too: `沅陵县农业农村局` - the label says it is an
+    organisation); None without a label or a suffix."""
+    label = _OWNER_LABEL.search(line)
+    if label is None:
+        return None
+    run = _NAME_RUN.match(line, label.end())
+    if run is None:
+        return None
+    ends = [m.end() for m in _OWNER_SUFFIX_RE.finditer(run.group(0))]
+    if not ends or not 2 < ends[-1] <= _OWNER_MAX:
+        return None
+    return run.start(), run.start() + ends[-1]
+
+
 class Organisations(FactExtractor):
-    """Company and institute names; `key` is the folded full name."""
+    """Company and institute names; `key` is the folded full name. The organisation an owner
+    label names (`采购人：`, `招标人：`) is read whole from the label and carries
+    ("role", "owner") and ("owner_key", its folded name)."""
 
     name = "orgs"
     kinds = ("org",)
 
     def extract(self, text: str) -> Sequence[FactSpan]:
         out: list[FactSpan] = [
-            span(text, base + s, base + e, "org", "organisation", key)
-            for base, line in folded_lines(text) for s, e, key, _ in _line_orgs(line)]
+            span(text, base + s, base + e, "org", "organisation", key, detail)
+            for base, line in folded_lines(text) for s, e, key, detail in _line_orgs(line)]
         if re.search("[A-Z]", text):
             out.extend(english_orgs(text))
             out.sort(key=lambda s: s.start)
@@ -37,9 +68,18 @@ class Organisations(FactExtractor):
 @lru_cache(maxsize=LINE_MEMO)
 def _line_orgs(line: str) -> tuple[LineFind, ...]:
     """The Chinese organisations of one folded line (a line's reading depends on it alone: read
-    each distinct line once, see LINE_MEMO)."""
+    each distinct line once, see LINE_MEMO); the owner a label names first, read whole."""
     found: list[LineFind] = []
+    owner = _owner_span(line)
+    if owner is not None:  # whole: a long name is not cut at 14 characters
+        key = fold_key(line[owner[0]:owner[1]])
+        legal = any(m.end() == owner[1] for m in _ORG_SUFFIX_RE.finditer(line, owner[0], owner[1]))
+        # A bureau known only from its label keeps no `key` (no organisation evidence
+        # it did not give before); its owner key is in the detail.
+        found.append((owner[0], owner[1], key if legal else "", (("role", "owner"), ("owner_key", key))))
     for m in _ORG_SUFFIX_RE.finditer(line):
+        if owner is not None and owner[0] < m.end() <= owner[1]:
+            continue  # `葛洲坝集团` inside the owner's name is not another organisation
         run = _RUN_BEFORE.search(line[max(0, m.start() - 14): m.start()])
         name = cut_after_function_word(run.group(0) if run else "")
         if len(name) < 2:
