@@ -2,7 +2,8 @@
 # A large domain corpus through the CLI as a user runs it: `mosaicguard aggregate --index` under
 # /usr/bin/time -v (progress and a memory guard every 30 s: the run is stopped if the machine's
 # available memory falls below 3 GB), then `check` of one draft (trusted index twice, freshness
-# walk once), then the generator's evaluation of both reports against its truth.
+# walk once), then the generator's evaluation of both reports against its truth, then every draft
+# checked with --trust-index and scored (bench/draft_verdicts.py).
 #   bash bench/aggregate_1m.sh CORPUS_DIR DRAFTS_DIR OUT_DIR [DRAFT_NAME]
 # CORPUS_DIR is what `python -m domaingen --out` wrote (corpus/, policy.yaml, truth.json).
 set -uo pipefail
@@ -52,4 +53,5 @@ chk = json.load(open('$out/check-trust.json'))
 v = evaluate_check(chk, truth, '$draft_name', open('$d', encoding='utf-8').read())
 print(json.dumps({k: v[k] for k in ('verdict_correct', 'fix', 'fix_correct')}, ensure_ascii=False))
 "
+PYTHONPATH=src $py bench/draft_verdicts.py --domain "$corpus" --drafts "$drafts" --index "$db" > "$out/drafts.json" && $py -c "import json; r=json.load(open('$out/drafts.json')); print(json.dumps({k: r[k] for k in ('drafts', 'verdict_accuracy', 'wrong', 'fix_accuracy', 'check_wall_s')}))"
 echo "end $(date -u)"
