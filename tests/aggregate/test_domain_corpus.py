@@ -28,7 +28,7 @@ from mosaicguard.cli import main
 
 DOCS = 2000
 # Per seed: (chain recall, expected-exposure recall) reached today; the targets are 0.95 / 0.9.
-REACHED = {1: (0.972, 0.91), 2: (0.916, 0.94)}
+REACHED = {1: (0.972, 0.91), 2: (0.944, 0.94)}
 
 
 @pytest.fixture(scope="module", params=sorted(REACHED))

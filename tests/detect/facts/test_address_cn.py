@@ -28,6 +28,11 @@ def addresses(text: str) -> list[tuple[str, str, str]]:
         ("湖北省宜昌市点军区点军街道联棚村", "湖北省宜昌市点军区点军街道联棚村",
          "湖北省/宜昌市/点军区/联棚村", "precise"),
         ("点军区联棚村", "点军区联棚村", "湖北省/宜昌市/点军区/联棚村", "precise"),
+        # 于, 和, 向 open a name right after a division (surnames, place words), not running text
+        ("建设地址：五台县于家堡镇唐家庄社区九组", "五台县于家堡镇唐家庄社区九组",
+         "山西省/忻州市/五台县/唐家庄社区/九组", "precise"),
+        ("宽甸满族自治县和平镇向阳村三组", "宽甸满族自治县和平镇向阳村三组",
+         "辽宁省/丹东市/宽甸满族自治县/向阳村/三组", "precise"),
         ("秭归县杨林桥镇乡道改造项目", "秭归县杨林桥镇", "湖北省/宜昌市/秭归县/杨林桥镇", "town"),
         ("眉山市东坡区复盛乡中桂村2 组页岩矿", "眉山市东坡区复盛乡中桂村2 组",
          "四川省/眉山市/东坡区/中桂村/2组", "precise"),
@@ -79,6 +84,8 @@ def test_addresses(text: str, span: str, key: str, precision: str) -> None:
         ("长阳土家族自治县公共资源交易中心开标", "长阳土家族自治县公共资源交易中心"),
         ("长阳土家族自治县住房和城乡建设局", "长阳土家族自治县住房和城乡建设局"),
         ("1.招标人：秭归县杨林桥镇人民政府", "秭归县杨林桥镇人民政府"),
+        # a works administration is a buyer, not a place (dg100k c0058: the buyer of a chain)
+        ("建设单位：山西省北方工程建设管理处", "山西省北方工程建设管理处"),
         ("湖北地区的工程", None),
         ("页岩矿区开采", None),
         ("中山北路36号", None),
@@ -86,6 +93,8 @@ def test_addresses(text: str, span: str, key: str, precision: str) -> None:
         ("各乡镇村级组织", None),
         ("东海省江北市青山县", None),  # a shape without a town, village or road is not enough
         ("建设银行上海共和新路支行", None),
+        ("全县及各乡镇", None),
+        ("大王镇和各村签约", None),
     ],
 )
 def test_agencies_are_not_addresses(text: str, org: str | None) -> None:

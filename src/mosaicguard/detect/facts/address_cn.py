@@ -45,6 +45,15 @@ _NOT_IN_NAME = "和的及与在为是等或于由对从向把将被了着及其�
 _NAME = f"(?:(?![{_NOT_IN_NAME}])[{_HAN}0-9])"  # one character of a place name
 
 _TOWN = re.compile(f"{_NAME}{{1,6}}?(?:街道办事处|街道|镇|乡)")
+# Right after a county, city or town, a function-word character opens the next name instead of being
+# a word of running text: `五台县于家堡镇`, `宽甸满族自治县和平镇`, `向阳村` (于, 和, 向 are
+# surnames and place words: 于家堡, 和平, 向阳, 将军). Other function words never do; a
+# determiner after it (`镇和各村`) or a division inside the rest (`县和乡镇`) is running text.
+_OPENER = "[于和向将](?![各每该本全其所])"
+_TOWN_OPENED = re.compile(f"{_OPENER}{_NAME}{{1,5}}?(?:街道|镇|乡)")
+_VILLAGE_OPENED = re.compile(f"{_OPENER}{_NAME}{{1,5}}?(?<![农乡])(?:社区|村)(?![民委])")
+_OPENED_AFTER = frozenset({"province", "city", "county", "town"})
+_DIVISION_OR_TOWN = re.compile("[省市县区镇乡]")
 _ZONE = re.compile(
     f"{_NAME}{{0,10}}?(?:高新技术产业开发区|经济技术开发区|高新区|开发区|工业园区|工业园|产业园|化工园区?|园区|新区)")
 _VILLAGE = re.compile(f"{_NAME}{{1,6}}?(?<![农乡])(?:村民委员会|村委会|社区|村)(?![民委])")
@@ -90,7 +99,7 @@ _BEFORE = re.compile(
 _ZONE_SUFFIX = ("开发区", "高新区", "园区", "工业园", "产业园", "新区")
 _ROAD_END = re.compile(f"$|[^{_HAN}]|[与和及交东西南北以内境中]")
 _ORG = re.compile(
-    f"[{_HAN}]{{0,12}}?(?:人民政府|政府|委员会|管理局|分局|局|党委|纪委|办公室|办事处|研究院|设计院"
+    f"[{_HAN}]{{0,12}}?(?:人民政府|政府|委员会|管理局|分局|局|党委|纪委|办公室|办事处|管理处|研究院|设计院"
     "|医院|法院|检察院|学院|科学院|中心|有限公司|公司|集团|厅|支队|大队|中队|派出所|研究所|事务所"
     "|学校|大学|银行|分行|支行|协会)")
 
@@ -368,8 +377,11 @@ class ChineseAddressExtractor(FactExtractor):
         if m and "road" in have:
             return _Part("lot", m.start(), m.end(), m.group(), precise=True), gap
         candidates: list[_Part] = []
+        opened = not gap and bool(parts) and parts[-1].level in _OPENED_AFTER
         if "town" not in have:
-            m = _TOWN.match(folded, gap_end)
+            m = _TOWN.match(folded, gap_end) or (_TOWN_OPENED.match(folded, gap_end) if opened else None)
+            if m and m.group()[0] in _NOT_IN_NAME and _DIVISION_OR_TOWN.search(m.group(), 1, len(m.group()) - 1):
+                m = None
             if m and not m.group().endswith("城乡") and "village" not in have \
                     and not _DIVISION_CHAR.search(m.group(), 0, len(m.group()) - 1):
                 candidates.append(_Part("town", m.start(), m.end(), m.group()))
@@ -378,7 +390,9 @@ class ChineseAddressExtractor(FactExtractor):
             if m:
                 candidates.append(_Part("zone", m.start(), m.end(), m.group()))
         if "village" not in have:
-            m = _VILLAGE.match(folded, gap_end)
+            m = _VILLAGE.match(folded, gap_end) or (_VILLAGE_OPENED.match(folded, gap_end) if opened else None)
+            if m and m.group()[0] in _NOT_IN_NAME and _DIVISION_OR_TOWN.search(m.group(), 1, len(m.group()) - 1):
+                m = None
             if m and not _DIVISION_CHAR.search(m.group(), 0, len(m.group()) - 1):
                 candidates.append(_Part("village", m.start(), m.end(), m.group(), precise=True))
         if "road" not in have and not _HARD_SEP.search(folded, pos, gap_end):
