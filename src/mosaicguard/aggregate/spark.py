@@ -40,7 +40,7 @@ def spark_session(master: str | None) -> Any:
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.driver.memory", "1g")
+                .config("spark.driver.memory", "3g")
                 .getOrCreate())
     _SESSION.sparkContext.setLogLevel("ERROR")
     return _SESSION
