@@ -18,8 +18,10 @@ from mosaicguard.aggregate.facts import Fact
 from mosaicguard.aggregate.index import DocRecord, SQLiteFactStore
 from mosaicguard.aggregate.link import Linking, cluster, link_corpus, link_drafts
 from mosaicguard.aggregate.model import (
+    ComparisonResult,
     LinkModel,
     NodeRecord,
+    PairScore,
     coord_density,
     estimate_model,
     records_from_rows,
@@ -369,3 +371,64 @@ def test_a_rare_organisation_blocks_a_busy_one_does_not() -> None:
     assert {(p.left, p.right) for p in predict_duckdb(records, model, -100.0)} == {(0, 1)}
     org = next(c for c in model.score_pair(records[0], records[1]).comparisons if c.comparison == "org")
     assert 0 < org.weight <= math.log2(0.30 / 0.05) + 1e-9
+
+
+def test_an_organisation_shared_at_one_village_group_weighs_its_term_frequency() -> None:
+    """A buyer named by two notices at one village group counts by its term frequency (the old
+    100k domain corpus: such pairs are one project 9 times in 10); the same buyer in another
+    group of the village, or the same group without the buyer, stays a weak hint. splink and
+    `score_pair` agree on every pair, and both engines link the same documents."""
+    docs = dict(filler(2000))
+    vil, grp = ("vil:某镇|甲村", "某镇甲村"), lambda g: (f"grp:某镇|甲村|{g}", f"某镇甲村{g}组")
+    buyer = ("org:某省工程建设管理处", "某省工程建设管理处")
+    docs["eia.txt"] = [vil, grp(3), buyer]
+    docs["acceptance.txt"] = [vil, grp(3), buyer]
+    docs["same-group-other-buyer.txt"] = [vil, grp(3), ("org:某县交通运输局", "某县交通运输局")]
+    docs["same-buyer-other-group.txt"] = [vil, grp(5), buyer]
+    docs["same-buyer-village-only.txt"] = [vil, buyer]
+    # a notice naming its own project (a distinctive name) is tied by that name, not the buyer
+    docs["named-same-group.txt"] = [vil, grp(3), buyer, ("name:甲村专用道路及配套", "甲村专用道路及配套工程")]
+    for i in range(15):  # other projects of the village, in other groups
+        docs[f"village-{i}.txt"] = [vil, grp(6 + i % 8)]
+    for engine in ("local", "python"):
+        linking = linked(docs, engine)
+        assert together(linking, "eia.txt", "acceptance.txt")
+        for other in ("same-group-other-buyer.txt", "same-buyer-other-group.txt", "same-buyer-village-only.txt",
+                      "named-same-group.txt"):
+            assert not together(linking, "eia.txt", other), (engine, other)
+    store = make_store(docs)
+    records = records_from_rows(store.node_key_rows(), store.all_coords(), dict(store.key_doc_freqs()))
+    model = estimate_model(records, store.doc_count())
+    by_doc = {r.node[0]: r for r in records}
+    org = {c.comparison: c for c in model.score_pair(by_doc["eia.txt"], by_doc["acceptance.txt"]).comparisons}["org"]
+    assert org.level.endswith("at a shared site") and org.weight > math.log2(0.30 / 0.05) + 3
+    elsewhere = {c.comparison: c for c in model.score_pair(by_doc["eia.txt"],
+                                                           by_doc["same-buyer-village-only.txt"]).comparisons}
+    assert not elsewhere["org"].level.endswith("at a shared site")
+    named = {c.comparison: c for c in model.score_pair(by_doc["eia.txt"], by_doc["named-same-group.txt"]).comparisons}
+    assert not named["org"].level.endswith("at a shared site")
+    from mosaicguard.aggregate.splink_link import predict_duckdb
+
+    wanted = [r for r in records if not r.node[0].startswith("filler")]
+    scored = predict_duckdb(wanted, model, -100.0)
+    assert len(scored) >= 10
+    for p in scored:
+        ours = model.score_pair(wanted[p.left], wanted[p.right])
+        assert p.match_weight == pytest.approx(ours.weight, abs=1e-6)
+
+
+def test_a_buyer_at_a_shared_site_never_merges_two_multi_document_clusters() -> None:
+    """Two projects of one buyer in one village group, each already two notices: the tie between
+    them is refused (one buyer, two projects at one site); the same tie attaches a single notice."""
+    records = [NodeRecord((f"d{i}", 0), {}) for i in range(5)]
+    strong = PairScore(20.0, 1.0, (ComparisonResult("code", "share df<=2", 20.0),))
+
+    def tie(level: str) -> PairScore:
+        return PairScore(5.0, 0.97, (ComparisonResult("org", level, 6.5), ComparisonResult("grp", "share df<=2", 3.2)))
+
+    at_site = tie("share df<=6 at a shared site")
+    accepted, refused = cluster(records, [(0, 1, strong), (2, 3, strong), (1, 2, at_site), (3, 4, at_site)], S)
+    assert refused == 1
+    assert {(lk.a[0], lk.b[0]) for lk in accepted} == {("d0", "d1"), ("d2", "d3"), ("d3", "d4")}
+    accepted, refused = cluster(records, [(0, 1, strong), (2, 3, strong), (1, 2, tie("share df<=6"))], S)
+    assert refused == 0 and len(accepted) == 3

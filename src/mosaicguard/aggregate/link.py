@@ -30,6 +30,7 @@ from .model import (
     FAR_M,
     KINDS,
     MAX_CELL_POINTS,
+    ORG_AT_SITE_LABEL,
     LinkModel,
     NodeRecord,
     PairScore,
@@ -406,11 +407,17 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
     Returns the accepted links (a spanning forest) and the number of refused merges."""
     uf: UnionFind[int] = UnionFind()
     state: dict[int, _Cluster] = {}
+    size: dict[int, int] = {}
     accepted: list[Link] = []
     refused = 0
     for i, j, s in sorted(scores, key=lambda t: (-t[2].weight, records[t[0]].node, records[t[1]].node)):
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
+            continue
+        if size.get(ri, 1) > 1 and size.get(rj, 1) > 1 and _site_tied(s):
+            # A buyer at a shared site ties a notice to its project; two projects already made
+            # of several notices each are not merged by it (one buyer, two projects at one site).
+            refused += 1
             continue
         state.setdefault(ri, _Cluster(records[ri]))
         state.setdefault(rj, _Cluster(records[rj]))
@@ -418,9 +425,17 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
         if conflicts is None:
             refused += 1
             continue
-        state.pop(rj if uf.find(ri) == ri else ri, None)
+        gone = rj if uf.find(ri) == ri else ri
+        state.pop(gone, None)
+        size[uf.find(ri)] = size.get(ri, 1) + size.get(rj, 1)
+        size.pop(gone, None)
         accepted.append(Link(records[i].node, records[j].node, s, conflicts))
     return accepted, refused
+
+
+def _site_tied(score: PairScore) -> bool:
+    """Whether the pair's organisation comparison is at a shared site (model.ORG_AT_SITE)."""
+    return any(c.comparison == "org" and c.level.endswith(ORG_AT_SITE_LABEL) for c in score.comparisons)
 
 
 def entity_summaries(records: Sequence[NodeRecord], node_entity: Mapping[Node, str],

@@ -170,6 +170,22 @@ KIND_PRIORS: dict[str, KindPrior] = {
     "amtr": KindPrior((0.40, 0.20, 0.05), None, 1.0, False, 0.1),
 }
 KINDS: tuple[str, ...] = tuple(KIND_PRIORS)
+#: Kinds that name a project (the scope anchors of facts.py: a code, a protected alias, a
+#: project name).
+NAMING_KINDS = ("code", "subject", "name")
+#: The levels of an organisation shared by two mentions at one site (SITE_KINDS) when neither
+#: names a project (NAMING_KINDS; `org_at_site`): plain term frequency, without the context
+#: floor `u_min`. The floor is there because one agency's unrelated projects share its name,
+#: phone, contact and county together. Notices that name no project (an EIA publicity, a
+#: permit, an acceptance notice with a generic title) are tied to their project by the site and
+#: the buyer only; a notice that names its project is tied by that name, and one buyer runs
+#: several projects at one site. Measured on the v2 100k domain corpus (docs/benchmarks-
+#: aggregate.md, "Session 11"), pairs sharing a village group and an organisation: neither
+#: names a project, 91 of 92 are one project; one does, 31 of 40; with the floor, all weighed
+#: about -1.5 (p 0.26) against the threshold 2.
+ORG_AT_SITE = "org@site"
+#: How the labels of the ORG_AT_SITE levels end (`share df<=48 at a shared site`).
+ORG_AT_SITE_LABEL = "at a shared site"
 #: An `amt:` key ending with this marks the amount at its own written precision; the same key
 #: without it is held by every amount that renders to it (its own precision or a coarser one).
 #: Two amounts agree when one's own key is among the other's renderings: `约6743万元`
@@ -429,6 +445,8 @@ class LinkModel:
         if not a.specific_keys(kind) or not b.specific_keys(kind):
             return ComparisonResult(kind, "null", 0.0)
         shared = ka & kb
+        if kind == "org" and ORG_AT_SITE in self.levels and org_at_site(a, b):
+            return self._share_level(kind, a, b, shared, ORG_AT_SITE)
         return self._share_level(kind, a, b, shared)
 
     def compare_amount(self, kind: str, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
@@ -446,13 +464,16 @@ class LinkModel:
             return ComparisonResult(kind, lv.label, lv.weight)
         return self._share_level(kind, a, b, frozenset(shared))
 
-    def _share_level(self, kind: str, a: NodeRecord, b: NodeRecord, shared: frozenset[str]) -> ComparisonResult:
+    def _share_level(self, kind: str, a: NodeRecord, b: NodeRecord, shared: frozenset[str],
+                     share_levels: str = "") -> ComparisonResult:
         levels = self.levels[kind]
         if shared:
             # The rarest shared value decides (ties broken by the key for a stable explanation).
             key = min(shared, key=lambda k: (max(a.keys[k], b.keys[k]), k))
             df = max(a.keys[key], b.keys[key])
-            lv = levels[bucket_of(df)]
+            bucket = bucket_of(df)
+            # `share_levels` (ORG_AT_SITE) replaces the levels of a value that is not busy
+            lv = self.levels[share_levels][bucket] if share_levels and bucket < len(DF_BUCKETS) else levels[bucket]
             return ComparisonResult(kind, lv.label, lv.weight, a.values.get(key, key.split(":", 1)[1]), df)
         lv = levels[-2] if KIND_PRIORS[kind].neutral_at_one_site and one_site(a, b) else levels[-1]
         return ComparisonResult(kind, lv.label, lv.weight)
@@ -525,6 +546,11 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
             u = differ[kind] / both[kind] if both[kind] else 1.0
             lvls.append(Level("differ", p.m_differ, max(u, p.m_differ)))  # differing never counts for
         levels[kind] = tuple(lvls)
+    org = KIND_PRIORS["org"]
+    levels[ORG_AT_SITE] = tuple(
+        Level(f"share {BUCKET_LABELS[bi]} {ORG_AT_SITE_LABEL}", m_at(org.m_share, bound),
+              min(min(1.0, bound / n_docs) * org.c, m_at(org.m_share, bound)))
+        for bi, bound in enumerate(DF_BUCKETS))
     # Near levels: term frequency of the place (COORD_C). Far: sampled (points more than 1 km
     # apart are two places unless the sample says most pairs are; never counts for a link).
     n = sum(coord_hits)
@@ -536,6 +562,14 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
     coord.append(Level(">1km", COORD_M[2], max(far_u, COORD_M[2])))
     levels["coord"] = tuple(coord)
     return LinkModel(prior, levels, documents)
+
+
+def org_at_site(a: NodeRecord, b: NodeRecord) -> bool:
+    """The condition of the ORG_AT_SITE levels: the nodes share a value of a site kind
+    (SITE_KINDS) held by at most BLOCK_MAX_DF documents, and neither holds such a value of a
+    naming kind (NAMING_KINDS)."""
+    return (any(a.specific_keys(k) & b.specific_keys(k) for k in SITE_KINDS)
+            and not any(r.specific_keys(k) for r in (a, b) for k in NAMING_KINDS))
 
 
 def coord_level(distance: float, df: int) -> int:

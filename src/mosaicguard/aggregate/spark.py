@@ -40,7 +40,11 @@ def spark_session(master: str | None) -> Any:
                 .config("spark.ui.enabled", "false")
                 .config("spark.ui.showConsoleProgress", "false")
                 .config("spark.sql.shuffle.partitions", "4")
-                .config("spark.driver.memory", "1g")
+                # splink's comparison CASE expressions (one per level, the buyer's levels at a shared
+                # site among them) are planned and compiled on the driver: 1 GB ran out of heap
+                # even on a 40-document corpus (tests/aggregate/test_spark.py); a local session's
+                # driver is also its only executor
+                .config("spark.driver.memory", "3g")
                 .getOrCreate())
     _SESSION.sparkContext.setLogLevel("ERROR")
     return _SESSION

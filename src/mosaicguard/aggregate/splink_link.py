@@ -30,7 +30,9 @@ from .model import (
     KIND_PRIORS,
     KINDS,
     MAX_CELL_POINTS,
+    NAMING_KINDS,
     NEAR_M,
+    ORG_AT_SITE,
     SITE_KINDS,
     LinkModel,
     NodeRecord,
@@ -182,6 +184,16 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
             concat = "list_concat" if dialect == "duckdb" else "concat"
             rarest = (f"{lmin}({concat}({inter}({kind}_own_dfk_l, {kind}_dfk_r), "
                       f"{inter}({kind}_dfk_l, {kind}_own_dfk_r)))")
+        at_site = " OR ".join(f"{size}({inter}({k}_dfk_l, {k}_dfk_r)) > 0" for k in SITE_KINDS if k in kinds)
+        if kind == "org" and at_site and ORG_AT_SITE in model.levels:
+            # an organisation shared by two mentions at one site, neither naming a project:
+            # plain term frequency (model.org_at_site), before the levels of the same values
+            unnamed = "".join(f" AND {size}({k}_dfk_l) = 0 AND {size}({k}_dfk_r) = 0"
+                              for k in NAMING_KINDS if k in kinds)
+            for b, bound in enumerate(DF_BUCKETS):
+                lv = model.levels[ORG_AT_SITE][b]
+                cls_.append(cll.CustomLevel(f"({at_site}){unnamed} AND {rarest} < '{bound + 1:0{DF_WIDTH}d}'",
+                                            lv.label).configure(m_probability=lv.m, u_probability=lv.u))
         for b, bound in enumerate(DF_BUCKETS):
             lv = levels[b]
             cls_.append(cll.CustomLevel(f"{rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
