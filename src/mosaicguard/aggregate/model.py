@@ -408,10 +408,16 @@ ONE_SITE_LEVEL = "differ at one site"
 SITE_KINDS = ("addr", "grp")
 
 
+def share_site_value(a: NodeRecord, b: NodeRecord) -> bool:
+    """Whether two nodes share a road and number (or section, crossing, lot) or a village group
+    that can be compared (`specific_keys` of SITE_KINDS)."""
+    return any(a.specific_keys(k) & b.specific_keys(k) for k in SITE_KINDS)
+
+
 def one_site(a: NodeRecord, b: NodeRecord) -> bool:
-    """Whether two nodes share a precise site: a road and number (or section, crossing, lot) or
-    a village group that can be compared (`specific_keys`), or points within NEAR_M."""
-    if any(a.specific_keys(k) & b.specific_keys(k) for k in SITE_KINDS):
+    """Whether two nodes share a precise site: a site value (`share_site_value`) or points
+    within NEAR_M."""
+    if share_site_value(a, b):
         return True
     return (a.coord is not None and b.coord is not None
             and distance_m(a.coord[0], a.coord[1], b.coord[0], b.coord[1]) <= NEAR_M)
@@ -568,8 +574,7 @@ def org_at_site(a: NodeRecord, b: NodeRecord) -> bool:
     """The condition of the ORG_AT_SITE levels: the nodes share a value of a site kind
     (SITE_KINDS) held by at most BLOCK_MAX_DF documents, and neither holds such a value of a
     naming kind (NAMING_KINDS)."""
-    return (any(a.specific_keys(k) & b.specific_keys(k) for k in SITE_KINDS)
-            and not any(r.specific_keys(k) for r in (a, b) for k in NAMING_KINDS))
+    return share_site_value(a, b) and not any(r.specific_keys(k) for r in (a, b) for k in NAMING_KINDS)
 
 
 def coord_level(distance: float, df: int) -> int:

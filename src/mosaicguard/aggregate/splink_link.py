@@ -184,7 +184,9 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
             concat = "list_concat" if dialect == "duckdb" else "concat"
             rarest = (f"{lmin}({concat}({inter}({kind}_own_dfk_l, {kind}_dfk_r), "
                       f"{inter}({kind}_dfk_l, {kind}_own_dfk_r)))")
-        at_site = " OR ".join(f"{size}({inter}({k}_dfk_l, {k}_dfk_r)) > 0" for k in SITE_KINDS if k in kinds)
+        # model.share_site_value: a shared comparable road and number or village group
+        shared_site = [f"{size}({inter}({k}_dfk_l, {k}_dfk_r)) > 0" for k in SITE_KINDS if k in kinds]
+        at_site = " OR ".join(shared_site)
         if kind == "org" and at_site and ORG_AT_SITE in model.levels:
             # an organisation shared by two mentions at one site, neither naming a project:
             # plain term frequency (model.org_at_site), before the levels of the same values
@@ -203,8 +205,8 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
                     .configure(m_probability=lv.m, u_probability=lv.u))
         if KIND_PRIORS[kind].neutral_at_one_site:
             # model.one_site: a shared comparable road and number or group, or points within 200 m
-            site = [f"{size}({inter}({k}_dfk_l, {k}_dfk_r)) > 0" for k in SITE_KINDS if k in kinds]
-            site.append(f"(lat_l IS NOT NULL AND lat_r IS NOT NULL AND {_haversine_sql()} <= {NEAR_M:.1f})")
+            site = [*shared_site,
+                    f"(lat_l IS NOT NULL AND lat_r IS NOT NULL AND {_haversine_sql()} <= {NEAR_M:.1f})"]
             lv = levels[-2]
             cls_.append(cll.CustomLevel(" OR ".join(site), lv.label).configure(m_probability=lv.m, u_probability=lv.u))
         lv = levels[-1]
