@@ -4,7 +4,7 @@ original exactly as written (`雷達天線罩` stays traditional in the evidence
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from ..normalize import fold_width_script
@@ -38,6 +38,16 @@ LINE_MEMO = 1 << 16
 
 #: What a line-local extractor finds in one line: (start, end, key, detail), offsets in the line.
 LineFind = tuple[int, int, str, tuple[tuple[str, str], ...]]
+
+
+def line_spans(text: str, kind: str, attr: str | None, read_line: Callable[[str], tuple[LineFind, ...]],
+               only: Callable[[str], object] | None = None) -> list[FactSpan]:
+    """The spans a line-local extractor finds in `text`: `read_line` (memoised by the extractor,
+    see LINE_MEMO) on every folded line (`only` those it accepts, when given), offsets moved
+    from the line to the text."""
+    return [span(text, base + s, base + e, kind, attr, key, detail)
+            for base, line in folded_lines(text) if only is None or only(line)
+            for s, e, key, detail in read_line(line)]
 
 
 def span(text: str, start: int, end: int, kind: str, attr: str | None = None, key: str = "",

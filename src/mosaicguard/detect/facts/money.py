@@ -36,7 +36,7 @@ from functools import lru_cache
 from typing import Any
 
 from .base import FactExtractor, FactSpan
-from .lines import LINE_MEMO, LineFind, folded_lines, span
+from .lines import LINE_MEMO, LineFind, line_spans, span
 from .text import fold_same_length
 
 #: Fewer significant digits than this: no link key (`100亿元`, `$50 million`).
@@ -219,10 +219,7 @@ class Money(FactExtractor):
     kinds = ("amount",)
 
     def extract(self, text: str) -> Sequence[FactSpan]:
-        out: list[FactSpan] = [
-            span(text, base + s, base + e, "amount", None, key, detail)
-            for base, line in folded_lines(text) if _TRIGGER.search(line)
-            for s, e, key, detail in _line_amounts(line)]
+        out = line_spans(text, "amount", None, _line_amounts, only=_TRIGGER.search)
         # A labelled amount may put its number on the line after the label: read on the text.
         folded = fold_same_length(text)
         for m in _LABELLED.finditer(folded):

@@ -24,7 +24,7 @@ from ..segment import is_cjk, words
 from .address_cn import ChineseAddressExtractor
 from .base import FactExtractor, FactSpan
 from .gazetteer_cn import load_gazetteer
-from .lines import LINE_MEMO, LineFind, folded_lines, span
+from .lines import LINE_MEMO, LineFind, line_spans
 from .purposes import IMPLIED_PURPOSES
 from .tablecache import cache_file, cached
 
@@ -183,9 +183,7 @@ class ProjectNames(FactExtractor):
         return ProjectNames(policy.sensitive_purposes)
 
     def extract(self, text: str) -> Sequence[FactSpan]:
-        out: list[FactSpan] = [
-            span(text, base + s, base + e, "name", None, key, detail)
-            for base, line in folded_lines(text) for s, e, key, detail in self._line_names(line)]
+        out = line_spans(text, "name", None, self._line_names)
         out.extend(_english_names(text))
         return sorted(out, key=lambda f: f.start)
 

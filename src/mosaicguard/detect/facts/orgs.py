@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
-from .lines import LINE_MEMO, LineFind, folded_lines, span
+from .lines import LINE_MEMO, LineFind, line_spans
 from .names import cut_after_function_word
 
 _CJK = "\u4e00-\u9fff"
@@ -57,9 +57,7 @@ class Organisations(FactExtractor):
     kinds = ("org",)
 
     def extract(self, text: str) -> Sequence[FactSpan]:
-        out: list[FactSpan] = [
-            span(text, base + s, base + e, "org", "organisation", key, detail)
-            for base, line in folded_lines(text) for s, e, key, detail in _line_orgs(line)]
+        out = line_spans(text, "org", "organisation", _line_orgs)
         if re.search("[A-Z]", text):
             out.extend(english_orgs(text))
             out.sort(key=lambda s: s.start)

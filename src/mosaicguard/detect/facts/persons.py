@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
-from .lines import LINE_MEMO, LineFind, folded_lines, span
+from .lines import LINE_MEMO, LineFind, line_spans
 
 _CJK = "\u4e00-\u9fff"
 ROLE_RE = re.compile(
@@ -29,8 +29,7 @@ class Persons(FactExtractor):
     kinds = ("person",)
 
     def extract(self, text: str) -> Sequence[FactSpan]:
-        return [span(text, base + s, base + e, "person", "personnel", key, detail)
-                for base, line in folded_lines(text) for s, e, key, detail in _line_persons(line)]
+        return line_spans(text, "person", "personnel", _line_persons)
 
 
 @lru_cache(maxsize=LINE_MEMO)
