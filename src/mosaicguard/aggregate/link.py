@@ -407,14 +407,13 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
     Returns the accepted links (a spanning forest) and the number of refused merges."""
     uf: UnionFind[int] = UnionFind()
     state: dict[int, _Cluster] = {}
-    size: dict[int, int] = {}
     accepted: list[Link] = []
     refused = 0
     for i, j, s in sorted(scores, key=lambda t: (-t[2].weight, records[t[0]].node, records[t[1]].node)):
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
             continue
-        if size.get(ri, 1) > 1 and size.get(rj, 1) > 1 and _site_tied(s):
+        if uf.size[ri] > 1 and uf.size[rj] > 1 and _site_tied(s):
             # A buyer at a shared site ties a notice to its project; two projects already made
             # of several notices each are not merged by it (one buyer, two projects at one site).
             refused += 1
@@ -425,10 +424,7 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
         if conflicts is None:
             refused += 1
             continue
-        gone = rj if uf.find(ri) == ri else ri
-        state.pop(gone, None)
-        size[uf.find(ri)] = size.get(ri, 1) + size.get(rj, 1)
-        size.pop(gone, None)
+        state.pop(rj if uf.find(ri) == ri else ri, None)
         accepted.append(Link(records[i].node, records[j].node, s, conflicts))
     return accepted, refused
 
