@@ -54,6 +54,16 @@ _TOWN_OPENED = re.compile(f"{_OPENER}{_NAME}{{1,5}}?(?:街道|镇|乡)")
 _VILLAGE_OPENED = re.compile(f"{_OPENER}{_NAME}{{1,5}}?(?<![农乡])(?:社区|村)(?![民委])")
 _OPENED_AFTER = frozenset({"province", "city", "county", "town"})
 _DIVISION_OR_TOWN = re.compile("[省市县区镇乡]")
+
+
+def _name_match(plain: re.Pattern[str], opened_re: re.Pattern[str], folded: str, at: int,
+                opened: bool) -> re.Match[str] | None:
+    """A town or village name at `at`: `plain`, or right after a division (`opened`) the same
+    opened by a function word (`opened_re`) unless a division inside it makes it running text."""
+    m = plain.match(folded, at) or (opened_re.match(folded, at) if opened else None)
+    if m and m.group()[0] in _NOT_IN_NAME and _DIVISION_OR_TOWN.search(m.group(), 1, len(m.group()) - 1):
+        return None
+    return m
 _ZONE = re.compile(
     f"{_NAME}{{0,10}}?(?:高新技术产业开发区|经济技术开发区|高新区|开发区|工业园区|工业园|产业园|化工园区?|园区|新区)")
 _VILLAGE = re.compile(f"{_NAME}{{1,6}}?(?<![农乡])(?:村民委员会|村委会|社区|村)(?![民委])")
@@ -379,9 +389,7 @@ class ChineseAddressExtractor(FactExtractor):
         candidates: list[_Part] = []
         opened = not gap and bool(parts) and parts[-1].level in _OPENED_AFTER
         if "town" not in have:
-            m = _TOWN.match(folded, gap_end) or (_TOWN_OPENED.match(folded, gap_end) if opened else None)
-            if m and m.group()[0] in _NOT_IN_NAME and _DIVISION_OR_TOWN.search(m.group(), 1, len(m.group()) - 1):
-                m = None
+            m = _name_match(_TOWN, _TOWN_OPENED, folded, gap_end, opened)
             if m and not m.group().endswith("城乡") and "village" not in have \
                     and not _DIVISION_CHAR.search(m.group(), 0, len(m.group()) - 1):
                 candidates.append(_Part("town", m.start(), m.end(), m.group()))
@@ -390,9 +398,7 @@ class ChineseAddressExtractor(FactExtractor):
             if m:
                 candidates.append(_Part("zone", m.start(), m.end(), m.group()))
         if "village" not in have:
-            m = _VILLAGE.match(folded, gap_end) or (_VILLAGE_OPENED.match(folded, gap_end) if opened else None)
-            if m and m.group()[0] in _NOT_IN_NAME and _DIVISION_OR_TOWN.search(m.group(), 1, len(m.group()) - 1):
-                m = None
+            m = _name_match(_VILLAGE, _VILLAGE_OPENED, folded, gap_end, opened)
             if m and not _DIVISION_CHAR.search(m.group(), 0, len(m.group()) - 1):
                 candidates.append(_Part("village", m.start(), m.end(), m.group(), precise=True))
         if "road" not in have and not _HARD_SEP.search(folded, pos, gap_end):
