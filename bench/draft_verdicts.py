@@ -60,8 +60,7 @@ def check_all(out: Path, drafts: Path, index: Path, fresh: bool) -> dict[str, An
         kind = row["draft"].split("-", 1)[1].rsplit(".", 1)[0]  # c0003-new-location.txt -> new-location
         by_kind.setdefault(kind, []).append(bool(row["verdict_correct"]))
     return {
-        "corpus": str(out), "index": str(index), "mode": "fresh" if fresh else "trust_index",
-        "load_before": None, **summary,
+        "corpus": str(out), "index": str(index), "mode": "fresh" if fresh else "trust_index", **summary,
         "failed": failed,
         "by_kind": {k: f"{sum(v)}/{len(v)}" for k, v in sorted(by_kind.items())},
         "wrong_rows": [r for r in rows if not r["verdict_correct"]],
@@ -80,10 +79,9 @@ def main() -> int:
     parser.add_argument("--fresh", action="store_true", help="walk the corpus for freshness (no --trust-index)")
     args = parser.parse_args()
     drafts = args.drafts or args.domain.with_name(args.domain.name + "-drafts")
-    load = os.getloadavg()[0]
-    result = check_all(args.domain, drafts, args.index, args.fresh)
-    result["load_before"] = load
-    result["load_after"] = os.getloadavg()[0]
+    load_before = os.getloadavg()[0]
+    result = {"load_before": load_before, **check_all(args.domain, drafts, args.index, args.fresh),
+              "load_after": os.getloadavg()[0]}
     print(json.dumps(result, ensure_ascii=False, indent=1))
     return 0 if not result["failed"] else 1
 
