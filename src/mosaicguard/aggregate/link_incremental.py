@@ -21,7 +21,8 @@ What a full relink computes, and what a change moves (docs/aggregation.md, "Incr
   would run out the relink is a full one (which restores the margin).
 
 The pairs re-scored are: every stored pair (cheap: no blocking), every candidate pair of a node
-of an added document (its blocking keys' holders and its grid cells' points), every pair within
+of an added document (its blocking keys' holders, the holders of both keys of its composite
+tokens, `model.pair_block_keys`, and its grid cells' points), every pair within
 1 km of a node near an added or removed point (its place's term frequency, `coord_df`, moved),
 and every pair of nodes sharing a key whose df moved and is at most BLOCK_MAX_DF (held by at most 200 documents,
 so at most ~20,000 pairs a key). Clustering (`link.cluster`) then runs on all pairs at or above
