@@ -15,6 +15,7 @@ weakest link.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import Counter, defaultdict
@@ -527,6 +528,7 @@ def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], settings: Ag
     drafts = draft_records(draft_facts, store, corpus_df)
     wanted: dict[Node, str | None] = {}
     per_draft: dict[Node, set[Node]] = defaultdict(set)
+    cached_postings = functools.cache(store.postings)  # a buyer is in several composite tokens
     for r in drafts:
         for k, d in r.keys.items():
             if blocks(k, max(d, 2)):
@@ -538,8 +540,8 @@ def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], settings: Ag
         for token in pair_block_keys({k: max(d, 2) for k, d in r.keys.items()}):
             # both keys of a composite token (model.pair_block_keys): the nodes holding both
             org, amount = token.split(PAIR_BLOCK_SEP)
-            holding = {(p.doc, p.scope) for p in store.postings(amount)}
-            for p in store.postings(org):
+            holding = {(p.doc, p.scope) for p in cached_postings(amount)}
+            for p in cached_postings(org):
                 if (p.doc, p.scope) in holding:
                     wanted[(p.doc, p.scope)] = p.entity
                     per_draft[r.node].add((p.doc, p.scope))
