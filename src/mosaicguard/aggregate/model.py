@@ -249,13 +249,22 @@ def pair_block_keys(keys: Mapping[str, int]) -> list[str]:
     "Session 12 - recall"): a permit naming the village and an EIA naming a road and number of
     the same town share only the buyer (in 9 to 200 documents: no candidate pair) and the EIA's
     `总投资约N万元` (4 digits: no candidate pair), so the pair was never scored."""
-    if any(d <= BLOCK_MAX_DF and k.partition(":")[0] in NAMING_KINDS for k, d in keys.items()):
+    orgs: list[str] = []
+    amounts: list[str] = []
+    for k, d in keys.items():  # one pass: this runs for every node of the corpus
+        if d > BLOCK_MAX_DF:
+            continue
+        kind = k[:k.find(":")]
+        if kind in NAMING_KINDS:
+            return []
+        if d < 2:
+            continue
+        if kind == "org":
+            orgs.append(k)
+        elif kind == "amt" and not k.endswith(AMOUNT_OWN) and not blocks(k, d):
+            amounts.append(k)
+    if not orgs or not amounts:
         return []
-    orgs = [k for k, d in keys.items() if k.startswith("org:") and 2 <= d <= BLOCK_MAX_DF]
-    if not orgs:
-        return []
-    amounts = [k for k, d in keys.items() if k.startswith("amt:") and not k.endswith(AMOUNT_OWN)
-               and 2 <= d <= BLOCK_MAX_DF and not blocks(k, d)]
     return [f"{o}{PAIR_BLOCK_SEP}{a}" for o in sorted(orgs) for a in sorted(amounts)]
 
 
