@@ -15,6 +15,7 @@ weakest link.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import Counter, defaultdict
@@ -30,7 +31,9 @@ from .model import (
     FAR_M,
     KINDS,
     MAX_CELL_POINTS,
+    ORG_AT_AMOUNT_LABEL,
     ORG_AT_SITE_LABEL,
+    PAIR_BLOCK_SEP,
     LinkModel,
     NodeRecord,
     PairScore,
@@ -38,6 +41,7 @@ from .model import (
     coord_cells,
     coord_density,
     estimate_model,
+    pair_block_keys,
     records_from_rows,
     sampled_pairs,
     with_coord_df,
@@ -236,7 +240,7 @@ def _blockable(r: NodeRecord) -> bool:
     a node without coordinates and without a shared, non-busy value of a blocking kind links to
     nothing."""
     return r.coord is not None or any(
-        blocks(k, d) for k, d in r.keys.items())
+        blocks(k, d) for k, d in r.keys.items()) or bool(pair_block_keys(r.keys))
 
 
 class _SampledNodes(Sequence[NodeRecord]):
@@ -317,6 +321,8 @@ def candidate_pairs(records: Sequence[NodeRecord]) -> Iterator[tuple[int, int]]:
         for k, d in r.keys.items():
             if blocks(k, d):
                 postings[k].append(i)
+        for k in pair_block_keys(r.keys):
+            postings[k].append(i)
         if r.coord is not None:
             for c in coord_cells(*r.coord):
                 postings["\x00cell:" + c].append(i)
@@ -414,8 +420,9 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
         if ri == rj:
             continue
         if uf.size[ri] > 1 and uf.size[rj] > 1 and _site_tied(s):
-            # A buyer at a shared site ties a notice to its project; two projects already made
-            # of several notices each are not merged by it (one buyer, two projects at one site).
+            # A buyer at a shared site (or with a shared amount) ties a notice to its project;
+            # two projects already made of several notices each are not merged by it (one
+            # buyer, two projects at one site).
             refused += 1
             continue
         state.setdefault(ri, _Cluster(records[ri]))
@@ -430,8 +437,10 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
 
 
 def _site_tied(score: PairScore) -> bool:
-    """Whether the pair's organisation comparison is at a shared site (model.ORG_AT_SITE)."""
-    return any(c.comparison == "org" and c.level.endswith(ORG_AT_SITE_LABEL) for c in score.comparisons)
+    """Whether the pair's organisation comparison is at a shared site or with a shared amount
+    (model.ORG_AT_SITE, model.ORG_AT_AMOUNT): a buyer's tie, weighed by its term frequency."""
+    return any(c.comparison == "org" and c.level.endswith((ORG_AT_SITE_LABEL, ORG_AT_AMOUNT_LABEL))
+               for c in score.comparisons)
 
 
 def entity_summaries(records: Sequence[NodeRecord], node_entity: Mapping[Node, str],
@@ -519,12 +528,21 @@ def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], settings: Ag
     drafts = draft_records(draft_facts, store, corpus_df)
     wanted: dict[Node, str | None] = {}
     per_draft: dict[Node, set[Node]] = defaultdict(set)
+    cached_postings = functools.cache(store.postings)  # a buyer is in several composite tokens
     for r in drafts:
         for k, d in r.keys.items():
             if blocks(k, max(d, 2)):
                 # A fixed line's key is `landline:` in the record and `phone:` in the index.
                 stored = "phone:" + k[9:] if k.startswith("landline:") else k
                 for p in store.postings(stored):
+                    wanted[(p.doc, p.scope)] = p.entity
+                    per_draft[r.node].add((p.doc, p.scope))
+        for token in pair_block_keys({k: max(d, 2) for k, d in r.keys.items()}):
+            # both keys of a composite token (model.pair_block_keys): the nodes holding both
+            org, amount = token.split(PAIR_BLOCK_SEP)
+            holding = {(p.doc, p.scope) for p in cached_postings(amount)}
+            for p in cached_postings(org):
+                if (p.doc, p.scope) in holding:
                     wanted[(p.doc, p.scope)] = p.entity
                     per_draft[r.node].add((p.doc, p.scope))
         if r.coord is not None:

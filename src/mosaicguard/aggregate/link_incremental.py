@@ -21,7 +21,8 @@ What a full relink computes, and what a change moves (docs/aggregation.md, "Incr
   would run out the relink is a full one (which restores the margin).
 
 The pairs re-scored are: every stored pair (cheap: no blocking), every candidate pair of a node
-of an added document (its blocking keys' holders and its grid cells' points), every pair within
+of an added document (its blocking keys' holders, the holders of both keys of its composite
+tokens, `model.pair_block_keys`, and its grid cells' points), every pair within
 1 km of a node near an added or removed point (its place's term frequency, `coord_df`, moved),
 and every pair of nodes sharing a key whose df moved and is at most BLOCK_MAX_DF (held by at most 200 documents,
 so at most ~20,000 pairs a key). Clustering (`link.cluster`) then runs on all pairs at or above
@@ -46,12 +47,14 @@ from .link import (
 from .model import (
     BLOCK_MAX_DF,
     MAX_CELL_POINTS,
+    PAIR_BLOCK_SEP,
     LinkModel,
     NodeRecord,
     blocks,
     coord_cell,
     coord_cells,
     coord_density,
+    pair_block_keys,
     with_coord_df,
 )
 from .settings import AggregationSettings
@@ -81,10 +84,28 @@ def is_candidate(a: NodeRecord, b: NodeRecord, cell_count: Mapping[str, int]) ->
     for k, d in a.keys.items():
         if k in b.keys and blocks(k, d):
             return True
+    combos = pair_block_keys(a.keys)
+    if combos and not set(combos).isdisjoint(pair_block_keys(b.keys)):
+        return True
     if a.coord is not None and b.coord is not None:
         cells = {c for c in coord_cells(*a.coord) if cell_count.get(c, 0) <= MAX_CELL_POINTS}
         return any(c in cells for c in coord_cells(*b.coord))
     return False
+
+
+def _pair_block_pairs(store: FactStore, new_keys: Mapping[Id, set[str]], df: Mapping[str, int]
+                      ) -> set[tuple[Id, Id]]:
+    """The pairs of the added nodes made by composite blocking tokens (model.pair_block_keys):
+    each added node with the stored nodes holding both keys of one of its tokens."""
+    tokens = {node: pair_block_keys({k: df.get(k, 1) for k in ks}) for node, ks in new_keys.items()}
+    parts = sorted({part for ts in tokens.values() for t in ts for part in t.split(PAIR_BLOCK_SEP)})
+    holders = {k: set(hs) for k, hs in store.key_holders(parts).items()} if parts else {}
+    out: set[tuple[Id, Id]] = set()
+    for node, ts in tokens.items():
+        for t in ts:
+            org, amount = t.split(PAIR_BLOCK_SEP)
+            out.update((node, h) for h in holders[org] & holders[amount] if h != node)
+    return out
 
 
 def _cell_crossed(cell_count: Mapping[str, int], added: Iterable[tuple[float, float]],
@@ -147,6 +168,7 @@ def relink_incremental(store: FactStore, settings: AggregationSettings, engine: 
     for node, ks in new_keys.items():
         for k in ks & block_keys:
             pairs.update((node, h) for h in holders[k] if h != node)
+    pairs.update(_pair_block_pairs(store, new_keys, df))
     changed_points = [*added.values(), *changes.removed_coords]
     if changed_points:
         # A place's term frequency (`coord_df`: nodes with a point within 1 km) moves for every

@@ -186,6 +186,16 @@ NAMING_KINDS = ("code", "subject", "name")
 ORG_AT_SITE = "org@site"
 #: How the labels of the ORG_AT_SITE levels end (`share df<=48 at a shared site`).
 ORG_AT_SITE_LABEL = "at a shared site"
+#: The levels of an organisation shared by two mentions that agree on a distinctive amount
+#: (`amt`, df <= BLOCK_MAX_DF) when neither names a project (`org_at_amount`; after the site
+#: levels): plain term frequency, as ORG_AT_SITE. One project prints its amount in notices that
+#: share nothing else (an EIA's `总投资约6091万元`, the permit's `合同价格：6091.26万元`), each
+#: naming the buyer; the context floor is there for the agency's correlated name, phone and
+#: contact, and a chance amount is independent of them. Measured on the v2 100k domain corpus
+#: (docs/benchmarks-aggregate.md, "Session 12 - recall").
+ORG_AT_AMOUNT = "org@amt"
+#: How the labels of the ORG_AT_AMOUNT levels end.
+ORG_AT_AMOUNT_LABEL = "with a shared amount"
 #: An `amt:` key ending with this marks the amount at its own written precision; the same key
 #: without it is held by every amount that renders to it (its own precision or a coarser one).
 #: Two amounts agree when one's own key is among the other's renderings: `约6743万元`
@@ -218,6 +228,44 @@ def blocks(key: str, df: int) -> bool:
         mantissa = value.rpartition(":")[2].partition("e")[0].lstrip("0")
         return len(mantissa) >= AMOUNT_BLOCK_DIGITS
     return True
+
+
+#: Composite blocking (`pair_block_keys`): an organisation and a distinctive amount, shared
+#: together, make a candidate pair though neither blocks alone (the organisation is held by
+#: more than ORG_BLOCK_MAX_DF documents, the amount has fewer than AMOUNT_BLOCK_DIGITS
+#: significant digits). A token is the two keys joined by this separator.
+PAIR_BLOCK_SEP = "\x1f"
+
+
+def pair_block_keys(keys: Mapping[str, int]) -> list[str]:
+    """The composite blocking tokens of a node holding `keys` (key -> document frequency): every
+    (organisation, distinctive amount) of its keys, each held by 2 to BLOCK_MAX_DF documents, the
+    amount of 3-4 significant digits (longer ones block alone: `blocks`), when the node names no
+    project (no code, alias or distinctive name of at most BLOCK_MAX_DF documents: a notice that
+    names its project is tied by that name, see `org_at_amount`). Two nodes sharing a token share
+    that buyer and that amount rendering. The one composite rule of every engine (pure Python,
+    splink's `pair_blk` column, the incremental relink, the draft check).
+    Why: v2 100k domain corpus, the missed chains of class C (docs/benchmarks-aggregate.md,
+    "Session 12 - recall"): a permit naming the village and an EIA naming a road and number of
+    the same town share only the buyer (in 9 to 200 documents: no candidate pair) and the EIA's
+    `总投资约N万元` (4 digits: no candidate pair), so the pair was never scored."""
+    orgs: list[str] = []
+    amounts: list[str] = []
+    for k, d in keys.items():  # one pass: this runs for every node of the corpus
+        if d > BLOCK_MAX_DF:
+            continue
+        kind = k[:k.find(":")]
+        if kind in NAMING_KINDS:
+            return []
+        if d < 2:
+            continue
+        if kind == "org":
+            orgs.append(k)
+        elif kind == "amt" and not k.endswith(AMOUNT_OWN) and not blocks(k, d):
+            amounts.append(k)
+    if not orgs or not amounts:
+        return []
+    return [f"{o}{PAIR_BLOCK_SEP}{a}" for o in sorted(orgs) for a in sorted(amounts)]
 
 
 def amount_link_keys(own: str, renderings: Sequence[str]) -> list[str]:
@@ -453,6 +501,8 @@ class LinkModel:
         shared = ka & kb
         if kind == "org" and ORG_AT_SITE in self.levels and org_at_site(a, b):
             return self._share_level(kind, a, b, shared, ORG_AT_SITE)
+        if kind == "org" and ORG_AT_AMOUNT in self.levels and org_at_amount(a, b):
+            return self._share_level(kind, a, b, shared, ORG_AT_AMOUNT)
         return self._share_level(kind, a, b, shared)
 
     def compare_amount(self, kind: str, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
@@ -552,11 +602,8 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
             u = differ[kind] / both[kind] if both[kind] else 1.0
             lvls.append(Level("differ", p.m_differ, max(u, p.m_differ)))  # differing never counts for
         levels[kind] = tuple(lvls)
-    org = KIND_PRIORS["org"]
-    levels[ORG_AT_SITE] = tuple(
-        Level(f"share {BUCKET_LABELS[bi]} {ORG_AT_SITE_LABEL}", m_at(org.m_share, bound),
-              min(min(1.0, bound / n_docs) * org.c, m_at(org.m_share, bound)))
-        for bi, bound in enumerate(DF_BUCKETS))
+    levels[ORG_AT_SITE] = org_tf_levels(n_docs, ORG_AT_SITE_LABEL)
+    levels[ORG_AT_AMOUNT] = org_tf_levels(n_docs, ORG_AT_AMOUNT_LABEL)
     # Near levels: term frequency of the place (COORD_C). Far: sampled (points more than 1 km
     # apart are two places unless the sample says most pairs are; never counts for a link).
     n = sum(coord_hits)
@@ -575,6 +622,31 @@ def org_at_site(a: NodeRecord, b: NodeRecord) -> bool:
     (SITE_KINDS) held by at most BLOCK_MAX_DF documents, and neither holds such a value of a
     naming kind (NAMING_KINDS)."""
     return share_site_value(a, b) and not any(r.specific_keys(k) for r in (a, b) for k in NAMING_KINDS)
+
+
+def share_amount_value(a: NodeRecord, b: NodeRecord) -> bool:
+    """Whether two nodes agree on a distinctive amount (`amt`, 3 significant digits or more; as
+    `LinkModel.compare_amount`: one side's amount at its own precision among the other's
+    renderings) held by at most BLOCK_MAX_DF documents."""
+    rendered_a, own_a = _amount_keys("amt", a)
+    rendered_b, own_b = _amount_keys("amt", b)
+    return any(a.keys[k] <= BLOCK_MAX_DF for k in (own_a & rendered_b) | (rendered_a & own_b))
+
+
+def org_at_amount(a: NodeRecord, b: NodeRecord) -> bool:
+    """The condition of the ORG_AT_AMOUNT levels: the nodes agree on a distinctive amount
+    (`share_amount_value`) and neither names a project (NAMING_KINDS), as `org_at_site` for a
+    shared site."""
+    return share_amount_value(a, b) and not any(r.specific_keys(k) for r in (a, b) for k in NAMING_KINDS)
+
+
+def org_tf_levels(n_docs: int, label: str) -> tuple[Level, ...]:
+    """Levels of an organisation weighed by plain term frequency (the `org` prior without its
+    context floor `u_min`), labelled `share df<=B {label}`: ORG_AT_SITE and ORG_AT_AMOUNT."""
+    org = KIND_PRIORS["org"]
+    return tuple(Level(f"share {BUCKET_LABELS[bi]} {label}", m_at(org.m_share, bound),
+                       min(min(1.0, bound / n_docs) * org.c, m_at(org.m_share, bound)))
+                 for bi, bound in enumerate(DF_BUCKETS))
 
 
 def coord_level(distance: float, df: int) -> int:

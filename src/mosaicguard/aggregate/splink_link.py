@@ -32,12 +32,14 @@ from .model import (
     MAX_CELL_POINTS,
     NAMING_KINDS,
     NEAR_M,
+    ORG_AT_AMOUNT,
     ORG_AT_SITE,
     SITE_KINDS,
     LinkModel,
     NodeRecord,
     blocks,
     coord_cells,
+    pair_block_keys,
 )
 
 
@@ -60,6 +62,9 @@ def present_kinds(records: Sequence[NodeRecord]) -> tuple[str, ...]:
     return tuple(k for k in KINDS if k in seen)
 
 
+#: The column of a node's composite blocking tokens (`model.pair_block_keys`).
+PAIR_BLK = "pair_blk"
+
 #: Width of the zero-padded document frequency that prefixes each key in `{kind}_dfk`: the
 #: rarest shared key is then the smallest string of the intersection.
 DF_WIDTH = 7
@@ -79,7 +84,7 @@ def column_names(kinds: Sequence[str]) -> list[str]:
             out.append(f"{kind}_blk")
         if kind in AMOUNT_KINDS:
             out.append(f"{kind}_own_dfk")
-    return [*out, "lat", "lon", "coord_df", "cells"]
+    return [*out, PAIR_BLK, "lat", "lon", "coord_df", "cells"]
 
 
 def cell_counts(coords: Iterable[tuple[float, float]]) -> Counter[str]:
@@ -95,7 +100,7 @@ def _layout(kinds: tuple[str, ...]) -> tuple[dict[str, int], int]:
     for kind in kinds:
         offsets[kind] = at
         at += 2 + KIND_PRIORS[kind].blocking + (kind in AMOUNT_KINDS)
-    return offsets, at + 4
+    return offsets, at + 5
 
 
 _NO_KEYS: list[Any] = []  # shared by every empty cell of a row: never appended to
@@ -134,6 +139,9 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
         row[at + 1] = [enc[k] for k in keys if r.keys[k] > BLOCK_MAX_DF]
         if KIND_PRIORS[kind].blocking:
             row[at + 2] = [enc[k] for k in keys if blocks(k, r.keys[k])]
+    # composite blocking tokens (model.pair_block_keys): a buyer and an amount shared together
+    combos = pair_block_keys(r.keys)
+    row[-5] = [encode(k) for k in combos] if combos else _NO_KEYS
     if r.coord:
         # A cell holding more points than MAX_CELL_POINTS (a default map pin) blocks nothing, as
         # in link.candidate_pairs.
@@ -196,6 +204,8 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
                 lv = model.levels[ORG_AT_SITE][b]
                 cls_.append(cll.CustomLevel(f"({at_site}){unnamed} AND {rarest} < '{bound + 1:0{DF_WIDTH}d}'",
                                             lv.label).configure(m_probability=lv.m, u_probability=lv.u))
+        if kind == "org" and "amt" in kinds and ORG_AT_AMOUNT in model.levels:
+            cls_.extend(_org_at_amount_levels(model, dialect, kinds, rarest))
         for b, bound in enumerate(DF_BUCKETS):
             lv = levels[b]
             cls_.append(cll.CustomLevel(f"{rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
@@ -214,11 +224,28 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
         comparisons.append(cl.CustomComparison(comparison_levels=cls_, output_column_name=kind))
     comparisons.append(_coord_comparison(model, cll, cl))
     rules: list[Any] = [block_on(f"{k}_blk", arrays_to_explode=[f"{k}_blk"]) for k in kinds if KIND_PRIORS[k].blocking]
+    rules.append(block_on(PAIR_BLK, arrays_to_explode=[PAIR_BLK]))
     rules.append(block_on("cells", arrays_to_explode=["cells"]))
     return SettingsCreator(link_type="dedupe_only", comparisons=comparisons,
                            blocking_rules_to_generate_predictions=rules,
                            probability_two_random_records_match=model.prior,
                            retain_intermediate_calculation_columns=True)
+
+
+def _org_at_amount_levels(model: LinkModel, dialect: str, kinds: Sequence[str], rarest: str) -> list[Any]:
+    """The organisation's ORG_AT_AMOUNT levels (model.org_at_amount): the two nodes agree on a
+    distinctive amount held by at most BLOCK_MAX_DF documents (one side's `amt_own_dfk` meets
+    the other's `amt_dfk`, as model.compare_amount) and neither names a project."""
+    import splink.comparison_level_library as cll
+
+    size = "len" if dialect == "duckdb" else "size"
+    inter = "list_intersect" if dialect == "duckdb" else "array_intersect"
+    concat = "list_concat" if dialect == "duckdb" else "concat"
+    agree = f"{size}({concat}({inter}(amt_own_dfk_l, amt_dfk_r), {inter}(amt_dfk_l, amt_own_dfk_r))) > 0"
+    unnamed = "".join(f" AND {size}({k}_dfk_l) = 0 AND {size}({k}_dfk_r) = 0" for k in NAMING_KINDS if k in kinds)
+    return [cll.CustomLevel(f"{agree}{unnamed} AND {rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
+            .configure(m_probability=lv.m, u_probability=lv.u)
+            for bound, lv in zip(DF_BUCKETS, model.levels[ORG_AT_AMOUNT], strict=True)]
 
 
 def _coord_comparison(model: LinkModel, cll: Any, cl: Any) -> Any:
