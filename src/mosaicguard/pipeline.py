@@ -53,9 +53,8 @@ def collect_inputs(paths: Sequence[str]) -> list[InputFile]:
     out: list[InputFile] = []
     seen: set[str] = set()
 
-    def add(disk: Path, report: str) -> None:
+    def add(disk: Path, report: str, key: str) -> None:
         # The same file named twice (a folder and a file in it) is scanned and listed once.
-        key = os.path.realpath(disk)
         if key not in seen:
             seen.add(key)
             out.append(InputFile(str(disk), report))
@@ -68,11 +67,16 @@ def collect_inputs(paths: Sequence[str]) -> list[InputFile]:
                 # Linked folders are not followed (loops), but they are listed: nothing that was
                 # found may vanish from the report silently.
                 entries = sorted(files) + [d for d in dirs if os.path.islink(os.path.join(root, d))]
+                # The folder's real path once: an entry that is no link is that plus its name,
+                # what `realpath` of the entry gives with one lstat per path component (a
+                # million-file corpus: ~40 s of the listing, before any file is read).
+                real_root = os.path.realpath(root)
                 for name in sorted(entries):
                     full = Path(root) / name
-                    add(full, str(full))
+                    linked = os.path.islink(full)
+                    add(full, str(full), os.path.realpath(full) if linked else os.path.join(real_root, name))
         else:
-            add(p, raw)
+            add(p, raw, os.path.realpath(p))
     return out
 
 

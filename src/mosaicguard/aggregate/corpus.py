@@ -113,7 +113,8 @@ def sync_corpus(
             for record, facts in results:
                 # Members of a container that changed may have vanished: drop them first.
                 store.remove_documents(members.pop(record.path, []))
-                store.put_document(record, facts, settings.coordinate_radius_m)
+                # A path the index does not hold has no rows to replace (a first read: every one).
+                store.put_document(record, facts, settings.coordinate_radius_m, replace=record.path in known)
                 stats.facts += len(facts)
                 if record.status != "ok":
                     stats.errors.append({"path": record.path, "status": record.status, "error": record.error or ""})
