@@ -8,8 +8,6 @@ import signal
 import stat
 import time
 from collections.abc import Callable, Generator, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
@@ -259,6 +257,10 @@ def _run_pool(
     """Scan `items` in a pool, yielding results in input order; returns the files left
     unfinished when the pool broke (empty when all went well)."""
     workers = max(1, min(options.jobs, len(items)))
+    # here, not at the top: a check or a one-file scan never pays for the import
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(options,)) as pool:
         futures = [pool.submit(_worker_scan, item) for item in items]
         for index, future in enumerate(futures):
@@ -276,6 +278,9 @@ def _run_pool(
 
 def _isolated(item: InputFile, options: ScanOptions) -> list[FileResult]:
     """Scan one file alone in a fresh process; if that process dies too, the file is an error."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
         with ProcessPoolExecutor(max_workers=1, initializer=_init_worker, initargs=(options,)) as pool:
             return pool.submit(_worker_scan, item).result()
