@@ -2,8 +2,9 @@
 
 How it reads a text:
 1. One Aho-Corasick pass over the folded text (traditional -> simplified, full width -> ASCII,
-   same length so offsets hold) finds province/city/county names from the gazetteer and town
-   names the gazetteer knows; short names (湖北, 宜昌) count only right before another component.
+   same length so offsets hold; direct look-ups for a process's first texts, same answer: see
+   `_names_at`) finds province/city/county names from the gazetteer and town names the gazetteer
+   knows; short names (湖北, 宜昌) count only right before another component.
 2. From each of those anchors a small grammar reads the components that follow: town
    (…乡/镇/街道), development zone (…高新区/工业园区), village (…村/社区), group (8组, 村民小组,
    `group 8`), road (…路/大道/街, with number `36号`, intersection `A路与B路交汇处` or landmark
