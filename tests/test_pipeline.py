@@ -48,6 +48,24 @@ def test_duplicates_once_and_linked_folders_listed(tmp_path: Path) -> None:
     assert files["dangling.txt"].status == "error" and "cannot open" in files["dangling.txt"].error
 
 
+def test_a_linked_file_is_listed_once_with_its_target(tmp_path: Path) -> None:
+    """Files are the same when their real paths are: a link to a file of the corpus, the corpus
+    reached through a linked folder and named again directly, a file named on its own."""
+    (tmp_path / "corpus" / "sub").mkdir(parents=True)
+    (tmp_path / "corpus" / "sub" / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "corpus" / "b.txt").write_text("y", encoding="utf-8")
+    (tmp_path / "corpus" / "0-alias.txt").symlink_to(tmp_path / "corpus" / "sub" / "a.txt")
+    (tmp_path / "corpus" / "c-outside.txt").symlink_to(tmp_path / "outside.txt")
+    (tmp_path / "outside.txt").write_text("z", encoding="utf-8")
+    (tmp_path / "via").symlink_to(tmp_path / "corpus", target_is_directory=True)
+    items = collect_inputs([str(tmp_path / "via"), str(tmp_path / "corpus"), str(tmp_path / "outside.txt"),
+                            str(tmp_path / "corpus" / "sub" / "a.txt")])
+    rel = [Path(i.report_path).relative_to(tmp_path).as_posix() for i in items]
+    # `0-alias.txt` comes first in the walk and stands for `sub/a.txt`; the second walk of the
+    # same folder under its real name and the files named again add nothing
+    assert rel == ["via/0-alias.txt", "via/b.txt", "via/c-outside.txt"]
+
+
 def test_bad_files_in_a_folder_are_errors_and_the_rest_is_scanned(tmp_path: Path) -> None:
     from docx import Document as Docx
 

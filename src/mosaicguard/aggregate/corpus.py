@@ -11,7 +11,6 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from ..model import Document
@@ -113,7 +112,8 @@ def sync_corpus(
             for record, facts in results:
                 # Members of a container that changed may have vanished: drop them first.
                 store.remove_documents(members.pop(record.path, []))
-                store.put_document(record, facts, settings.coordinate_radius_m)
+                # A path the index does not hold has no rows to replace (a first read: every one).
+                store.put_document(record, facts, settings.coordinate_radius_m, replace=record.path in known)
                 stats.facts += len(facts)
                 if record.status != "ok":
                     stats.errors.append({"path": record.path, "status": record.status, "error": record.error or ""})
@@ -181,6 +181,8 @@ def _extract_all(todo: list[tuple[InputFile, int, int]], policy: Policy, options
         _init(policy, options)
         yield from map(_extract_one, todo)
         return
+    from concurrent.futures import ProcessPoolExecutor  # here: a check never pays for the import
+
     with ProcessPoolExecutor(max_workers=jobs, initializer=_init, initargs=(policy, options)) as pool:
         yield from pool.map(_extract_one, todo, chunksize=64)
 
@@ -214,6 +216,8 @@ def index_texts(
             if i % COMMIT_EVERY == 0:
                 store.commit()
     else:
+        from concurrent.futures import ProcessPoolExecutor  # here: a check never pays for the import
+
         with ProcessPoolExecutor(max_workers=jobs, initializer=_init,
                                  initargs=(policy, ScanOptions(policy=policy))) as pool:
             for i, (path, text, facts) in enumerate(pool.map(_extract_text_job, texts, chunksize=256), 1):

@@ -135,7 +135,11 @@ def english_orgs(text: str) -> list[FactSpan]:
         out.append(FactSpan("org", m.start(), m.end(), m.group(), "organisation", fold_key(key),
                             (("lang", "en"), ("type", "agency"))))
         taken.append((m.start(), m.end()))
-    for m in _EN_ORG.finditer(text):
+    # Every name kept below holds a suffix followed by a non-letter, which the suffix pattern
+    # then finds in the whole text too: a text without one (most Chinese notices, whose capitals
+    # are codes) has no name to find, and the costly name pattern is not run over it.
+    names = _EN_ORG.finditer(text) if EN_ORG_SUFFIX.search(text) else ()
+    for m in names:
         if not EN_ORG_SUFFIX.search(m.group("name")):
             continue
         start, name = m.start(), m.group("name")

@@ -1,0 +1,92 @@
+"""The gazetteer names of a text are the same whether found by direct look-ups (the first texts a
+process reads: a `check` never pays for building the automaton) or by the Aho-Corasick automaton
+(a corpus read): longest name at each position, same index, so the same addresses."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from mosaicguard.detect.facts import address_cn
+from mosaicguard.detect.facts.address_cn import (
+    ChineseAddressExtractor,
+    _name_table,
+    _names_at_automaton,
+    _names_at_direct,
+)
+from mosaicguard.detect.facts.text import fold_same_length
+
+FILLER = ["，", "、", " ", "的", "项目", "建设地点：", "镇", "乡", "村", "二组", "路36号", "县", "市", "(zhèn)",
+          "Site: ", "group 8", "北", "东侧", "。\n"]
+
+
+def _texts(n: int, seed: int) -> list[str]:
+    """Texts dense with gazetteer names: runs of names (overlapping ones included: a name cut
+    short, two names glued) between address words and punctuation."""
+    rng = random.Random(seed)
+    names = [name for name, _ in _name_table().names]
+    out = []
+    for _ in range(n):
+        parts = []
+        for _ in range(rng.randint(3, 25)):
+            name = rng.choice(names)
+            roll = rng.random()
+            if roll < 0.15:
+                name = name[: rng.randint(1, len(name))]  # a prefix only
+            elif roll < 0.25:
+                name = name + rng.choice(names)[1:]  # two names sharing a character
+            parts.append(name)
+            if rng.random() < 0.6:
+                parts.append(rng.choice(FILLER))
+        out.append("".join(parts))
+    return out
+
+
+REAL = [
+    "宜昌市点军区五龙大道宜昌减灾备灾中心东侧",
+    "建设地点：广东省广州市番禺区石楼镇龙瀛路36号自编A01",
+    "Site: 马家营乡, 李家湾村, 安平县 group 8.",
+    "湖北省宜昌市点军区点军街道联棚村",
+    "石门县农业农村局关于黄丰桥镇广和村道路硬化工程的公示",
+    "福建厦门翔安区新店镇小嶝岛",
+    "天河区龙口西路",
+    "",
+    "a",
+]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_direct_lookups_find_what_the_automaton_finds(seed: int) -> None:
+    texts = [fold_same_length(t) for t in (*REAL, *_texts(300, seed))]
+    found = 0
+    for text in texts:
+        direct = _names_at_direct(text)
+        assert direct == _names_at_automaton(text), text
+        found += len(direct)
+    assert found > 1000  # the texts do hold names (the comparison is not of empty answers)
+
+
+def test_addresses_are_the_same_on_either_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    x = ChineseAddressExtractor()
+    texts = [*REAL, *_texts(200, 7)]
+    monkeypatch.setattr(address_cn, "_direct_lookups", 0)
+    monkeypatch.setattr(address_cn, "DIRECT_LOOKUP_TEXTS", len(texts) + 1)
+    direct = [x.extract(t) for t in texts]
+    # every text with a Chinese character was read by direct look-ups ("" and "a" are not read)
+    assert address_cn._direct_lookups == len(texts) - 2
+    monkeypatch.setattr(address_cn, "DIRECT_LOOKUP_TEXTS", 0)
+    automaton = [x.extract(t) for t in texts]
+    assert direct == automaton
+    assert sum(len(spans) for spans in direct) > 100
+
+
+def test_a_process_switches_to_the_automaton(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(address_cn, "_direct_lookups", 0)
+    monkeypatch.setattr(address_cn, "DIRECT_LOOKUP_TEXTS", 3)
+    monkeypatch.setattr(address_cn, "_names_at_direct", lambda t: calls.append("direct") or {})
+    monkeypatch.setattr(address_cn, "_names_at_automaton", lambda t: calls.append("automaton") or {})
+    for _ in range(5):
+        address_cn._names_at("安平县")
+    assert calls == ["direct"] * 3 + ["automaton"] * 2
