@@ -47,6 +47,7 @@ def test_bracketed_code_in_prose() -> None:
     ("确保安全生产和工程质量", None),
     ("机库建设工程招标公告", None),  # a kind of facility: every airbase has one
     ("油料洞库建设工程中标结果公告", None),
+    ("项目名称：加固机库建设工程", None),  # reinforcement is a works type (水库除险加固工程)
     ("沅陵县幼儿园新建工程", "name:幼儿园新建"),  # the county is an area, not the name
     ("安平县永安镇中心小学教学楼改扩建工程", "name:中心小学教学楼改扩建"),  # nor the town
     ("长白朝鲜族自治县薛家湾镇变电站10kV配套工程", "name:变电站10kv配套"),  # every town's substation

@@ -53,8 +53,12 @@ def test_the_owner_a_label_names_is_read_whole_and_marked() -> None:
     assert [s.text for s in spans if not s.get("role")] == ["葛洲坝集团", "葛洲坝集团第五工程有限公司"]
     assert "own:沅陵县农业农村局" in keys_of("采购人：沅陵县农业农村局")
     assert not any(k.startswith("own:") for k in keys_of("采购代理机构：湖北公诚招标代理有限公司"))
-    # an EIA's developer and a permit's builder are no buyer: one project names two of them
-    assert not any(k.startswith("own:") for k in keys_of(ACCEPTANCE.format(owner="某局", site="某县某镇人民路1号")))
+    assert "own:沅陵县农业农村局!" in keys_of("采购人：沅陵县农业农村局")  # a buyer's mark
+    # an EIA's developer and a permit's builder are owners but no buyers (one project may name
+    # two of them): the key without the buyer's mark
+    developer = {k for k in keys_of(ACCEPTANCE.format(owner="某县城乡建设投资有限公司", site="某县某镇人民路1号"))
+                 if k.startswith("own:")}
+    assert developer == {"own:某县城乡建设投资有限公司"}
 
 
 def test_a_budget_compares_at_two_significant_digits() -> None:
@@ -70,7 +74,8 @@ def _corpus(pair: list[set[str]], n: int = 3000) -> tuple[list[NodeRecord], int]
     """The pair's nodes among `n` unrelated ones, each with its own busy owner and budget (so
     that a sampled pair of notices disagrees on both, as in a corpus); every key's df as given
     by the corpus (the owners are busy: each buys for hundreds of projects)."""
-    rows: list[set[str]] = [*pair, *({f"own:o{i % 10}", f"bud:CNY:{10 + i % 89}e6", f"area:县{i}"} for i in range(n))]
+    rows: list[set[str]] = [*pair, *({f"own:o{i % 10}", f"own:o{i % 10}!", f"bud:CNY:{10 + i % 89}e6", f"area:县{i}"}
+                                     for i in range(n))]
     df: dict[str, int] = {}
     for keys in rows:
         for k in keys:
@@ -103,15 +108,41 @@ def test_two_owners_or_two_budgets_keep_a_name_collision_apart_but_not_one_site(
     # sharing the owner or the budget adds nothing: the organisation and the amount counted it
     assert {c.comparison: c.weight for c in same.comparisons}["own"] == 0.0
 
-    # One street address with two owners is one site (real documents: two plants of two
-    # subsidiaries on one campus are one annotated group): the owners' disagreement is neutral.
-    site = "怀化市沅陵县新华镇建设路43号"
-    recs, n = _corpus([keys_of(CANDIDATES.format(site=site, owner="沅陵县农业农村局")),
-                       keys_of(CANDIDATES.format(site=site, owner="湖南省西部工程建设管理中心"))])
+
+
+def test_two_owners_at_one_street_address_are_two_projects_unless_both_are_developers() -> None:
+    # 100k domain corpus (session 12): a village road bought by a county health bureau and a
+    # barracks road accepted for a provincial barracks office at one road and number, linked by
+    # the address alone (+2.6): a buyer and a developer that differ are two projects, at one
+    # site too; two buyers as well.
+    site = "怀化市沅陵县新华镇建设路{}号"  # one address per pair: each held by its two notices
+    limit = threshold_weight(AggregationSettings())
+    recs, n = _corpus([keys_of(CANDIDATES.format(site=site.format(43), owner="沅陵县卫生健康局")),
+                       keys_of(ACCEPTANCE.format(site=site.format(43), owner="湖南省华东营房保障中心")),
+                       keys_of(CANDIDATES.format(site=site.format(44), owner="沅陵县卫生健康局")),
+                       keys_of(CANDIDATES.format(site=site.format(44), owner="湖南省西部工程建设管理中心")),
+                       keys_of(ACCEPTANCE.format(site=site.format(45), owner="湖南省华东营房保障中心")),
+                       keys_of(ACCEPTANCE.format(site=site.format(45), owner="沅陵县城乡建设投资有限公司")),
+                       keys_of(ACCEPTANCE.format(site=site.format(46), owner="湖南省华东营房保障中心")),
+                       keys_of(CANDIDATES.format(site=site.format(46), owner="湖南省华东营房保障中心"))])
     model = estimate_model(recs, n)
-    at_site = model.score_pair(recs[0], recs[1])
-    assert {c.comparison: c.level for c in at_site.comparisons}["own"] == ONE_SITE_LEVEL
-    assert at_site.weight >= limit
+
+    def own(i: int, j: int) -> tuple[str, float]:
+        score = model.score_pair(recs[i], recs[j])
+        return {c.comparison: c.level for c in score.comparisons}["own"], score.weight
+
+    level, weight = own(0, 1)  # buyer against developer
+    assert level == "differ" and weight < limit
+    level, weight = own(2, 3)  # two buyers
+    assert level == "differ" and weight < limit
+    # two developers at one address are not compared (an EIA's operator and a permit's local
+    # investment company of one project; the real group `gac_panyu_shilou_site`, two
+    # subsidiaries' plants at one address): the address links them
+    level, weight = own(4, 5)
+    assert level == "null" and weight >= limit
+    # the developer and the buyer that are one organisation: one project
+    level, weight = own(6, 7)
+    assert level.startswith("share") and weight >= limit
 
 
 def test_busy_owners_disagree_in_every_engine() -> None:
@@ -131,11 +162,12 @@ def test_splink_scores_owners_and_budgets_as_the_model_does() -> None:
     from mosaicguard.aggregate.splink_link import predict_duckdb
 
     pair_keys = [
-        {"name:北山隧道", "own:甲局", "bud:CNY:11e6"},
-        {"name:北山隧道", "own:乙局", "bud:CNY:44e6"},  # two owners, two budgets
-        {"name:北山隧道", "own:甲局", "bud:CNY:11e6", "addr:某镇|人民路|1号"},
-        {"addr:某镇|人民路|1号", "own:乙局"},  # two owners at one address: neutral
-        {"own:丙局", "bud:CNY:44e6", "area:甲县"},  # points 56 m from 3: one site
+        {"name:北山隧道", "own:甲局", "own:甲局!", "bud:CNY:11e6"},
+        {"name:北山隧道", "own:乙局", "own:乙局!", "bud:CNY:44e6"},  # two buyers, two budgets
+        {"name:北山隧道", "own:甲局", "own:甲局!", "bud:CNY:11e6", "addr:某镇|人民路|1号"},
+        {"addr:某镇|人民路|1号", "own:乙局"},  # a buyer and a developer at one address: differ
+        {"own:丙局", "bud:CNY:44e6", "area:甲县"},  # points 56 m from 3: two developers, null
+        {"addr:某镇|人民路|1号", "own:甲局", "bud:CNY:44e6"},  # the buyer of 2 as developer; budgets at one site
     ]
     recs, n = _corpus(pair_keys, 400)
     points = {3: (30.0, 114.0), 4: (30.0005, 114.0), 0: (31.0, 115.0)}
@@ -148,10 +180,13 @@ def test_splink_scores_owners_and_budgets_as_the_model_does() -> None:
         assert p.match_weight == pytest.approx(ours.weight, abs=1e-6)
         assert {c.comparison: c.weight for c in ours.comparisons} == pytest.approx(p.comparison_weights, abs=1e-6)
         seen.add({c.comparison: c.level for c in ours.comparisons}["own"])
-    assert {"differ", ONE_SITE_LEVEL} <= seen  # by address (2-3) and by points 56 m apart (3-4)
+        seen.add({c.comparison: c.level for c in ours.comparisons}["bud"])
+    assert {"differ", "null", ONE_SITE_LEVEL} <= seen
     weights = {(p.left, p.right): p.comparison_weights for p in scored}
     assert weights[(0, 1)]["own"] < -3.0 and weights[(0, 1)]["bud"] < -3.0
-    assert weights[(2, 3)]["own"] == 0.0 and weights[(3, 4)]["own"] == 0.0
+    assert weights[(2, 3)]["own"] < -3.0  # a buyer and another developer at one address
+    assert weights[(3, 4)]["own"] == 0.0  # two developers
+    assert weights[(2, 5)]["own"] == 0.0 and weights[(2, 5)]["bud"] == 0.0  # one owner; budgets at one site
 
 
 def test_a_town_is_one_place_in_its_county() -> None:

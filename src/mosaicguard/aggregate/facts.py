@@ -40,7 +40,7 @@ from ..detect.registry import get_detector
 from ..detect.segment import is_cjk
 from ..model import Document, Finding, Location, Segment
 from ..policy.schema import Policy
-from .model import amount_link_keys
+from .model import BUYER_MARK, amount_link_keys
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
 EXTRACTOR_VERSION = "12"
@@ -258,12 +258,14 @@ class FactExtractor:
                     # `24707593元` meet at 25e6 or 24e6): one project has one budget, so two
                     # budgets that do not meet are two tenders (model kind `bud`, disagreement only).
                     keys += [f"bud:{r}" for r in (s.key, *renderings) if amount_kind(r) == "amtr"]
-        elif kind == "org" and s.get("role") == "owner":
+        elif kind == "org" and s.get("role") in ("owner", "developer"):
             # The project's owner (buyer, developer): also an `own:` key, which only disagrees
-            # (model kind `own`: one project has one owner).
+            # (model kind `own`: one project has one owner); a buyer's is also held marked
+            # (`own:…!`, model.BUYER_MARK): a developer is compared with a buyer only.
             keys = [f"org:{s.key}"] if s.key else []
-            keys.append(f"own:{s.get('owner_key')}")
-            extra = "owner"
+            owner = f"own:{s.get('owner_key')}"
+            keys += [owner, owner + BUYER_MARK] if s.get("role") == "owner" else [owner]
+            extra = str(s.get("role"))
         elif prefix and s.key:
             keys = [f"{prefix}:{s.key}"]
         if kind == "code" and s.key in self.code_subject:

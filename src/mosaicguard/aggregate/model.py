@@ -136,17 +136,23 @@ KIND_PRIORS: dict[str, KindPrior] = {
     "org": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05, ORG_BLOCK_MAX_DF),
     "area": KindPrior((0.30, 0.30, 0.25), 0.05, 1.0, False, 0.05),
     # The project's owner: the organisation a buyer's label names (`采购人：`, `招标人：`,
-    # `发包人：`; detect/facts/orgs.py; not `建设单位`, see there). One tender has one buyer, so two are
-    # two projects (m differ 0.1: a notice may name the owner's parent or a differently written
-    # name), however many notices each owner publishes - a provincial construction office buys for
-    # thousands of projects, and the other one's project is still another (busy_differ) - except
-    # at one shared site (neutral_at_one_site: one campus, two plants of two subsidiaries, as
-    # the real group `gac_panyu_shilou_site`). Sharing the owner is neutral (u_min 1: weight 0):
-    # the same organisation is already the `org` comparison. Never a candidate pair.
+    # `发包人：`) or the developer's (`建设单位：`; detect/facts/orgs.py). One tender has one buyer,
+    # so two are two projects (m differ 0.1: a notice may name the owner's parent or a differently
+    # written name), however many notices each owner publishes - a provincial construction office
+    # buys for thousands of projects, and the other one's project is still another (busy_differ).
+    # A developer is compared with a buyer only (`owner_keys`): two developers of one project may
+    # differ (an EIA's operator and a permit's local investment company; two subsidiaries' plants
+    # on one campus, the real group `gac_panyu_shilou_site`). Sharing the owner is neutral (u_min 1:
+    # weight 0): the same organisation is already the `org` comparison. Never a candidate pair.
+    # Disagreement counts at one street address too (no `neutral_at_one_site`): a village road
+    # bought by a county health bureau and a barracks road accepted for a provincial barracks office
+    # at one road and number are two projects to a reader (100k domain corpus, session 12: 2 of the
+    # 6 impure entities were that, linked by the address alone at +2.6; the only real case of two
+    # owners at one address, gac, names two developers).
     # Why: 1M domain corpus (session 10): two tenders of two projects with one generated
     # distinctive name, or a harmless notice and a sensitive site's notice with points 50 m
     # apart, joined barely above the threshold (+2.5 to +3.5) while naming two owners.
-    "own": KindPrior((1.0, 1.0, 1.0), 0.10, 1.0, False, 1.0, busy_differ=True, neutral_at_one_site=True),
+    "own": KindPrior((1.0, 1.0, 1.0), 0.10, 1.0, False, 1.0, busy_differ=True),
     # A tender's budget (`预算金额`, `最高限价`, `budget`) at two significant digits
     # (detect/facts/money.py renderings): one tender has one budget, so two budgets that do not
     # meet even rounded are two tenders (m differ 0.1: a revised budget). Sharing is neutral
@@ -204,6 +210,12 @@ ORG_AT_AMOUNT_LABEL = "with a shared amount"
 AMOUNT_OWN = "!"
 #: The amount comparisons: distinctive and round amounts.
 AMOUNT_KINDS = ("amt", "amtr")
+#: A buyer's `own:` key (the organisation a `采购人`/`招标人` label names) is also held with this
+#: mark; a developer's (`建设单位`) is not. Two owners are compared only when one is a buyer
+#: (`owner_keys`).
+BUYER_MARK = "!"
+#: Kinds whose marked keys (AMOUNT_OWN, BUYER_MARK) splink gets in a second column, `{kind}_own_dfk`.
+MARKED_KINDS = (*AMOUNT_KINDS, "own")
 
 
 #: Significant digits an `amt` value needs to make candidate pairs. Amounts of 3-4 digits
@@ -495,6 +507,11 @@ class LinkModel:
     def compare_kind(self, kind: str, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
         if kind in AMOUNT_KINDS:
             return self.compare_amount(kind, a, b)
+        if kind == "own":
+            oa, ob = owner_keys(a), owner_keys(b)
+            if oa is None or ob is None or not (oa[1] or ob[1]):
+                return ComparisonResult(kind, "null", 0.0)
+            return self._share_level(kind, a, b, oa[0] & ob[0])
         ka, kb = a.kind_keys(kind), b.kind_keys(kind)
         if not a.specific_keys(kind) or not b.specific_keys(kind):
             return ComparisonResult(kind, "null", 0.0)
@@ -580,6 +597,12 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
         for kind in KINDS:
             if KIND_PRIORS[kind].m_differ is None:
                 continue
+            if kind == "own":
+                oa, ob = owner_keys(a), owner_keys(b)
+                if oa is not None and ob is not None and (oa[1] or ob[1]):
+                    both[kind] += 1
+                    differ[kind] += not oa[0] & ob[0]
+                continue
             if a.specific_keys(kind) and b.specific_keys(kind):
                 both[kind] += 1
                 differ[kind] += not a.kind_keys(kind) & b.kind_keys(kind)
@@ -615,6 +638,16 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
     coord.append(Level(">1km", COORD_M[2], max(far_u, COORD_M[2])))
     levels["coord"] = tuple(coord)
     return LinkModel(prior, levels, documents)
+
+
+def owner_keys(r: NodeRecord) -> tuple[frozenset[str], bool] | None:
+    """A node's owner keys without the buyer mark and whether one of them is a buyer's
+    (BUYER_MARK); None without an owner. Two nodes' owners are compared when one is a buyer."""
+    keys = r.kind_keys("own")
+    if not keys:
+        return None
+    plain = frozenset(k for k in keys if not k.endswith(BUYER_MARK))
+    return plain, len(plain) < len(keys)
 
 
 def org_at_site(a: NodeRecord, b: NodeRecord) -> bool:

@@ -25,10 +25,12 @@ from .model import (
     AMOUNT_KINDS,
     AMOUNT_OWN,
     BLOCK_MAX_DF,
+    BUYER_MARK,
     DF_BUCKETS,
     FAR_M,
     KIND_PRIORS,
     KINDS,
+    MARKED_KINDS,
     MAX_CELL_POINTS,
     NAMING_KINDS,
     NEAR_M,
@@ -82,7 +84,7 @@ def column_names(kinds: Sequence[str]) -> list[str]:
         out.extend((f"{kind}_dfk", f"{kind}_busy"))
         if KIND_PRIORS[kind].blocking:
             out.append(f"{kind}_blk")
-        if kind in AMOUNT_KINDS:
+        if kind in MARKED_KINDS:
             out.append(f"{kind}_own_dfk")
     return [*out, PAIR_BLK, "lat", "lon", "coord_df", "cells"]
 
@@ -99,7 +101,7 @@ def _layout(kinds: tuple[str, ...]) -> tuple[dict[str, int], int]:
     at = 1
     for kind in kinds:
         offsets[kind] = at
-        at += 2 + KIND_PRIORS[kind].blocking + (kind in AMOUNT_KINDS)
+        at += 2 + KIND_PRIORS[kind].blocking + (kind in MARKED_KINDS)
     return offsets, at + 5
 
 
@@ -117,7 +119,8 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
     entries stay strings (the df prefix orders them). Amounts (`amt`, `amtr`) also have `{kind}_own_dfk`:
     the amounts held at their own precision (model.AMOUNT_OWN), prefixed with the df of the
     value, so that `{kind}_own_dfk` of one side meets `{kind}_dfk` of the other; the markers
-    themselves are in no other column."""
+    themselves are in no other column. The owner (`own`) has it too: its buyers' keys
+    (model.BUYER_MARK, busy ones included), so that two developers compare null."""
     offsets, width = _layout(tuple(kinds))
     row: list[Any] = [_NO_KEYS] * width
     row[0] = uid
@@ -126,12 +129,13 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
         if at is None:
             continue
         keys = sorted(kind_keys)
-        if kind in AMOUNT_KINDS:
-            own = [k[:-1] for k in keys if k.endswith(AMOUNT_OWN)]
-            keys = [k for k in keys if not k.endswith(AMOUNT_OWN)]
+        if kind in MARKED_KINDS:
+            mark = BUYER_MARK if kind == "own" else AMOUNT_OWN
+            own = [k[:-1] for k in keys if k.endswith(mark)]
+            keys = [k for k in keys if not k.endswith(mark)]
             row[at + 2 + KIND_PRIORS[kind].blocking] = [
                 df_key(r.keys[k], e if isinstance(e := encode(k), str) else f"{e:x}")
-                for k in own if r.keys.get(k, BLOCK_MAX_DF + 1) <= BLOCK_MAX_DF]
+                for k in own if kind == "own" or r.keys.get(k, BLOCK_MAX_DF + 1) <= BLOCK_MAX_DF]
         enc = {k: encode(k) for k in keys}
         specific = r.specific_keys(kind)
         row[at] = [df_key(r.keys[k], e if isinstance(e := enc[k], str) else f"{e:x}")
@@ -182,8 +186,11 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
     comparisons: list[Any] = []
     for kind in kinds:
         levels = model.levels[kind]
-        cls_: list[Any] = [cll.CustomLevel(f"{size}({kind}_dfk_l) = 0 OR {size}({kind}_dfk_r) = 0", "null")
-                .configure(is_null_level=True)]
+        null = f"{size}({kind}_dfk_l) = 0 OR {size}({kind}_dfk_r) = 0"
+        if kind == "own":
+            # model.owner_keys: two owners are compared when one of them is a buyer's
+            null += f" OR ({size}(own_own_dfk_l) = 0 AND {size}(own_own_dfk_r) = 0)"
+        cls_: list[Any] = [cll.CustomLevel(null, "null").configure(is_null_level=True)]
         # The rarest shared key decides: the smallest df-prefixed string of the intersection
         # (NULL when nothing is shared, so no level below matches).
         rarest = f"{lmin}({inter}({kind}_dfk_l, {kind}_dfk_r))"

@@ -22,21 +22,25 @@ _RUN_BEFORE = re.compile(rf"[{_CJK}A-Za-z0-9()]*$")
 # The label of the project's owner as its procurement names it: the buyer of a tender (`采购人`,
 # `采购单位`, `招标人`), the employer of a contract (`业主单位`, `项目业主`, `发包人`). A tender has
 # one buyer; the organisation named right after such a label gets the detail ("role", "owner").
-# Not `建设单位`: an EIA names the future operator and a building permit the local investment
-# company that builds for it (`河北省华东营房保障中心` / `涞源县城乡建设投资有限公司`: one project).
 _OWNER_LABEL = re.compile(r"(?:采购人|采购单位|招标人|业主单位|项目业主|发包人)(?:名称)?\s*[:：]\s*")
+# The developer (`建设单位`) gets ("role", "developer"): the project's owner too, but two developers
+# of one project may differ - an EIA names the future operator and a building permit the local
+# investment company that builds for it (`河北省华东营房保障中心` / `涞源县城乡建设投资有限公司`),
+# two plants of one group on one campus name two subsidiaries - so a developer is compared with a
+# buyer only (model kind `own`, `model.owner_keys`).
+_DEVELOPER_LABEL = re.compile(r"建设单位(?:名称)?\s*[:：]\s*")
 _NAME_RUN = re.compile(rf"[{_CJK}A-Za-z0-9()]+")
 _OWNER_MAX = 40
 # After an owner label, public bodies without a legal suffix are organisations too.
 _OWNER_SUFFIX_RE = re.compile(rf"{_ORG_SUFFIX_RE.pattern}|局|委员会|办公室|政府|院|所|处|站|队|厂|学校|医院|厅|馆")
 
 
-def _owner_span(line: str) -> tuple[int, int] | None:
-    """(start, end) in `line` of the organisation an owner label names: the run of name
-    characters after the label, up to its last organisation suffix (`葛洲坝集团第五工程有限公司`,
+def _owner_span(line: str, label_re: re.Pattern[str] = _OWNER_LABEL) -> tuple[int, int] | None:
+    """(start, end) in `line` of the organisation an owner label (`label_re`) names: the run of
+    name characters after the label, up to its last organisation suffix (`葛洲坝集团第五工程有限公司`,
     not `葛洲坝集团`; a bureau or a government too: `沅陵县农业农村局` - the label says it is an
     organisation); None without a label or a suffix."""
-    label = _OWNER_LABEL.search(line)
+    label = label_re.search(line)
     if label is None:
         return None
     run = _NAME_RUN.match(line, label.end())
@@ -68,13 +72,15 @@ def _line_orgs(line: str) -> tuple[LineFind, ...]:
     """The Chinese organisations of one folded line (a line's reading depends on it alone: read
     each distinct line once, see LINE_MEMO); the owner a label names first, read whole."""
     found: list[LineFind] = []
-    owner = _owner_span(line)
+    role, owner = "owner", _owner_span(line)
+    if owner is None:
+        role, owner = "developer", _owner_span(line, _DEVELOPER_LABEL)
     if owner is not None:  # whole: a long name is not cut at 14 characters
         key = fold_key(line[owner[0]:owner[1]])
         legal = any(m.end() == owner[1] for m in _ORG_SUFFIX_RE.finditer(line, owner[0], owner[1]))
         # A bureau known only from its label keeps no `key` (no organisation evidence
         # it did not give before); its owner key is in the detail.
-        found.append((owner[0], owner[1], key if legal else "", (("role", "owner"), ("owner_key", key))))
+        found.append((owner[0], owner[1], key if legal else "", (("role", role), ("owner_key", key))))
     for m in _ORG_SUFFIX_RE.finditer(line):
         if owner is not None and owner[0] < m.end() <= owner[1]:
             continue  # `葛洲坝集团` inside the owner's name is not another organisation
