@@ -104,12 +104,17 @@ _NOT_TOWN = frozenset({"Company", "Corporation", "Group", "Contractors", "Constr
 # Dredging Co. of Chesapeake, Va.`, `(GLDD) from Oak Brook, Illinois`) is where the firm is
 # registered: its address, not where the work is (DoD announcements say that in `Work will be
 # performed in ...`).
-_AFTER_FIRM = re.compile(rf"(?:{EN_ORG_SUFFIX.pattern}|\([A-Z][A-Za-z&]{{1,9}}\))(?:,| of| from| based in) $")
+# Also `... Joint Venture, out of Jacksonville, Fla.`, `... Inc., a woman-owned small business
+# based in Montgomery, Alabama` and `BL Harbert International of Birmingham, Alabama` (real award
+# stories, issue 9: each firm's home town was read as the project's area, and two stories of one
+# hangar "disagreed" on the area, -4.3, because one named its contractor's town).
+_AFTER_FIRM = re.compile(rf"(?:{EN_ORG_SUFFIX.pattern}|International|\([A-Z][A-Za-z&]{{1,9}}\))"
+                         r"(?:,| of| from| based in|,? out of|, an? [a-z\-]+(?: [a-z\-]+){0,3} based in) $")
 
 
 def _role(text: str, start: int) -> tuple[tuple[str, str], ...]:
     """(("role", "office"),) for a place written as a firm's address, else ()."""
-    return (("role", "office"),) if _AFTER_FIRM.search(text[max(0, start - 40):start]) else ()
+    return (("role", "office"),) if _AFTER_FIRM.search(text[max(0, start - 80):start]) else ()
 
 
 _CITY_CONTEXT_BEFORE = re.compile(
