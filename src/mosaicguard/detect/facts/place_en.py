@@ -51,7 +51,7 @@ _INSTALLATION = re.compile(
     rf"(?P<pre>(?:Joint Base|Fort|Camp|Naval Station|Naval Air Station|Naval Base|Marine Corps Base"
     rf"|Marine Corps Air Station) (?:{_WORD}[ -]?){{1,3}}?(?=[^A-Za-z]|$))"
     rf"|(?P<post>(?:{_WORD}[ -]?){{1,4}}?(?:Air Force Base|Air Reserve Base|Air National Guard Base"
-    rf"|Air Force Station|Space Force Station|AFS|SFS|Air Base|AFB|Space Force Base|SFB|Army Airfield"
+    rf"|Air Force Station|Space Force Station|AFS|SFS|Air Base|AFB|ARB|Space Force Base|SFB|Army Airfield"
     rf"|Naval Air Station|Naval Station"
     rf"|Engineer Yard|Army Depot|Proving Ground|Missile Range|Ammunition Plant))\b")
 _ISLAND = re.compile(rf"(?:{_WORD} ){{1,3}}Islands?\b")
@@ -76,7 +76,7 @@ _PY_ORDER = ("province", "city", "county", "town", "village", "road", "number")
 # Cheap triggers: each family's expensive pattern runs only around its own keywords.
 _TRIGGERS = {
     "installation": re.compile(r"Air Force Base|Air Force Station|Space Force Station|AFS|SFS"
-                               r"|Air Reserve Base|Air National Guard|Air Base|AFB|SFB"
+                               r"|Air Reserve Base|ARB|Air National Guard|Air Base|AFB|SFB"
                                r"|Space Force|Joint Base|Fort |Camp |Naval |Marine Corps|Army Airfield"
                                r"|Engineer Yard|Army Depot|Proving Ground|Missile Range|Ammunition Plant"),
     "street": re.compile(r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Way|Parkway"),
@@ -206,7 +206,7 @@ def place_key(name: str) -> str:
 # Force Station became Clear Space Force Station; Patrick AFB, Patrick SFB) but the installation
 # and whether it is a base or a station do not.
 _INSTALLATION_TYPE = re.compile(
-    r"\b(?:(?:air|space) force|air reserve|air national guard|air) (base|station)$|\b(?:af|sf)(b|s)$")
+    r"\b(?:(?:air|space) force|air reserve|air national guard|air) (base|station)$|\b(?:af|sf|ar)(b|s)$")
 
 
 def installation_key(name: str) -> str:
