@@ -338,14 +338,24 @@ def candidate_pairs(records: Sequence[NodeRecord]) -> Iterator[tuple[int, int]]:
                     yield pair
 
 
+def _installations(r: NodeRecord) -> set[str]:
+    """The node's named military installations (`site:barksdale|base`; written in Latin letters,
+    where a facility named in Chinese text, `site:孤山水电站`, is not one)."""
+    return {key for key in r.kind_keys("site") if key.isascii() and r.keys[key] <= BLOCK_MAX_DF}
+
+
 class _Cluster:
     __slots__ = ("coords", "keys")
 
     def __init__(self, r: NodeRecord | None = None) -> None:
-        self.keys: dict[str, set[str]] = {k: set() for k in CONFLICT_KINDS}
+        self.keys: dict[str, set[str]] = {k: set() for k in (*CONFLICT_KINDS, "site")}
         self.coords: list[tuple[float, float]] = []
         if r is not None:
             self.keys = {k: {key for key in r.kind_keys(k) if r.keys[key] <= BLOCK_MAX_DF} for k in CONFLICT_KINDS}
+            # Two bases are two sites: a cluster at Ellsworth AFB and one at Barksdale AFB are not
+            # joined by a facility's type name alone (`Weapons Generation Facility`, real stories of
+            # two bomber bases: +3.1); a shared Chinese facility name is a site comparison as before.
+            self.keys["site"] = _installations(r)
             self.coords = [r.coord] if r.coord is not None else []
 
     @classmethod
@@ -357,14 +367,15 @@ class _Cluster:
         return out
 
     def conflicts(self, other: _Cluster) -> list[str]:
-        out = [k for k in CONFLICT_KINDS if self.keys[k] and other.keys[k] and not self.keys[k] & other.keys[k]]
+        out = [k for k in (*CONFLICT_KINDS, "site") if self.keys[k] and other.keys[k]
+               and not self.keys[k] & other.keys[k]]
         if self.coords and other.coords and not any(
                 distance_m(a[0], a[1], b[0], b[1]) <= FAR_M for a in self.coords for b in other.coords):
             out.append("coord")
         return out
 
     def absorb(self, other: _Cluster) -> None:
-        for k in CONFLICT_KINDS:
+        for k in (*CONFLICT_KINDS, "site"):
             self.keys[k] |= other.keys[k]
         self.coords = (self.coords + other.coords)[:MAX_CLUSTER_COORDS]
 

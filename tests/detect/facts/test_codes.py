@@ -53,10 +53,20 @@ def test_standards_are_never_codes(text: str, key: str) -> None:
     ["电话0717-5335612", "2025-06-13", "¥1,234,567.00", "420528198001010031", "COVID-19", "10KV",
      "1650m", "www.ycggzy.gov.cn/a1234.html", "a@b123.com", "X=3374933.57", "UH-1N",
      "a 120,000-square-foot hangar", "100-year flood", "1400m2", "500MW(2台)",
-     "统一社会信用代码：91330100MA2H3K7Q5L"],
+     "统一社会信用代码：91330100MA2H3K7Q5L",
+     # military type designators name an aircraft or a trailer, not a project (real stories)
+     "its last KC-135R Stratotanker", "venerable KC-135s", "the MH-139A Grey Wolf", "MHU-196 trailers",
+     "B-52H bombers"],
 )
 def test_not_codes(text: str) -> None:
     assert [f for f in X.extract(text) if f.kind == "code"] == []
+
+
+def test_codes_with_a_short_prefix_and_more_digits_stay_codes() -> None:
+    """Only the designator's shape (1-3 letters, a hyphen, at most three digits and a series
+    letter) is left out: tender and contract codes are longer."""
+    assert [f.key for f in X.extract("W912HN-24-C-0002 and ZB-2026-7301, AB-1234")] == \
+        ["W912HN24C0002", "ZB20267301", "AB1234"]
 
 
 def test_code_key_folds_width_case_and_separators() -> None:

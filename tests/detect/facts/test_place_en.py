@@ -147,6 +147,12 @@ def test_not_towns(text: str) -> None:
         ("Great Lakes Dredge and Dock Company (GLDD) from Oak Brook, Illinois, has won", "Oak Brook"),
         ("a contract to Norfolk Dredging Co. of Chesapeake, Va. for dredging", "Chesapeake"),
         ("Kiewit Corp., Omaha, Neb., was awarded", "Omaha"),
+        # real award stories (tests/data/realworld-extra): the contractor's town, not the base's
+        ("a $9.6 million project awarded to Southeast Cherokee Construction Inc., a woman-owned small "
+         "business based in Montgomery, Alabama. That contract", "Montgomery"),
+        ("awarded a $205 million contract to BL Harbert International of Birmingham, Alabama", "Birmingham"),
+        ("a $15 million contract Aug. 3 to Pacific Tech - Sauer Joint Venture, out of Jacksonville, Fla., for "
+         "design", "Jacksonville"),
     ],
 )
 def test_firm_home_town_is_an_office(text: str, place: str) -> None:
@@ -157,4 +163,7 @@ def test_firm_home_town_is_an_office(text: str, place: str) -> None:
 def test_work_site_is_not_an_office() -> None:
     text = "Work will be performed in Chesapeake City, Maryland, with an estimated completion date"
     (span,) = [s for s in X.extract(text) if s.text == "Chesapeake City"]
+    assert span.get("role") == ""
+    text = "Pacific Tech - Sauer Joint Venture, out of Jacksonville, Fla., for a hangar in Shreveport, La."
+    (span,) = [s for s in X.extract(text) if s.text == "Shreveport"]
     assert span.get("role") == ""

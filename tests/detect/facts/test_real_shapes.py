@@ -20,6 +20,14 @@ def test_installation_key_survives_renaming_and_initials() -> None:
     assert installation_key("Hanscom AFB") != installation_key("Offutt AFB")
 
 
+def test_air_reserve_base_abbreviation_is_the_same_installation() -> None:
+    """`Grissom ARB` (the base's own stories) and `Grissom Air Reserve Base` (the Corps') are one
+    base: without the abbreviation two stories of one base shared no site."""
+    assert installation_key("Grissom ARB") == installation_key("Grissom Air Reserve Base") == "grissom|base"
+    spans = EnglishPlaceExtractor().extract("The new facility will be built within the confines of Grissom ARB.")
+    assert [(s.text, s.get("type")) for s in spans] == [("Grissom ARB", "installation")]
+
+
 def test_installations_are_site_keys_in_facts() -> None:
     facts = FactExtractor(Policy.model_validate({"version": 1})).extract_text(
         "a.txt", "The radar at Clear Space Force Station, formerly Clear AFS, is complete.")

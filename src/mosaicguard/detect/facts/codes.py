@@ -59,6 +59,13 @@ _PROSE_OR_UNIT = re.compile("[a-z]{3,}|[0-9](?:[mMcCkK]?[mM][23]|[kK][mMvVwW]|MW
 # real notice of a pipeline moved for a pumped-storage plant and a road acceptance: they linked
 # through the pipe they both lay).
 _PIPE_SIZE = re.compile("(?i:DN[0-9]{2,4}[A-Z]{0,4}|PE[0-9]{2,3}(?:SDR[0-9]{1,2})?|SDR[0-9]{1,2})")
+# A military type designator (MIL-STD-1812 aircraft, MIL-STD-196 equipment: a mission-and-type
+# prefix of one to three letters, a hyphen, a design number, a series letter, an English plural:
+# `KC-135R`, `KC-135s`, `MH-139A`, `MHU-196`, `B-52H`) names a kind of aircraft or equipment that
+# every base flying it writes, not a project (real stories, issue 9: `KC-135R` and `KC-135s` were
+# two "different codes" of one tanker base's KC-46A beddown and counted against its link, and
+# `MH-139A` tied helicopter projects of two missile bases).
+_TYPE_DESIGNATOR = re.compile("[A-Z]{1,3}-[0-9]{1,3}[A-Z]?s?")
 
 
 # A person's or a firm's credential, not a project: certificate, licence and registration numbers
@@ -87,7 +94,8 @@ def _looks_like_code(token: str) -> bool:
         return False
     # a lower-case word inside (`000-square-foot`, `100-year`, `1400m2`) is prose or a unit
     if (_PROSE_OR_UNIT.search(token) or _CREDIT_CODE.fullmatch(token) or _ISO_DATE.fullmatch(token)
-            or _GUID_OR_HASH.fullmatch(token) or _DATUM.fullmatch(token) or _PIPE_SIZE.fullmatch(token)):
+            or _GUID_OR_HASH.fullmatch(token) or _DATUM.fullmatch(token) or _PIPE_SIZE.fullmatch(token)
+            or _TYPE_DESIGNATOR.fullmatch(token)):
         return False
     letters = sum(ch.isalpha() for ch in token)
     digits = sum(ch.isdigit() for ch in token)

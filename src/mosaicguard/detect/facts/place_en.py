@@ -51,7 +51,7 @@ _INSTALLATION = re.compile(
     rf"(?P<pre>(?:Joint Base|Fort|Camp|Naval Station|Naval Air Station|Naval Base|Marine Corps Base"
     rf"|Marine Corps Air Station) (?:{_WORD}[ -]?){{1,3}}?(?=[^A-Za-z]|$))"
     rf"|(?P<post>(?:{_WORD}[ -]?){{1,4}}?(?:Air Force Base|Air Reserve Base|Air National Guard Base"
-    rf"|Air Force Station|Space Force Station|AFS|SFS|Air Base|AFB|Space Force Base|SFB|Army Airfield"
+    rf"|Air Force Station|Space Force Station|AFS|SFS|Air Base|AFB|ARB|Space Force Base|SFB|Army Airfield"
     rf"|Naval Air Station|Naval Station"
     rf"|Engineer Yard|Army Depot|Proving Ground|Missile Range|Ammunition Plant))\b")
 _ISLAND = re.compile(rf"(?:{_WORD} ){{1,3}}Islands?\b")
@@ -76,7 +76,7 @@ _PY_ORDER = ("province", "city", "county", "town", "village", "road", "number")
 # Cheap triggers: each family's expensive pattern runs only around its own keywords.
 _TRIGGERS = {
     "installation": re.compile(r"Air Force Base|Air Force Station|Space Force Station|AFS|SFS"
-                               r"|Air Reserve Base|Air National Guard|Air Base|AFB|SFB"
+                               r"|Air Reserve Base|ARB|Air National Guard|Air Base|AFB|SFB"
                                r"|Space Force|Joint Base|Fort |Camp |Naval |Marine Corps|Army Airfield"
                                r"|Engineer Yard|Army Depot|Proving Ground|Missile Range|Ammunition Plant"),
     "street": re.compile(r"Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Drive|Dr\.|Lane|Way|Parkway"),
@@ -104,12 +104,17 @@ _NOT_TOWN = frozenset({"Company", "Corporation", "Group", "Contractors", "Constr
 # Dredging Co. of Chesapeake, Va.`, `(GLDD) from Oak Brook, Illinois`) is where the firm is
 # registered: its address, not where the work is (DoD announcements say that in `Work will be
 # performed in ...`).
-_AFTER_FIRM = re.compile(rf"(?:{EN_ORG_SUFFIX.pattern}|\([A-Z][A-Za-z&]{{1,9}}\))(?:,| of| from| based in) $")
+# Also `... Joint Venture, out of Jacksonville, Fla.`, `... Inc., a woman-owned small business
+# based in Montgomery, Alabama` and `BL Harbert International of Birmingham, Alabama` (real award
+# stories, issue 9: each firm's home town was read as the project's area, and two stories of one
+# hangar "disagreed" on the area, -4.3, because one named its contractor's town).
+_AFTER_FIRM = re.compile(rf"(?:{EN_ORG_SUFFIX.pattern}|International|\([A-Z][A-Za-z&]{{1,9}}\))"
+                         r"(?:,| of| from| based in|,? out of|, an? [a-z\-]+(?: [a-z\-]+){0,3} based in) $")
 
 
 def _role(text: str, start: int) -> tuple[tuple[str, str], ...]:
     """(("role", "office"),) for a place written as a firm's address, else ()."""
-    return (("role", "office"),) if _AFTER_FIRM.search(text[max(0, start - 40):start]) else ()
+    return (("role", "office"),) if _AFTER_FIRM.search(text[max(0, start - 80):start]) else ()
 
 
 _CITY_CONTEXT_BEFORE = re.compile(
@@ -201,7 +206,7 @@ def place_key(name: str) -> str:
 # Force Station became Clear Space Force Station; Patrick AFB, Patrick SFB) but the installation
 # and whether it is a base or a station do not.
 _INSTALLATION_TYPE = re.compile(
-    r"\b(?:(?:air|space) force|air reserve|air national guard|air) (base|station)$|\b(?:af|sf)(b|s)$")
+    r"\b(?:(?:air|space) force|air reserve|air national guard|air) (base|station)$|\b(?:af|sf|ar)(b|s)$")
 
 
 def installation_key(name: str) -> str:
