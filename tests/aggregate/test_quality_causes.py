@@ -112,6 +112,23 @@ def test_a_function_word_that_opens_a_place_or_a_news_verb_does_not_cut_a_name()
     assert cut_after_function_word("承建的湖南攸县") == "湖南攸县"  # a particle always cuts
 
 
+def test_a_function_word_inside_a_county_name_is_part_of_the_name() -> None:
+    # v2w 100k domain corpus (real counties): `和田市…变电站10kV配套工程` cut at 和 became the site
+    # `田市…变电站`, `民和回族土族自治县变电站` became `回族土族自治县变电站` (shared with 大通回族土族自治县's
+    # notices), `于田县…` became `田县…`: a name without its county joined different projects.
+    for text, county in (("和田市兴隆镇变电站10kV配套工程", "和田市"), ("于田县金家湾镇变电站10kV配套工程", "于田县"),
+                         ("民和回族土族自治县变电站10kV配套工程", "民和回族土族自治县")):
+        assert cut_after_function_word(text) == text
+        # the same keys as the same name in a county without a function word in its name
+        keys = {k for k in keys_of(f"项目名称：{text}") if not k.startswith("area:")}
+        plain = {k for k in keys_of(f"项目名称：{text.replace(county, '五台县')}") if not k.startswith("area:")}
+        assert keys == plain, (text, keys, plain)
+        assert not any(county[1:] in k for k in keys), (text, keys)
+    # a conjunction between two works is still one, and a place after a function word is whole
+    assert cut_after_function_word("道路和桥梁工程") == "桥梁工程"
+    assert cut_after_function_word("关于和田市兴隆镇变电站工程") == "和田市兴隆镇变电站工程"
+
+
 def test_a_place_weighs_by_how_many_nodes_are_around_it_at_every_corpus_size() -> None:
     # 100k domain corpus: two notices giving one site's coordinates (within 200 m, nothing else
     # shared) stayed apart - the coordinate levels' u was a constant (1e-5) while the prior fell

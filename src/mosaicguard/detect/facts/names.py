@@ -83,10 +83,23 @@ def cut_after_function_word(text: str, keep_conjunctions: bool = False) -> str:
             continue
         opens_place = pos > 0 and text[pos] not in _PARTICLES and (
             text[pos - 1] in _DIVISION_END or _ends_function_word(pattern, text, pos))
-        if m.end() - pos == 1 and opens_place:
+        if m.end() - pos == 1 and (opens_place or _inside_division_name(text, pos)):
             continue
         return text[m.end():]
     return text
+
+
+def _inside_division_name(text: str, pos: int) -> bool:
+    """The character at `pos` is part of a county, city or province name of the gazetteer
+    (`和田市`, `于田县`, `民和回族土族自治县`): 和 or 于 there is a letter of the name, not a function
+    word, and cutting at it would leave a name without its county (`田市...`, `回族土族自治县...`)
+    that other counties' notices share."""
+    names = load_gazetteer().by_name
+    for start in range(max(0, pos - _LONGEST_DIVISION + 1), pos + 1):
+        for end in range(min(len(text), start + _LONGEST_DIVISION), max(pos, start + 1), -1):
+            if text[start:end] in names:
+                return True
+    return False
 
 
 def _ends_function_word(pattern: re.Pattern[str], text: str, pos: int) -> bool:
