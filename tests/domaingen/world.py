@@ -3,33 +3,34 @@
 The world's size (how many counties, so towns and villages) is chosen from the corpus size.
 
 Every county has 6 towns of 6 villages (`model.towns_of`), and a site is one of 12 village groups.
-A corpus of N documents places about 0.6·N projects (per 1,000 documents: ~440 harmless one-notice
-projects, ~130 harmless projects of 2–4 notices, ~20 sensitive ones; measured by
+A corpus of N documents places ~0.62·N Chinese projects (per 1,000 documents: ~476 harmless
+one-notice projects, ~129 harmless projects of 2–4 notices, ~17 sensitive ones; measured by
 `tests/test_domaingen.py::test_auto_world_keeps_projects_per_village_in_a_band`), each at a
 uniformly drawn county, town, village and group.
 
 - `dense` is the world of the first corpora: the 26 counties of `vocab.COUNTIES`, 936 villages,
-  whatever N. Projects per village: 1.3 at 2k, 6.4 at 10k, 64 at 100k, 640 at 1M (5 per village
-  *group* at 100k, 53 at 1M). That is not the real world: China has ~2,800 county-level divisions,
-  ~38,000 towns and ~500,000 villages; a million notices over a province or the country do not
-  put fifty unrelated projects in one village group, so evidence that is distinctive in the real
-  world (village + group + buyer) collides in a dense world. It stays available as a stress case.
-- `auto` (the default) keeps the density of a 20k corpus of the dense world at every size: one county
-  per `DOCS_PER_COUNTY` = 800 documents, never fewer than the 26 of `dense` (so a corpus of up to
-  ~20k documents is exactly the dense corpus). Projects per village are then ~13 (about one project
-  per village group over the whole corpus, ~500 notices per county) from 20k up: 100k → 125
-  counties (4,500 villages), 1M → 1,250 counties (45,000 villages). That is a large province's
-  county count at 100k and half of China's at 1M; a real county publishes a few hundred to a few
-  thousand procurement and construction notices over the years such a corpus spans, so 800 per
-  county is within reason, and still denser than the country (1M notices over 500,000 villages
-  would be 2 per village). Below 20k the auto world is sparser than that (as the dense one is).
-- an integer `N` asks for N counties.
+  whatever N. Projects per village: 1.3 at 2k, 6.7 at 10k, 67 at 100k, 670 at 1M (5.6 per
+  village *group* at 100k, 56 at 1M). That is not the real world: China has ~2,800 county-level
+  divisions, ~38,000 towns and ~500,000 villages; a million notices over a province or the
+  country do not put fifty unrelated projects in one village group, so evidence that is
+  distinctive in the real world (village + group + buyer) collides in a dense world. It stays
+  available as a stress case.
+- `auto` (the default) keeps the density of a 20k corpus of the dense world at every larger size:
+  one county per `DOCS_PER_COUNTY` = 800 documents, never fewer than the 26 of `dense` (so a corpus
+  of up to ~20k documents is exactly the dense corpus). Projects per village are then ~13–14
+  (about one project per village group over the whole corpus, ~500 projects per county) from 20k
+  up: 100k → 125 counties (4,500 villages), 1M → 1,250 counties (45,000 villages). That is a large
+  province's county count at 100k and ~45% of China's at 1M; a real county publishes a few hundred
+  to a few thousand procurement and construction notices over the years such a corpus spans, so
+  800 per county is within reason, and still denser than the country (1M notices over 500,000
+  villages would be 2 per village). Below 20k the auto world is sparser (as the dense one is).
+- an integer `N` asks for N counties (1 to the 1,796 of the table, the first 26 being the dense ones).
 
 The extra counties are real (province, prefecture, county, area code, approximate coordinates)
 from `counties.tsv` (see `gazetteer`), drawn for the seed: those of one home province first, then
 the rest of the country (`divisions`). Their towns and villages are composed as
 the first 26 counties' are. The busy values do not thin out with a wider world: the
-four agencies (their addresses and phones in a quarter of all Chinese notices each), the complaint
+four agencies (the address and phone of each in ~13% of all notices), the complaint
 line and common names are the same whatever the number of counties, the home province's template
 phrase stays at least as busy as the dense world's busiest, and harmless projects are still
 planted in the town of sensitive ones. Only a county's own offices (buyers of its harmless
