@@ -20,7 +20,9 @@ the virtualenv, and committed so that a corpus does not change when a package's 
   radius of a typical prefecture, so that the counties of one prefecture do not share a point) or
   `province` (no prefecture either: the mean of the province's seats, jitter ±0.8°).
 
-A county without a real area code is left out (a notice's landlines must carry a real code).
+A county without a real area code is left out (a notice's landlines must carry a real code), and so
+is one directly under a province or a municipality (重庆市's counties, 湖北省's 仙桃市): the generator
+writes addresses as province + prefecture + county.
 """
 
 from __future__ import annotations
@@ -148,6 +150,8 @@ def build() -> list[Row]:
     pending: list[tuple[str, str, str, str, str]] = []
     for code, prov, prov_short, city, city_short, county in divisions:
         if prov in LEFT_OUT_PROVINCES or not county.endswith(COUNTY_SUFFIXES):
+            continue
+        if city == prov or "直辖" in city:  # no prefecture to write (重庆市's counties, 湖北省's 仙桃市 ...)
             continue
         area = area_of(prov, prov_short, city, city_short, county)
         if area is None:
