@@ -6,6 +6,7 @@ reports with the evaluator.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 from collections import Counter
@@ -13,10 +14,14 @@ from pathlib import Path
 from typing import Any
 
 import docx
+import phonenumbers
 import pytest
+from phonenumbers import geocoder
 
-from domaingen import Mix, generate
+from domaingen import Mix, gazetteer, generate, vocab
 from domaingen.evaluate import draft_accuracy, evaluate_aggregate, evaluate_check, main
+from domaingen.plan import CHUNK, Planner
+from domaingen.world import World, counties_for, divisions, make_world
 from mosaicguard.policy.load import load_policy
 
 N = 2500  # three chunks: exercises the process pool and chunk boundaries
@@ -236,3 +241,169 @@ def test_evaluate_cli_prints_json(corpus: tuple[Path, Path, dict[str, Any]], tmp
     printed = json.loads(capsys.readouterr().out)
     assert printed["link_precision"] == 1.0 and printed["chains"] == len(truth["chains"])
     assert main([str(tmp_path / "missing.json"), str(out / "truth.json")]) == 2
+
+
+# ---- the world: dense (the first corpora) and auto (counties grow with the corpus) ----------------
+
+# sha256 over (path, sha256(bytes)) of every file of `generate(out, 1500, seed=7, drafts_dir=out/"drafts")`,
+# computed with the generator before `--world` existed (main 4a412c6).
+DENSE_1500_SEED7 = "62aa5e0b00362a322178c0b04eac556dfd133d233ddd868de1644af077dce25a"
+
+
+def _tree_hash(root: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file():
+            h.update(p.relative_to(root).as_posix().encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def test_dense_world_is_byte_identical_to_the_first_generator(tmp_path: Path) -> None:
+    truth = generate(tmp_path / "d", 1500, seed=7, drafts_dir=tmp_path / "d" / "drafts", jobs=2, world="dense")
+    assert "world" not in truth
+    assert _tree_hash(tmp_path / "d") == DENSE_1500_SEED7
+    # below ~20k documents the auto world is the dense one
+    generate(tmp_path / "a", 1500, seed=7, drafts_dir=tmp_path / "a" / "drafts", jobs=1, world="auto")
+    assert _tree_hash(tmp_path / "a") == DENSE_1500_SEED7
+    generate(tmp_path / "w", 1500, seed=7, drafts_dir=tmp_path / "w" / "drafts", jobs=1, world=60)
+    assert _tree_hash(tmp_path / "w") != DENSE_1500_SEED7
+
+
+def _placed_per_village(world: World, seed: int, chunks: list[int]) -> tuple[float, Counter[tuple[int, str, str]]]:
+    """Planned Chinese projects with a site per 1,000 documents, and projects per (county, town, village)."""
+    per_village: Counter[tuple[int, str, str]] = Counter()
+    for ci in chunks:
+        plan = Planner(world, seed, ci, CHUNK, Mix()).build()
+        projects = {id(pl.doc.project): pl.doc.project for pl in plan.docs if pl.doc.project is not None}
+        for p in projects.values():  # singletons included (they are not in plan.projects)
+            if p.place is not None:
+                per_village[(p.place.county_index, p.place.town, p.place.village)] += 1
+    return sum(per_village.values()) / len(chunks), per_village
+
+
+def test_auto_world_keeps_projects_per_village_in_a_band() -> None:
+    villages_per_county = 36
+    for n_docs, lo, hi in ((2_000, 0.5, 2.0), (20_000, 10, 16)):  # measured on every chunk of the corpus
+        n = counties_for("auto", n_docs)
+        assert n == 26
+        world = make_world(3, n)
+        assert sum(len(v) for t in world.towns for _town, v in t) == n * villages_per_county
+        per_1000, per_village = _placed_per_village(world, 3, list(range(n_docs // CHUNK)))
+        density = sum(per_village.values()) / (n * villages_per_county)
+        assert lo <= density <= hi, (n_docs, density)
+        assert 580 <= per_1000 <= 680
+    # larger sizes: a sample of chunks of the real world of that size (planning only, no writing)
+    for n_docs in (100_000, 1_000_000):
+        n = counties_for("auto", n_docs)
+        assert n == round(n_docs / 800)
+        world = make_world(3, n)
+        per_1000, per_village = _placed_per_village(world, 3, list(range(0, n_docs // CHUNK, n_docs // CHUNK // 6)))
+        density = per_1000 * n_docs / 1000 / (n * villages_per_county)
+        assert 10 <= density <= 16, (n_docs, density)
+        assert len({k[0] for k in per_village}) > n // 2, "sites spread over the whole world"
+    # the dense world at 1M: the stress case stays available
+    assert counties_for("dense", 1_000_000) == 26
+    assert 600 * 1000 / (26 * villages_per_county) > 500
+
+
+def test_every_site_is_in_a_real_division(tmp_path: Path) -> None:
+    table = {(prov, city, county): (lat, lon, area) for _code, prov, city, county, lat, lon, area, _src in
+             gazetteer.read()}
+    assert len(table) >= 1500
+    for prov, city, county, lat, lon, area in vocab.COUNTIES:  # the dense world's hand-written counties agree
+        t_lat, t_lon, t_area = table[(prov, city, county)]
+        assert t_area == area and abs(t_lat - lat) < 1.2 and abs(t_lon - lon) < 2.1, county
+    for (prov, _city, county), (lat, lon, area) in table.items():
+        assert 18 <= lat <= 54 and 73 <= lon <= 135, county
+        numbers = [phonenumbers.parse(f"+86{area[1:]}{'6' * k}") for k in (7, 8)]
+        valid = [x for x in numbers if phonenumbers.is_valid_number(x)]
+        assert valid and geocoder.description_for_number(valid[0], "zh")[:2] == prov[:2], (county, area)
+    n = 400
+    truth = generate(tmp_path / "w", 2000, seed=4, jobs=2, world=n)
+    assert truth["world"] == {"counties": n, "villages": n * 36}
+    world = make_world(4, n)
+    assert len(set(world.counties)) == n
+    real = {(p, c, k) for p, c, k, *_rest in world.counties}
+    assert real <= set(table) | {(p, c, k) for p, c, k, *_rest in vocab.COUNTIES}
+    by_county = {k: (p, c, a) for p, c, k, _la, _lo, a in world.counties}
+    long_first = sorted(by_county, key=len, reverse=True)
+    seen_counties: set[str] = set()
+    checked = 0
+    for rel, entry in truth["documents"].items():
+        text = (tmp_path / "w" / rel).read_bytes().decode(entry["encoding"]) if entry["format"] == "txt" else ""
+        for value in entry.get("planted", {}).get("location", []):
+            if value[:1].isdigit() or value.startswith(("东经", "北纬", "N", "E", "X")) or "°" in value:
+                continue  # coordinates
+            if entry["style"] in ("dod", "usace", "ea", "press"):
+                continue  # English places
+            county = next((k for k in long_first if k in value), None)
+            assert county is not None, (rel, value)
+            prov, city, _area = by_county[county]
+            if value.startswith(prov):
+                assert value.startswith(prov + city + county), value  # a real province → prefecture → county
+            elif value.startswith(city):
+                assert value.startswith(city + county), value
+            seen_counties.add(county)
+            checked += 1
+        for line in text.splitlines():  # a county office's phone carries its county's real area code
+            if line.startswith("采购人："):
+                office = line.removeprefix("采购人：")
+                county = next((k for k in long_first if office.startswith(k)), None)
+                buyer_phone = next((x for x in text.splitlines() if x.startswith("采购人电话：")), None)
+                if county is not None and buyer_phone is not None:
+                    assert buyer_phone.removeprefix("采购人电话：").startswith(by_county[county][2] + "-"), rel
+    assert checked > 500 and len(seen_counties) > 200
+
+
+def test_busy_values_stay_busy_and_hard_cases_keep_their_rates(tmp_path: Path) -> None:
+    dense = generate(tmp_path / "d", 3000, seed=3, drafts_dir=tmp_path / "dd", jobs=2, world="dense")
+    wide = generate(tmp_path / "w", 3000, seed=3, drafts_dir=tmp_path / "wd", jobs=2, world=1200)
+
+    def shape(t: dict[str, Any]) -> dict[str, Any]:
+        docs = t["documents"]
+        return {"chains": Counter(tuple(docs[d]["role"] for d in c) for c in t["chains"]),
+                "kinds": Counter(e["kind"] for e in t["entities"].values() if e["sensitive"]),
+                "drafts": Counter(d["verdict"] for d in t["drafts"].values()),
+                "decoys": Counter(d["kind"] for d in t["decoys"]),
+                "alias_variants": Counter(docs[c[0]]["planted"]["alias"][0] == docs[c[1]]["planted"]["alias"][0]
+                                          for c in t["chains"] if docs[c[0]]["role"] == "chain_alias")}
+
+    assert shape(wide) == shape(dense)  # three-document chains, variants, drafts, decoys: same numbers
+    assert shape(wide)["chains"][("chain_alias", "chain_alias_code", "chain_code_purpose")] == 18
+    for kind in ("busy_phone", "busy_address", "complaint_line", "common_name", "standard"):
+        d, w = max(dense["busy"][kind].values()), max(wide["busy"][kind].values())
+        assert w >= 0.9 * d, (kind, w, d)  # the same shared values, as busy (same draws but for the sites)
+    assert max(wide["busy"]["busy_phone"].values()) >= 300, "an agency phone in hundreds of notices"
+    # the template phrase is per province (`<province>政府采购项目`): the home province keeps it busy
+    assert max(wide["busy"]["template_phrase"].values()) >= 0.8 * max(dense["busy"]["template_phrase"].values())
+    # harmless projects still share the town of sensitive ones
+    same_town = [d for d in wide["decoys"] if d["kind"] == "same_town"]
+    assert same_town and all(d["value"] in (tmp_path / "w" / d["doc"]).read_bytes().decode(
+        wide["documents"][d["doc"]]["encoding"], errors="replace") for d in same_town
+        if wide["documents"][d["doc"]]["format"] == "txt")
+
+
+def test_the_busiest_province_has_the_same_share_at_every_size() -> None:
+    """As in the dense world (2 of 26 counties), one province has 8-12 % of the counties at 100k and 1M:
+    its template phrase and sensitive buyers are as busy, not ten times busier at one size."""
+    for seed in range(1, 6):
+        for n_docs in (100_000, 1_000_000):
+            n = counties_for("auto", n_docs)
+            counties = divisions(seed, n)
+            assert len(set(counties)) == n and counties[:26] == vocab.COUNTIES
+            share = Counter(c[0] for c in counties).most_common(1)[0][1] / n
+            assert 2 / 26 <= share <= 0.12, (seed, n_docs, share)
+
+
+def test_world_option_is_checked() -> None:
+    assert counties_for("auto", 10_000) == 26 and counties_for("auto", 100_000) == 125
+    assert counties_for(300, 10) == 300
+    with pytest.raises(ValueError):
+        counties_for(100_000, 10)
+    with pytest.raises(ValueError):
+        counties_for(0, 10)
+
+
+@pytest.mark.slow
+def test_county_table_is_built_from_the_installed_data() -> None:
+    assert gazetteer.build() == gazetteer.read()

@@ -34,7 +34,8 @@ truth.json:
                 "fix_any_of": ["value as written in the draft", ...],
                 "adds": {"<entity>": {"<attribute>": ["value as written in the draft"]}},
                 "new_exposures": [["<entity or split project>", ["location", "purpose"]], ...]}},
-     "mix": {"<entity kind>": <documents>}, "seed": S, "n_docs": N}
+     "mix": {"<entity kind>": <documents>}, "seed": S, "n_docs": N,
+     "world": {"counties": C, "villages": V}}          # absent for the dense world (26 counties)
 
 Every planted, decoy and `fix_any_of` value occurs verbatim in its file. An entity's `reveals` is
 the union of what its corpus documents plant; `expected_exposures` are the policy combinations all
@@ -64,7 +65,7 @@ from . import vocab
 from .en import render_en
 from .model import ATTRIBUTES, Doc
 from .plan import CHUNK, Draft, Mix, Planned, Planner
-from .world import World, make_world
+from .world import DENSE, World, counties_for, make_world
 from .zh import render_zh
 
 Truth = dict[str, Any]
@@ -78,8 +79,8 @@ DECOY_SAMPLE = 4
 
 
 @lru_cache(maxsize=4)
-def _world(seed: int) -> World:
-    return make_world(seed)
+def _world(seed: int, n_counties: int) -> World:
+    return make_world(seed, n_counties)
 
 
 def _html(doc: Doc) -> str:
@@ -130,9 +131,9 @@ def _render(rng: random.Random, world: World, planned: Planned) -> None:
     planned.doc.add(*planned.extra)
 
 
-def _write_chunk(job: tuple[str, str | None, int, int, int, Mix]) -> Truth:
-    out, drafts_out, seed, ci, size, mix = job
-    world = _world(seed)
+def _write_chunk(job: tuple[str, str | None, int, int, int, Mix, int]) -> Truth:
+    out, drafts_out, seed, ci, size, mix, n_counties = job
+    world = _world(seed, n_counties)
     planner = Planner(world, seed, ci, size, mix)
     plan = planner.build()
     rng = random.Random(f"{seed}:render:{ci}")
@@ -234,21 +235,26 @@ def _policy(subjects: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def generate(out_dir: Path, n_docs: int, seed: int, mix: Mix | None = None, drafts_dir: Path | None = None,
-             jobs: int | None = None) -> Truth:
+             jobs: int | None = None, world: str | int = "auto") -> Truth:
     """Write an `n_docs` corpus for `seed` (same seed, same bytes) and return its truth.
 
-    Chunks of 1,000 documents are written by a process pool of `jobs` workers (default: all cores);
-    only the truth is kept in memory.
+    `world` is "auto" (counties grow with `n_docs`), "dense" (the 26 counties of the first corpora,
+    whatever the size) or a number of counties; see `world.py`. Chunks of 1,000 documents are
+    written by a process pool of `jobs` workers (default: all cores); only the truth is kept in memory.
     """
     if n_docs < 1:
         raise ValueError("n_docs must be at least 1")
+    n_counties = counties_for(world, n_docs)
     mix = mix or Mix()
     out_dir.mkdir(parents=True, exist_ok=True)
     n_chunks = math.ceil(n_docs / CHUNK)
     job_list = [(str(out_dir), str(drafts_dir) if drafts_dir else None, seed, ci,
-                 min(CHUNK, n_docs - ci * CHUNK), mix) for ci in range(n_chunks)]
+                 min(CHUNK, n_docs - ci * CHUNK), mix, n_counties) for ci in range(n_chunks)]
     truth: Truth = {"seed": seed, "n_docs": n_docs, "documents": {}, "entities": {}, "chains": [], "decoys": [],
                     "busy": {k: {} for k in BUSY_KINDS}, "drafts": {}, "mix": {}}
+    if n_counties != DENSE:  # absent: the dense world's 26 counties (keeps those corpora byte-identical)
+        truth["world"] = {"counties": n_counties, "villages": sum(len(v) for t in _world(seed, n_counties).towns
+                                                                  for _town, v in t)}
     subjects: list[dict[str, Any]] = []
     workers = min(jobs or os.cpu_count() or 1, n_chunks)
     if workers <= 1:

@@ -9,11 +9,14 @@ from . import vocab
 from .text import cn_group
 
 ATTRIBUTES = ("location", "purpose", "schedule")
+# A real county-level division: (province, prefecture, county, approx. latitude, approx. longitude, area code).
+Division = tuple[str, str, str, float, float, str]
 
 
 @dataclass(frozen=True)
 class Place:
-    """A site: real county, composed town and village, approximate coordinates."""
+    """A site: real county (`division`, the world's county number `county_index`), composed town and
+    village, approximate coordinates."""
 
     county_index: int
     town: str
@@ -21,22 +24,23 @@ class Place:
     group: int
     lat: float
     lon: float
+    division: Division
 
     @property
     def province(self) -> str:
-        return vocab.COUNTIES[self.county_index][0]
+        return self.division[0]
 
     @property
     def city(self) -> str:
-        return vocab.COUNTIES[self.county_index][1]
+        return self.division[1]
 
     @property
     def county(self) -> str:
-        return vocab.COUNTIES[self.county_index][2]
+        return self.division[2]
 
     @property
     def area(self) -> str:
-        return vocab.COUNTIES[self.county_index][5]
+        return self.division[5]
 
     def address(self, style: int, road_no: int = 0) -> str:
         """The site written as a notice writes it (several styles, all precise)."""

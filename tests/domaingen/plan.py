@@ -99,12 +99,13 @@ class Planner:
 
     def _place(self, county: int | None = None, town: int | None = None) -> Place:
         rng = self.rng
-        ci = rng.randrange(len(vocab.COUNTIES)) if county is None else county
+        ci = rng.randrange(len(self.world.counties)) if county is None else county
         towns = self.world.towns[ci]
         ti = rng.randrange(len(towns)) if town is None else town
-        _p, _c, _n, lat, lon, _a = vocab.COUNTIES[ci]
+        division = self.world.counties[ci]
+        _p, _c, _n, lat, lon, _a = division
         return Place(ci, towns[ti][0], rng.choice(towns[ti][1]), rng.randint(1, 12),
-                     round(lat + rng.uniform(-0.15, 0.15), 5), round(lon + rng.uniform(-0.15, 0.15), 5))
+                     round(lat + rng.uniform(-0.15, 0.15), 5), round(lon + rng.uniform(-0.15, 0.15), 5), division)
 
     def _next_serial(self) -> int:
         self.serial += 1
