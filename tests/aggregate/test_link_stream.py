@@ -109,3 +109,13 @@ def test_rows_given_to_duckdb_hold_no_key_text(corpus: Path) -> None:
     assert seen_keys > 1000
     # equal keys hash equally (the blocking join needs it), different salts differ
     assert encode("code:ZB-1") == encode("code:ZB-1") != splink_link.key_hasher(b"x" * 16)("code:ZB-1")
+
+
+def test_duckdb_memory_limit_is_a_quarter_of_the_machine_at_least_1_gb() -> None:
+    # 1M notices of a realistic world failed at a fixed 1 GB (splink's de-duplication of blocked
+    # pairs cannot spill all of its state): the limit follows the machine.
+    assert splink_link.default_memory_limit(24 * 2**30) == "6144MB"
+    assert splink_link.default_memory_limit(2 * 2**30) == "1024MB"
+    assert splink_link.default_memory_limit(0) == "1024MB"
+    here = splink_link.default_memory_limit()
+    assert int(here.removesuffix("MB")) >= 1024

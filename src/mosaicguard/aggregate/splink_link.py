@@ -343,9 +343,24 @@ def predict_spark(spark: Any, records: Sequence[NodeRecord], model: LinkModel, t
     return _collect((r.asDict() for r in pred.as_spark_dataframe().collect()), kinds)
 
 
+def default_memory_limit(physical_bytes: int | None = None) -> str:
+    """A quarter of the machine's memory, at least 1 GB: DuckDB's limit while linking.
+    Why not a fixed 1 GB: the de-duplication of blocked pairs (splink's `GROUP BY join_key_l,
+    join_key_r`) cannot spill all of its state; at 1M notices of a world of realistic density
+    (villages in ~20 notices each, so every village blocks: docs/benchmarks-aggregate.md,
+    "Session 12, after all merges") it failed with "failed to pin block" at 1 GB, after the whole
+    corpus had been read."""
+    if physical_bytes is None:
+        try:
+            physical_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+        except (AttributeError, ValueError, OSError):  # not POSIX: DuckDB's fixed floor
+            physical_bytes = 0
+    return f"{max(1024, physical_bytes // 4 // 2**20)}MB"
+
+
 #: DuckDB's memory limit while linking a streamed corpus: beyond it DuckDB spills to its private
 #: temporary folder (`predict_duckdb_stream`). The environment variable overrides it.
-DUCKDB_MEMORY_LIMIT = os.environ.get("MOSAICGUARD_DUCKDB_MEMORY", "1GB")
+DUCKDB_MEMORY_LIMIT = os.environ.get("MOSAICGUARD_DUCKDB_MEMORY") or default_memory_limit()
 STREAM_BATCH = 20_000
 
 
