@@ -33,7 +33,6 @@ from .model import (
     MAX_CELL_POINTS,
     ORG_AT_AMOUNT_LABEL,
     ORG_AT_SITE_LABEL,
-    PAIR_BLOCK_SEP,
     LinkModel,
     NodeRecord,
     PairScore,
@@ -42,6 +41,7 @@ from .model import (
     coord_density,
     estimate_model,
     pair_block_keys,
+    pair_block_parts,
     records_from_rows,
     sampled_pairs,
     with_coord_df,
@@ -550,7 +550,7 @@ def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], settings: Ag
                     per_draft[r.node].add((p.doc, p.scope))
         for token in pair_block_keys({k: max(d, 2) for k, d in r.keys.items()}):
             # both keys of a composite token (model.pair_block_keys): the nodes holding both
-            org, amount = token.split(PAIR_BLOCK_SEP)
+            org, amount = pair_block_parts(token)
             holding = {(p.doc, p.scope) for p in cached_postings(amount)}
             for p in cached_postings(org):
                 if (p.doc, p.scope) in holding:

@@ -47,7 +47,6 @@ from .link import (
 from .model import (
     BLOCK_MAX_DF,
     MAX_CELL_POINTS,
-    PAIR_BLOCK_SEP,
     LinkModel,
     NodeRecord,
     blocks,
@@ -55,6 +54,7 @@ from .model import (
     coord_cells,
     coord_density,
     pair_block_keys,
+    pair_block_parts,
     with_coord_df,
 )
 from .settings import AggregationSettings
@@ -98,12 +98,12 @@ def _pair_block_pairs(store: FactStore, new_keys: Mapping[Id, set[str]], df: Map
     """The pairs of the added nodes made by composite blocking tokens (model.pair_block_keys):
     each added node with the stored nodes holding both keys of one of its tokens."""
     tokens = {node: pair_block_keys({k: df.get(k, 1) for k in ks}) for node, ks in new_keys.items()}
-    parts = sorted({part for ts in tokens.values() for t in ts for part in t.split(PAIR_BLOCK_SEP)})
+    parts = sorted({part for ts in tokens.values() for t in ts for part in pair_block_parts(t)})
     holders = {k: set(hs) for k, hs in store.key_holders(parts).items()} if parts else {}
     out: set[tuple[Id, Id]] = set()
     for node, ts in tokens.items():
         for t in ts:
-            org, amount = t.split(PAIR_BLOCK_SEP)
+            org, amount = pair_block_parts(t)
             out.update((node, h) for h in holders[org] & holders[amount] if h != node)
     return out
 

@@ -280,6 +280,13 @@ def pair_block_keys(keys: Mapping[str, int]) -> list[str]:
     return [f"{o}{PAIR_BLOCK_SEP}{a}" for o in sorted(orgs) for a in sorted(amounts)]
 
 
+def pair_block_parts(token: str) -> tuple[str, str]:
+    """The (organisation, amount) keys of a composite token of `pair_block_keys`: the nodes
+    holding both are its postings."""
+    org, amount = token.split(PAIR_BLOCK_SEP)
+    return org, amount
+
+
 def amount_link_keys(own: str, renderings: Sequence[str]) -> list[str]:
     """The link keys of one amount: its own key, its own-precision marker and its coarser
     renderings, each under `amt:` or `amtr:` (`money.amount_kind`)."""
