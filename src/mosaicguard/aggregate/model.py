@@ -65,14 +65,14 @@ ORG_BLOCK_MAX_DF = 8
 LANDLINE_BLOCK_MAX_DF = ORG_BLOCK_MAX_DF
 #: The kinds of the second value a village (`vil`) must share with a node to pair with it
 #: (`pair_block_keys`), each held by 2 to BLOCK_MAX_DF documents: its group (`grp`, keyed with
-#: its village), an organisation (the buyer, the builder), a distinctive amount, a person, a date.
+#: its village), an organisation (the buyer, the builder), a person, a date.
 #: Why: v2w 100k domain corpus ("Session 13 - blocking"): villages blocking alone made 171,536
 #: candidate pairs, 154,485 of them made by nothing else, and 146 of those scored within the
 #: margin of the threshold; every one of the 146 shared the village's group or an organisation.
-#: A village with one of these values makes 64,814 pairs and keeps all 7,547 village pairs that
-#: scored within the margin. A village shared alone weighs its term frequency only (c 1): below the
-#: prior, never a link.
-VILLAGE_BLOCK_WITH: tuple[str, ...] = ("grp", "org", "amt", "person", "date")
+#: A village shared alone weighs its term frequency only (c 1): below the prior, never a link.
+#: Not an amount: it would add no pair within the margin there, and each amount holds ~9 keys
+#: (its renderings), half of a village's tokens, paid for in every node's splink row.
+VILLAGE_BLOCK_WITH: tuple[str, ...] = ("grp", "org", "person", "date")
 #: The document frequencies at which a kind's `m_share` anchors hold (between them, m is
 #: interpolated on a log scale: a value common to many documents is more often a template).
 M_ANCHORS: tuple[int, int, int] = (3, 20, 200)
@@ -292,20 +292,21 @@ def block_with_keys(keys: Mapping[str, int]) -> list[str]:
     BLOCK_MAX_DF for the second value: a busy value is neutral evidence, so sharing it adds
     nothing to a village shared alone), markers (AMOUNT_OWN, BUYER_MARK) excluded. Two nodes
     sharing a token share the village and that value. Why: VILLAGE_BLOCK_WITH."""
-    firsts: list[tuple[str, tuple[str, ...]]] = []
-    by_kind: dict[str, list[str]] = {}
-    for k, d in keys.items():  # one pass: this runs for every node of the corpus
-        if not 2 <= d <= BLOCK_MAX_DF or k.endswith((AMOUNT_OWN, BUYER_MARK)):
-            continue
-        kind = k[:k.find(":")]
-        by_kind.setdefault(kind, []).append(k)
-        prior = KIND_PRIORS.get(kind)
-        if prior is not None and prior.block_with and d <= prior.block_max_df:
-            firsts.append((k, prior.block_with))
-    if not firsts:
+    firsts = [k for k, d in keys.items() if k.startswith(_BLOCK_WITH_PREFIXES)
+              and 2 <= d <= KIND_PRIORS[k[:k.find(":")]].block_max_df]
+    if not firsts:  # most nodes: one cheap pass
         return []
-    return [f"{k}{PAIR_BLOCK_SEP}{x}" for k, kinds in sorted(firsts)
-            for x in sorted(x for kind in kinds for x in by_kind.get(kind, ()))]
+    out: list[str] = []
+    for first in sorted(firsts):
+        with_kinds = KIND_PRIORS[first[:first.find(":")]].block_with
+        seconds = sorted(k for k, d in keys.items() if 2 <= d <= BLOCK_MAX_DF and k[:k.find(":")] in with_kinds
+                         and not k.endswith((AMOUNT_OWN, BUYER_MARK)))
+        out.extend(f"{first}{PAIR_BLOCK_SEP}{x}" for x in seconds)
+    return out
+
+
+#: How the keys of the kinds that block only with a second value (`block_with_keys`) begin.
+_BLOCK_WITH_PREFIXES = tuple(f"{kind}:" for kind, p in KIND_PRIORS.items() if p.block_with)
 
 
 def buyer_amount_block_keys(keys: Mapping[str, int]) -> list[str]:
