@@ -65,14 +65,14 @@ ORG_BLOCK_MAX_DF = 8
 LANDLINE_BLOCK_MAX_DF = ORG_BLOCK_MAX_DF
 #: The kinds of the second value a village (`vil`) must share with a node to pair with it
 #: (`pair_block_keys`), each held by 2 to BLOCK_MAX_DF documents: its group (`grp`, keyed with
-#: its village), an organisation (the buyer, the builder), a person, a date.
+#: its village), an organisation (the buyer, the builder), a distinctive amount (`amt`, any of
+#: its renderings: an EIA's `总投资约2321万元` and the permit's `合同价格：2321.65万元` of two owners
+#: in one village, tests/aggregate/test_amount_links.py), a person, a date.
 #: Why: v2w 100k domain corpus ("Session 13 - blocking"): villages blocking alone made 171,536
 #: candidate pairs, 154,485 of them made by nothing else, and 146 of those scored within the
 #: margin of the threshold; every one of the 146 shared the village's group or an organisation.
 #: A village shared alone weighs its term frequency only (c 1): below the prior, never a link.
-#: Not an amount: it would add no pair within the margin there, and each amount holds ~9 keys
-#: (its renderings), half of a village's tokens, paid for in every node's splink row.
-VILLAGE_BLOCK_WITH: tuple[str, ...] = ("grp", "org", "person", "date")
+VILLAGE_BLOCK_WITH: tuple[str, ...] = ("grp", "org", "amt", "person", "date")
 #: The document frequencies at which a kind's `m_share` anchors hold (between them, m is
 #: interpolated on a log scale: a value common to many documents is more often a template).
 M_ANCHORS: tuple[int, int, int] = (3, 20, 200)
