@@ -539,7 +539,7 @@ def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], settings: Ag
     drafts = draft_records(draft_facts, store, corpus_df)
     wanted: dict[Node, str | None] = {}
     per_draft: dict[Node, set[Node]] = defaultdict(set)
-    cached_postings = functools.cache(store.postings)  # a buyer is in several composite tokens
+    cached_postings = functools.cache(store.postings)  # a key is in several composite tokens
     for r in drafts:
         for k, d in r.keys.items():
             if blocks(k, max(d, 2)):
@@ -550,9 +550,9 @@ def draft_candidates(store: FactStore, draft_facts: Sequence[Fact], settings: Ag
                     per_draft[r.node].add((p.doc, p.scope))
         for token in pair_block_keys({k: max(d, 2) for k, d in r.keys.items()}):
             # both keys of a composite token (model.pair_block_keys): the nodes holding both
-            org, amount = pair_block_parts(token)
-            holding = {(p.doc, p.scope) for p in cached_postings(amount)}
-            for p in cached_postings(org):
+            first, second = pair_block_parts(token)
+            holding = {(p.doc, p.scope) for p in cached_postings(second)}
+            for p in cached_postings(first):
                 if (p.doc, p.scope) in holding:
                     wanted[(p.doc, p.scope)] = p.entity
                     per_draft[r.node].add((p.doc, p.scope))

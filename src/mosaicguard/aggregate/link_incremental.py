@@ -103,8 +103,8 @@ def _pair_block_pairs(store: FactStore, new_keys: Mapping[Id, set[str]], df: Map
     out: set[tuple[Id, Id]] = set()
     for node, ts in tokens.items():
         for t in ts:
-            org, amount = pair_block_parts(t)
-            out.update((node, h) for h in holders[org] & holders[amount] if h != node)
+            first, second = pair_block_parts(t)
+            out.update((node, h) for h in holders[first] & holders[second] if h != node)
     return out
 
 

@@ -56,6 +56,23 @@ BLOCK_MAX_DF = DF_BUCKETS[-1]
 #: Organisations make candidate pairs only while held by at most this many documents: pairs
 #: per organisation stay below 30, and an agency named everywhere pairs nothing.
 ORG_BLOCK_MAX_DF = 8
+#: Fixed lines (`landline`) make candidate pairs only while held by at most this many documents.
+#: Why: v2w 100k domain corpus (realistic density, docs/benchmarks-aggregate.md, "Session 13 -
+#: blocking"): an office's line is in 2-200 notices, and landlines made 1.73 of the 1.97 million
+#: candidate pairs (1.71 million made by nothing else), none of which scored within the margin of
+#: the threshold (sharing one weighs at most +2.6: u_min); in the dense world offices were busy
+#: (> 200 notices) and their lines blocked nothing already.
+LANDLINE_BLOCK_MAX_DF = ORG_BLOCK_MAX_DF
+#: The kinds of the second value a village (`vil`) must share with a node to pair with it
+#: (`pair_block_keys`), each held by 2 to BLOCK_MAX_DF documents: its group (`grp`, keyed with
+#: its village), an organisation (the buyer, the builder), a distinctive amount (`amt`, any of
+#: its renderings: an EIA's `总投资约2321万元` and the permit's `合同价格：2321.65万元` of two owners
+#: in one village, tests/aggregate/test_amount_links.py), a person, a date.
+#: Why: v2w 100k domain corpus ("Session 13 - blocking"): villages blocking alone made 171,536
+#: candidate pairs, 154,485 of them made by nothing else, and 146 of those scored within the
+#: margin of the threshold; every one of the 146 shared the village's group or an organisation.
+#: A village shared alone weighs its term frequency only (c 1): below the prior, never a link.
+VILLAGE_BLOCK_WITH: tuple[str, ...] = ("grp", "org", "amt", "person", "date")
 #: The document frequencies at which a kind's `m_share` anchors hold (between them, m is
 #: interpolated on a log scale: a value common to many documents is more often a template).
 M_ANCHORS: tuple[int, int, int] = (3, 20, 200)
@@ -81,6 +98,10 @@ class KindPrior:
     # Keys of this kind make candidate pairs only while held by at most this many documents
     # (a blocking kind; lower than BLOCK_MAX_DF when a kind is only worth pairing on when rare).
     block_max_df: int = BLOCK_MAX_DF
+    # Kinds of a second value the node must share for a key of this kind to make a candidate
+    # pair (`pair_block_keys`): empty, the key blocks alone (`blocks`); otherwise only the
+    # composite tokens of the key and such a value make pairs.
+    block_with: tuple[str, ...] = ()
     # Busy values disagree too (`NodeRecord.specific_keys`): for a kind whose value is the
     # project's own whatever its frequency (its owner), not a template printed on every notice.
     busy_differ: bool = False
@@ -111,7 +132,9 @@ KIND_PRIORS: dict[str, KindPrior] = {
     # that both name a village name the same one). Two different villages are two places.
     # Domain corpus (2k, seeds 1-3): as an `addr` (c 0.1, +12.0) a village shared by a harmless
     # project and a sensitive one joined them in 9 of 21 impure entities.
-    "vil": KindPrior((0.60, 0.30, 0.10), 0.10, 1.0, True),
+    # A village blocks only together with a second shared value (VILLAGE_BLOCK_WITH,
+    # `pair_block_keys`): see there for why.
+    "vil": KindPrior((0.60, 0.30, 0.10), 0.10, 1.0, True, block_with=VILLAGE_BLOCK_WITH),
     # A village's group (村民小组, keyed with its village), compared beside the village's `vil`:
     # given one shared village, the same group is 1 in ~10 for unrelated projects (u floor 0.1,
     # not term frequency: the village already counted the rarity) and nearly certain for one
@@ -127,7 +150,9 @@ KIND_PRIORS: dict[str, KindPrior] = {
     "site": KindPrior((0.60, 0.30, 0.10), None, 0.01, True),
     "unit": KindPrior((0.40, 0.30, 0.10), None, 0.3, True),
     "phone": KindPrior((0.50, 0.20, 0.05), None, 0.1, True),  # mobiles: a person's
-    "landline": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05),  # an office's: all its projects
+    # An office's fixed line: every project of the office prints it, so it blocks only while
+    # rare (a small firm's or a person's direct line), like an organisation: LANDLINE_BLOCK_MAX_DF.
+    "landline": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05, LANDLINE_BLOCK_MAX_DF),
     "person": KindPrior((0.30, 0.20, 0.10), None, 1.0, True, 0.05),
     # An organisation blocks only while rare (a contractor named in the few documents about its
     # award: `Great Lakes Dredge and Dock Company` / `... Co. LLC`); an agency or a builder in
@@ -234,7 +259,7 @@ def blocks(key: str, df: int) -> bool:
     (splink's blocking arrays, the pure-Python pairs, the draft check and the incremental relink)."""
     kind, _, value = key.partition(":")
     prior = KIND_PRIORS.get(kind)
-    if prior is None or not prior.blocking or not 2 <= df <= prior.block_max_df:
+    if prior is None or not prior.blocking or prior.block_with or not 2 <= df <= prior.block_max_df:
         return False
     if kind in AMOUNT_KINDS:
         mantissa = value.rpartition(":")[2].partition("e")[0].lstrip("0")
@@ -245,18 +270,52 @@ def blocks(key: str, df: int) -> bool:
 #: Composite blocking (`pair_block_keys`): an organisation and a distinctive amount, shared
 #: together, make a candidate pair though neither blocks alone (the organisation is held by
 #: more than ORG_BLOCK_MAX_DF documents, the amount has fewer than AMOUNT_BLOCK_DIGITS
-#: significant digits). A token is the two keys joined by this separator.
+#: significant digits); a village makes one only with a second shared value
+#: (VILLAGE_BLOCK_WITH). A token is the two keys joined by this separator.
 PAIR_BLOCK_SEP = "\x1f"
 
 
 def pair_block_keys(keys: Mapping[str, int]) -> list[str]:
-    """The composite blocking tokens of a node holding `keys` (key -> document frequency): every
+    """The composite blocking tokens of a node holding `keys` (key -> document frequency): two
+    nodes sharing a token make a candidate pair. Those of a buyer and an amount
+    (`buyer_amount_block_keys`) and those of a key that blocks only with a second shared value
+    (`block_with_keys`: a village). The one composite rule of every engine (pure Python, splink's
+    `pair_blk` column, the incremental relink, the draft check); `pair_block_parts` splits a
+    token into the two keys whose holders it pairs."""
+    return [*buyer_amount_block_keys(keys), *block_with_keys(keys)]
+
+
+def block_with_keys(keys: Mapping[str, int]) -> list[str]:
+    """The composite tokens of the keys of a kind that blocks only together with a second value
+    (`KindPrior.block_with`: a village): every (such key, key of one of its `block_with` kinds)
+    of the node, each held by 2 to its kind's bound of documents (the village's `block_max_df`,
+    BLOCK_MAX_DF for the second value: a busy value is neutral evidence, so sharing it adds
+    nothing to a village shared alone), markers (AMOUNT_OWN, BUYER_MARK) excluded. Two nodes
+    sharing a token share the village and that value. Why: VILLAGE_BLOCK_WITH."""
+    firsts = [k for k, d in keys.items() if k.startswith(_BLOCK_WITH_PREFIXES)
+              and 2 <= d <= KIND_PRIORS[k[:k.find(":")]].block_max_df]
+    if not firsts:  # most nodes: one cheap pass
+        return []
+    out: list[str] = []
+    for first in sorted(firsts):
+        with_kinds = KIND_PRIORS[first[:first.find(":")]].block_with
+        seconds = sorted(k for k, d in keys.items() if 2 <= d <= BLOCK_MAX_DF and k[:k.find(":")] in with_kinds
+                         and not k.endswith((AMOUNT_OWN, BUYER_MARK)))
+        out.extend(f"{first}{PAIR_BLOCK_SEP}{x}" for x in seconds)
+    return out
+
+
+#: How the keys of the kinds that block only with a second value (`block_with_keys`) begin.
+_BLOCK_WITH_PREFIXES = tuple(f"{kind}:" for kind, p in KIND_PRIORS.items() if p.block_with)
+
+
+def buyer_amount_block_keys(keys: Mapping[str, int]) -> list[str]:
+    """The composite blocking tokens of a buyer and an amount of a node holding `keys`: every
     (organisation, distinctive amount) of its keys, each held by 2 to BLOCK_MAX_DF documents, the
     amount of 3-4 significant digits (longer ones block alone: `blocks`), when the node names no
     project (no code, alias or distinctive name of at most BLOCK_MAX_DF documents: a notice that
     names its project is tied by that name, see `org_at_amount`). Two nodes sharing a token share
-    that buyer and that amount rendering. The one composite rule of every engine (pure Python,
-    splink's `pair_blk` column, the incremental relink, the draft check).
+    that buyer and that amount rendering.
     Why: v2 100k domain corpus, the missed chains of class C (docs/benchmarks-aggregate.md,
     "Session 12 - recall"): a permit naming the village and an EIA naming a road and number of
     the same town share only the buyer (in 9 to 200 documents: no candidate pair) and the EIA's
@@ -281,10 +340,10 @@ def pair_block_keys(keys: Mapping[str, int]) -> list[str]:
 
 
 def pair_block_parts(token: str) -> tuple[str, str]:
-    """The (organisation, amount) keys of a composite token of `pair_block_keys`: the nodes
-    holding both are its postings."""
-    org, amount = token.split(PAIR_BLOCK_SEP)
-    return org, amount
+    """The two keys of a composite token of `pair_block_keys` ((organisation, amount) or
+    (village, second value)): the nodes holding both are its postings."""
+    first, second = token.split(PAIR_BLOCK_SEP)
+    return first, second
 
 
 def amount_link_keys(own: str, renderings: Sequence[str]) -> list[str]:
