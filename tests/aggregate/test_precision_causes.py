@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from mosaicguard.aggregate.facts import FactExtractor
 from mosaicguard.aggregate.link import threshold_weight
-from mosaicguard.aggregate.model import KIND_PRIORS, ONE_SITE_LEVEL, NodeRecord, estimate_model
+from mosaicguard.aggregate.model import DEVELOPERS_DIFFER, KIND_PRIORS, ONE_SITE_LEVEL, NodeRecord, estimate_model
 from mosaicguard.aggregate.settings import AggregationSettings
 from mosaicguard.aggregate.splink_link import column_names, record_row
 from mosaicguard.detect.facts.orgs import Organisations
@@ -176,7 +176,7 @@ def test_two_developers_of_one_village_group_are_two_projects() -> None:
         return {c.comparison: c.level for c in score.comparisons}["own"], score.weight
 
     level, weight = own(0, 1)
-    assert level == "differ" and weight < limit
+    assert level == DEVELOPERS_DIFFER and weight < limit
     # the same developer at the same village group: one project (sharing it is neutral)
     level, weight = own(0, 2)
     assert level.startswith("share") and weight >= limit
@@ -223,12 +223,12 @@ def test_splink_scores_owners_and_budgets_as_the_model_does() -> None:
         assert {c.comparison: c.weight for c in ours.comparisons} == pytest.approx(p.comparison_weights, abs=1e-6)
         seen.add({c.comparison: c.level for c in ours.comparisons}["own"])
         seen.add({c.comparison: c.level for c in ours.comparisons}["bud"])
-    assert {"differ", "null", ONE_SITE_LEVEL} <= seen
+    assert {"differ", "null", ONE_SITE_LEVEL, DEVELOPERS_DIFFER} <= seen
     weights = {(p.left, p.right): p.comparison_weights for p in scored}
     assert weights[(0, 1)]["own"] < -3.0 and weights[(0, 1)]["bud"] < -3.0
     assert weights[(2, 3)]["own"] < -3.0  # a buyer and another developer at one address
     assert weights[(3, 4)]["own"] == 0.0  # two developers on one campus (points 56 m apart)
-    assert weights[(6, 7)]["own"] < -3.0  # two developers of one village group
+    assert weights[(6, 7)]["own"] < -1.9  # two developers of one village group
     assert weights[(2, 5)]["own"] == 0.0 and weights[(2, 5)]["bud"] == 0.0  # one owner; budgets at one site
 
 

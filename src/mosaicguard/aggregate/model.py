@@ -474,6 +474,12 @@ def _amount_keys(kind: str, r: NodeRecord) -> tuple[frozenset[str], frozenset[st
             frozenset(k[:-1] for k in keys if k.endswith(AMOUNT_OWN)))
 
 
+#: The `own` level of two developers (neither a buyer: `owners_compared`) that differ. m 0.25,
+#: above a buyer's 0.1: the developer a notice names is less surely the project's owner (an EIA
+#: names the future operator and a building permit the local investment company that builds for
+#: it, `tests/aggregate/test_amount_links.py`), so it weighs -2.0 where two buyers weigh -3.3.
+DEVELOPERS_DIFFER = "developers differ"
+DEVELOPER_M_DIFFER = 0.25
 #: The level of a `neutral_at_one_site` kind whose values differ at one shared site (weight 0).
 ONE_SITE_LEVEL = "differ at one site"
 #: The kinds whose shared value is one precise site (`one_site`), besides points within NEAR_M.
@@ -521,9 +527,16 @@ class LinkModel:
             return self.compare_amount(kind, a, b)
         if kind == "own":
             oa, ob = owner_keys(a), owner_keys(b)
-            if oa is None or ob is None or not owners_compared(a, b, oa[1] or ob[1]):
+            buyer = oa is not None and ob is not None and (oa[1] or ob[1])
+            if oa is None or ob is None or not owners_compared(a, b, buyer):
                 return ComparisonResult(kind, "null", 0.0)
-            return self._share_level(kind, a, b, oa[0] & ob[0])
+            shared = oa[0] & ob[0]
+            if not shared and not buyer:
+                lv = self.developers_differ()
+                if lv is None:  # a model stored before the level existed: not compared
+                    return ComparisonResult(kind, "null", 0.0)
+                return ComparisonResult(kind, lv.label, lv.weight)
+            return self._share_level(kind, a, b, shared)
         ka, kb = a.kind_keys(kind), b.kind_keys(kind)
         if not a.specific_keys(kind) or not b.specific_keys(kind):
             return ComparisonResult(kind, "null", 0.0)
@@ -533,6 +546,10 @@ class LinkModel:
         if kind == "org" and ORG_AT_AMOUNT in self.levels and org_at_amount(a, b):
             return self._share_level(kind, a, b, shared, ORG_AT_AMOUNT)
         return self._share_level(kind, a, b, shared)
+
+    def developers_differ(self) -> Level | None:
+        """The `own` level of two developers that differ (DEVELOPERS_DIFFER), if the model has it."""
+        return next((lv for lv in self.levels["own"] if lv.label == DEVELOPERS_DIFFER), None)
 
     def compare_amount(self, kind: str, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
         """Amounts (`amt`, `amtr`) agree at the precision of the less precise one: a key one side
@@ -603,6 +620,7 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
     # the sampled u counts only pairs where both do.
     differ = dict.fromkeys(KINDS, 0)
     both = dict.fromkeys(KINDS, 0)
+    developers = [0, 0]  # pairs of two developers compared, of them differing (DEVELOPERS_DIFFER)
     coord_hits = [0, 0, 0]
     for i, j in pairs:
         a, b = records[i], records[j]
@@ -612,8 +630,12 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
             if kind == "own":
                 oa, ob = owner_keys(a), owner_keys(b)
                 if oa is not None and ob is not None and owners_compared(a, b, oa[1] or ob[1]):
-                    both[kind] += 1
-                    differ[kind] += not oa[0] & ob[0]
+                    if not (oa[1] or ob[1]):
+                        developers[0] += 1
+                        developers[1] += not oa[0] & ob[0]
+                    else:
+                        both[kind] += 1
+                        differ[kind] += not oa[0] & ob[0]
                 continue
             if a.specific_keys(kind) and b.specific_keys(kind):
                 both[kind] += 1
@@ -631,6 +653,9 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
         lvls.append(Level(f"share {BUCKET_LABELS[-1]}", 0.01, 0.01))  # neutral: busy values
         if p.neutral_at_one_site:
             lvls.append(Level(ONE_SITE_LEVEL, 0.5, 0.5))
+        if kind == "own":
+            u = developers[1] / developers[0] if developers[0] else 1.0
+            lvls.append(Level(DEVELOPERS_DIFFER, DEVELOPER_M_DIFFER, max(u, DEVELOPER_M_DIFFER)))
         if p.m_differ is None:
             lvls.append(Level("differ", 0.5, 0.5))
         else:

@@ -225,6 +225,11 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
         lv = levels[len(DF_BUCKETS)]
         cls_.append(cll.CustomLevel(f"{size}({inter}({kind}_busy_l, {kind}_busy_r)) > 0", lv.label)
                     .configure(m_probability=lv.m, u_probability=lv.u))
+        dev = model.developers_differ() if kind == "own" else None
+        if dev is not None:
+            # model.DEVELOPERS_DIFFER: neither is a buyer (both off one campus: the null level)
+            cls_.append(cll.CustomLevel(f"{size}(own_own_dfk_l) = 0 AND {size}(own_own_dfk_r) = 0", dev.label)
+                        .configure(m_probability=dev.m, u_probability=dev.u))
         if KIND_PRIORS[kind].neutral_at_one_site:
             # model.one_site: a shared comparable road and number or group, or points within 200 m
             site = [*shared_site,
