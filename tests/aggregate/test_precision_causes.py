@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from mosaicguard.aggregate.facts import FactExtractor
 from mosaicguard.aggregate.link import threshold_weight
-from mosaicguard.aggregate.model import KIND_PRIORS, ONE_SITE_LEVEL, NodeRecord, estimate_model
+from mosaicguard.aggregate.model import DEVELOPERS_DIFFER, KIND_PRIORS, ONE_SITE_LEVEL, NodeRecord, estimate_model
 from mosaicguard.aggregate.settings import AggregationSettings
 from mosaicguard.aggregate.splink_link import column_names, record_row
 from mosaicguard.detect.facts.orgs import Organisations
@@ -145,6 +145,46 @@ def test_two_owners_at_one_street_address_are_two_projects_unless_both_are_devel
     assert level.startswith("share") and weight >= limit
 
 
+EIA = """{name}环境影响评价文件受理公示
+发布机构：涞源县生态环境分局    发布日期：{date}
+项目名称：{name}
+建设单位：{owner}
+建设地址：涞源县廖家洼乡宋家营社区六组
+建设内容：{name}，总投资约{amount}万元。
+"""
+
+
+def test_two_developers_of_one_village_group_are_two_projects() -> None:
+    # v2w 100k domain corpus (session 13): a barracks office's EIA and a county water bureau's
+    # EIA of one village group, two names and two investments, joined at +2.1 by the group and
+    # the county's EIA bureau that publishes both; the developers were not compared (neither is
+    # a buyer). A village group is no campus: two developers there are two projects.
+    office, water = "河北省北方工程建设管理处", "涞源县水利局"
+    limit = threshold_weight(AggregationSettings())
+    first = keys_of(EIA.format(name="弹药库建设工程", owner=office, amount="3047", date="2025-05-10"))
+    village = {k for k in first if k.startswith("vil:")}
+    recs, n = _corpus([first,
+                       keys_of(EIA.format(name="涞源县农村饮水安全巩固提升工程", owner=water, amount="6459",
+                                          date="2027-07-07")),
+                       keys_of(EIA.format(name="围墙及场坪工程", owner=office, amount="3047", date="2025-07-12")),
+                       # other projects of the village (8 documents hold it, as in the corpus)
+                       *(village for _ in range(5))])
+    model = estimate_model(recs, n)
+
+    def own(i: int, j: int) -> tuple[str, float]:
+        score = model.score_pair(recs[i], recs[j])
+        return {c.comparison: c.level for c in score.comparisons}["own"], score.weight
+
+    level, weight = own(0, 1)
+    assert level == DEVELOPERS_DIFFER and weight < limit
+    # the same developer at the same village group: one project (sharing it is neutral)
+    level, weight = own(0, 2)
+    assert level.startswith("share") and weight >= limit
+    # on one campus (a road and number) two developers are still not compared
+    a, b = (NodeRecord((f"c{i}", 0), {**r.keys, "addr:涞源县|廖家洼乡|建设路|8号": 2}) for i, r in enumerate(recs[:2]))
+    assert {c.comparison: c.level for c in model.score_pair(a, b).comparisons}["own"] == "null"
+
+
 def test_busy_owners_disagree_in_every_engine() -> None:
     # The splink column holds what the pure-Python model compares: busy owners included.
     assert KIND_PRIORS["own"].busy_differ and not KIND_PRIORS["own"].blocking
@@ -168,6 +208,8 @@ def test_splink_scores_owners_and_budgets_as_the_model_does() -> None:
         {"addr:某镇|人民路|1号", "own:乙局"},  # a buyer and a developer at one address: differ
         {"own:丙局", "bud:CNY:44e6", "area:甲县"},  # points 56 m from 3: two developers, null
         {"addr:某镇|人民路|1号", "own:甲局", "bud:CNY:44e6"},  # the buyer of 2 as developer; budgets at one site
+        {"vil:某镇|某村", "grp:某村|一组", "own:丁局"},  # two developers of one village group (no campus): differ
+        {"vil:某镇|某村", "grp:某村|一组", "own:戊局"},
     ]
     recs, n = _corpus(pair_keys, 400)
     points = {3: (30.0, 114.0), 4: (30.0005, 114.0), 0: (31.0, 115.0)}
@@ -181,11 +223,12 @@ def test_splink_scores_owners_and_budgets_as_the_model_does() -> None:
         assert {c.comparison: c.weight for c in ours.comparisons} == pytest.approx(p.comparison_weights, abs=1e-6)
         seen.add({c.comparison: c.level for c in ours.comparisons}["own"])
         seen.add({c.comparison: c.level for c in ours.comparisons}["bud"])
-    assert {"differ", "null", ONE_SITE_LEVEL} <= seen
+    assert {"differ", "null", ONE_SITE_LEVEL, DEVELOPERS_DIFFER} <= seen
     weights = {(p.left, p.right): p.comparison_weights for p in scored}
     assert weights[(0, 1)]["own"] < -3.0 and weights[(0, 1)]["bud"] < -3.0
     assert weights[(2, 3)]["own"] < -3.0  # a buyer and another developer at one address
-    assert weights[(3, 4)]["own"] == 0.0  # two developers
+    assert weights[(3, 4)]["own"] == 0.0  # two developers on one campus (points 56 m apart)
+    assert weights[(6, 7)]["own"] < -1.9  # two developers of one village group
     assert weights[(2, 5)]["own"] == 0.0 and weights[(2, 5)]["bud"] == 0.0  # one owner; budgets at one site
 
 

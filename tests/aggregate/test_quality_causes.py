@@ -129,6 +129,25 @@ def test_a_function_word_inside_a_county_name_is_part_of_the_name() -> None:
     assert cut_after_function_word("关于和田市兴隆镇变电站工程") == "和田市兴隆镇变电站工程"
 
 
+def test_a_long_county_name_before_works_is_read_whole() -> None:
+    # v2w 100k domain corpus (session 13): a title `<15-letter county><town><works>项目中标结果公告`
+    # is 25 letters before 项目; read 24 back, it lost the county's first letter, and the rest
+    # (`江拉祜族…县顾家岭镇老旧小区改造`, no county to strip) was a "distinctive" key that joined
+    # two projects of one village group with two codes and two owners.
+    county = "双江拉祜族佤族布朗族傣族自治县"
+    for title in (f"{county}顾家岭镇老旧小区改造项目中标结果公告",
+                  f"{county}顾家岭镇老旧小区改造项目竣工环境保护验收公示",
+                  f"{county}柳树镇农村饮水安全巩固提升工程招标公告"):
+        keys = {k for k in keys_of(title) if not k.startswith("area:")}
+        plain = {k for k in keys_of(title.replace(county, "五台县")) if not k.startswith("area:")}
+        assert keys == plain, (title, keys, plain)
+        assert not any(k.startswith("name:") for k in keys), (title, keys)
+    # a distinctive name after such a county keeps its key, the same as with a short county
+    title = f"{county}顾家岭镇磐石破晓专用道路及配套工程中标结果公告"
+    assert {k for k in keys_of(title) if k.startswith("name:")} == \
+        {k for k in keys_of(title.replace(county, "五台县")) if k.startswith("name:")} != set()
+
+
 def test_a_place_weighs_by_how_many_nodes_are_around_it_at_every_corpus_size() -> None:
     # 100k domain corpus: two notices giving one site's coordinates (within 200 m, nothing else
     # shared) stayed apart - the coordinate levels' u was a constant (1e-5) while the prior fell

@@ -120,7 +120,7 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
     the amounts held at their own precision (model.AMOUNT_OWN), prefixed with the df of the
     value, so that `{kind}_own_dfk` of one side meets `{kind}_dfk` of the other; the markers
     themselves are in no other column. The owner (`own`) has it too: its buyers' keys
-    (model.BUYER_MARK, busy ones included), so that two developers compare null."""
+    (model.BUYER_MARK, busy ones included), so that two developers on one campus compare null."""
     offsets, width = _layout(tuple(kinds))
     row: list[Any] = [_NO_KEYS] * width
     row[0] = uid
@@ -188,8 +188,13 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
         levels = model.levels[kind]
         null = f"{size}({kind}_dfk_l) = 0 OR {size}({kind}_dfk_r) = 0"
         if kind == "own":
-            # model.owner_keys: two owners are compared when one of them is a buyer's
-            null += f" OR ({size}(own_own_dfk_l) = 0 AND {size}(own_own_dfk_r) = 0)"
+            # model.owners_compared: two owners are compared when one of them is a buyer's, two
+            # developers unless on one campus (model.one_campus: a shared road and number, or
+            # points within 200 m)
+            campus = [f"{size}({inter}(addr_dfk_l, addr_dfk_r)) > 0"] if "addr" in kinds else []
+            campus.append(f"(lat_l IS NOT NULL AND lat_r IS NOT NULL AND {_haversine_sql()} <= {NEAR_M:.1f})")
+            null += (f" OR ({size}(own_own_dfk_l) = 0 AND {size}(own_own_dfk_r) = 0"
+                     f" AND ({' OR '.join(campus)}))")
         cls_: list[Any] = [cll.CustomLevel(null, "null").configure(is_null_level=True)]
         # The rarest shared key decides: the smallest df-prefixed string of the intersection
         # (NULL when nothing is shared, so no level below matches).
@@ -220,6 +225,11 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
         lv = levels[len(DF_BUCKETS)]
         cls_.append(cll.CustomLevel(f"{size}({inter}({kind}_busy_l, {kind}_busy_r)) > 0", lv.label)
                     .configure(m_probability=lv.m, u_probability=lv.u))
+        dev = model.developers_differ() if kind == "own" else None
+        if dev is not None:
+            # model.DEVELOPERS_DIFFER: neither is a buyer (both off one campus: the null level)
+            cls_.append(cll.CustomLevel(f"{size}(own_own_dfk_l) = 0 AND {size}(own_own_dfk_r) = 0", dev.label)
+                        .configure(m_probability=dev.m, u_probability=dev.u))
         if KIND_PRIORS[kind].neutral_at_one_site:
             # model.one_site: a shared comparable road and number or group, or points within 200 m
             site = [*shared_site,
