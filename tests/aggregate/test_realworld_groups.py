@@ -79,13 +79,6 @@ NOT_LINKED_FROM_TEXT = {
     # person, organisation, amount, date, village - is common to the two.
     "jiamusi_weather_satellite_ground_station":
         "only the city and the facility kind (气象卫星地面站): a place + works name, no key by design",
-    # Two projects of one base (site convention, tests/data/realworld-extra/README.md): the 2013
-    # corrosion facility award and the 2015 Building 1 award both write the base as `Naval Air
-    # Station (NAS) Corpus Christi, Texas`; the installation pattern reads no base there (the
-    # abbreviation in brackets), so only the town `Corpus Christi`, the agency and the officer
-    # (`Cmdr. Amanda Brooks`, not read as a person) are common: a town is not a site key.
-    "nas_corpus_christi":
-        "the base is written `Naval Air Station (NAS) Corpus Christi`: no installation read, only the town",
 }
 
 
