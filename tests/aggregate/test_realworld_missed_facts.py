@@ -75,3 +75,11 @@ def test_a_region_word_is_not_hong_kongs_district() -> None:
     # `显著提高东北区域和黑龙江电网的...` in two Heilongjiang stories: no Hong Kong `北区`
     for name in ("zh_21spv_shangzhi-psh-waterway-award.txt", "zh_whereislife_shangzhi-psh-start.txt"):
         assert not [f for f in facts(name) if any("香港" in k for k in f.keys)], name
+
+
+def test_a_completion_date_is_a_schedule() -> None:
+    # `with an estimated completion date of Jan. 29, 2021` (C&D Canal dredging award): the word
+    # `date` after `completion` is the completion's, not a document's date
+    award = facts("en_dredgingtoday_cd-canal-dredging-award.txt")
+    assert [f.value for f in award if f.attr == "schedule" and "date:2021-01-29" in f.keys] == [
+        "completion date of Jan. 29, 2021"]
