@@ -131,7 +131,10 @@ def _state_role(text: str, start: int, end: int) -> tuple[tuple[str, str], ...]:
         return (("role", "office"),)
     if _FIRM_AFTER_STATE.match(text, end) and re.search(r"\b(?:the|an?|this) $", text[max(0, start - 5):start]):
         return (("role", "office"),)
-    return _role(text, start)
+    # right after the firm (`Co. Inc., Washington, D.C.`), but not after a bracket:
+    # `Malmstrom Air Force Base (AFB), Montana` is the base's state, though `(AFB), ` has the
+    # shape of a firm's `(GLDD) from`
+    return () if text[max(0, start - 3):start].startswith(")") else _role(text, start)
 
 
 _CITY_CONTEXT_BEFORE = re.compile(
