@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from ..detect.contact import phone_key
-from ..detect.coordinates import datum_near, pair_axes, parse_components, parse_coordinate, to_wgs84
+from ..detect.coordinates import datum_near, pair_axes, parse_box, parse_components, parse_coordinate, to_wgs84
 from ..detect.engine import Engine
 from ..detect.facts.base import FactSpan
 from ..detect.facts.money import amount_kind
@@ -43,7 +43,7 @@ from ..policy.schema import Policy
 from .model import BUYER_MARK, amount_link_keys
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "15"
+EXTRACTOR_VERSION = "16"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -57,7 +57,8 @@ FACT_MIN_CONFIDENCE = 0.4
 # An unlabelled decimal pair without geo context words is more often a pair of prices.
 _DECIMAL_PAIR_MIN_CONFIDENCE = 0.5
 # Coordinate rules whose values are degrees (grid coordinates in metres need a zone and a datum).
-_DEGREE_RULES = frozenset({"coordinates.hemisphere", "coordinates.decimal_pair", "coordinates.labelled"})
+_DEGREE_RULES = frozenset({"coordinates.hemisphere", "coordinates.decimal_pair", "coordinates.labelled",
+                           "coordinates.range"})
 
 __all__ = ["ANCHOR_KINDS", "EXTRACTOR_VERSION", "IMPLIED_PURPOSES", "Fact", "FactExtractor", "document_text"]
 
@@ -170,6 +171,10 @@ class FactExtractor:
             elif f.category == "coordinates":
                 if f.rule not in _DEGREE_RULES or (
                         f.rule == "coordinates.decimal_pair" and f.confidence < _DECIMAL_PAIR_MIN_CONFIDENCE):
+                    continue
+                if f.rule == "coordinates.range":  # a box: its two corners, each a point of the site
+                    box = parse_box(f.match)
+                    out.extend(self._coord(path, text, start, end, corner) for corner in box or ())
                     continue
                 point = parse_coordinate(f.match)
                 if point is not None:

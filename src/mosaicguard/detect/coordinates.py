@@ -38,6 +38,13 @@ _COMPONENT = (
     f"|(?:{_DMS}|{_DEC}){_SP}?[NSEW](?![A-Za-z]))"
 )
 _PAIR_SEP = f"{_SP}{{0,3}}[,，、;；/]?{_SP}{{0,3}}"  # bounded: see marking._LEAD
+# A range of one axis, `108°21′43.5025″~108°21′57.6685″E`, `东经108°21′~108°22′`: two DMS values
+# (degree signs required: a bare `1.5~2.5` is anything) with one hemisphere for both.
+_RANGE_TO = f"{_SP}?[~～至到—–-]{_SP}?"
+_RANGE = (
+    f"(?:(?:{_ZH_HEMI}|[NSEW]){_SP}?{_DMS}{_RANGE_TO}{_DMS}"
+    f"|{_DMS}{_RANGE_TO}{_DMS}{_SP}?[NSEW](?![A-Za-z]))"
+)
 
 _COMPONENT_RE = re.compile(
     "(?P<zh>东经|西经|北纬|南纬)?[ \\t\\u00a0]?(?P<pre>[NSEW])?[ \\t\\u00a0]?"
@@ -88,6 +95,43 @@ def parse_coordinate(value: str) -> tuple[float, float] | None:
     if abs(lat) > 90 or abs(lon) > 180:
         return None
     return lat, lon
+
+
+def parse_box(value: str) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The two corners (lat, lon), (lat, lon) of a box written as two ranges, one per axis
+    (`108°21′43.5025″~108°21′57.6685″E21°40′37.2133″~21°49′53.0371″N`: the first values of the
+    ranges are one corner, the second values the other), or None when it is not one latitude
+    range and one longitude range in range. The hemisphere written once applies to both values
+    of its range."""
+    parts = list(_COMPONENT_RE.finditer(value))
+    if len(parts) != 4:
+        return None
+    ranges: dict[str, tuple[float, float]] = {}
+    for lo, hi in (parts[0:2], parts[2:4]):
+        hemis = {h for m in (lo, hi) if (h := m.group("zh") or m.group("pre") or m.group("post") or "")}
+        axes = {_AXIS[h] for h in hemis}
+        if len(axes) != 1:
+            return None
+        axis = axes.pop()
+        sign = -1.0 if hemis & {"西经", "南纬", "W", "S"} else 1.0
+        values = []
+        for m in (lo, hi):
+            minutes, seconds = float(m.group("min") or 0), float(m.group("sec") or 0)
+            if minutes >= 60 or seconds >= 60:
+                return None
+            values.append(float(m.group("deg")) + minutes / 60 + seconds / 3600)
+        if axis in ranges or not all(_in_range(axis, v) for v in values):
+            return None
+        ranges[axis] = (sign * values[0], sign * values[1])
+    if set(ranges) != {"lat", "lon"}:
+        return None
+    (lat1, lat2), (lon1, lon2) = ranges["lat"], ranges["lon"]
+    return (lat1, lon1), (lat2, lon2)
+
+
+def range_valid(value: str) -> bool:
+    """A box: one latitude range and one longitude range, every value in range."""
+    return parse_box(value) is not None
 
 
 def pair_axes(a: str, b: str) -> tuple[float, float] | None:
@@ -227,6 +271,21 @@ class CoordinatesDetector(Detector):
                 max_len=80,
             ),
             PatternRule(
+                rule="coordinates.range",
+                category="coordinates",
+                # A box: a range per axis (`地理坐标范围为108°21′43.5025″~108°21′57.6685″E
+                # 21°40′37.2133″~21°49′53.0371″N`). Without this rule the hemisphere letter
+                # between the two ranges was read as the next value's (`E21°40′…`) and the box
+                # came out as one point of two latitudes.
+                regex=f"(?<![A-Za-z0-9.])(?P<v>{_RANGE}{_PAIR_SEP}{_RANGE})(?![0-9])",
+                severity=sev,
+                confidence=0.8,
+                validate=range_valid,
+                context=_GEO_CONTEXT,
+                message=message,
+                max_len=120,
+            ),
+            PatternRule(
                 rule="coordinates.decimal_pair",
                 category="coordinates",
                 regex=(
@@ -295,6 +354,10 @@ class CoordinatesDetector(Detector):
             Sample("39d54'15\"N 116d24'27\"E", "coordinates"),
             Sample("位于东经116°24′27″，北纬39°54′15″处", "coordinates", match="东经116°24′27″，北纬39°54′15″"),
             Sample("北纬39.9042度", "coordinates", match="北纬39.9042度"),
+            Sample("范围为108°21′43.5″~108°21′57.6″E21°40′37.2″~21°49′53.0″N，", "coordinates",
+                   match="108°21′43.5″~108°21′57.6″E21°40′37.2″~21°49′53.0″N"),
+            Sample("东经116°24′~116°25′，北纬39°54′~39°55′", "coordinates",
+                   match="东经116°24′~116°25′，北纬39°54′~39°55′"),
             Sample("GPS lat: 31.2304 lon: 121.4737", "coordinates"),
             Sample("version 1.2345, 2.3456", "coordinates", expect=False),
             Sample("单价 12.500, 13.250 元", "coordinates", expect=False),

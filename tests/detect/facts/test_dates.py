@@ -42,6 +42,12 @@ X = DateExtractor()
         # 2010 年 is a founding year, not a schedule, and a bare year without a role is dropped
         ("创立时间：成立于 2010 年，2011 年正式投产", "2011 年", "2011", "commissioning", "schedule"),
         ("公司成立于2010年3月", "2010年3月", "2010-03", "founding", None),
+        # `date`/`日期` after a schedule word is that schedule's date, not a document's
+        ("计划竣工日期：2025年3月1日", "2025年3月1日", "2025-03-01", "completion", "schedule"),
+        ("开工日期:2024年5月", "2024年5月", "2024-05", "start", "schedule"),
+        ("with an estimated completion date of Jan. 29, 2021.", "Jan. 29, 2021", "2021-01-29", "completion",
+         "schedule"),
+        ("签署日期：2025年1月2日", "2025年1月2日", "2025-01-02", "document", None),
     ],
 )
 def test_dates(text: str, span: str, key: str, role: str, attr: str | None) -> None:
@@ -96,7 +102,9 @@ def test_table_label_never_takes_a_year_for_its_number() -> None:
     assert [(f.kind, f.key) for f in facts] == [("date", "2025-06-10")]
 
 
-@pytest.mark.parametrize("text", ["在2025年度预算中", "in 2019 the office moved", "编号2025-13-45", "电话 2025 1234"])
+@pytest.mark.parametrize("text", ["在2025年度预算中", "in 2019 the office moved", "编号2025-13-45", "电话 2025 1234",
+                                  # the year a national total reaches a figure
+                                  "到2025年投产总规模达到5000万千瓦", "2024年累计投产3000万千瓦"])
 def test_not_schedules(text: str) -> None:
     assert [f for f in X.extract(text) if f.attr == "schedule"] == []
 

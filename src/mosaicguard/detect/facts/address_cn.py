@@ -227,6 +227,38 @@ def _names_at_direct(folded: str) -> dict[int, tuple[int, int]]:
     return found
 
 
+_TOWN_SUFFIXES = ("街道", "镇", "乡")
+# after a town's stem, these make it part of a longer name (`联棚村`, `窑湾路`), not the town
+_NAME_GOES_ON = frozenset("村乡镇街道路区县市社组园")
+
+
+@cache
+def _county_town_stems() -> dict[str, tuple[tuple[str, str], ...]]:
+    """County adcode -> (stem, town name) of its gazetteer towns, longest stem first: the town
+    name without its suffix (`谷堡镇` -> `谷堡`), stems of two characters or more."""
+    gaz = load_gazetteer()
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name, counties in gaz.towns.items():
+        suffix = next((x for x in _TOWN_SUFFIXES if name.endswith(x)), "")
+        stem = name[: len(name) - len(suffix)]
+        if not suffix or len(stem) < 2 or _DIVISION_CHAR.search(stem):
+            continue
+        for adcode in counties:
+            out.setdefault(adcode, []).append((stem, name))
+    return {k: tuple(sorted(v, key=lambda t: -len(t[0]))) for k, v in out.items()}
+
+
+def _town_without_suffix(counties: tuple[Division, ...], folded: str, at: int) -> _Part | None:
+    """A town of the county written right after it without 镇/乡/街道 (`修文谷堡`, news style):
+    only a town the gazetteer lists for that very county, so the county vouches for the name."""
+    stems = _county_town_stems()
+    for county in counties:
+        for stem, name in stems.get(county.adcode, ()):
+            if folded.startswith(stem, at) and folded[at + len(stem):at + len(stem) + 1] not in _NAME_GOES_ON:
+                return _Part("town", at, at + len(stem), name)
+    return None
+
+
 class ChineseAddressExtractor(FactExtractor):
     """Chinese addresses (kind `address`, attr `location`) and agency names built on a place
     name (kind `org`, attr `organisation`)."""
@@ -465,6 +497,11 @@ class ChineseAddressExtractor(FactExtractor):
                 if m.group("num"):
                     road.extra["number"] = m.group("num")
                 candidates.append(road)
+        if not candidates and "town" not in have and not gap and parts and parts[-1].level == "county" \
+                and parts[-1].divisions:
+            # nothing else reads here: a town of that county written without its suffix
+            town = _town_without_suffix(parts[-1].divisions, folded, gap_end)
+            return town, gap
         if not candidates:
             return None, gap
         # the shortest component first: 杨林桥镇 before 杨林桥镇乡道 would read as a road

@@ -84,6 +84,14 @@ _ROLES: tuple[tuple[str, str], ...] = (
 _ROLE_RE = re.compile("|".join(f"(?P<{name}>{words})" for name, words in _ROLES), re.IGNORECASE)
 _WORD_TAIL = re.compile("[a-z]*")
 _BY = re.compile(r"\b(?:by|no later than|not later than)(?: the)? $", re.IGNORECASE)
+# A schedule word that counts a total, not one project's milestone: `到2025年投产总规模达到5000万千瓦`
+# (a national fleet), `累计投产`, `投运规模超过`: the date is the target year of a statistic.
+_TOTAL_AFTER = re.compile("(?:总|累计)?(?:规模|装机(?:容量)?|容量|总量)(?:将|预计|已)?(?:达到|达|超过|突破|超)")
+# A schedule word right before `date`/`日期` (`estimated completion date`, `start date`, `竣工日期`).
+_SCHEDULE_NOUN = re.compile(
+    "(?:complet(?:e|ed|ion)|finish|start|delivery|commissioning|operational|opening|arrival|竣工|完工|开工|交货|投产)"
+    " ?$", re.IGNORECASE)
+_TOTAL_BEFORE = re.compile("(?:累计|新增|合计)$")
 SCHEDULE_ROLES = frozenset({"start", "completion", "delivery", "commissioning", "slip", "duration"})
 _CLAUSE_END = re.compile("[。;；\n!?！？]|\\. ")
 _BASE = datetime(2000, 1, 1)  # fixed base: results never depend on the day of the run
@@ -182,6 +190,8 @@ def _role(folded: str, start: int, end: int) -> tuple[str, tuple[int, int] | Non
     best, best_distance = "date", 20  # farther than this, a role word is about something else
     where: tuple[int, int] | None = None
     for m in _ROLE_RE.finditer(folded, lo, hi):
+        if m.lastgroup == "document" and _SCHEDULE_NOUN.search(folded, max(0, m.start() - 16), m.start()):
+            continue  # `completion date of Jan. 29, 2021`: the date of the completion, not of a document
         distance = start - m.end() if m.end() <= start else m.start() - end
         if m.start() >= end:
             distance += 4  # a role word before the date binds tighter than one after it
@@ -241,6 +251,9 @@ class DateExtractor(FactExtractor):
             by = _BY.search(folded, max(0, start - 16), start) if role == "date" else None
             if by is not None:
                 role, word = "completion", by.span()  # "work by August 2019": done by then
+            if word is not None and role in SCHEDULE_ROLES and (
+                    _TOTAL_AFTER.match(folded, word[1]) or _TOTAL_BEFORE.search(folded, max(0, word[0] - 2), word[0])):
+                role, word = "statistic", None  # the year a total reaches a figure: no schedule
             if group == "year" and role not in SCHEDULE_ROLES:
                 continue  # a bare "in 2019" is schedule evidence only next to a schedule word
             if group == "zh" and precision == "year" and not re.search("[底末初]", m.group()) \

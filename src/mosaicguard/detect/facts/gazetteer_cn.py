@@ -95,6 +95,11 @@ def _parse() -> _Plain:
         parents[depth] = adcode
         index = len(divisions)
         divisions.append((name, level, adcode, parents[depth - 1] if depth else ""))
+        if level == "county" and name in _GENERIC_COUNTY_NAMES:
+            # also Hong Kong's 北区/东区/南区, listed under their region's own adcode (`东北区域`
+            # read as Hong Kong's 北区 in a Heilongjiang story)
+            by_adcode.setdefault(adcode, index)
+            continue
         if adcode in by_adcode and divisions[by_adcode[adcode]][1] != level:
             # municipalities repeat themselves as their own city (上海市 -> 上海市): keep both
             # levels reachable by name but let the adcode point at the province.

@@ -49,7 +49,7 @@ _STOP = frozenset({"The", "At", "In", "On", "Near", "From", "To", "And", "Of", "
 _WORD = r"(?:[A-Z](?:[a-z'’]+|\.(?: ?[A-Z]\.)*)|[A-Z]{2,}(?![a-z]))"
 _INSTALLATION = re.compile(
     rf"(?P<pre>(?:Joint Base|Fort|Camp|Naval Station|Naval Air Station|Naval Base|Marine Corps Base"
-    rf"|Marine Corps Air Station) (?:{_WORD}[ -]?){{1,3}}?(?=[^A-Za-z]|$))"
+    rf"|Marine Corps Air Station)(?: \([A-Z]{{2,5}}\))? (?:{_WORD}[ -]?){{1,3}}?(?=[^A-Za-z]|$))"
     rf"|(?P<post>(?:{_WORD}[ -]?){{1,4}}?(?:Air Force Base|Air Reserve Base|Air National Guard Base"
     rf"|Air Force Station|Space Force Station|AFS|SFS|Air Base|AFB|ARB|Space Force Base|SFB|Army Airfield"
     rf"|Naval Air Station|Naval Station"
@@ -115,6 +115,26 @@ _AFTER_FIRM = re.compile(rf"(?:{EN_ORG_SUFFIX.pattern}|International|\([A-Z][A-Z
 def _role(text: str, start: int) -> tuple[tuple[str, str], ...]:
     """(("role", "office"),) for a place written as a firm's address, else ()."""
     return (("role", "office"),) if _AFTER_FIRM.search(text[max(0, start - 80):start]) else ()
+
+
+# The state of a firm's town (`BL Harbert International of Birmingham, Alabama`) and a state as a
+# firm's adjective (`the Alabama company will design ...`): the firm's office too, not the site.
+_TOWN_BEFORE_STATE = re.compile(r"(?:[A-Z][a-z]+(?:['’][a-z]+)?[ -]){0,2}[A-Z][a-z]+, ?$")
+_FIRM_AFTER_STATE = re.compile(r"(?: |-based )(?:company|firm|contractor|corporation|business|builder)\b",
+                               re.IGNORECASE)
+
+
+def _state_role(text: str, start: int, end: int) -> tuple[tuple[str, str], ...]:
+    """(("role", "office"),) for a state written as part of a firm's address or as its adjective."""
+    town = _TOWN_BEFORE_STATE.search(text, max(0, start - 40), start)
+    if town is not None and _role(text, town.start()):
+        return (("role", "office"),)
+    if _FIRM_AFTER_STATE.match(text, end) and re.search(r"\b(?:the|an?|this) $", text[max(0, start - 5):start]):
+        return (("role", "office"),)
+    # right after the firm (`Co. Inc., Washington, D.C.`), but not after a bracket:
+    # `Malmstrom Air Force Base (AFB), Montana` is the base's state, though `(AFB), ` has the
+    # shape of a firm's `(GLDD) from`
+    return () if text[max(0, start - 3):start].startswith(")") else _role(text, start)
 
 
 _CITY_CONTEXT_BEFORE = re.compile(
@@ -194,6 +214,8 @@ def _gazetteer() -> _Gaz:
 def place_key(name: str) -> str:
     """Normalised place name: lower case, `AFB` spelled out, dots and spacing folded, a given name
     before an initial cut to its initial (`Frances E. Warren` and `F.E. Warren` compare equal)."""
+    # the type's abbreviation in brackets (`Naval Air Station (NAS) Corpus Christi`) names nothing
+    name = re.sub(r" \([A-Z]{2,5}\)(?= )", "", name)
     key = re.sub(r"\b([A-Z])[a-z]+ (?=[A-Z]\. ?[A-Z][a-z])", r"\1. ", name)
     key = re.sub(r"\bAFB\b", "Air Force Base", key)
     key = re.sub(r"\bSFB\b", "Space Force Base", key)
@@ -307,7 +329,8 @@ class EnglishPlaceExtractor(FactExtractor):
                 if name.endswith(".") or len(name) > 3 or name in ("Guam",):
                     code, gid, _pop = refs[0]
                     add(start, end, kind, "area", f"{place_key(canonical)}#{gid}",
-                        (("code", code), ("geonameid", str(gid))))
+                        (("code", code), ("geonameid", str(gid)),
+                         *(_state_role(text, start, end) if kind == "state" else ())))
                 continue
             # a city: needs `, State` after it or near/in/at before it
             after = re.match(r", ?(?P<st>[A-Z][A-Za-z.]+(?: [A-Z][a-z]+)?)", text[end:end + 24])
