@@ -87,7 +87,7 @@ def test_a_completion_date_is_a_schedule() -> None:
 
 def test_a_bases_state_after_its_bracketed_abbreviation_stays_the_site() -> None:
     # `Malmstrom Air Force Base (AFB), Montana` (shared set): `(AFB), ` is not a firm's `(GLDD), `
-    text = (Path(__file__).resolve().parents[3] / ".." / "shared" / "realworld" / "docs"
+    text = (Path(__file__).resolve().parents[2].parent / "shared" / "realworld" / "docs"
             / "en_docslib_malmstrom-mm3-deactivation-draft-ea.txt").read_text(encoding="utf-8")
     montana = [f for f in FX.extract_text("malmstrom.txt", text) if f.value == "Montana"]
     assert montana and all(f.attr == "location" for f in montana)
