@@ -338,3 +338,49 @@ def test_model_rise_bounds_an_unchanged_pair(domain: Path, tmp_path: Path) -> No
                 [e["level"] for e in json.loads(b.evidence)]:
             assert b.weight - a.weight <= rise + 1e-3
     assert LinkModel.from_json(after.model.to_json()) == after.model
+
+
+def _change_log(index: Path) -> tuple[int, int]:
+    con = sqlite3.connect(str(index))
+    try:
+        return (con.execute("SELECT COUNT(*) FROM link_changed_keys").fetchone()[0],
+                con.execute("SELECT COUNT(*) FROM link_new_docs").fetchone()[0])
+    finally:
+        con.close()
+
+
+def test_change_log_only_beside_a_link_state(domain: Path, tmp_path: Path) -> None:
+    """The read of a corpus into an index without a link state (a first read) keeps no change
+    log: nothing could start an incremental relink from it (the full relink empties it unread),
+    and at 1M documents it was a B-tree of every key of the corpus. Once a link state is stored,
+    every document put is logged, and the next relink is incremental and exact."""
+    from mosaicguard.aggregate.corpus import sync_corpus
+    from mosaicguard.pipeline import ScanOptions
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(domain / "corpus", corpus)
+    policy = load_policy(str(domain / "policy.yaml"))
+    index = tmp_path / "index.sqlite"
+    store = SQLiteFactStore(str(index))
+    stats = sync_corpus(store, [str(corpus)], policy, settings_from_policy(policy), ScanOptions(policy=policy))
+    store.close()
+    assert stats.read == DOCS and stats.facts > 0
+    assert _change_log(index) == (0, 0)
+    first = _aggregate(index, corpus, policy)
+    assert first["corpus"]["linking"]["relink"] == "full"
+    assert _change_log(index) == (0, 0)
+    # With the link state saved, a new document and every one of its keys are logged ...
+    src = sorted((domain / "corpus").rglob("*.txt"))[0]
+    (corpus / "c0000" / "copy-of-first.txt").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    store = SQLiteFactStore(str(index))
+    sync_corpus(store, [str(corpus)], policy, settings_from_policy(policy), ScanOptions(policy=policy))
+    keys = {k for (k,) in store.db.execute(
+        "SELECT DISTINCT key FROM keys JOIN docs USING(doc_id) WHERE path LIKE '%copy-of-first.txt'")}
+    logged = {k for (k,) in store.db.execute("SELECT key FROM link_changed_keys")}
+    store.close()
+    assert keys and keys == logged
+    assert _change_log(index)[1] == 1
+    # ... and the relink from them is incremental and equals a full relink of the same facts.
+    again = _aggregate(index, corpus, policy)
+    assert again["corpus"]["linking"]["relink"] == "incremental"
+    assert _comparable(again) == _comparable(_full_relink(index, corpus, policy, tmp_path))

@@ -116,3 +116,33 @@ def test_every_number_of_a_shorthand_list_is_a_finding() -> None:
         assert sorted(f.match for f in findings) == sorted(
             ["0717-6253135", "6253136", "6253137", "88886666", "88886667", "88886668"]
         )
+
+
+def test_phone_key_national_form_is_libphonenumbers() -> None:
+    """`phone_key` formats a PRC number from the E.164 digits `parse_phone` gave, without parsing
+    it a second time: the key must be the national format libphonenumber gives for the number
+    parsed from its E.164 form (mobiles, landlines of 3- and 4-digit area codes, shared-cost and
+    toll-free numbers, extensions, full-width and `+86` forms)."""
+    from mosaicguard.detect.contact import phone_key
+    from mosaicguard.detect.normalize import digits_only
+
+    rng = random.Random(11)
+    forms = ["400-810-8888", "800-820-8820", "95588", "0717-6253135-8004", "022-23611619 转806",
+             "０４５１－８６４１７９５３", "+86 (0)571 63806497"]
+    for _ in range(300):
+        forms.append(f"1{rng.randint(30, 99)}{rng.randint(0, 99999999):08d}")
+        area = rng.choice(("010", "020", "021", "0451", "0717", "0734", "0591", "0898", "0999"))
+        forms.append(f"{area}-{rng.randint(2000000, 99999999)}")
+        forms.append(f"+86 {forms[-1][1:]}")
+        forms.append(f"{rng.choice(('400', '800'))}-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}")
+    checked = 0
+    for text in forms:
+        parsed = parse_phone(text, "CN")
+        if parsed is None or parsed.e164 is None or parsed.region != "CN":
+            continue
+        reference = digits_only(phonenumbers.format_number(phonenumbers.parse(parsed.e164),
+                                                           phonenumbers.PhoneNumberFormat.NATIONAL))
+        phone_key.cache_clear()
+        assert phone_key(text) == reference + (f";ext={parsed.extension}" if parsed.extension else ""), text
+        checked += 1
+    assert checked > 900

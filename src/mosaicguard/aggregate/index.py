@@ -288,11 +288,12 @@ class SQLiteFactStore(FactStore):
             (record.path, record.sha256, record.mtime_ns, record.size, record.status, record.error),
         )
         doc_id = cur.lastrowid
-        # The change log of the incremental relink (link_incremental.py): the document is new
-        # and every one of its keys may have moved in document frequency.
-        self.db.execute("INSERT OR IGNORE INTO link_new_docs VALUES (?)", (doc_id,))
-        self.db.executemany("INSERT OR IGNORE INTO link_changed_keys VALUES (?)",
-                            [(k,) for k in {k for f in facts for k in f.keys}])
+        if self._logs_changes():
+            # The change log of the incremental relink (link_incremental.py): the document is new
+            # and every one of its keys may have moved in document frequency.
+            self.db.execute("INSERT OR IGNORE INTO link_new_docs VALUES (?)", (doc_id,))
+            self.db.executemany("INSERT OR IGNORE INTO link_changed_keys VALUES (?)",
+                                [(k,) for k in {k for f in facts for k in f.keys}])
         self.db.executemany(
             "INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?)",
             [(doc_id, f.scope, f.kind, f.value, f.attr, SEP.join(f.keys), f.extra, f.start, f.snippet) for f in facts],
@@ -306,6 +307,16 @@ class SQLiteFactStore(FactStore):
                 cy, cx = grid_cell(lat, lon, radius_m)
                 coord_rows.append((doc_id, f.scope, lat, lon, cx, cy, f.value))
         self.db.executemany("INSERT INTO coords VALUES (?,?,?,?,?,?,?)", coord_rows)
+
+    def _logs_changes(self) -> bool:
+        """Whether documents put now go into the change log. The log serves the incremental
+        relink, which starts from a stored link state; an index without one (a first read, an
+        index cleared for a new fingerprint, a forgotten state) is linked in full, and the full
+        link empties the log unread (`save_link_pairs`). A first read of a corpus put every key
+        of every document into it: a random insert into a B-tree of all the corpus's keys, like
+        the `keys_key` index, for nothing. Asked of the index at every document, in the write's
+        own transaction (a state another process saved meanwhile is seen)."""
+        return self.db.execute("SELECT 1 FROM meta WHERE key='link_state'").fetchone() is not None
 
     def bulk_writes(self, on: bool) -> None:
         # 64 MiB of page cache while documents go in: every document's keys go into two B-tree

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import phonenumbers
-from phonenumbers import PhoneNumberFormat
+from phonenumbers import PhoneNumber, PhoneNumberFormat
 
 from ..model import Finding, Location, Segment, Severity
 from ..policy.schema import Policy
@@ -39,7 +39,11 @@ def phone_key(value: str) -> str:
         return digits[2:] if digits.startswith("86") and len(digits) == 13 else digits
     if parsed.region != "CN":
         return parsed.key
-    national = digits_only(phonenumbers.format_number(phonenumbers.parse(parsed.e164), PhoneNumberFormat.NATIONAL))
+    # The number `parsed.e164` (`+86` and the national significant number) stands for, built
+    # rather than parsed again: a second `phonenumbers.parse` of every new number cost ~25 us
+    # (reading the 1M realistic corpus about one phone in eight is new; parse_phone parsed it already).
+    number = PhoneNumber(country_code=86, national_number=int(parsed.e164[3:]))
+    national = digits_only(phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL))
     return national + (f";ext={parsed.extension}" if parsed.extension else "")
 
 
