@@ -61,14 +61,25 @@ def parse_components(value: str) -> list[tuple[str, float]]:
     """(axis, degrees) for every component of a coordinate string; axis is lat, lon or ''."""
     out: list[tuple[str, float]] = []
     for m in _COMPONENT_RE.finditer(value):
-        deg = float(m.group("deg"))
-        minutes = float(m.group("min") or 0)
-        seconds = float(m.group("sec") or 0)
-        if minutes >= 60 or seconds >= 60:
+        deg = _degrees(m)
+        if deg is None:
             return []
-        hemi = m.group("zh") or m.group("pre") or m.group("post") or ""
-        out.append((_AXIS.get(hemi, ""), deg + minutes / 60 + seconds / 3600))
+        out.append((_AXIS.get(_hemisphere(m), ""), deg))
     return out
+
+
+def _degrees(m: re.Match[str]) -> float | None:
+    """The unsigned decimal degrees of one matched component (`108°21′43.5025″`), or None when
+    its minutes or seconds are not below 60."""
+    minutes, seconds = float(m.group("min") or 0), float(m.group("sec") or 0)
+    if minutes >= 60 or seconds >= 60:
+        return None
+    return float(m.group("deg")) + minutes / 60 + seconds / 3600
+
+
+def _hemisphere(m: re.Match[str]) -> str:
+    """The hemisphere written with one matched component (`北纬`, `N`...), or ''."""
+    return m.group("zh") or m.group("pre") or m.group("post") or ""
 
 
 def parse_coordinate(value: str) -> tuple[float, float] | None:
@@ -80,7 +91,7 @@ def parse_coordinate(value: str) -> tuple[float, float] | None:
         return None
     signed: list[tuple[str, float]] = []
     for (axis, deg), m in zip(parts, _COMPONENT_RE.finditer(value), strict=True):
-        hemi = m.group("zh") or m.group("pre") or m.group("post") or ""
+        hemi = _hemisphere(m)
         negative = hemi in ("西经", "南纬", "W", "S") or value[max(0, m.start("deg") - 1): m.start("deg")] == "-"
         signed.append((axis, -deg if negative else deg))
     (a1, v1), (a2, v2) = signed
@@ -108,21 +119,17 @@ def parse_box(value: str) -> tuple[tuple[float, float], tuple[float, float]] | N
         return None
     ranges: dict[str, tuple[float, float]] = {}
     for lo, hi in (parts[0:2], parts[2:4]):
-        hemis = {h for m in (lo, hi) if (h := m.group("zh") or m.group("pre") or m.group("post") or "")}
+        hemis = {h for m in (lo, hi) if (h := _hemisphere(m))}
         axes = {_AXIS[h] for h in hemis}
         if len(axes) != 1:
             return None
         axis = axes.pop()
         sign = -1.0 if hemis & {"西经", "南纬", "W", "S"} else 1.0
-        values = []
-        for m in (lo, hi):
-            minutes, seconds = float(m.group("min") or 0), float(m.group("sec") or 0)
-            if minutes >= 60 or seconds >= 60:
-                return None
-            values.append(float(m.group("deg")) + minutes / 60 + seconds / 3600)
-        if axis in ranges or not all(_in_range(axis, v) for v in values):
+        first, second = _degrees(lo), _degrees(hi)
+        if first is None or second is None or axis in ranges or \
+                not (_in_range(axis, first) and _in_range(axis, second)):
             return None
-        ranges[axis] = (sign * values[0], sign * values[1])
+        ranges[axis] = (sign * first, sign * second)
     if set(ranges) != {"lat", "lon"}:
         return None
     (lat1, lat2), (lon1, lon2) = ranges["lat"], ranges["lon"]
