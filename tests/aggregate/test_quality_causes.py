@@ -164,6 +164,17 @@ def test_a_county_starting_with_a_clause_word_keeps_its_name() -> None:
     assert not any(k.startswith("name:") for k in keys_of("根据本项目建设工程招标公告"))
 
 
+def test_a_title_starting_with_yu_or_he_keeps_its_first_letter() -> None:
+    # 1M realistic-density domain corpus (session 13): `于家店青鸾磐石综合保障设施建设项目` was cut at
+    # 于 (read as the preposition) to `家店青鸾磐石…`, the key of every `?家店青鸾磐石` project.
+    for village in ("于家店", "和平村"):
+        title = f"{village}青鸾磐石综合保障设施建设项目中标候选人公示"
+        names = {k for k in keys_of(title) if k.startswith("name:")}
+        assert names and all(k.startswith(f"name:{village}") for k in names), (title, names)
+    # inside a sentence they still cut: `项目位于和平镇` is not part of a name
+    assert not any("位于" in k for k in keys_of("县城区位于和平镇的青鸾磐石综合保障设施建设项目招标公告"))
+
+
 def test_a_place_weighs_by_how_many_nodes_are_around_it_at_every_corpus_size() -> None:
     # 100k domain corpus: two notices giving one site's coordinates (within 200 m, nothing else
     # shared) stayed apart - the coordinate levels' u was a constant (1e-5) while the prior fell
