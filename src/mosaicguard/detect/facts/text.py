@@ -10,7 +10,7 @@ from __future__ import annotations
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
-from ..normalize import width_script_table
+from ..normalize import NUMPY_FOLD_MIN_CHARS, width_script_table
 
 if TYPE_CHECKING:
     import numpy as np
@@ -45,12 +45,6 @@ def _fold_array() -> np.ndarray[Any, np.dtype[np.uint16]]:
     return table
 
 
-#: Texts this long or longer (and inside the BMP) are folded by the numpy table, shorter ones by
-#: `str.translate` with the same mappings (`_bmp_fold`): numpy is ~10x faster on a notice but
-#: its import costs ~0.1 s, a tenth of a `check` of a few short drafts. As `FoldedText` does.
-NUMPY_FOLD_MIN_CHARS = 256
-
-
 @lru_cache(maxsize=4)
 def fold_same_length(text: str) -> str:
     """Traditional -> simplified and full-width -> ASCII, one character for one character.
@@ -62,7 +56,7 @@ def fold_same_length(text: str) -> str:
     if len(raw) != 2 * len(text):  # characters outside the BMP: the slow, general path
         folded = text.translate(_same_length_fold())
         return folded if len(folded) == len(text) else text  # never shift offsets
-    if len(text) < NUMPY_FOLD_MIN_CHARS:
+    if len(text) < NUMPY_FOLD_MIN_CHARS:  # inside the BMP: `_bmp_fold`'s mappings, without numpy
         return text.translate(_bmp_fold())
     import numpy as np
 
