@@ -70,6 +70,27 @@ def test_a_budget_compares_at_two_significant_digits() -> None:
     assert not any(k.startswith("bud:") for k in keys_of("中标价：24707593元"))
 
 
+def test_a_budget_whose_two_digits_end_in_zero_still_compares() -> None:
+    # 1M domain corpus (session 14): `30391904元` rounds and cuts to 30e6, a rendering of one
+    # significant digit that is no amount key; the budget had no `bud:` key, so two tenders of
+    # two projects with one generated name compared no budget and joined on the name alone.
+    assert {k for k in keys_of("预算金额：30391904元") if k.startswith("bud:")} == {"bud:CNY:30e6"}
+    # a budget of one significant digit (no amount key at all) is still a budget, and meets it
+    assert {k for k in keys_of("最高限价：3000万元") if k.startswith("bud:")} == {"bud:CNY:30e6"}
+    assert {k for k in keys_of("预算金额：29960000元") if k.startswith("bud:")} == {"bud:CNY:30e6", "bud:CNY:29e6"}
+    assert {k for k in keys_of("控制价：99600000元") if k.startswith("bud:")} == {"bud:CNY:10e7", "bud:CNY:99e6"}
+    # and the two tenders of that corpus now disagree on their budgets
+    name = "段家坪长缨晨曦专用道路及配套工程"
+    owner = "四川省西部工程建设管理中心"
+    # the name in 3 documents, as there (+2.5 alone after the prior): a third notice of the first
+    recs, n = _corpus([keys_of(TENDER.format(name=name, budget=b, purpose="油料洞库", owner=owner))
+                       for b in ("79258136", "30391904", "79258136")])
+    model = estimate_model(recs, n)
+    comps = {c.comparison: c for c in model.score_pair(recs[0], recs[1]).comparisons}
+    assert comps["bud"].level == "differ" and comps["bud"].weight < -3.0
+    assert model.score_pair(recs[0], recs[1]).weight < threshold_weight(AggregationSettings())
+
+
 def _corpus(pair: list[set[str]], n: int = 3000) -> tuple[list[NodeRecord], int]:
     """The pair's nodes among `n` unrelated ones, each with its own busy owner and budget (so
     that a sampled pair of notices disagrees on both, as in a corpus); every key's df as given
@@ -241,3 +262,19 @@ def test_a_town_is_one_place_in_its_county() -> None:
     anping = addr("建设地点：衡水市安平县永安乡建设路89号")
     assert anping and not anping & addr("工程地址：十堰市竹山县永安乡建设路89号")
     assert anping == addr("项目选址：安平县永安乡建设路89号")  # with or without its city
+
+
+def test_a_county_whose_name_the_script_fold_changes_is_still_a_county() -> None:
+    # OpenCC lists 乾 as the traditional form of 干, so the folded text reads `乾县` (Qian
+    # county, Xianyang) as `干县`, which no gazetteer had: the road's key lost its county and town,
+    # and `乾县沈家桥镇变电站` (every town has a substation) kept its county and passed as a site
+    # (1M domain corpus, session 14: a tender and a permit of two projects, two codes and two
+    # addresses, joined at +20.4 by that site and name).
+    tender = keys_of("乾县沈家桥镇变电站10kV配套工程招标公告\n项目名称：乾县沈家桥镇变电站10kV配套工程\n"
+                     "实施地点：咸阳市乾县沈家桥镇振兴路59号\n")
+    assert not any(k.startswith("site:") for k in tender)
+    assert {k for k in tender if k.startswith("name:")} == {"name:变电站10kv配套"}
+    assert "addr:干县沈家桥镇|振兴路|59号" in tender
+    assert "area:陕西省/咸阳市/乾县/沈家桥镇" in tender
+    assert any(k.startswith("area:吉林省/松原市/乾安县") for k in keys_of("项目地点：吉林省松原市乾安县大布苏镇"))
+
