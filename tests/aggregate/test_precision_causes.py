@@ -278,3 +278,43 @@ def test_a_county_whose_name_the_script_fold_changes_is_still_a_county() -> None
     assert "area:陕西省/咸阳市/乾县/沈家桥镇" in tender
     assert any(k.startswith("area:吉林省/松原市/乾安县") for k in keys_of("项目地点：吉林省松原市乾安县大布苏镇"))
 
+
+CANDIDATES_NAMED = """{name}中标候选人公示
+{name}于2025年9月6日发布招标公告，现将中标候选人公示如下：
+实施地点：{site}
+采购人：{owner}
+"""
+
+
+def test_a_village_inside_a_shared_name_is_counted_once() -> None:
+    import pytest
+
+    from mosaicguard.aggregate.model import VIL_IN_NAME, village_names
+    from mosaicguard.aggregate.splink_link import predict_duckdb
+
+    # 1M domain corpus (session 14): two candidates notices of two projects with one generated
+    # name in one village (`<village><code words><works>`), two groups and two owners, joined at
+    # +8.6: the name (+18.9) and its village (+15.7) counted one coincidence twice.
+    name = "廖家寨飞虹晨曦专用道路及配套工程"
+    notices = [keys_of(CANDIDATES_NAMED.format(name=name, site=site, owner=owner)) for site, owner in (
+        ("贵州省黔东南苗族侗族自治州黎平县毛家庄镇廖家寨村三组", "贵州省北方工程建设管理处"),
+        ("贵州省黔东南苗族侗族自治州黎平县毛家庄镇廖家寨村五组", "黎平县交通运输局"))]
+    # the same village without that name in it (another project's name): the village counts
+    other = keys_of(CANDIDATES_NAMED.format(name="余家坪磐石北辰专用道路及配套工程",
+                                            site="贵州省黔东南苗族侗族自治州黎平县毛家庄镇廖家寨村三组",
+                                            owner="贵州省北方工程建设管理处"))
+    recs, n = _corpus([*notices, notices[0], notices[1], notices[0], notices[1], other, other], 3000)
+    assert village_names(recs[0]) == {"name:廖家寨飞虹晨曦专用道路及配套"} and not village_names(recs[6])
+    model = estimate_model(recs, n)
+    limit = threshold_weight(AggregationSettings())
+    comps = {c.comparison: c for c in model.score_pair(recs[0], recs[1]).comparisons}
+    assert comps["vil"].level == model.levels[VIL_IN_NAME][0].label and comps["vil"].weight == 0.0
+    assert comps["name"].weight > 0 and model.score_pair(recs[0], recs[1]).weight < limit
+    # a village shared without the name still weighs its term frequency
+    assert {c.comparison: c for c in model.score_pair(recs[6], recs[7]).comparisons}["vil"].weight > 5.0
+    # splink evaluates the same level
+    scored = predict_duckdb(recs, model, -100.0)
+    for p in scored:
+        ours = model.score_pair(recs[p.left], recs[p.right])
+        assert p.match_weight == pytest.approx(ours.weight, abs=1e-6)
+    assert {(p.left, p.right): p.comparison_weights for p in scored}[(0, 1)]["vil"] == 0.0
