@@ -70,6 +70,27 @@ def test_a_budget_compares_at_two_significant_digits() -> None:
     assert not any(k.startswith("bud:") for k in keys_of("中标价：24707593元"))
 
 
+def test_a_budget_whose_two_digits_end_in_zero_still_compares() -> None:
+    # 1M domain corpus (session 14): `30391904元` rounds and cuts to 30e6, a rendering of one
+    # significant digit that is no amount key; the budget had no `bud:` key, so two tenders of
+    # two projects with one generated name compared no budget and joined on the name alone.
+    assert {k for k in keys_of("预算金额：30391904元") if k.startswith("bud:")} == {"bud:CNY:30e6"}
+    # a budget of one significant digit (no amount key at all) is still a budget, and meets it
+    assert {k for k in keys_of("最高限价：3000万元") if k.startswith("bud:")} == {"bud:CNY:30e6"}
+    assert {k for k in keys_of("预算金额：29960000元") if k.startswith("bud:")} == {"bud:CNY:30e6", "bud:CNY:29e6"}
+    assert {k for k in keys_of("控制价：99600000元") if k.startswith("bud:")} == {"bud:CNY:10e7", "bud:CNY:99e6"}
+    # and the two tenders of that corpus now disagree on their budgets
+    name = "段家坪长缨晨曦专用道路及配套工程"
+    owner = "四川省西部工程建设管理中心"
+    # the name in 3 documents, as there (+2.5 alone after the prior): a third notice of the first
+    recs, n = _corpus([keys_of(TENDER.format(name=name, budget=b, purpose="油料洞库", owner=owner))
+                       for b in ("79258136", "30391904", "79258136")])
+    model = estimate_model(recs, n)
+    comps = {c.comparison: c for c in model.score_pair(recs[0], recs[1]).comparisons}
+    assert comps["bud"].level == "differ" and comps["bud"].weight < -3.0
+    assert model.score_pair(recs[0], recs[1]).weight < threshold_weight(AggregationSettings())
+
+
 def _corpus(pair: list[set[str]], n: int = 3000) -> tuple[list[NodeRecord], int]:
     """The pair's nodes among `n` unrelated ones, each with its own busy owner and budget (so
     that a sampled pair of notices disagrees on both, as in a corpus); every key's df as given
@@ -241,3 +262,59 @@ def test_a_town_is_one_place_in_its_county() -> None:
     anping = addr("建设地点：衡水市安平县永安乡建设路89号")
     assert anping and not anping & addr("工程地址：十堰市竹山县永安乡建设路89号")
     assert anping == addr("项目选址：安平县永安乡建设路89号")  # with or without its city
+
+
+def test_a_county_whose_name_the_script_fold_changes_is_still_a_county() -> None:
+    # OpenCC lists 乾 as the traditional form of 干, so the folded text reads `乾县` (Qian
+    # county, Xianyang) as `干县`, which no gazetteer had: the road's key lost its county and town,
+    # and `乾县沈家桥镇变电站` (every town has a substation) kept its county and passed as a site
+    # (1M domain corpus, session 14: a tender and a permit of two projects, two codes and two
+    # addresses, joined at +20.4 by that site and name).
+    tender = keys_of("乾县沈家桥镇变电站10kV配套工程招标公告\n项目名称：乾县沈家桥镇变电站10kV配套工程\n"
+                     "实施地点：咸阳市乾县沈家桥镇振兴路59号\n")
+    assert not any(k.startswith("site:") for k in tender)
+    assert {k for k in tender if k.startswith("name:")} == {"name:变电站10kv配套"}
+    assert "addr:干县沈家桥镇|振兴路|59号" in tender
+    assert "area:陕西省/咸阳市/乾县/沈家桥镇" in tender
+    assert any(k.startswith("area:吉林省/松原市/乾安县") for k in keys_of("项目地点：吉林省松原市乾安县大布苏镇"))
+
+
+CANDIDATES_NAMED = """{name}中标候选人公示
+{name}于2025年9月6日发布招标公告，现将中标候选人公示如下：
+实施地点：{site}
+采购人：{owner}
+"""
+
+
+def test_a_village_inside_a_shared_name_is_counted_once() -> None:
+    import pytest
+
+    from mosaicguard.aggregate.model import VIL_IN_NAME, village_names
+    from mosaicguard.aggregate.splink_link import predict_duckdb
+
+    # 1M domain corpus (session 14): two candidates notices of two projects with one generated
+    # name in one village (`<village><code words><works>`), two groups and two owners, joined at
+    # +8.6: the name (+18.9) and its village (+15.7) counted one coincidence twice.
+    name = "廖家寨飞虹晨曦专用道路及配套工程"
+    notices = [keys_of(CANDIDATES_NAMED.format(name=name, site=site, owner=owner)) for site, owner in (
+        ("贵州省黔东南苗族侗族自治州黎平县毛家庄镇廖家寨村三组", "贵州省北方工程建设管理处"),
+        ("贵州省黔东南苗族侗族自治州黎平县毛家庄镇廖家寨村五组", "黎平县交通运输局"))]
+    # the same village without that name in it (another project's name): the village counts
+    other = keys_of(CANDIDATES_NAMED.format(name="余家坪磐石北辰专用道路及配套工程",
+                                            site="贵州省黔东南苗族侗族自治州黎平县毛家庄镇廖家寨村三组",
+                                            owner="贵州省北方工程建设管理处"))
+    recs, n = _corpus([*notices, notices[0], notices[1], notices[0], notices[1], other, other], 3000)
+    assert village_names(recs[0]) == {"name:廖家寨飞虹晨曦专用道路及配套"} and not village_names(recs[6])
+    model = estimate_model(recs, n)
+    limit = threshold_weight(AggregationSettings())
+    comps = {c.comparison: c for c in model.score_pair(recs[0], recs[1]).comparisons}
+    assert comps["vil"].level == model.levels[VIL_IN_NAME][0].label and comps["vil"].weight == 0.0
+    assert comps["name"].weight > 0 and model.score_pair(recs[0], recs[1]).weight < limit
+    # a village shared without the name still weighs its term frequency
+    assert {c.comparison: c for c in model.score_pair(recs[6], recs[7]).comparisons}["vil"].weight > 5.0
+    # splink evaluates the same level
+    scored = predict_duckdb(recs, model, -100.0)
+    for p in scored:
+        ours = model.score_pair(recs[p.left], recs[p.right])
+        assert p.match_weight == pytest.approx(ours.weight, abs=1e-6)
+    assert {(p.left, p.right): p.comparison_weights for p in scored}[(0, 1)]["vil"] == 0.0

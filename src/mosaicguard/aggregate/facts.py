@@ -26,12 +26,13 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from decimal import Decimal
 
 from ..detect.contact import phone_key
 from ..detect.coordinates import datum_near, pair_axes, parse_box, parse_components, parse_coordinate, to_wgs84
 from ..detect.engine import Engine
 from ..detect.facts.base import FactSpan
-from ..detect.facts.money import amount_kind
+from ..detect.facts.money import budget_keys
 from ..detect.facts.pinyin import drop_readings
 from ..detect.facts.purposes import IMPLIED_PURPOSES
 from ..detect.facts.registry import FACT_EXTRACTORS, get_fact_extractor
@@ -43,7 +44,7 @@ from ..policy.schema import Policy
 from .model import BUYER_MARK, amount_link_keys
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "17"
+EXTRACTOR_VERSION = "18"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -258,11 +259,12 @@ class FactExtractor:
             if s.key:
                 renderings = [v for k, v in s.detail if k == "rendering"]
                 keys = amount_link_keys(s.key, renderings)
-                if extra == "budget":
-                    # A budget at two significant digits (rounded and cut: `约2470万元` and
-                    # `24707593元` meet at 25e6 or 24e6): one project has one budget, so two
-                    # budgets that do not meet are two tenders (model kind `bud`, disagreement only).
-                    keys += [f"bud:{r}" for r in (s.key, *renderings) if amount_kind(r) == "amtr"]
+            if extra == "budget" and s.get("value"):
+                # A budget at two significant digits (rounded and cut: `约2470万元` and
+                # `24707593元` meet at 25e6 or 24e6; `30391904元` and `3000万元`, which have no
+                # two-digit `amt` rendering, at 30e6): one project has one budget, so two budgets
+                # that do not meet are two tenders (model kind `bud`, disagreement only).
+                keys = [*keys, *(f"bud:{k}" for k in budget_keys(str(s.get("currency")), Decimal(str(s.get("value")))))]
         elif kind == "org" and s.get("role") in ("owner", "developer"):
             # The project's owner (buyer, developer): also an `own:` key, which only disagrees
             # (model kind `own`: one project has one owner); a buyer's is also held marked

@@ -37,11 +37,13 @@ from .model import (
     ORG_AT_AMOUNT,
     ORG_AT_SITE,
     SITE_KINDS,
+    VIL_IN_NAME,
     LinkModel,
     NodeRecord,
     blocks,
     coord_cells,
     pair_block_keys,
+    village_names,
 )
 
 
@@ -66,6 +68,8 @@ def present_kinds(records: Sequence[NodeRecord]) -> tuple[str, ...]:
 
 #: The column of a node's composite blocking tokens (`model.pair_block_keys`).
 PAIR_BLK = "pair_blk"
+#: The column of a node's project names that hold its village's name (`model.village_names`).
+VIL_NAME = "vil_name"
 
 #: Width of the zero-padded document frequency that prefixes each key in `{kind}_dfk`: the
 #: rarest shared key is then the smallest string of the intersection.
@@ -86,7 +90,7 @@ def column_names(kinds: Sequence[str]) -> list[str]:
             out.append(f"{kind}_blk")
         if kind in MARKED_KINDS:
             out.append(f"{kind}_own_dfk")
-    return [*out, PAIR_BLK, "lat", "lon", "coord_df", "cells"]
+    return [*out, PAIR_BLK, VIL_NAME, "lat", "lon", "coord_df", "cells"]
 
 
 def cell_counts(coords: Iterable[tuple[float, float]]) -> Counter[str]:
@@ -102,7 +106,7 @@ def _layout(kinds: tuple[str, ...]) -> tuple[dict[str, int], int]:
     for kind in kinds:
         offsets[kind] = at
         at += 2 + KIND_PRIORS[kind].blocking + (kind in MARKED_KINDS)
-    return offsets, at + 5
+    return offsets, at + 6
 
 
 _NO_KEYS: list[Any] = []  # shared by every empty cell of a row: never appended to
@@ -145,7 +149,10 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
             row[at + 2] = [enc[k] for k in keys if blocks(k, r.keys[k])]
     # composite blocking tokens (model.pair_block_keys): a buyer and an amount shared together
     combos = pair_block_keys(r.keys)
-    row[-5] = [encode(k) for k in combos] if combos else _NO_KEYS
+    row[-6] = [encode(k) for k in combos] if combos else _NO_KEYS
+    # project names holding the node's village (model.VIL_IN_NAME)
+    named = village_names(r)
+    row[-5] = [encode(k) for k in sorted(named)] if named else _NO_KEYS
     if r.coord:
         # A cell holding more points than MAX_CELL_POINTS (a default map pin) blocks nothing, as
         # in link.candidate_pairs.
@@ -218,6 +225,12 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
                                             lv.label).configure(m_probability=lv.m, u_probability=lv.u))
         if kind == "org" and "amt" in kinds and ORG_AT_AMOUNT in model.levels:
             cls_.extend(_org_at_amount_levels(model, dialect, kinds, rarest))
+        if kind == "vil" and "name" in kinds and VIL_IN_NAME in model.levels:
+            # a village shared by two nodes that share a name holding it (model.village_names)
+            lv = model.levels[VIL_IN_NAME][0]
+            cls_.append(cll.CustomLevel(
+                f"{size}({inter}({VIL_NAME}_l, {VIL_NAME}_r)) > 0 AND {rarest} < '{BLOCK_MAX_DF + 1:0{DF_WIDTH}d}'",
+                lv.label).configure(m_probability=lv.m, u_probability=lv.u))
         for b, bound in enumerate(DF_BUCKETS):
             lv = levels[b]
             cls_.append(cll.CustomLevel(f"{rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)

@@ -27,6 +27,7 @@ from .gazetteer_cn import load_gazetteer
 from .lines import LINE_MEMO, LineFind, line_spans
 from .purposes import IMPLIED_PURPOSES
 from .tablecache import cache_file, cached
+from .text import fold_same_length
 
 if TYPE_CHECKING:
     from ...policy.schema import Policy
@@ -245,10 +246,11 @@ class ProjectNames(FactExtractor):
             # knows, then a town (`永安镇`) right after it.
             rest = strip_regions(name)
             return _TOWN_PREFIX.sub("", rest) if rest != name else name
-        # Only the administrative divisions: `点军区电子信息产业园基础设施` keeps its zone.
+        # Only the administrative divisions: `点军区电子信息产业园基础设施` keeps its zone. A
+        # division is named as the gazetteer writes it (`乾县`) and `name` is folded (`干县`).
         cut = 0
         for level, value in lead.detail:
-            if level in _ADMIN_LEVELS and name.startswith(value, cut):
+            if level in _ADMIN_LEVELS and name.startswith(fold_same_length(value), cut):
                 cut += len(value)
         # a town the address parser did not take (`五台县于家堡镇变电站`: no town level)
         return _TOWN_PREFIX.sub("", name[cut:]) if cut else name
