@@ -8,6 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import ConfigError
+from ..heap import long_lived
 from .schema import Policy
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -18,7 +19,11 @@ def load_policy(path: str | Path | None) -> Policy:
     and every offending key."""
     if path is None:
         return Policy()
-    p = Path(path)
+    with long_lived():  # a policy with hundreds of subjects is tens of thousands of objects
+        return _load(Path(path))
+
+
+def _load(p: Path) -> Policy:
     try:
         # libyaml's loader when PyYAML has it: a policy listing hundreds of protected subjects
         # takes ~0.8 s with the pure-Python one, which would dominate a `check`

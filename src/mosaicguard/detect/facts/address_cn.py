@@ -35,6 +35,7 @@ from functools import cache, lru_cache
 
 import ahocorasick_rs
 
+from ...heap import long_lived
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
 from .gazetteer_cn import Division, Gazetteer, load_gazetteer
@@ -161,6 +162,11 @@ class _NameTable:
 
 @cache
 def _name_table() -> _NameTable:
+    with long_lived():
+        return _build_name_table()
+
+
+def _build_name_table() -> _NameTable:
     gaz = load_gazetteer()
     entries: dict[str, str] = {}
     for name in gaz.towns:
@@ -236,6 +242,11 @@ _NAME_GOES_ON = frozenset("村乡镇街道路区县市社组园")
 def _county_town_stems() -> dict[str, tuple[tuple[str, str], ...]]:
     """County adcode -> (stem, town name) of its gazetteer towns, longest stem first: the town
     name without its suffix (`谷堡镇` -> `谷堡`), stems of two characters or more."""
+    with long_lived():
+        return _build_county_town_stems()
+
+
+def _build_county_town_stems() -> dict[str, tuple[tuple[str, str], ...]]:
     gaz = load_gazetteer()
     out: dict[str, list[tuple[str, str]]] = {}
     for name, counties in gaz.towns.items():

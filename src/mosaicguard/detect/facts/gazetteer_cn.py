@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ...heap import long_lived
 from .jionlp_data import dictionary_folder, dictionary_text
 from .tablecache import cache_file, cached
 
@@ -119,13 +120,14 @@ def _parse() -> _Plain:
 def load_gazetteer() -> Gazetteer:
     """jionlp's location tree as lookup tables, once per process: parsed (~0.2 s) or read from
     the table cache (`tablecache`, public data only)."""
-    divisions, by_adcode, by_name, by_short, towns = cached(
-        cache_file("jionlp-location", _location_sources(), __file__), _parse,
-        lambda d: isinstance(d, tuple) and len(d) == 5 and isinstance(d[0], list))
-    objs = [Division(*d) for d in divisions]
-    return Gazetteer(
-        {k: objs[i] for k, i in by_adcode.items()},
-        {k: tuple(objs[i] for i in v) for k, v in by_name.items()},
-        {k: tuple(objs[i] for i in v) for k, v in by_short.items()},
-        towns,
-    )
+    with long_lived():
+        divisions, by_adcode, by_name, by_short, towns = cached(
+            cache_file("jionlp-location", _location_sources(), __file__), _parse,
+            lambda d: isinstance(d, tuple) and len(d) == 5 and isinstance(d[0], list))
+        objs = [Division(*d) for d in divisions]
+        return Gazetteer(
+            {k: objs[i] for k, i in by_adcode.items()},
+            {k: tuple(objs[i] for i in v) for k, v in by_name.items()},
+            {k: tuple(objs[i] for i in v) for k, v in by_short.items()},
+            towns,
+        )
