@@ -58,7 +58,7 @@ class Gazetteer:
 _TREE_LINE = re.compile(r"^(\t{0,3})(?!\t)([^\r\n]+)", re.M)
 
 
-def _location_sources() -> list[Path]:
+def location_sources() -> list[Path]:
     """The files the tree is read from (the text, or the zip jionlp ships): the cache key."""
     folder = dictionary_folder()
     return [p for p in (folder / "china_location.txt", folder / "china_location.zip") if p.exists()]
@@ -122,7 +122,7 @@ def load_gazetteer() -> Gazetteer:
     the table cache (`tablecache`, public data only)."""
     with long_lived():
         divisions, by_adcode, by_name, by_short, towns = cached(
-            cache_file("jionlp-location", _location_sources(), __file__), _parse,
+            cache_file("jionlp-location", location_sources(), __file__), _parse,
             lambda d: isinstance(d, tuple) and len(d) == 5 and isinstance(d[0], list))
         objs = [Division(*d) for d in divisions]
         return Gazetteer(
