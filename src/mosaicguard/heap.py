@@ -9,9 +9,10 @@ of them (0.12-0.2 s of its ~1 s).
 
 `long_lived()` wraps the loading of such a table: the collector is paused while it is built, then
 everything alive is moved to the permanent generation (`gc.freeze()`), which later collections
-skip. Nothing is freed or kept differently (reference counting still frees what is dropped; the
-collector still runs for what is allocated afterwards); only the repeated walks of data that
-never becomes garbage are saved.
+skip. Reference counting still frees whatever is dropped, and the collector still runs for what
+is allocated afterwards; the one trade-off (`gc.freeze`'s own) is that objects alive at that moment
+which later become unreachable *cycles* are not collected. The tables load once per process,
+early (policy, gazetteers), so what is frozen is start-up state that lives as long as the process.
 """
 
 from __future__ import annotations
