@@ -8,7 +8,9 @@ Each draft is checked by the CLI a user runs (a new process, start-up included) 
 `--trust-index` (or, with `--fresh`, with the freshness walk of the corpus), and scored by
 `tests/domaingen/evaluate.py` (`evaluate_check`, `draft_accuracy`): is the verdict right (new
 exposure or not), is every fix value verbatim in the draft and one the generator expected. Prints
-one JSON object: the summary, the wall time per check (min / median / max) and the wrong drafts.
+one JSON object: the summary, the wall and CPU time per check (min / median / max; CPU time
+(user + system of the check process) says less about what else the machine runs), the five
+slowest checks and the wrong drafts.
 The index is only read (check never writes it).
 """
 
@@ -37,6 +39,8 @@ def check_all(out: Path, drafts: Path, index: Path, fresh: bool) -> dict[str, An
     cli = Path(sys.executable).with_name("mosaicguard")
     rows: list[dict[str, Any]] = []
     walls: list[float] = []
+    cpus: list[float] = []
+    names: list[str] = []
     failed: list[str] = []
     with tempfile.TemporaryDirectory() as tmp:
         report_path = Path(tmp) / "check.json"
@@ -46,12 +50,20 @@ def check_all(out: Path, drafts: Path, index: Path, fresh: bool) -> dict[str, An
                     "-o", str(report_path)]
             if not fresh:
                 args.append("--trust-index")
+            names.append(draft.name)
             start = time.perf_counter()
-            proc = subprocess.run(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
-            walls.append(time.perf_counter() - start)
-            if proc.returncode not in (0, 1):  # 1 = exposures found, as documented
-                failed.append(f"{draft.name}: exit {proc.returncode}: {proc.stderr.decode()[-300:]}")
-                continue
+            with tempfile.TemporaryFile() as err:
+                proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=err)
+                # the child's CPU time (user + system) too: less sensitive than wall time to
+                # what else the machine runs
+                _, status, usage = os.wait4(proc.pid, 0)
+                walls.append(time.perf_counter() - start)
+                cpus.append(usage.ru_utime + usage.ru_stime)
+                code = os.waitstatus_to_exitcode(status)
+                if code not in (0, 1):  # 1 = exposures found, as documented
+                    err.seek(0)
+                    failed.append(f"{draft.name}: exit {code}: {err.read().decode()[-300:]}")
+                    continue
             report = json.loads(report_path.read_text(encoding="utf-8"))
             rows.append(evaluate_check(report, truth, draft.name, draft.read_text(encoding="utf-8")))
     summary = draft_accuracy(rows)
@@ -68,6 +80,11 @@ def check_all(out: Path, drafts: Path, index: Path, fresh: bool) -> dict[str, An
         "fix_misses": [{k: r[k] for k in ("draft", "fix", "fix_overlaps")} for r in rows if r["fix_correct"] is False],
         "check_wall_s": {"min": round(min(walls), 2), "median": round(statistics.median(walls), 2),
                          "max": round(max(walls), 2)} if walls else None,
+        "check_cpu_s": {"min": round(min(cpus), 2), "median": round(statistics.median(cpus), 2),
+                        "max": round(max(cpus), 2)} if cpus else None,
+        # the slowest checks by wall time, to tell a slow draft from a busy moment
+        "slowest": sorted(((round(w, 2), round(c, 2), name) for w, c, name in zip(walls, cpus, names, strict=True)),
+                          reverse=True)[:5],
     }
 
 

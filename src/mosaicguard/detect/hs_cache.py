@@ -90,7 +90,7 @@ def compile_cached(
     if folder is None:
         _count("off")
         return _compile(hyperscan, expressions, ids, flags, mode)
-    if not _trusted(folder):
+    if not folder_is_trusted(folder):
         _count("untrusted")
         return _compile(hyperscan, expressions, ids, flags, mode)
     entry = _entry(hyperscan, mode, expressions, ids, flags)
@@ -111,7 +111,7 @@ def _compile(hyperscan: Any, expressions: list[bytes], ids: list[int], flags: li
     return db
 
 
-def _trusted(folder: Path) -> bool:
+def folder_is_trusted(folder: Path) -> bool:
     """A folder someone else owns, or others may write to, could hold a planted file with a
     matching digest: use it neither for reading nor for writing. A missing folder is created
     private. (A loose folder of our own is tightened on the next write, see `_store`.)"""
@@ -196,4 +196,4 @@ def _count(what: str) -> None:
     STATS[what] = STATS.get(what, 0) + 1
 
 
-__all__ = ["ENV_VAR", "STATS", "cache_dir", "cache_key", "compile_cached"]
+__all__ = ["ENV_VAR", "STATS", "cache_dir", "cache_key", "compile_cached", "folder_is_trusted"]

@@ -6,9 +6,6 @@ import operator
 import re
 from collections.abc import Sequence
 
-from stdnum import luhn
-from stdnum.cn import uscc
-
 from ..model import Finding, Segment, Severity
 from ..policy.schema import Policy
 from .base import Detector, PatternRule, Sample
@@ -47,6 +44,11 @@ def luhn_valid(value: str) -> bool:
     digits = digits_only(value)
     if not digits.isdigit() or not 13 <= len(digits) <= 19 or len(set(digits)) == 1:
         return False
+    # python-stdnum imported on first use: its import (pydoc, pkgutil, ssl: ~0.02-0.05 s) is paid
+    # by a scan that meets a card-like number, not by every process that loads this module (a
+    # `check` loads it for `looks_binary` and never validates a card)
+    from stdnum import luhn
+
     return bool(luhn.is_valid(digits))
 
 
@@ -359,6 +361,8 @@ def uscc_valid(value: str) -> bool:
     resident ID (an 18-digit ID passes the USCC check about one time in 31)."""
     if (value.isdigit() or (value[-1] == "X" and value[:-1].isdigit())) and cn_id_valid(value):
         return False
+    from stdnum.cn import uscc  # on first use, as in `luhn_valid`
+
     return bool(uscc.is_valid(value)) and org_code_valid(value[8:17])
 
 

@@ -8,6 +8,8 @@ import yaml
 from pydantic import ValidationError
 
 from ..errors import ConfigError
+from ..heap import long_lived
+from . import cache
 from .schema import Policy
 
 _LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -18,11 +20,23 @@ def load_policy(path: str | Path | None) -> Policy:
     and every offending key."""
     if path is None:
         return Policy()
-    p = Path(path)
+    with long_lived():  # a policy with hundreds of subjects is tens of thousands of objects
+        return _load(Path(path))
+
+
+def _text(source: bytes) -> str:
+    """The file's text as `Path.read_text` gives it (UTF-8, universal newlines)."""
+    return source.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _load(p: Path) -> Policy:
     try:
         # libyaml's loader when PyYAML has it: a policy listing hundreds of protected subjects
-        # takes ~0.8 s with the pure-Python one, which would dominate a `check`
-        raw = yaml.load(p.read_text(encoding="utf-8"), Loader=_LOADER)
+        # takes ~0.8 s with the pure-Python one, which would dominate a `check`; the parsed data
+        # is kept in a sealed cache (`policy/cache.py`), read back in ~1 ms by the next process
+        source = p.read_bytes()
+        raw = cache.parsed(source, lambda: yaml.load(_text(source), Loader=_LOADER),
+                           f"pyyaml {yaml.__version__} {_LOADER.__name__}")
     except FileNotFoundError:
         raise ConfigError(f"policy file not found: {p}") from None
     except (OSError, UnicodeDecodeError) as exc:

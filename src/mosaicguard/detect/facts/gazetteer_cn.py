@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import TypeVar
 
+from ...heap import long_lived
 from .jionlp_data import dictionary_folder, dictionary_text
 from .tablecache import cache_file, cached
 from .text import fold_same_length
@@ -59,7 +60,7 @@ class Gazetteer:
 _TREE_LINE = re.compile(r"^(\t{0,3})(?!\t)([^\r\n]+)", re.M)
 
 
-def _location_sources() -> list[Path]:
+def location_sources() -> list[Path]:
     """The files the tree is read from (the text, or the zip jionlp ships): the cache key."""
     folder = dictionary_folder()
     return [p for p in (folder / "china_location.txt", folder / "china_location.zip") if p.exists()]
@@ -140,13 +141,14 @@ def _add_folded(table: dict[str, list[_T]]) -> None:
 def load_gazetteer() -> Gazetteer:
     """jionlp's location tree as lookup tables, once per process: parsed (~0.2 s) or read from
     the table cache (`tablecache`, public data only)."""
-    divisions, by_adcode, by_name, by_short, towns = cached(
-        cache_file("jionlp-location", _location_sources(), __file__), _parse,
-        lambda d: isinstance(d, tuple) and len(d) == 5 and isinstance(d[0], list))
-    objs = [Division(*d) for d in divisions]
-    return Gazetteer(
-        {k: objs[i] for k, i in by_adcode.items()},
-        {k: tuple(objs[i] for i in v) for k, v in by_name.items()},
-        {k: tuple(objs[i] for i in v) for k, v in by_short.items()},
-        towns,
-    )
+    with long_lived():
+        divisions, by_adcode, by_name, by_short, towns = cached(
+            cache_file("jionlp-location", location_sources(), __file__), _parse,
+            lambda d: isinstance(d, tuple) and len(d) == 5 and isinstance(d[0], list))
+        objs = [Division(*d) for d in divisions]
+        return Gazetteer(
+            {k: objs[i] for k, i in by_adcode.items()},
+            {k: tuple(objs[i] for i in v) for k, v in by_name.items()},
+            {k: tuple(objs[i] for i in v) for k, v in by_short.items()},
+            towns,
+        )

