@@ -278,13 +278,8 @@ def test_a_busy_shared_value_is_neutral_and_a_rare_one_is_not() -> None:
     b = NodeRecord(("b", 0), {"addr:X": 2, "org:O": 5000})
     c = NodeRecord(("c", 0), {"addr:Y": 2, "org:O": 5000})
     both = {x.comparison: x for x in model.score_pair(a, b).comparisons}
-    # Both hold only a busy organisation, held by half the corpus: at a shared site it weighs by
-    # its term frequency (model.ORG_AT_SITE_BUSY_BUCKETS), which is nothing at that frequency.
-    assert both["addr"].weight > 10 and both["org"].weight == 0.0
-    assert both["org"].level == "share df<=5000 at a shared site"
-    # Elsewhere it is nothing to compare.
-    assert {x.comparison: x for x in model.score_pair(a, NodeRecord(("f", 0), {"org:O": 5000})).comparisons}[
-        "org"].level == "null"
+    # Both hold only a busy organisation: nothing of that kind to compare (weight 0 either way).
+    assert both["addr"].weight > 10 and both["org"].weight == 0.0 and both["org"].level == "null"
     other = {x.comparison: x for x in model.score_pair(a, c).comparisons}
     assert other["addr"].level == "differ" and other["addr"].weight < 0
     # An agency's office address printed on 5,000 notices is not the project's: it cannot
@@ -437,59 +432,3 @@ def test_a_buyer_at_a_shared_site_never_merges_two_multi_document_clusters() -> 
     assert {(lk.a[0], lk.b[0]) for lk in accepted} == {("d0", "d1"), ("d2", "d3"), ("d3", "d4")}
     accepted, refused = cluster(records, [(0, 1, strong), (2, 3, strong), (1, 2, tie("share df<=6"))], S)
     assert refused == 0 and len(accepted) == 3
-
-
-def test_a_busy_office_shared_at_one_village_group_still_weighs_its_term_frequency() -> None:
-    """A provincial construction office in ~500 of 1M notices (more than BLOCK_MAX_DF: busy)
-    shared by a permit and an acceptance notice of one village group keeps weighing by its term
-    frequency (1M domain corpus, `corpus/c0000/permit-0000281.txt` and `acceptance-0000470.txt`:
-    the pair shares the group, the village, the developer and a template name, nothing else),
-    so the pair links as it does at 100k where the office is in ~50. The same office elsewhere
-    (another group of the village) stays neutral, and so does an office beyond
-    ORG_AT_SITE_MAX_DF. splink and `score_pair` agree on every pair."""
-    from mosaicguard.aggregate.link import threshold_weight
-    from mosaicguard.aggregate.model import ORG_AT_SITE_MAX_DF
-    from mosaicguard.aggregate.splink_link import predict_duckdb
-
-    n = 1_000_000
-    vil, tmpl = "vil:清泉镇|周家沟村", "name:围墙及场坪"
-
-    def node(doc: str, group: int, office: str, office_df: int) -> NodeRecord:
-        keys = {vil: 8, f"grp:清泉镇|周家沟村|{group}": 3, tmpl: 1305, f"org:{office}": office_df,
-                f"own:{office}": office_df, "area:某县": 5000}
-        return NodeRecord((doc, 0), keys, {k: k.split(":", 1)[1] for k in keys})
-
-    office = "河南省西部工程建设管理中心"
-    records = [node("permit.txt", 4, office, 498), node("acceptance.txt", 4, office, 498),
-               node("other-group.txt", 7, office, 498),
-               node("permit-b.txt", 5, "某省东部工程建设管理中心", ORG_AT_SITE_MAX_DF + 1),
-               node("acceptance-b.txt", 5, "某省东部工程建设管理中心", ORG_AT_SITE_MAX_DF + 1),
-               node("other-office.txt", 4, "某省南部工程建设管理中心", 498)]
-    # a notice of the group naming the office and a rare contractor too (compared in `org_dfk`)
-    with_builder = node("award.txt", 4, office, 498)
-    records.append(NodeRecord(with_builder.node, {**with_builder.keys, "org:某建筑队": 5},
-                              {**with_builder.values, "org:某建筑队": "某建筑队"}))
-    records += [NodeRecord((f"filler-{i}.txt", 0), {f"code:FZ{i:04d}": 1, "area:某县": 5000}) for i in range(200)]
-    model = estimate_model(records, n)
-    limit = threshold_weight(S)
-
-    pair = model.score_pair(records[0], records[1])
-    org = {c.comparison: c for c in pair.comparisons}["org"]
-    assert org.level == "share df<=500 at a shared site"
-    assert org.weight == pytest.approx(math.log2(0.10 / (500 / n)))
-    assert pair.weight >= limit
-    elsewhere = model.score_pair(records[0], records[2])
-    assert {c.comparison: c for c in elsewhere.comparisons}["org"].weight == 0.0
-    assert elsewhere.weight < limit
-    busier = model.score_pair(records[3], records[4])
-    assert {c.comparison: c for c in busier.comparisons}["org"].weight == 0.0
-    assert busier.weight < limit
-
-    scored = predict_duckdb(records, model, -100.0)
-    assert {(p.left, p.right) for p in scored} >= {(0, 1), (0, 5), (0, 6), (3, 4)}
-    assert {c.comparison: c for c in model.score_pair(records[0], records[6]).comparisons}["org"].level == \
-        "share df<=500 at a shared site"
-    for p in scored:
-        ours = model.score_pair(records[p.left], records[p.right])
-        assert p.match_weight == pytest.approx(ours.weight, abs=1e-6)
-        assert {c.comparison: c.weight for c in ours.comparisons} == pytest.approx(p.comparison_weights, abs=1e-6)

@@ -14,7 +14,6 @@ from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
 from mosaicguard.aggregate.facts import FactExtractor
 from mosaicguard.aggregate.index import SQLiteFactStore
 from mosaicguard.aggregate.model import estimate_model, records_from_rows
-from mosaicguard.aggregate.settings import AggregationSettings
 from mosaicguard.policy.schema import Policy
 
 # Two permits of one provincial construction office in one village group (the shape of the
@@ -118,41 +117,3 @@ def test_permit_disagreement_in_every_engine(engine: str) -> None:
             assert p.match_weight == pytest.approx(ours.weight, abs=1e-6)
             assert p.comparison_weights["permit"] == pytest.approx(
                 {c.comparison: c.weight for c in ours.comparisons}["permit"], abs=1e-6)
-
-
-def test_a_busy_office_joins_a_group_s_notices_but_not_its_two_permits() -> None:
-    """1M-shaped: a provincial office in 647 of 1M notices, shared at one village group by an
-    EIA, an acceptance notice and two permits with two numbers (docs/benchmarks-aggregate.md,
-    "Session 14 - provcond": `permit-0288237` and the chain of `permit-0424524`). The office weighs
-    by its term frequency at the shared site (model.ORG_AT_SITE_BUSY_BUCKETS) and ties the notices
-    of the group; the permits' numbers keep the two projects apart (a conflict kind)."""
-    from mosaicguard.aggregate.link import cluster, threshold_weight
-    from mosaicguard.aggregate.model import NodeRecord
-
-    n = 1_000_000
-    office = "org:四川省西部工程建设管理中心"
-
-    def node(doc: str, *extra: tuple[str, int]) -> NodeRecord:
-        keys = {"vil:苍溪县|程家庄村": 9, "grp:苍溪县|程家庄村|12": 4, office: 647, "date:2026-03": 3900,
-                **dict(extra)}
-        return NodeRecord((doc, 0), keys, {k: k.split(":", 1)[1] for k in keys})
-
-    records = [node("eia.txt"), node("acceptance.txt"), node("permit-a.txt", ("permit:100144026442", 1)),
-               node("permit-b.txt", ("permit:282964736113", 1))]
-    records += [NodeRecord((f"filler-{i}.txt", 0), {f"code:FZ{i:04d}": 1, "area:某县": 5000}) for i in range(200)]
-    model = estimate_model(records, n)
-    limit = threshold_weight(AggregationSettings())
-    scores = [(i, j, model.score_pair(records[i], records[j])) for i in range(4) for j in range(i + 1, 4)]
-    org = {c.comparison: c for c in scores[0][2].comparisons}["org"]
-    assert org.level == "share df<=1000 at a shared site" and scores[0][2].weight >= limit
-    links, _ = cluster(records, [s for s in scores if s[2].weight >= limit], AggregationSettings(), model)
-    joined = {frozenset((lk.a[0], lk.b[0])) for lk in links}
-    groups: dict[str, set[str]] = {r.node[0]: {r.node[0]} for r in records[:4]}
-    for pair in joined:
-        a, b = sorted(pair)
-        merged = groups[a] | groups[b]
-        for d in merged:
-            groups[d] = merged
-    assert "permit-b.txt" not in groups["permit-a.txt"]
-    assert {"eia.txt", "acceptance.txt"} <= groups["permit-a.txt"] | groups["permit-b.txt"]
-    assert len(groups["eia.txt"]) == 3

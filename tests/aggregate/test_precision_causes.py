@@ -10,14 +10,7 @@ from __future__ import annotations
 
 from mosaicguard.aggregate.facts import FactExtractor
 from mosaicguard.aggregate.link import threshold_weight
-from mosaicguard.aggregate.model import (
-    DEVELOPERS_DIFFER,
-    KIND_PRIORS,
-    ONE_SITE_LEVEL,
-    ORG_AT_SITE_MAX_DF,
-    NodeRecord,
-    estimate_model,
-)
+from mosaicguard.aggregate.model import DEVELOPERS_DIFFER, KIND_PRIORS, ONE_SITE_LEVEL, NodeRecord, estimate_model
 from mosaicguard.aggregate.settings import AggregationSettings
 from mosaicguard.aggregate.splink_link import column_names, record_row
 from mosaicguard.detect.facts.orgs import Organisations
@@ -200,11 +193,7 @@ def test_busy_owners_disagree_in_every_engine() -> None:
     names = column_names(("org", "own"))
     row = dict(zip(names, record_row(0, r, ("org", "own"), {}), strict=True))
     assert row["own_dfk"] == ["0005000|own:甲局"] and row["own_busy"] == ["own:甲局"]
-    # an organisation's column holds those that can weigh at a shared site (model.site_org_keys:
-    # up to ORG_AT_SITE_MAX_DF documents), not busier ones
-    assert row["org_dfk"] == ["0005000|org:甲局"]
-    busier = NodeRecord(("e", 0), {"org:乙局": ORG_AT_SITE_MAX_DF + 1})
-    assert dict(zip(names, record_row(0, busier, ("org", "own"), {}), strict=True))["org_dfk"] == []
+    assert row["org_dfk"] == []
 
 
 def test_splink_scores_owners_and_budgets_as_the_model_does() -> None:

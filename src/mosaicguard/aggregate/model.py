@@ -232,24 +232,6 @@ NAMING_KINDS = ("code", "subject", "name")
 #: names a project, 91 of 92 are one project; one does, 31 of 40; with the floor, all weighed
 #: about -1.5 (p 0.26) against the threshold 2.
 ORG_AT_SITE = "org@site"
-#: Upper document frequencies of the ORG_AT_SITE levels above BLOCK_MAX_DF, about 2x apart: an
-#: organisation shared at a shared site weighs by its term frequency at every frequency (the
-#: bounds reach 5 million documents; a level's u is floored at its m, so an organisation in more
-#: than 1 in 10 notices - a template, a portal - weighs 0 whatever the corpus size), where
-#: elsewhere a value in more than BLOCK_MAX_DF documents is neutral.
-#: Why: provinces do not grow with the corpus, so a provincial construction office is in ~50
-#: notices at 100k documents and in ~500 at 1M, and its weight by term frequency is the same at
-#: both (median +8.2 and +8.3 bits over the 63 provincial offices of the v2w domain corpora:
-#: docs/benchmarks-aggregate.md, "Session 14 - provcond"); only the busy cap made it N-dependent:
-#: its EIA, permit and acceptance notices of one village group, tied by the group and that office
-#: only, linked at 100k and not at 1M (1M chain recall 0.853 against 0.961). A fixed cap (busyorg,
-#: session 13: 5,000) would bring that back at a larger N. Which pairs are scored does not change
-#: (the group and its village make the pair; an organisation above ORG_BLOCK_MAX_DF never blocks).
-#: Two projects of one office at one group are told apart by their permits (`permit`, a conflict
-#: kind): every false pair this level lifts at 1M joined two permits.
-ORG_AT_SITE_BUSY_BUCKETS: tuple[int, ...] = (300, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000,
-                                            200_000, 500_000, 1_000_000, 2_000_000, 5_000_000)
-ORG_AT_SITE_MAX_DF = ORG_AT_SITE_BUSY_BUCKETS[-1]
 #: How the labels of the ORG_AT_SITE levels end (`share df<=48 at a shared site`).
 ORG_AT_SITE_LABEL = "at a shared site"
 #: The levels of an organisation shared by two mentions that agree on a distinctive amount
@@ -457,13 +439,13 @@ def with_coord_df(r: NodeRecord, density: Mapping[tuple[str, int, float, float],
     return dataclasses.replace(r, coord_df=density.get((*r.node, *r.coord), 1))
 
 
-def bucket_of(df: int, more: tuple[int, ...] = ()) -> int:
-    """The term-frequency level (index into DF_BUCKETS followed by `more`, or the number of
-    those bounds when busier) of a value held by `df` documents."""
-    for i, bound in enumerate((*DF_BUCKETS, *more)):
+def bucket_of(df: int) -> int:
+    """The term-frequency level (index into DF_BUCKETS, or len(DF_BUCKETS) when busy) of a value
+    held by `df` documents."""
+    for i, bound in enumerate(DF_BUCKETS):
         if df <= bound:
             return i
-    return len(DF_BUCKETS) + len(more)
+    return len(DF_BUCKETS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -627,15 +609,11 @@ class LinkModel:
                 return ComparisonResult(kind, lv.label, lv.weight)
             return self._share_level(kind, a, b, shared)
         ka, kb = a.kind_keys(kind), b.kind_keys(kind)
-        shared = ka & kb
-        if kind == "org" and ORG_AT_SITE in self.levels and org_at_site(a, b):
-            # an organisation shared at a shared site weighs up to ORG_AT_SITE_MAX_DF documents
-            # (`site_org_keys`), whether or not the nodes hold a rarer one
-            if site_org_keys(a) and site_org_keys(b):
-                return self._share_level(kind, a, b, shared, ORG_AT_SITE)
-            return ComparisonResult(kind, "null", 0.0)
         if not a.specific_keys(kind) or not b.specific_keys(kind):
             return ComparisonResult(kind, "null", 0.0)
+        shared = ka & kb
+        if kind == "org" and ORG_AT_SITE in self.levels and org_at_site(a, b):
+            return self._share_level(kind, a, b, shared, ORG_AT_SITE)
         if kind == "org" and ORG_AT_AMOUNT in self.levels and org_at_amount(a, b):
             return self._share_level(kind, a, b, shared, ORG_AT_AMOUNT)
         return self._share_level(kind, a, b, shared)
@@ -666,11 +644,9 @@ class LinkModel:
             # The rarest shared value decides (ties broken by the key for a stable explanation).
             key = min(shared, key=lambda k: (max(a.keys[k], b.keys[k]), k))
             df = max(a.keys[key], b.keys[key])
-            bucket = bucket_of(df, ORG_AT_SITE_BUSY_BUCKETS if share_levels == ORG_AT_SITE else ())
-            # `share_levels` (ORG_AT_SITE, ORG_AT_AMOUNT) replaces the levels of a value that is
-            # not busy (ORG_AT_SITE: up to ORG_AT_SITE_MAX_DF documents, if the model has them)
-            extra = self.levels[share_levels] if share_levels else ()
-            lv = extra[bucket] if bucket < len(extra) else levels[min(bucket, len(DF_BUCKETS))]
+            bucket = bucket_of(df)
+            # `share_levels` (ORG_AT_SITE) replaces the levels of a value that is not busy
+            lv = self.levels[share_levels][bucket] if share_levels and bucket < len(DF_BUCKETS) else levels[bucket]
             return ComparisonResult(kind, lv.label, lv.weight, a.values.get(key, key.split(":", 1)[1]), df)
         lv = levels[-2] if KIND_PRIORS[kind].neutral_at_one_site and one_site(a, b) else levels[-1]
         return ComparisonResult(kind, lv.label, lv.weight)
@@ -757,7 +733,7 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
             u = differ[kind] / both[kind] if both[kind] else 1.0
             lvls.append(Level("differ", p.m_differ, max(u, p.m_differ)))  # differing never counts for
         levels[kind] = tuple(lvls)
-    levels[ORG_AT_SITE] = org_tf_levels(n_docs, ORG_AT_SITE_LABEL, ORG_AT_SITE_BUSY_BUCKETS)
+    levels[ORG_AT_SITE] = org_tf_levels(n_docs, ORG_AT_SITE_LABEL)
     levels[ORG_AT_AMOUNT] = org_tf_levels(n_docs, ORG_AT_AMOUNT_LABEL)
     # Near levels: term frequency of the place (COORD_C). Far: sampled (points more than 1 km
     # apart are two places unless the sample says most pairs are; never counts for a link).
@@ -823,21 +799,13 @@ def org_at_amount(a: NodeRecord, b: NodeRecord) -> bool:
     return share_amount_value(a, b) and not any(r.specific_keys(k) for r in (a, b) for k in NAMING_KINDS)
 
 
-def org_tf_levels(n_docs: int, label: str, more: tuple[int, ...] = ()) -> tuple[Level, ...]:
+def org_tf_levels(n_docs: int, label: str) -> tuple[Level, ...]:
     """Levels of an organisation weighed by plain term frequency (the `org` prior without its
-    context floor `u_min`), labelled `share df<=B {label}`, one per DF_BUCKETS bound and per
-    bound of `more` (ORG_AT_SITE: ORG_AT_SITE_BUSY_BUCKETS): ORG_AT_SITE and ORG_AT_AMOUNT."""
+    context floor `u_min`), labelled `share df<=B {label}`: ORG_AT_SITE and ORG_AT_AMOUNT."""
     org = KIND_PRIORS["org"]
-    return tuple(Level(f"share df<={bound} {label}", m_at(org.m_share, bound),
+    return tuple(Level(f"share {BUCKET_LABELS[bi]} {label}", m_at(org.m_share, bound),
                        min(min(1.0, bound / n_docs) * org.c, m_at(org.m_share, bound)))
-                 for bound in (*DF_BUCKETS, *more))
-
-
-def site_org_keys(r: NodeRecord) -> frozenset[str]:
-    """A node's organisations that can weigh at a shared site (ORG_AT_SITE levels): held by at
-    most ORG_AT_SITE_MAX_DF documents. Splink's `org_dfk` column holds these (the null level
-    outside a shared site still asks for one held by at most BLOCK_MAX_DF: `specific_keys`)."""
-    return frozenset(k for k in r.kind_keys("org") if r.keys[k] <= ORG_AT_SITE_MAX_DF)
+                 for bi, bound in enumerate(DF_BUCKETS))
 
 
 def coord_level(distance: float, df: int) -> int:

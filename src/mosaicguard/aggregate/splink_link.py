@@ -36,14 +36,12 @@ from .model import (
     NEAR_M,
     ORG_AT_AMOUNT,
     ORG_AT_SITE,
-    ORG_AT_SITE_BUSY_BUCKETS,
     SITE_KINDS,
     LinkModel,
     NodeRecord,
     blocks,
     coord_cells,
     pair_block_keys,
-    site_org_keys,
 )
 
 
@@ -139,9 +137,7 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
                 df_key(r.keys[k], e if isinstance(e := encode(k), str) else f"{e:x}")
                 for k in own if kind == "own" or r.keys.get(k, BLOCK_MAX_DF + 1) <= BLOCK_MAX_DF]
         enc = {k: encode(k) for k in keys}
-        # an organisation's column also holds those that weigh at a shared site (up to
-        # model.ORG_AT_SITE_MAX_DF documents: `site_org_keys`); its null level asks for the rest
-        specific = site_org_keys(r) if kind == "org" else r.specific_keys(kind)
+        specific = r.specific_keys(kind)
         row[at] = [df_key(r.keys[k], e if isinstance(e := enc[k], str) else f"{e:x}")
                    for k in keys if k in specific]
         row[at + 1] = [enc[k] for k in keys if r.keys[k] > BLOCK_MAX_DF]
@@ -199,12 +195,6 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
             campus.append(f"(lat_l IS NOT NULL AND lat_r IS NOT NULL AND {_haversine_sql()} <= {NEAR_M:.1f})")
             null += (f" OR ({size}(own_own_dfk_l) = 0 AND {size}(own_own_dfk_r) = 0"
                      f" AND ({' OR '.join(campus)}))")
-        if kind == "org":
-            # `org_dfk` also holds organisations that weigh only at a shared site (`record_row`):
-            # elsewhere the null level asks for one held by at most BLOCK_MAX_DF on each side
-            # (`specific_keys`: the smallest df-prefixed key)
-            null = " OR ".join(f"coalesce({lmin}(org_dfk_{s}), '9') >= '{BLOCK_MAX_DF + 1:0{DF_WIDTH}d}'"
-                               for s in "lr")
         cls_: list[Any] = [cll.CustomLevel(null, "null").configure(is_null_level=True)]
         # The rarest shared key decides: the smallest df-prefixed string of the intersection
         # (NULL when nothing is shared, so no level below matches).
@@ -219,18 +209,12 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
         at_site = " OR ".join(shared_site)
         if kind == "org" and at_site and ORG_AT_SITE in model.levels:
             # an organisation shared by two mentions at one site, neither naming a project:
-            # plain term frequency (model.org_at_site) up to model.ORG_AT_SITE_MAX_DF documents,
-            # before the levels of the same values
+            # plain term frequency (model.org_at_site), before the levels of the same values
             unnamed = "".join(f" AND {size}({k}_dfk_l) = 0 AND {size}({k}_dfk_r) = 0"
                               for k in NAMING_KINDS if k in kinds)
-            site_org = f"coalesce(({at_site}){unnamed}, false)"
-            # model.LinkModel.compare_kind: at a shared site both must hold an organisation of
-            # `org_dfk` (model.site_org_keys)
-            held = f"{size}(org_dfk_l) = 0 OR {size}(org_dfk_r) = 0"
-            null = f"({site_org} AND ({held})) OR (NOT {site_org} AND ({null}))"
-            cls_[0] = cll.CustomLevel(null, "null").configure(is_null_level=True)
-            for bound, lv in zip((*DF_BUCKETS, *ORG_AT_SITE_BUSY_BUCKETS), model.levels[ORG_AT_SITE], strict=False):
-                cls_.append(cll.CustomLevel(f"{site_org} AND {rarest} < '{bound + 1:0{DF_WIDTH}d}'",
+            for b, bound in enumerate(DF_BUCKETS):
+                lv = model.levels[ORG_AT_SITE][b]
+                cls_.append(cll.CustomLevel(f"({at_site}){unnamed} AND {rarest} < '{bound + 1:0{DF_WIDTH}d}'",
                                             lv.label).configure(m_probability=lv.m, u_probability=lv.u))
         if kind == "org" and "amt" in kinds and ORG_AT_AMOUNT in model.levels:
             cls_.extend(_org_at_amount_levels(model, dialect, kinds, rarest))
