@@ -44,7 +44,7 @@ from ..policy.schema import Policy
 from .model import BUYER_MARK, amount_link_keys
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "18"
+EXTRACTOR_VERSION = "19"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -107,6 +107,7 @@ _SPAN_KINDS: dict[str, tuple[str, str]] = {
     "duration": ("schedule", ""), "purpose": ("purpose", ""), "quantity": ("capacity", ""),
     "phone": ("phone", "phone"), "unit": ("unit", "unit"), "subject": ("subject", "subject"),
     "coord": ("coord", ""), "standard": ("standard", ""), "amount": ("amount", "amt"),
+    "permit": ("permit", "permit"),  # a construction permit's number (model kind `permit`)
 }
 _PRECISE_LEVELS = frozenset({"village", "group", "number", "road_number", "site"})
 _LABEL_AXIS = re.compile(r"(?i:(纬度|latitude|lat)|(经度|longitude|lng|lon))\W{0,3}$")

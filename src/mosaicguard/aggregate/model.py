@@ -122,6 +122,18 @@ class KindPrior:
 KIND_PRIORS: dict[str, KindPrior] = {
     "code": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
     "subject": KindPrior((0.60, 0.25, 0.10), 0.05, 0.001, True),
+    # A construction permit's number (施工许可证编号, detect/facts/codes.py): the permit of one
+    # project, as unique as a code (c 0.001) when another notice quotes it. One project (or one
+    # section of it: m differ 0.1) has one permit, so two permit notices with two numbers are two
+    # projects, and two clusters holding two permits are not joined below `strong_match_weight`
+    # (CONFLICT_KINDS), however much their buyer and site agree: one provincial construction
+    # office builds several projects in one village group, each with its permit, contractor,
+    # manager and price, and only the permit number says so by itself (1M domain corpus,
+    # docs/benchmarks-aggregate.md, "Session 14 - provcond": every one of the 7 false pairs a
+    # busy office at a shared group lifted joins two permits; the other differences, names,
+    # contractors, managers, prices, are each neutral because one project routinely has several).
+    # Compared only between nodes that both hold one (a permit notice and its tender compare null).
+    "permit": KindPrior((0.60, 0.25, 0.10), 0.10, 0.001, True),
     "name": KindPrior((0.55, 0.10, 0.05), None, 0.1, True),  # one project, many ways to name it
     # A precise site: a road and number (or section, crossing, lot) - one place, rarely shared
     # by unrelated projects (c 0.1).
@@ -391,7 +403,7 @@ COORD_BUSY_DF = 2000
 # Prior: a project mention is expected to have about this many other mentions in the corpus.
 PRIOR_OTHER_MENTIONS = 3.0
 # Kinds whose disagreement makes two clusters incompatible (coherent clustering).
-CONFLICT_KINDS = ("code", "addr", "vil")
+CONFLICT_KINDS = ("code", "permit", "addr", "vil")
 
 
 # A 1 km grid cell holding more points than this is a city centre or a default map pin: it blocks

@@ -29,6 +29,7 @@ ATTRIBUTE_LABELS: dict[str, tuple[str, str]] = {
 }
 LINK_LABELS: dict[str, tuple[str, str]] = {
     "code": ("编号相同", "same code"),
+    "permit": ("施工许可证号相同", "same construction permit number"),
     "subject": ("受保护项目别名", "protected subject alias"),
     "name": ("项目名称相同", "same project name"),
     "unit": ("部队番号相同", "same unit designator"),

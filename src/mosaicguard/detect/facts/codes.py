@@ -9,6 +9,11 @@
   digits (at least three digits) and be at least 6 characters long: digit runs alone are phones,
   dates, money or ID numbers, which other detectors own.
 
+- A construction permit's number (`施工许可证编号：…`, or `许可证编号：…` in a notice about a
+  construction permit, `施工许可`) is kind `permit`: the permit of one project, not a code other
+  notices quote (so not an anchor and never compared with tender codes); another licence's number
+  (`安全生产许可证编号`, `排污许可证编号`: a licence's name before the label) is not one.
+
 `key`: width, case and separators folded (`ＺＢ－２０２６－７３０１`, `ZB-2026-7301` and
 `zb 2026 7301` all give `ZB20267301`); standards keep their family (`GB/T50378-2019` ->
 `GBT50378`), without the edition year so editions compare equal.
@@ -39,6 +44,15 @@ _LABEL = re.compile(
     r"[ \t]*[:：#]?[ \t]*(?P<v>[A-Za-z0-9][A-Za-z0-9\-_/().]*"
     # spaces inside a labelled code only before a group with a digit (`zb 2026 7301`)
     r"(?: (?=[A-Za-z0-9]*[0-9])[A-Za-z0-9\-_/().]+)*)")
+# A construction permit's number (建筑工程施工许可证, one per project or section): labelled as such,
+# or by `许可证编号`/`许可证号` with no licence named right before it (`安全生产许可证编号` is a firm's
+# safety licence, `排污许可证编号` a plant's discharge licence) in a notice about a construction
+# permit (`PERMIT_CONTEXT`). Digits alone are a permit number's usual shape (住建 permits: 18 digits).
+_PERMIT_LABEL = re.compile(
+    r"(?:施工许可证|(?<![\u4e00-\u9fff])许可证)(?:编号|号码|号)"
+    r"[ \t]*[:：]?[ \t]*(?P<v>[A-Za-z0-9][A-Za-z0-9\-]{4,40})(?![A-Za-z0-9])")
+#: What makes a notice one about a construction permit.
+PERMIT_CONTEXT = "施工许可"
 _BARE = re.compile(r"(?<![A-Za-z0-9@/.\-_])[A-Za-z0-9][A-Za-z0-9\-_()]{4,40}[A-Za-z0-9)]"
                    r"(?![A-Za-z0-9@\-_]|\.[A-Za-z0-9])")  # not inside URLs, e-mails, file names
 # 统一社会信用代码 (18 characters): an organisation's public id, owned by the `org_id` detector
@@ -106,10 +120,11 @@ def _looks_like_code(token: str) -> bool:
 
 
 class CodeExtractor(FactExtractor):
-    """Project codes (kind `code`) and standards (kind `standard`); both attr None (they link)."""
+    """Project codes (kind `code`), standards (kind `standard`) and construction permit numbers
+    (kind `permit`); attr None (they link)."""
 
     name = "codes"
-    kinds = ("code", "standard")
+    kinds = ("code", "standard", "permit")
 
     def extract(self, text: str) -> Sequence[FactSpan]:
         folded = fold_same_length(text)
@@ -128,6 +143,14 @@ class CodeExtractor(FactExtractor):
             spans.append(FactSpan("standard", m.start(), m.end(), text[m.start():m.end()], None,
                                   key, detail))
             taken.append((m.start(), m.end()))
+        if PERMIT_CONTEXT in folded:
+            for m in _PERMIT_LABEL.finditer(folded):
+                start, end = m.start("v"), m.end("v")
+                if not free(start, end) or sum(ch.isdigit() for ch in m.group("v")) < 4:
+                    continue
+                spans.append(FactSpan("permit", start, end, text[start:end], None, code_key(m.group("v")),
+                                      (("source", "label"),), 0.95))
+                taken.append((start, end))
         for m in _LABEL.finditer(folded):
             start, end = m.start("v"), m.end("v")
             if not free(start, end):
