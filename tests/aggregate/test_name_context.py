@@ -148,37 +148,31 @@ def groups_of(records: list[NodeRecord], links: list) -> dict[tuple[str, int], f
     return {n: frozenset(g) for n, g in groups.items()}
 
 
-def test_two_projects_of_one_name_and_one_buyer_are_not_merged_by_the_buyer(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_projects_of_one_name_and_one_buyer_are_not_merged_by_the_buyer() -> None:
     """1M corpus: `李家岭星河北辰综合保障设施建设项目` of `云南省华东营房保障中心` in 绥江县 and in
-    麻栗坡县, two budgets. The buyer at the shared name ties a notice to a project (the tender,
-    which names no county, is as close to either), never the two projects of several notices
-    each (`link._site_tied`)."""
+    麻栗坡县, two budgets: the buyer at the shared name ties a notice to its project, never the
+    two projects (`link.without_ambiguous_name_ties`, `link._site_tied`)."""
     buyer = "云南省华东营房保障中心"
-    # the candidates lists give the county only (two villages would already be a conflict of
-    # the two clusters: link._Cluster)
-    c = project("31", "云南省/昭通市/绥江县", buyer, None)
-    d = project("23", "云南省/文山壮族自治州/麻栗坡县", buyer, None)
+    c = project("31", "云南省/昭通市/绥江县", buyer, "绥江县|李家岭村")
+    d = project("23", "云南省/文山壮族自治州/麻栗坡县", buyer, "麻栗坡县|李家岭村")
     records = [*c, *d]
     model, settings = estimate_model([*records, *POPULATION], N), AggregationSettings()
     limit = threshold_weight(settings)
     assert model.score_pair(c[0], d[1]).weight >= limit  # one name, one buyer: a link alone
     scores = [(i, j, s) for i in range(len(records)) for j in range(i + 1, len(records))
               if (s := model.score_pair(records[i], records[j])).weight >= limit]
-    groups = groups_of(records, cluster(records, scores, settings, model)[0])
+    kept = link_module.without_ambiguous_name_ties(records, scores, model, limit)
+    groups = groups_of(records, cluster(records, kept, settings, model)[0])
     for project_, other in ((c, d), (d, c)):
-        assert project_[2].node in groups[project_[1].node]  # candidates + news: the county
-        assert not groups[project_[1].node] & {other[1].node, other[2].node}
-    # without the refusal the buyer merges the two projects into one entity
-    monkeypatch.setattr(link_module, "_site_tied", lambda score, limit: False)
-    merged = groups_of(records, cluster(records, scores, settings, model)[0])
-    assert merged[c[1].node] >= {c[1].node, d[1].node}
+        for r in project_:  # the lists tie to both tenders: ambiguous, nothing joins by the buyer
+            assert not groups[r.node] & {x.node for x in other}
 
 
 def test_a_tender_as_close_to_two_projects_of_one_name_and_buyer_joins_neither(monkeypatch: pytest.MonkeyPatch) -> None:
     """v2w 100k: `叶家河飞虹天山专用道路及配套工程`, one buyer, two counties of Xinjiang, two
-    budgets. Each candidates list links to its news item by the county; the two tenders (no
-    county) tie to both candidates lists by the buyer alone, so they join neither
-    (`link.without_ambiguous_name_ties`). Without that, one entity held both projects."""
+    budgets. The two tenders (no county) tie to both candidates lists by the buyer alone: they
+    join neither, and nothing joins by these ties (`link.without_ambiguous_name_ties`; as
+    before this change, the chains stay open). Without that, one entity held both projects."""
     buyer = "新疆维吾尔自治区北方工程建设管理处"
     c = project("31", "新疆维吾尔自治区/阿克苏地区/沙雅县", buyer, "沙雅县|叶家河村")
     d = project("23", "新疆维吾尔自治区/喀什地区/疏附县", buyer, "疏附县|叶家河村")
@@ -190,9 +184,9 @@ def test_a_tender_as_close_to_two_projects_of_one_name_and_buyer_joins_neither(m
     kept = link_module.without_ambiguous_name_ties(records, scores, model, limit)
     groups = groups_of(records, cluster(records, kept, settings, model)[0])
     for project_, other in ((c, d), (d, c)):
-        assert groups[project_[1].node] == {project_[1].node, project_[2].node}
         assert groups[project_[0].node] == {project_[0].node}
-        assert not groups[project_[0].node] & {r.node for r in other}
+        for r in project_:
+            assert not groups[r.node] & {x.node for x in other}
     # the same pairs without the rule: one entity of both projects
     monkeypatch.setattr(link_module, "_site_tied", lambda score, limit: False)
     merged = groups_of(records, cluster(records, scores, settings, model)[0])

@@ -459,11 +459,12 @@ def without_ambiguous_name_ties(records: Sequence[NodeRecord], scores: list[tupl
                                 model: LinkModel, limit: float) -> list[tuple[int, int, PairScore]]:
     """`scores` without the ties that an owner or a county at a shared name lifts over `limit`
     (model.NAME_CONTEXT_KINDS) where they are not a notice's tie to its one project: a pair that
-    disagrees on anything (a comparison below 0: two budgets, two villages), and both ties of a
-    node to two nodes that disagree with each other. A tender naming a provincial buyer and no
-    county is as close to the candidates lists of two projects of one name and one buyer in two
-    counties, and to the other tender; it joins none of them (v2w 100k:
-    `叶家河飞虹天山专用道路及配套工程` in two counties of Xinjiang, the two tenders' budgets differ)."""
+    disagrees on anything (a comparison below 0: two budgets, two villages), and every such tie
+    of an ambiguous node, one whose such ties reach two nodes that disagree with each other. A
+    tender naming a provincial buyer and no county is as close to the candidates lists of two
+    projects of one name and one buyer in two counties; it joins neither, and neither list joins
+    by these ties (v2w 100k: `叶家河飞虹天山专用道路及配套工程` in two counties of Xinjiang; 1M: a
+    news item naming the one county of two projects of one name in one village)."""
     def disagree(s: PairScore) -> bool:
         return any(c.weight < 0 for c in s.comparisons)
 
@@ -479,11 +480,9 @@ def without_ambiguous_name_ties(records: Sequence[NodeRecord], scores: list[tupl
     for i, j in lifted.keys() - drop:
         partners[i].append(j)
         partners[j].append(i)
-    for n, ps in partners.items():
-        for a, x in enumerate(ps):
-            for y in ps[a + 1:]:
-                if disagree(model.score_pair(records[x], records[y])):
-                    drop |= {(min(n, x), max(n, x)), (min(n, y), max(n, y))}
+    ambiguous = {n for n, ps in partners.items() if any(
+        disagree(model.score_pair(records[x], records[y])) for a, x in enumerate(ps) for y in ps[a + 1:])}
+    drop |= {pair for pair in lifted if pair[0] in ambiguous or pair[1] in ambiguous}
     return [(i, j, s) for i, j, s in scores if (min(i, j), max(i, j)) not in drop]
 
 

@@ -633,7 +633,8 @@ class LinkModel:
                 return ComparisonResult(kind, lv.label, lv.weight)
             return self._share_level(kind, a, b, shared)
         ka, kb = a.kind_keys(kind), b.kind_keys(kind)
-        if kind == "area" and at_name(kind) in self.levels and name_context(a, b):
+        if (kind == "area" and at_name(kind) in self.levels and name_context(a, b)
+                and (holds_place(a) or holds_place(b))):
             return self._compare_at_name(kind, a, b)
         if kind == "area" and share_place_value(a, b):
             return ComparisonResult(kind, "null", 0.0)  # the county of a shared place: that place again
@@ -843,6 +844,14 @@ def org_at_site(a: NodeRecord, b: NodeRecord) -> bool:
 #: county as an `area:` key too): two nodes sharing one share its county, which is no further
 #: evidence (`share_place_value`).
 PLACE_KINDS = ("addr", "vil", "grp")
+
+
+def holds_place(r: NodeRecord) -> bool:
+    """Whether a node gives a site (a comparable road and number, village or group): the county
+    at a shared name is compared when one of the two does (a site's county against a county
+    mention), not between two notices that only name the county (two news items of two projects
+    of one name in one county: nothing else in them tells the projects apart)."""
+    return any(r.specific_keys(k) for k in PLACE_KINDS)
 
 
 def share_place_value(a: NodeRecord, b: NodeRecord) -> bool:

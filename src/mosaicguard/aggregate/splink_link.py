@@ -214,6 +214,10 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
                      f" AND ({' OR '.join(campus)}))")
         named = kind in NAME_CONTEXT_KINDS and "name" in kinds and at_name(kind) in model.levels
         shared_name = _name_context_sql(dialect, kinds)
+        if kind == "area":
+            # model.holds_place: one of the two gives a site
+            held_place = [f"{size}({k}_dfk_{s}) > 0" for k in PLACE_KINDS if k in kinds for s in ("l", "r")]
+            shared_name = f"({shared_name} AND ({' OR '.join(held_place) or 'FALSE'}))"
         if named and kind in BUSY_DFK_KINDS:
             # model.LinkModel._compare_at_name: at a shared distinctive name, busy values are
             # compared too (`{kind}_busy` holds them with their df)
