@@ -44,7 +44,7 @@ from ..policy.schema import Policy
 from .model import BUYER_MARK, amount_link_keys
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "19"
+EXTRACTOR_VERSION = "20"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -251,6 +251,12 @@ class FactExtractor:
                 # the project is: as an `area:` key it would disagree with the county another
                 # notice of the same project names.
                 keys = [f"{prefix}:{s.key}" if extra == "precise" else f"area:{s.key}"]
+            county = s.get("county_key")
+            if county and f"area:{county}" not in keys:
+                # The county of a village, a road or a town (`江西省赣州市信丰县姜家营镇文家湾村` is
+                # in `江西省/赣州市/信丰县`): the one place a news item naming the county and the
+                # notice giving the site can be compared on (model.NAME_CONTEXT_KINDS).
+                keys.append(f"area:{county}")
         elif kind == "purpose":
             extra = s.get("implies")
         elif kind == "name" and s.get("type") == "facility" and s.key:

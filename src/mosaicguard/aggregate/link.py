@@ -26,6 +26,7 @@ from typing import Any, Generic, TypeVar, overload
 from .facts import Fact
 from .index import FactStore, StoredLink
 from .model import (
+    AT_NAME_LABEL,
     BLOCK_MAX_DF,
     CONFLICT_KINDS,
     FAR_M,
@@ -220,6 +221,7 @@ def finish_linking(records: Sequence[NodeRecord], pairs: Iterable[tuple[int, int
             scores.append((i, j, s))
     stats.coord_pairs = sum(1 for _, _, s in scores if any(c.comparison == "coord" and c.weight > 0
                                                           for c in s.comparisons))
+    scores = without_ambiguous_name_ties(records, scores, model, limit)
     accepted, refused = cluster(records, scores, settings, model)
     stats.refused_merges = refused
     uf: UnionFind[Node] = UnionFind()
@@ -426,11 +428,12 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
     state: dict[int, _Cluster] = {}
     accepted: list[Link] = []
     refused = 0
+    limit = threshold_weight(settings)
     for i, j, s in sorted(scores, key=lambda t: (-t[2].weight, records[t[0]].node, records[t[1]].node)):
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
             continue
-        if uf.size[ri] > 1 and uf.size[rj] > 1 and _site_tied(s):
+        if uf.size[ri] > 1 and uf.size[rj] > 1 and _site_tied(s, limit):
             # A buyer at a shared site (or with a shared amount) ties a notice to its project;
             # two projects already made of several notices each are not merged by it (one
             # buyer, two projects at one site).
@@ -447,11 +450,53 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
     return accepted, refused
 
 
-def _site_tied(score: PairScore) -> bool:
+def name_lift(score: PairScore) -> float:
+    """What the owner and the county at a shared name (model.NAME_CONTEXT_KINDS) add to a pair."""
+    return sum(c.weight for c in score.comparisons if c.level.endswith(AT_NAME_LABEL))
+
+
+def without_ambiguous_name_ties(records: Sequence[NodeRecord], scores: list[tuple[int, int, PairScore]],
+                                model: LinkModel, limit: float) -> list[tuple[int, int, PairScore]]:
+    """`scores` without the ties that an owner or a county at a shared name lifts over `limit`
+    (model.NAME_CONTEXT_KINDS) where they are not a notice's tie to its one project: a pair that
+    disagrees on anything (a comparison below 0: two budgets, two villages), and every such tie
+    of an ambiguous node, one whose such ties reach two nodes that disagree with each other. A
+    tender naming a provincial buyer and no county is as close to the candidates lists of two
+    projects of one name and one buyer in two counties; it joins neither, and neither list joins
+    by these ties (v2w 100k: `叶家河飞虹天山专用道路及配套工程` in two counties of Xinjiang; 1M: a
+    news item naming the one county of two projects of one name in one village)."""
+    def disagree(s: PairScore) -> bool:
+        return any(c.weight < 0 for c in s.comparisons)
+
+    lifted: dict[tuple[int, int], PairScore] = {}
+    for i, j, s in scores:
+        lift = name_lift(s)
+        if lift > 0 and s.weight - lift < limit:
+            lifted[(min(i, j), max(i, j))] = s
+    if not lifted:
+        return scores
+    drop = {pair for pair, s in lifted.items() if disagree(s)}
+    partners: dict[int, list[int]] = defaultdict(list)
+    for i, j in lifted.keys() - drop:
+        partners[i].append(j)
+        partners[j].append(i)
+    ambiguous = {n for n, ps in partners.items() if any(
+        disagree(model.score_pair(records[x], records[y])) for a, x in enumerate(ps) for y in ps[a + 1:])}
+    drop |= {pair for pair in lifted if pair[0] in ambiguous or pair[1] in ambiguous}
+    return [(i, j, s) for i, j, s in scores if (min(i, j), max(i, j)) not in drop]
+
+
+def _site_tied(score: PairScore, limit: float) -> bool:
     """Whether the pair's organisation comparison is at a shared site or with a shared amount
-    (model.ORG_AT_SITE, model.ORG_AT_AMOUNT): a buyer's tie, weighed by its term frequency."""
-    return any(c.comparison == "org" and c.level.endswith((ORG_AT_SITE_LABEL, ORG_AT_AMOUNT_LABEL))
-               for c in score.comparisons)
+    (model.ORG_AT_SITE, model.ORG_AT_AMOUNT), or its owner or county at a shared name
+    (model.NAME_CONTEXT_KINDS) lifts it over `limit`: a tie weighed by a context's term frequency,
+    which ties a notice to its project, never two projects of several notices each (one buyer,
+    two projects at one site; two projects of one name and one provincial buyer)."""
+    if any(c.comparison == "org" and c.level.endswith((ORG_AT_SITE_LABEL, ORG_AT_AMOUNT_LABEL))
+           for c in score.comparisons):
+        return True
+    lift = name_lift(score)
+    return lift > 0 and score.weight - lift < limit
 
 
 def entity_summaries(records: Sequence[NodeRecord], node_entity: Mapping[Node, str],

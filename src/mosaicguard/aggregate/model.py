@@ -260,6 +260,40 @@ VIL_IN_NAME_LABEL = "share, in the shared name"
 #: What ends a village's name in its key (`廖家寨村`, `孙家营社区`); the rest is what a project
 #: name written after the village holds.
 _VILLAGE_END = re.compile(r"(?:村民委员会|村委会|居委会|社区|嘎查|村)$")
+#: At a shared distinctive name (`name`, df <= BLOCK_MAX_DF: `share_name_value`) the place and
+#: the organisations are what tells two projects of one name apart, and what ties the notices of
+#: one: `area` (the county: a county mention, and the county of every precise address, facts.py)
+#: and `org` compare all their values, busy ones included up to NAME_CONTEXT_MAX_DF documents,
+#: by plain term frequency (their levels `{kind}@name`, without the context floor `u_min`), and
+#: two counties disagree however many documents name them. The floor is there for one agency's
+#: correlated name, phone, contact and county; given one distinctive name, a second project of
+#: that name is another village's (a name is a village's stem and two code words), in a county
+#: and of an owner drawn independently of it. Why: 1M v2w domain corpus (session 14): 217 of the
+#: missed tender -> candidates -> news chains were two projects of one generated name (df 6: the
+#: name alone +0.56, under the threshold 2.0), each notice naming its county (the news) or its
+#: buyer, a provincial office in ~300 notices (the tender and candidates list): past
+#: BLOCK_MAX_DF, both were neutral at 1M, while at 100k (~30 notices) they weighed.
+NAME_CONTEXT_KINDS = ("area", "own")
+#: How the labels of the `{kind}@name` levels end (`share df<=500 at a shared name`).
+AT_NAME_LABEL = "at a shared name"
+#: The term-frequency levels past BLOCK_MAX_DF of NAME_CONTEXT_KINDS at a shared name: a county
+#: or a provincial office is in a few hundred notices at 1M (and grows with the corpus; a
+#: province's template phrase, `江西省政府`, is in thousands and stays neutral).
+NAME_CONTEXT_BUSY_BUCKETS: tuple[int, ...] = (300, 500, 1000, 2000)
+NAME_CONTEXT_MAX_DF = NAME_CONTEXT_BUSY_BUCKETS[-1]
+#: A name shared by at most this many documents is the name of one project or a few (the notices
+#: of a tender, an award, a news item; two or three projects of one generated name): above it a
+#: "name" is a template or a fragment (`DZB`, 164 notices at 1M) and tells no project apart.
+NAME_CONTEXT_NAME_MAX_DF = 24
+#: Every bound of the `{kind}@name` levels, in order.
+AT_NAME_BOUNDS: tuple[int, ...] = (*DF_BUCKETS, *NAME_CONTEXT_BUSY_BUCKETS)
+
+
+def at_name(kind: str) -> str:
+    """The name of the levels of `kind` (NAME_CONTEXT_KINDS) at a shared name: `area@name`."""
+    return f"{kind}@name"
+
+
 #: An `amt:` key ending with this marks the amount at its own written precision; the same key
 #: without it is held by every amount that renders to it (its own precision or a coarser one).
 #: Two amounts agree when one's own key is among the other's renderings: `约6743万元`
@@ -618,6 +652,8 @@ class LinkModel:
             if oa is None or ob is None or not owners_compared(a, b, buyer):
                 return ComparisonResult(kind, "null", 0.0)
             shared = oa[0] & ob[0]
+            if shared and at_name(kind) in self.levels and name_context(a, b):
+                return self._share_at_name(kind, a, b, shared)
             if not shared and not buyer:
                 lv = self.developers_differ()
                 if lv is None:  # a model stored before the level existed: not compared
@@ -625,6 +661,13 @@ class LinkModel:
                 return ComparisonResult(kind, lv.label, lv.weight)
             return self._share_level(kind, a, b, shared)
         ka, kb = a.kind_keys(kind), b.kind_keys(kind)
+        if kind == "area" and share_place_value(a, b):
+            # the county of a shared place is that place again, at a shared name too (a name
+            # holding its village, VIL_IN_NAME, would otherwise count the county it implies)
+            return ComparisonResult(kind, "null", 0.0)
+        if (kind == "area" and at_name(kind) in self.levels and name_context(a, b)
+                and (holds_place(a) or holds_place(b))):
+            return self._compare_at_name(kind, a, b)
         if not a.specific_keys(kind) or not b.specific_keys(kind):
             return ComparisonResult(kind, "null", 0.0)
         shared = ka & kb
@@ -639,6 +682,31 @@ class LinkModel:
         if kind == "org" and ORG_AT_AMOUNT in self.levels and org_at_amount(a, b):
             return self._share_level(kind, a, b, shared, ORG_AT_AMOUNT)
         return self._share_level(kind, a, b, shared)
+
+    def _compare_at_name(self, kind: str, a: NodeRecord, b: NodeRecord) -> ComparisonResult:
+        """`kind` (NAME_CONTEXT_KINDS) of two nodes sharing a distinctive name: every value
+        compared, busy ones too; the rarest shared one weighs its term frequency up to
+        NAME_CONTEXT_MAX_DF (the `{kind}@name` levels), a busier one is neutral, none shared is
+        the kind's `differ` level (two counties; neutral for organisations)."""
+        ka, kb = a.kind_keys(kind), b.kind_keys(kind)
+        if not ka or not kb:
+            return ComparisonResult(kind, "null", 0.0)
+        shared = ka & kb
+        if not shared:
+            lv = self.levels[kind][-1]
+            return ComparisonResult(kind, lv.label, lv.weight)
+        return self._share_at_name(kind, a, b, shared)
+
+    def _share_at_name(self, kind: str, a: NodeRecord, b: NodeRecord, shared: frozenset[str]) -> ComparisonResult:
+        """The `{kind}@name` level of the rarest of the `shared` values (busy ones included)."""
+        key = min(shared, key=lambda k: (max(a.keys[k], b.keys[k]), k))
+        df = max(a.keys[key], b.keys[key])
+        value = a.values.get(key, key.split(":", 1)[1])
+        if df > NAME_CONTEXT_MAX_DF:
+            lv = self.levels[kind][len(DF_BUCKETS)]
+        else:
+            lv = self.levels[at_name(kind)][next(i for i, b_ in enumerate(AT_NAME_BOUNDS) if df <= b_)]
+        return ComparisonResult(kind, lv.label, lv.weight, value, df)
 
     def developers_differ(self) -> Level | None:
         """The `own` level of two developers that differ (DEVELOPERS_DIFFER), if the model has it."""
@@ -758,6 +826,9 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
     levels[ORG_AT_SITE] = org_tf_levels(n_docs, ORG_AT_SITE_LABEL)
     levels[ORG_AT_AMOUNT] = org_tf_levels(n_docs, ORG_AT_AMOUNT_LABEL)
     levels[VIL_IN_NAME] = (Level(VIL_IN_NAME_LABEL, 0.5, 0.5),)
+    # the owner weighs as an organisation (its own prior is neutral sharing: u_min 1)
+    for kind in NAME_CONTEXT_KINDS:
+        levels[at_name(kind)] = tf_levels("org" if kind == "own" else kind, n_docs, AT_NAME_LABEL, AT_NAME_BOUNDS)
     # Near levels: term frequency of the place (COORD_C). Far: sampled (points more than 1 km
     # apart are two places unless the sample says most pairs are; never counts for a link).
     n = sum(coord_hits)
@@ -806,6 +877,44 @@ def org_at_site(a: NodeRecord, b: NodeRecord) -> bool:
     return share_site_value(a, b) and not any(r.specific_keys(k) for r in (a, b) for k in NAMING_KINDS)
 
 
+#: The kinds of a place inside a county (facts.py gives a village's, a road's or a town's
+#: county as an `area:` key too): two nodes sharing one share its county, which is no further
+#: evidence (`share_place_value`).
+PLACE_KINDS = ("addr", "vil", "grp")
+
+
+def holds_place(r: NodeRecord) -> bool:
+    """Whether a node gives a site (a comparable road and number, village or group): the county
+    at a shared name is compared when one of the two does (a site's county against a county
+    mention), not between two notices that only name the county (two news items of two projects
+    of one name in one county: nothing else in them tells the projects apart)."""
+    return any(r.specific_keys(k) for k in PLACE_KINDS)
+
+
+def share_place_value(a: NodeRecord, b: NodeRecord) -> bool:
+    """Whether two nodes share a comparable road and number, village or village group: their
+    `area` (the county) is then not compared."""
+    return any(a.specific_keys(k) & b.specific_keys(k) for k in PLACE_KINDS)
+
+
+def share_name_value(a: NodeRecord, b: NodeRecord) -> bool:
+    """Whether two nodes share a distinctive project name (`name`, held by at most
+    NAME_CONTEXT_NAME_MAX_DF documents): the condition of the NAME_CONTEXT_KINDS levels."""
+    return any(a.keys[k] <= NAME_CONTEXT_NAME_MAX_DF for k in a.kind_keys("name") & b.kind_keys("name"))
+
+
+def name_context(a: NodeRecord, b: NodeRecord) -> bool:
+    """The condition of the NAME_CONTEXT_KINDS levels: the nodes share a distinctive name
+    (`share_name_value`) and do not name two codes (`code` specific keys on both sides, none
+    shared). Two codes are two tenders: a name shared across them is the name of two projects
+    (a county bureau's `乾县农田水利设施建设项目` of 2025 and of 2027, two villages), and its owner
+    and county, correlated with such a name, tell nothing more."""
+    if not share_name_value(a, b):
+        return False
+    ca, cb = a.specific_keys("code"), b.specific_keys("code")
+    return not (ca and cb and not ca & cb)
+
+
 def share_amount_value(a: NodeRecord, b: NodeRecord) -> bool:
     """Whether two nodes agree on a distinctive amount (`amt`, 3 significant digits or more; as
     `LinkModel.compare_amount`: one side's amount at its own precision among the other's
@@ -838,10 +947,16 @@ def village_names(r: NodeRecord) -> frozenset[str]:
 def org_tf_levels(n_docs: int, label: str) -> tuple[Level, ...]:
     """Levels of an organisation weighed by plain term frequency (the `org` prior without its
     context floor `u_min`), labelled `share df<=B {label}`: ORG_AT_SITE and ORG_AT_AMOUNT."""
-    org = KIND_PRIORS["org"]
-    return tuple(Level(f"share {BUCKET_LABELS[bi]} {label}", m_at(org.m_share, bound),
-                       min(min(1.0, bound / n_docs) * org.c, m_at(org.m_share, bound)))
-                 for bi, bound in enumerate(DF_BUCKETS))
+    return tf_levels("org", n_docs, label, DF_BUCKETS)
+
+
+def tf_levels(kind: str, n_docs: int, label: str, bounds: Sequence[int]) -> tuple[Level, ...]:
+    """Levels of `kind` weighed by plain term frequency (its prior without the context floor
+    `u_min`), one per document-frequency bound, labelled `share df<=B {label}`."""
+    p = KIND_PRIORS[kind]
+    return tuple(Level(f"share df<={bound} {label}", m_at(p.m_share, bound),
+                       min(min(1.0, bound / n_docs) * p.c, m_at(p.m_share, bound)))
+                 for bound in bounds)
 
 
 def coord_level(distance: float, df: int) -> int:

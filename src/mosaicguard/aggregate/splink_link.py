@@ -24,6 +24,7 @@ from typing import Any
 from .model import (
     AMOUNT_KINDS,
     AMOUNT_OWN,
+    AT_NAME_BOUNDS,
     BLOCK_MAX_DF,
     BUYER_MARK,
     DF_BUCKETS,
@@ -32,14 +33,19 @@ from .model import (
     KINDS,
     MARKED_KINDS,
     MAX_CELL_POINTS,
+    NAME_CONTEXT_KINDS,
+    NAME_CONTEXT_MAX_DF,
+    NAME_CONTEXT_NAME_MAX_DF,
     NAMING_KINDS,
     NEAR_M,
     ORG_AT_AMOUNT,
     ORG_AT_SITE,
+    PLACE_KINDS,
     SITE_KINDS,
     VIL_IN_NAME,
     LinkModel,
     NodeRecord,
+    at_name,
     blocks,
     coord_cells,
     pair_block_keys,
@@ -79,6 +85,12 @@ DF_WIDTH = 7
 def df_key(df: int, key: str) -> str:
     """`key` prefixed with its document frequency, zero-padded (`0000003|code:ZB20267301`)."""
     return f"{df:0{DF_WIDTH}d}|{key}"
+
+
+#: Kinds whose `{kind}_busy` keys carry their document frequency (`df_key`), as `{kind}_dfk`:
+#: compared at a shared name (model.NAME_CONTEXT_KINDS; the owner's busy keys are already in
+#: `own_dfk`, model.KindPrior.busy_differ).
+BUSY_DFK_KINDS = tuple(k for k in NAME_CONTEXT_KINDS if not KIND_PRIORS[k].busy_differ)
 
 
 def column_names(kinds: Sequence[str]) -> list[str]:
@@ -144,7 +156,12 @@ def record_row(uid: int, r: NodeRecord, kinds: Sequence[str], cell_count: Mappin
         specific = r.specific_keys(kind)
         row[at] = [df_key(r.keys[k], e if isinstance(e := enc[k], str) else f"{e:x}")
                    for k in keys if k in specific]
-        row[at + 1] = [enc[k] for k in keys if r.keys[k] > BLOCK_MAX_DF]
+        if kind in BUSY_DFK_KINDS:
+            # compared at a shared name by their term frequency (model.LinkModel._compare_at_name)
+            row[at + 1] = [df_key(r.keys[k], e if isinstance(e := enc[k], str) else f"{e:x}")
+                           for k in keys if r.keys[k] > BLOCK_MAX_DF]
+        else:
+            row[at + 1] = [enc[k] for k in keys if r.keys[k] > BLOCK_MAX_DF]
         if KIND_PRIORS[kind].blocking:
             row[at + 2] = [enc[k] for k in keys if blocks(k, r.keys[k])]
     # composite blocking tokens (model.pair_block_keys): a buyer and an amount shared together
@@ -202,6 +219,23 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
             campus.append(f"(lat_l IS NOT NULL AND lat_r IS NOT NULL AND {_haversine_sql()} <= {NEAR_M:.1f})")
             null += (f" OR ({size}(own_own_dfk_l) = 0 AND {size}(own_own_dfk_r) = 0"
                      f" AND ({' OR '.join(campus)}))")
+        named = kind in NAME_CONTEXT_KINDS and "name" in kinds and at_name(kind) in model.levels
+        shared_name = _name_context_sql(dialect, kinds)
+        if kind == "area":
+            # model.holds_place: one of the two gives a site
+            held_place = [f"{size}({k}_dfk_{s}) > 0" for k in PLACE_KINDS if k in kinds for s in ("l", "r")]
+            shared_name = f"({shared_name} AND ({' OR '.join(held_place) or 'FALSE'}))"
+        if named and kind in BUSY_DFK_KINDS:
+            # model.LinkModel._compare_at_name: at a shared distinctive name, busy values are
+            # compared too (`{kind}_busy` holds them with their df)
+            held = [f"({size}({kind}_dfk_{s}) > 0 OR {size}({kind}_busy_{s}) > 0)" for s in ("l", "r")]
+            null = f"({null}) AND NOT ({shared_name} AND {held[0]} AND {held[1]})"
+        if kind == "area":
+            # model.share_place_value: the county of a shared place is not compared, at a shared
+            # name too (checked before the name context, as in model.LinkModel.compare_kind)
+            place = [f"{size}({inter}({k}_dfk_l, {k}_dfk_r)) > 0" for k in PLACE_KINDS if k in kinds]
+            if place:
+                null = f"({null}) OR ({' OR '.join(place)})"
         cls_: list[Any] = [cll.CustomLevel(null, "null").configure(is_null_level=True)]
         # The rarest shared key decides: the smallest df-prefixed string of the intersection
         # (NULL when nothing is shared, so no level below matches).
@@ -231,6 +265,24 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
             cls_.append(cll.CustomLevel(
                 f"{size}({inter}({VIL_NAME}_l, {VIL_NAME}_r)) > 0 AND {rarest} < '{BLOCK_MAX_DF + 1:0{DF_WIDTH}d}'",
                 lv.label).configure(m_probability=lv.m, u_probability=lv.u))
+        if named and kind not in BUSY_DFK_KINDS:
+            # the owner (model.LinkModel.compare_kind): a shared owner at a shared name weighs
+            # its term frequency, busy ones included (`own_dfk` holds them all)
+            for bound, lv in zip(AT_NAME_BOUNDS, model.levels[at_name(kind)], strict=True):
+                cls_.append(cll.CustomLevel(f"{shared_name} AND {rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
+                            .configure(m_probability=lv.m, u_probability=lv.u))
+        elif named:
+            concat = "list_concat" if dialect == "duckdb" else "concat"
+            rarest_all = f"{lmin}({concat}({inter}({kind}_dfk_l, {kind}_dfk_r), {inter}({kind}_busy_l, {kind}_busy_r)))"
+            for bound, lv in zip(AT_NAME_BOUNDS, model.levels[at_name(kind)], strict=True):
+                cls_.append(cll.CustomLevel(f"{shared_name} AND {rarest_all} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
+                            .configure(m_probability=lv.m, u_probability=lv.u))
+            busy = levels[len(DF_BUCKETS)]
+            cls_.append(cll.CustomLevel(f"{shared_name} AND {rarest_all} >= '{NAME_CONTEXT_MAX_DF + 1:0{DF_WIDTH}d}'",
+                                        busy.label).configure(m_probability=busy.m, u_probability=busy.u))
+            differ = levels[-1]
+            cls_.append(cll.CustomLevel(shared_name, differ.label)
+                        .configure(m_probability=differ.m, u_probability=differ.u))
         for b, bound in enumerate(DF_BUCKETS):
             lv = levels[b]
             cls_.append(cll.CustomLevel(f"{rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
@@ -260,6 +312,19 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
                            blocking_rules_to_generate_predictions=rules,
                            probability_two_random_records_match=model.prior,
                            retain_intermediate_calculation_columns=True)
+
+
+def _name_context_sql(dialect: str, kinds: Sequence[str]) -> str:
+    """model.name_context in SQL: a shared name held by at most NAME_CONTEXT_NAME_MAX_DF
+    documents, and not two codes."""
+    size = "len" if dialect == "duckdb" else "size"
+    inter = "list_intersect" if dialect == "duckdb" else "array_intersect"
+    lmin = "list_min" if dialect == "duckdb" else "array_min"
+    sql = f"{lmin}({inter}(name_dfk_l, name_dfk_r)) < '{NAME_CONTEXT_NAME_MAX_DF + 1:0{DF_WIDTH}d}'"
+    if "code" in kinds:
+        sql += (f" AND NOT ({size}(code_dfk_l) > 0 AND {size}(code_dfk_r) > 0"
+                f" AND {size}({inter}(code_dfk_l, code_dfk_r)) = 0)")
+    return f"({sql})"
 
 
 def _org_at_amount_levels(model: LinkModel, dialect: str, kinds: Sequence[str], rarest: str) -> list[Any]:
@@ -305,7 +370,11 @@ def _arrow_schema(names: Sequence[str], key_type: str = "string") -> Any:
 
     keys = pa.list_(pa.string() if key_type == "string" else pa.int64())
     return pa.schema([pa.field(n, pa.int64() if n in ("unique_id", "coord_df") else pa.float64() if n in ("lat", "lon")
-                               else pa.list_(pa.string()) if n.endswith("_dfk") else keys) for n in names])
+                               else pa.list_(pa.string()) if n.endswith("_dfk") or n in _BUSY_DFK_COLUMNS
+                               else keys) for n in names])
+
+
+_BUSY_DFK_COLUMNS = frozenset(f"{k}_busy" for k in BUSY_DFK_KINDS)
 
 
 def _arrow_table(cols: dict[str, list[Any]]) -> Any:
@@ -424,7 +493,8 @@ def predict_duckdb_stream(nodes: Iterable[tuple[int, NodeRecord]], kinds: Sequen
         try:
             types = {"unique_id": "BIGINT", "lat": "DOUBLE", "lon": "DOUBLE", "coord_df": "BIGINT"}
             con.execute("CREATE TABLE nodes (" + ", ".join(
-                f'"{n}" {types.get(n, "VARCHAR[]" if n.endswith("_dfk") else "BIGINT[]")}' for n in names) + ")")
+                f'"{n}" {types.get(n, "VARCHAR[]" if n.endswith("_dfk") or n in _BUSY_DFK_COLUMNS else "BIGINT[]")}'
+                for n in names) + ")")
             batch: list[list[Any]] = []
             count = 0
 

@@ -594,6 +594,10 @@ class ChineseAddressExtractor(FactExtractor):
             key_parts.append(by_level["zone"].text)
         if precise:
             detail.extend(("link_key", k) for k in _link_keys(levels, by_level))
+        if "county" in levels and lowest != "county":
+            # The county the place lies in, keyed as a county mention is (`信丰县`): a village, a
+            # road or a town is in one county, which a notice naming only the county can meet.
+            detail.append(("county_key", "/".join(levels[lv] for lv in ("province", "city", "county") if lv in levels)))
         return FactSpan("address", start, end, text[start:end], "location", "/".join(key_parts),
                         tuple(detail), 0.9 if precise else 0.7)
 
