@@ -8,6 +8,7 @@ import re
 import unicodedata
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 # Full-width ASCII (U+FF01..U+FF5E) and the ideographic space fold to their ASCII forms.
@@ -53,6 +54,20 @@ def traditional_to_simplified() -> dict[int, int]:
         if len(trad) == 1 and len(simp_first) == 1 and trad != simp_first:
             table[ord(trad)] = ord(simp_first)
     return table
+
+
+def fold_sources() -> list[Path]:
+    """The files the width/script fold is made of (this module and OpenCC's character table): a
+    table cached on disk that holds folded text (the gazetteer's folded names, `tablecache`) is
+    keyed by them, so a changed fold rebuilds it."""
+    paths = [Path(__file__)]
+    try:
+        table = resources.files("opencc").joinpath("dictionary/TSCharacters.txt")
+    except ModuleNotFoundError:
+        return paths
+    if isinstance(table, Path):
+        paths.append(table)
+    return paths
 
 
 @cache

@@ -122,3 +122,22 @@ def test_derived_tables_are_cached_on_disk_and_rebuilt_when_damaged(tmp_path: Pa
         assert ChineseAddressExtractor().extract(text) == built
     address_cn._name_table.cache_clear()
     address_cn._county_town_stems.cache_clear()
+
+
+def test_tables_holding_folded_names_are_keyed_by_the_fold(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gazetteer's tables hold every name folded too (`乾县` as `干县`): a changed fold (the
+    normaliser or OpenCC's character table, `normalize.fold_sources`) must name another cache
+    file, or a process would read names folded the old way."""
+    from mosaicguard.detect.facts import gazetteer_cn
+
+    monkeypatch.setenv("MOSAICGUARD_CACHE_DIR", str(tmp_path / "cache"))
+    fold_file = tmp_path / "TSCharacters.txt"
+    fold_file.write_text("乾\t干\n", encoding="utf-8")
+    monkeypatch.setattr(gazetteer_cn, "fold_sources", lambda: [fold_file])
+    monkeypatch.setattr(address_cn, "fold_sources", lambda: [fold_file])
+    before = (gazetteer_cn._table_cache_file(), address_cn._derived_cache_file("address-cn-names"))
+    assert None not in before
+    assert before == (gazetteer_cn._table_cache_file(), address_cn._derived_cache_file("address-cn-names"))
+    fold_file.write_text("乾\t干\n後\t后\n", encoding="utf-8")
+    after = (gazetteer_cn._table_cache_file(), address_cn._derived_cache_file("address-cn-names"))
+    assert before[0] != after[0] and before[1] != after[1]

@@ -37,7 +37,7 @@ from pathlib import Path
 import ahocorasick_rs
 
 from ...heap import long_lived
-from ..normalize import fold_key
+from ..normalize import fold_key, fold_sources
 from .base import FactExtractor, FactSpan
 from .gazetteer_cn import Division, Gazetteer, load_gazetteer, location_sources
 from .gazetteer_cn import __file__ as gazetteer_cn_source
@@ -167,7 +167,7 @@ def _derived_cache_file(name: str) -> Path | None:
     """Where a table derived from the gazetteer by this module is cached (`tablecache`, public
     data only): it depends on jionlp's location files, on how `gazetteer_cn` reads them and on
     this module."""
-    return cache_file(name, [*location_sources(), Path(gazetteer_cn_source)], __file__)
+    return cache_file(name, [*location_sources(), Path(gazetteer_cn_source), *fold_sources()], __file__)
 
 
 @cache

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ...heap import long_lived
+from ..normalize import fold_sources
 from .jionlp_data import dictionary_folder, dictionary_text
 from .tablecache import cache_file, cached
 from .text import fold_same_length
@@ -137,13 +138,19 @@ def _add_folded(table: dict[str, list[_T]]) -> None:
             entry.extend(v for v in values if v not in entry)
 
 
+def _table_cache_file() -> Path | None:
+    """Where the parsed tables are cached: they hold every name folded too (`_add_folded`), so
+    the key covers the fold's files beside jionlp's and this module."""
+    return cache_file("jionlp-location", [*location_sources(), *fold_sources()], __file__)
+
+
 @cache
 def load_gazetteer() -> Gazetteer:
     """jionlp's location tree as lookup tables, once per process: parsed (~0.2 s) or read from
     the table cache (`tablecache`, public data only)."""
     with long_lived():
         divisions, by_adcode, by_name, by_short, towns = cached(
-            cache_file("jionlp-location", location_sources(), __file__), _parse,
+            _table_cache_file(), _parse,
             lambda d: isinstance(d, tuple) and len(d) == 5 and isinstance(d[0], list))
         objs = [Division(*d) for d in divisions]
         return Gazetteer(
