@@ -191,3 +191,30 @@ def test_a_tender_as_close_to_two_projects_of_one_name_and_buyer_joins_neither(m
     monkeypatch.setattr(link_module, "_site_tied", lambda score, limit: False)
     merged = groups_of(records, cluster(records, scores, settings, model)[0])
     assert any(merged[r.node] & {x.node for x in c} and merged[r.node] & {x.node for x in d} for r in records)
+
+
+def test_a_draft_as_close_to_two_projects_of_one_name_and_buyer_joins_neither(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`check` applies the corpus linking's rule to a draft's ties (`link.score_drafts`): a draft
+    tender naming the name and the buyer and no county is as close to the candidates lists of the
+    two projects; it joins neither (else the check would judge it against a project it may not be
+    about). Without the rule it joins both."""
+    from mosaicguard.aggregate.facts import Fact
+    from mosaicguard.aggregate.link import DraftCandidates, score_drafts
+
+    buyer = "新疆维吾尔自治区北方工程建设管理处"
+    c = project("31", "新疆维吾尔自治区/阿克苏地区/沙雅县", buyer, "沙雅县|叶家河村")
+    d = project("23", "新疆维吾尔自治区/喀什地区/疏附县", buyer, "疏附县|叶家河村")
+    model = estimate_model([*c, *d, *POPULATION], N)
+    lists = {c[1].node: c[1], d[1].node: d[1]}
+    draft_keys = {NAME: 6, f"own:{buyer}": 311, f"own:{buyer}!": 192, f"org:{buyer}": 315}
+    facts = [Fact("draft.txt", 0, "name", k, keys=(k,)) for k in draft_keys]
+    cands = DraftCandidates(model, dict(draft_keys), lists, {c[1].node: "e-31", d[1].node: "e-23"},
+                            {("draft.txt", 0): set(lists)})
+    settings = AggregationSettings()
+    limit = threshold_weight(settings)
+    assert all(model.score_pair(r, lists[n]).weight >= limit
+               for r in link_module.draft_records(facts, None, cands.corpus_df)  # type: ignore[arg-type]
+               for n in lists)  # one name, one buyer: a link to each alone
+    assert score_drafts(None, cands, facts, settings)[1] == []  # type: ignore[arg-type]
+    monkeypatch.setattr(link_module, "ambiguous_name_ties", lambda *a, **k: set())
+    assert {m.other for m in score_drafts(None, cands, facts, settings)[1]} == set(lists)  # type: ignore[arg-type]

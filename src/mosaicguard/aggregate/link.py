@@ -19,7 +19,7 @@ import functools
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, overload
 
@@ -51,6 +51,7 @@ from .normalize import distance_m
 from .settings import AggregationSettings
 
 T = TypeVar("T", bound=Hashable)
+H = TypeVar("H", bound=Hashable)
 
 KEY_KIND = {"addr": "address", "vil": "address", "grp": "address"}
 
@@ -458,32 +459,45 @@ def name_lift(score: PairScore) -> float:
 def without_ambiguous_name_ties(records: Sequence[NodeRecord], scores: list[tuple[int, int, PairScore]],
                                 model: LinkModel, limit: float) -> list[tuple[int, int, PairScore]]:
     """`scores` without the ties that an owner or a county at a shared name lifts over `limit`
-    (model.NAME_CONTEXT_KINDS) where they are not a notice's tie to its one project: a pair that
-    disagrees on anything (a comparison below 0: two budgets, two villages), and every such tie
-    of an ambiguous node, one whose such ties reach two nodes that disagree with each other. A
-    tender naming a provincial buyer and no county is as close to the candidates lists of two
-    projects of one name and one buyer in two counties; it joins neither, and neither list joins
-    by these ties (v2w 100k: `叶家河飞虹天山专用道路及配套工程` in two counties of Xinjiang; 1M: a
-    news item naming the one county of two projects of one name in one village)."""
+    (model.NAME_CONTEXT_KINDS) where they are not a notice's tie to its one project
+    (`ambiguous_name_ties`)."""
+    drop = ambiguous_name_ties(scores, records.__getitem__, model, limit)
+    if not drop:
+        return scores
+    return [(i, j, s) for i, j, s in scores if frozenset((i, j)) not in drop]
+
+
+def ambiguous_name_ties(scores: Iterable[tuple[H, H, PairScore]], record: Callable[[H], NodeRecord],
+                        model: LinkModel, limit: float) -> set[frozenset[H]]:
+    """The pairs of `scores` (nodes of any kind: corpus indexes, or a draft's and the corpus's
+    nodes in `check`) whose tie an owner or a county at a shared name lifts over `limit` and which
+    is not a notice's tie to its one project: a pair that disagrees on anything (a comparison
+    below 0: two budgets, two villages), and every such tie of an ambiguous node, one whose such
+    ties reach two nodes that disagree with each other. A tender naming a provincial buyer and no
+    county is as close to the candidates lists of two projects of one name and one buyer in two
+    counties; it joins neither, and neither list joins by these ties (v2w 100k:
+    `叶家河飞虹天山专用道路及配套工程` in two counties of Xinjiang; 1M: a news item naming the one county
+    of two projects of one name in one village)."""
     def disagree(s: PairScore) -> bool:
         return any(c.weight < 0 for c in s.comparisons)
 
-    lifted: dict[tuple[int, int], PairScore] = {}
+    lifted: dict[frozenset[H], PairScore] = {}
     for i, j, s in scores:
         lift = name_lift(s)
         if lift > 0 and s.weight - lift < limit:
-            lifted[(min(i, j), max(i, j))] = s
+            lifted[frozenset((i, j))] = s
     if not lifted:
-        return scores
+        return set()
     drop = {pair for pair, s in lifted.items() if disagree(s)}
-    partners: dict[int, list[int]] = defaultdict(list)
-    for i, j in lifted.keys() - drop:
+    partners: dict[H, list[H]] = defaultdict(list)
+    for pair in lifted.keys() - drop:
+        i, j = tuple(pair)
         partners[i].append(j)
         partners[j].append(i)
     ambiguous = {n for n, ps in partners.items() if any(
-        disagree(model.score_pair(records[x], records[y])) for a, x in enumerate(ps) for y in ps[a + 1:])}
-    drop |= {pair for pair in lifted if pair[0] in ambiguous or pair[1] in ambiguous}
-    return [(i, j, s) for i, j, s in scores if (min(i, j), max(i, j)) not in drop]
+        disagree(model.score_pair(record(x), record(y))) for a, x in enumerate(ps) for y in ps[a + 1:])}
+    drop |= {pair for pair in lifted if pair & ambiguous}
+    return drop
 
 
 def _site_tied(score: PairScore, limit: float) -> bool:
@@ -649,6 +663,12 @@ def score_drafts(store: FactStore, cands: DraftCandidates, draft_facts: Sequence
             s = cands.model.score_pair(drafts[x], drafts[y])
             if s.weight >= limit:
                 out.append(DraftMatch(drafts[x].node, drafts[y].node, None, s))
+    # the corpus linking's rule (finish_linking): a tie lifted by an owner or a county at a shared
+    # name that is not the draft's tie to its one project is dropped here too
+    by_node = {**cands.corpus, **{r.node: r for r in drafts}}
+    drop = ambiguous_name_ties(((m.draft, m.other, m.score) for m in out), by_node.__getitem__, cands.model, limit)
+    if drop:
+        out = [m for m in out if frozenset((m.draft, m.other)) not in drop]
     return drafts, out
 
 
