@@ -21,7 +21,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -165,8 +165,16 @@ def _store(hyperscan: Any, db: Any, entry: EntryKey, folder: Path, path: Path) -
 
 
 def _prune(folder: Path, keep: Path) -> None:
-    """Keep the newest `MAX_FILES` databases (every policy edit makes a new one) and drop
-    temporary files a killed process left behind."""
+    """Keep the newest `MAX_FILES` databases (every policy edit makes a new one); an older
+    version's plaintext database goes at once."""
+    prune_folder(folder, keep, ".hsdb", MAX_FILES, discard=_is_legacy)
+
+
+def prune_folder(folder: Path, keep: Path, suffix: str, max_files: int,
+                 discard: Callable[[Path], bool] | None = None) -> None:
+    """Keep `keep` and the newest `max_files - 1` other entries ending in `suffix` in a cache
+    folder; delete at once the entries `discard` names and temporary files a killed process left
+    behind (older than an hour). Shared by the sealed caches (Hyperscan databases, parsed policies)."""
     entries: list[tuple[float, Path]] = []
     now = time.time()
     for p in folder.iterdir():
@@ -174,15 +182,15 @@ def _prune(folder: Path, keep: Path) -> None:
             mtime = p.stat().st_mtime
             if p.name.startswith(".tmp-") and now - mtime > 3600:
                 p.unlink()
-            elif p.suffix == ".hsdb" and p != keep:
-                if _is_legacy(p):
-                    p.unlink()  # an older version's plaintext database: the terms must not stay
+            elif p.suffix == suffix and p != keep:
+                if discard is not None and discard(p):
+                    p.unlink()  # e.g. an older version's plaintext database: the terms must not stay
                     continue
                 entries.append((mtime, p))
         except OSError:
             continue  # another process pruned it first
     entries.sort(reverse=True)
-    for _, p in entries[MAX_FILES - 1 :]:
+    for _, p in entries[max_files - 1 :]:
         with contextlib.suppress(OSError):
             p.unlink()
 
@@ -196,4 +204,4 @@ def _count(what: str) -> None:
     STATS[what] = STATS.get(what, 0) + 1
 
 
-__all__ = ["ENV_VAR", "STATS", "cache_dir", "cache_key", "compile_cached", "folder_is_trusted"]
+__all__ = ["ENV_VAR", "STATS", "cache_dir", "cache_key", "compile_cached", "folder_is_trusted", "prune_folder"]

@@ -22,12 +22,11 @@ import contextlib
 import marshal
 import os
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..detect.hs_cache import cache_dir, folder_is_trusted
+from ..detect.hs_cache import cache_dir, folder_is_trusted, prune_folder
 from ..sealed import digest, entry_key, seal, unseal
 
 _MAGIC = b"mosaicguard-policy 1\n"
@@ -104,23 +103,8 @@ def _store(folder: Path, path: Path, blob: bytes) -> None:
 
 
 def _prune(folder: Path, keep: Path) -> None:
-    """Keep the newest `MAX_FILES` entries (every policy edit makes a new one) and drop temporary
-    files a killed process left behind."""
-    entries: list[tuple[float, Path]] = []
-    now = time.time()
-    for p in folder.iterdir():
-        try:
-            mtime = p.stat().st_mtime
-            if p.name.startswith(".tmp-") and now - mtime > 3600:
-                p.unlink()
-            elif p.suffix == _SUFFIX and p != keep:
-                entries.append((mtime, p))
-        except OSError:
-            continue  # another process pruned it first
-    entries.sort(reverse=True)
-    for _, p in entries[MAX_FILES - 1:]:
-        with contextlib.suppress(OSError):
-            p.unlink()
+    """Keep the newest `MAX_FILES` entries (every policy edit makes a new one)."""
+    prune_folder(folder, keep, _SUFFIX, MAX_FILES)
 
 
 def _count(what: str) -> None:
