@@ -42,7 +42,7 @@ from .base import FactExtractor, FactSpan
 from .gazetteer_cn import Division, Gazetteer, load_gazetteer, location_sources
 from .gazetteer_cn import __file__ as gazetteer_cn_source
 from .tablecache import cache_file, cached
-from .text import fold_same_length, windows
+from .text import fold_same_length, name_lengths, name_prefix, windows
 
 _HAN = "\u4e00-\u9fff"
 # Characters that never occur inside a place name: function words and verbs of running text.
@@ -192,11 +192,8 @@ def _build_name_table() -> tuple[list[tuple[str, str]], dict[str, tuple[int, ...
     for name in gaz.by_name:
         entries[name] = "full"
     names = list(entries.items())
-    prefix = min(2, min((len(n) for n in entries), default=2))
-    lengths: dict[str, set[int]] = {}
-    for n in entries:
-        lengths.setdefault(n[:prefix], set()).add(len(n))
-    return names, {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}, prefix
+    prefix = name_prefix(entries)
+    return names, name_lengths(entries, prefix), prefix
 
 
 @cache

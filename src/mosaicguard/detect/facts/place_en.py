@@ -32,7 +32,7 @@ from .base import FactExtractor, FactSpan
 from .orgs import EN_ORG_SUFFIX
 from .pinyin import is_pinyin
 from .tablecache import cache_file, cached
-from .text import windows
+from .text import name_lengths, name_prefix, windows
 
 # AP-style state abbreviations as written in US news (`Cheyenne, Wyo.`).
 _AP_STATES = {
@@ -187,21 +187,8 @@ def _build_tables() -> _Tables:
             (code, int(city["geonameid"]), int(city["population"])))
     entries = [(n, kind, tuple(v), canonical.get(n, n)) for n, (kind, v) in by_name.items()]
     codes = {s["code"]: (s["name"], int(s["geonameid"])) for s in states.values()}
-    return entries, codes, _name_lengths([e[0] for e in entries])
-
-
-def _name_lengths(names: list[str]) -> dict[str, tuple[int, ...]]:
-    """For each prefix of `_prefix(names)` characters, the lengths of the names it starts,
-    longest first (what `_matches_direct` tries at each position)."""
-    prefix = _prefix(names)
-    lengths: dict[str, set[int]] = {}
-    for n in names:
-        lengths.setdefault(n[:prefix], set()).add(len(n))
-    return {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}
-
-
-def _prefix(names: list[str]) -> int:
-    return min(2, min((len(n) for n in names), default=2))
+    names = [e[0] for e in entries]
+    return entries, codes, name_lengths(names, name_prefix(names))
 
 
 
@@ -231,7 +218,7 @@ def _gazetteer() -> _Gaz:
     with long_lived():
         entries, codes, lengths = _tables()
         names = [e[0] for e in entries]
-        return _Gaz(entries, codes, {n: i for i, n in enumerate(names)}, lengths, _prefix(names))
+        return _Gaz(entries, codes, {n: i for i, n in enumerate(names)}, lengths, name_prefix(names))
 
 
 @cache

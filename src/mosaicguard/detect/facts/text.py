@@ -7,6 +7,7 @@ The tables come from `detect.normalize` (one understanding of text for `scan` an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -74,3 +75,18 @@ def windows(hits: list[int], before: int, after: int, size: int) -> list[tuple[i
         else:
             merged.append((lo, hi))
     return merged
+
+
+def name_prefix(names: Iterable[str]) -> int:
+    """Characters of the prefix the direct gazetteer look-ups index names by (`address_cn`,
+    `place_en`): 2, or 1 if a name has one character."""
+    return min(2, min((len(n) for n in names), default=2))
+
+
+def name_lengths(names: Iterable[str], prefix: int) -> dict[str, tuple[int, ...]]:
+    """For each prefix of `prefix` characters, the lengths of the names it starts, longest first:
+    what a direct look-up tries at each position of a text."""
+    lengths: dict[str, set[int]] = {}
+    for n in names:
+        lengths.setdefault(n[:prefix], set()).add(len(n))
+    return {p: tuple(sorted(ls, reverse=True)) for p, ls in lengths.items()}
