@@ -8,7 +8,8 @@ written to the index. Exposures are not computed (false exposures need `aggregat
 
 OUT.json holds the entities (a report `python -m domaingen.evaluate` reads), the evaluation and,
 for every impure entity, its documents with their true entity and the links that joined them
-with their evidence: what a reader needs to see why two projects became one.
+with their evidence (what a reader needs to see why two projects became one), and every chain
+not closed with the entity each of its documents is in.
 """
 
 from __future__ import annotations
@@ -65,6 +66,10 @@ def main() -> int:
             "links": [{"from": lk.from_doc, "to": lk.to_doc, "evidence": lk.evidence}
                       for lk in linking.links if lk.entity == ent["id"]],
         })
+    # the chains not closed, each document with the entity it is in (None: alone)
+    cluster_of = {index.norm(d): str(ent["id"]) for ent in linking.entities for d in ent["documents"]}
+    missed = [[{"doc": d, "entity": cluster_of.get(d)} for d in chain] for chain in truth.get("chains", [])
+              if len({cluster_of.get(d) for d in chain}) != 1 or cluster_of.get(chain[0]) is None]
     summary = {k: v for k, v in result.items() if not isinstance(v, list)}
     summary.update({
         "index": args.index, "facts_of_this_code": current,
@@ -77,8 +82,8 @@ def main() -> int:
         print("warning: the index's facts are not this code's (extractor version, subjects, purposes or grid "
               "differ): a full run would re-read the files", file=sys.stderr)
     if args.out:
-        args.out.write_text(json.dumps({**report, "evaluation": result, "impure_detail": detail},
-                                       ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        out = {**report, "evaluation": result, "impure_detail": detail, "missed_chains": missed}
+        args.out.write_text(json.dumps(out, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
     return 0
 
 
