@@ -215,6 +215,14 @@ CREATE TABLE IF NOT EXISTS link_new_docs(doc_id INTEGER PRIMARY KEY);
 CREATE TABLE IF NOT EXISTS link_removed_coords(lat REAL, lon REAL);
 """
 
+#: The secondary indexes of the fact tables. While a first read fills an empty index they are
+#: dropped, and built once, sorted, when the read ends (`SQLiteFactStore.bulk_writes`): each of a
+#: document's keys went into `keys_key` and `keys_doc` at a random place, and at 1M documents the
+#: writer spent most of its time there, half a core taken from the two extracting workers (1M
+#: writes replayed: docs/benchmarks-aggregate.md, "Session 15 - lead"). An index left without
+#: them (a first read interrupted) gets them back at its next opening (`_SCHEMA`).
+_FACT_INDEXES = ("facts_doc", "keys_key", "keys_doc", "coords_cell", "coords_doc")
+
 #: Version of the index layout. An index written with another version keeps its facts but is
 #: re-linked in full (its link state is never read): version 2 added the stored candidate pairs
 #: and the change log of the incremental relink (link_pairs, link_changed_keys, link_new_docs,
@@ -259,6 +267,7 @@ class SQLiteFactStore(FactStore):
             self.set_meta("schema", INDEX_SCHEMA)
             self.db.commit()
         self._ids: dict[int, str] | None = None
+        self._indexes_deferred = False
 
     def forget_link_state(self, relink: bool = True) -> None:
         """Drop the stored pairs, the change log and the slack of the incremental relink: the
@@ -319,6 +328,16 @@ class SQLiteFactStore(FactStore):
         return self.db.execute("SELECT 1 FROM meta WHERE key='link_state'").fetchone() is not None
 
     def bulk_writes(self, on: bool) -> None:
+        # An empty index (a first read): its secondary indexes are built at the end (_FACT_INDEXES).
+        # Nothing the read asks of the index needs them: a first read replaces no document.
+        if on and not self._indexes_deferred and self.db.execute("SELECT 1 FROM docs LIMIT 1").fetchone() is None:
+            for name in _FACT_INDEXES:
+                self.db.execute(f"DROP INDEX IF EXISTS {name}")
+            self._indexes_deferred = True
+        elif not on and self._indexes_deferred:
+            self.db.commit()
+            self.db.executescript(_SCHEMA)  # CREATE INDEX IF NOT EXISTS: one sorted build each
+            self._indexes_deferred = False
         # 64 MiB of page cache while documents go in: every document's keys go into two B-tree
         # indexes at random places, and the 2 MiB default missed on most of them (100k documents
         # replayed: 24.9 -> 19.7 s CPU, docs/benchmarks-aggregate.md "Session 11"). Given back
