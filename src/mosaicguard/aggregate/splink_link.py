@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .model import (
+    ADDR_AT_CAMPUS,
     AMOUNT_KINDS,
     AMOUNT_OWN,
     AT_NAME_BOUNDS,
@@ -259,6 +260,8 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
                                             lv.label).configure(m_probability=lv.m, u_probability=lv.u))
         if kind == "org" and "amt" in kinds and ORG_AT_AMOUNT in model.levels:
             cls_.extend(_org_at_amount_levels(model, dialect, kinds, rarest))
+        if kind == "addr" and ADDR_AT_CAMPUS in model.levels:
+            cls_.extend(_addr_at_campus_levels(model, dialect, kinds, rarest))
         if kind == "vil" and "name" in kinds and VIL_IN_NAME in model.levels:
             # a village shared by two nodes that share a name holding it (model.village_names)
             lv = model.levels[VIL_IN_NAME][0]
@@ -341,6 +344,27 @@ def _org_at_amount_levels(model: LinkModel, dialect: str, kinds: Sequence[str], 
     return [cll.CustomLevel(f"{agree}{unnamed} AND {rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
             .configure(m_probability=lv.m, u_probability=lv.u)
             for bound, lv in zip(DF_BUCKETS, model.levels[ORG_AT_AMOUNT], strict=True)]
+
+
+def _addr_at_campus_levels(model: LinkModel, dialect: str, kinds: Sequence[str], rarest: str) -> list[Any]:
+    """The road and number's ADDR_AT_CAMPUS levels (model.addr_at_campus): exactly one of the two
+    nodes names a project (a comparable value of a naming kind) and they share no owner (`own_dfk`
+    holds every owner key, busy ones included), for a shared value held by at most BLOCK_MAX_DF
+    documents (a busier one stays the neutral level)."""
+    import splink.comparison_level_library as cll
+
+    size = "len" if dialect == "duckdb" else "size"
+    inter = "list_intersect" if dialect == "duckdb" else "array_intersect"
+    naming = [k for k in NAMING_KINDS if k in kinds]
+    if not naming:  # no node names a project: never exactly one
+        return []
+    named = {s: "(" + " OR ".join(f"{size}({k}_dfk_{s}) > 0" for k in naming) + ")" for s in ("l", "r")}
+    cond = f"({named['l']} <> {named['r']})"
+    if "own" in kinds:
+        cond += f" AND {size}({inter}(own_dfk_l, own_dfk_r)) = 0"
+    return [cll.CustomLevel(f"{cond} AND {rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
+            .configure(m_probability=lv.m, u_probability=lv.u)
+            for bound, lv in zip(DF_BUCKETS, model.levels[ADDR_AT_CAMPUS], strict=True)]
 
 
 def _coord_comparison(model: LinkModel, cll: Any, cl: Any) -> Any:
