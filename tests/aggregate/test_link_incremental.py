@@ -309,6 +309,40 @@ def test_an_index_of_another_schema_is_relinked_in_full(domain: Path, tmp_path: 
     assert third["corpus"]["linking"]["relink"] == "incremental"
 
 
+def test_an_index_linked_by_other_code_is_relinked_in_full(domain: Path, tmp_path: Path) -> None:
+    """After an upgrade of the linking code (new levels, new conflict rules) the next `aggregate`
+    relinks in full though no document changed, and the change after it is incremental again;
+    without it the index kept the old code's entities (and its next incremental relink started
+    from the old code's stored model)."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(domain / "corpus", corpus)
+    policy = load_policy(str(domain / "policy.yaml"))
+    index = tmp_path / "index.sqlite"
+    first = _aggregate(index, corpus, policy)
+    assert "linking" not in _aggregate(index, corpus, policy)["corpus"]  # unchanged: not relinked
+    con = sqlite3.connect(str(index))
+    assert con.execute("SELECT value FROM meta WHERE key='link_code'").fetchone() == (link.linking_code(),)
+    con.execute("UPDATE meta SET value='an older release' WHERE key='link_code'")
+    # what the older code had linked: one entity fewer than this code links
+    con.execute("DELETE FROM node_entity WHERE entity=(SELECT min(entity) FROM node_entity)")
+    con.commit()
+    con.close()
+    again = _aggregate(index, corpus, policy)
+    assert again["corpus"]["linking"]["relink"] == "full"
+    assert again["node_entity"] == first["node_entity"]
+    assert again["links_table"] == first["links_table"]
+    (corpus / "c0000" / "added.txt").write_text("项目名称：新增测试项目\n", encoding="utf-8")
+    third = _aggregate(index, corpus, policy)
+    assert third["corpus"]["linking"]["relink"] == "incremental"
+    con = sqlite3.connect(str(index))
+    con.execute("UPDATE meta SET value='an older release' WHERE key='link_code'")
+    con.commit()
+    con.close()
+    (corpus / "c0000" / "added-2.txt").write_text("项目名称：又一测试项目\n", encoding="utf-8")
+    fourth = _aggregate(index, corpus, policy)
+    assert fourth["corpus"]["linking"]["full_relink_because"] == "the linking code changed"
+
+
 def test_model_rise_bounds_an_unchanged_pair(domain: Path, tmp_path: Path) -> None:
     """`weight_rise` bounds the rise of every stored pair's weight between two models (the
     fallback rule rests on it): checked on the pairs of a corpus before and after a removal."""

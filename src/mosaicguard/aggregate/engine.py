@@ -17,7 +17,7 @@ from .corpus import SyncStats, sync_corpus
 from .facts import ANCHOR_KINDS, Fact, FactExtractor, locate
 from .fix import minimal_fix
 from .index import FactStore, StoredLink
-from .link import Linking, LinkStats, link_corpus
+from .link import Linking, LinkStats, link_corpus, linking_code
 from .result import AggregationResult, Evidence, Exposure, FixEntry, LinkView, RepeatView
 from .rules import RuleHit, RuleSet
 from .settings import AggregationSettings, combinations_for, settings_from_policy
@@ -73,7 +73,7 @@ class Aggregator:
         t1 = time.perf_counter()
         self.timings["index_s"] = t1 - t0
         if (self.store.get_meta("dirty") != "0" or self.store.get_meta("link_settings") != self.settings.fingerprint()
-                or self.store.get_meta("link_model") is None):
+                or self.store.get_meta("link_model") is None or self.store.get_meta("link_code") != linking_code()):
             if self.options.engine == "spark" and spark is None:
                 from .spark import spark_session
 
@@ -87,6 +87,7 @@ class Aggregator:
             self.store.set_meta("link_model", linking.model.to_json())
             self.store.set_meta("dirty", "0")
             self.store.set_meta("link_settings", self.settings.fingerprint())
+            self.store.set_meta("link_code", linking_code())
             self.store.commit()
         self.timings["link_s"] = time.perf_counter() - t1
 

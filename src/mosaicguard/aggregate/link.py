@@ -16,11 +16,14 @@ weakest link.
 from __future__ import annotations
 
 import functools
+import hashlib
+import importlib
 import json
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Generic, TypeVar, overload
 
 from .facts import Fact
@@ -164,6 +167,25 @@ class Linking:
     # How far under the threshold every candidate pair not in `pairs` is known to be (bits): the
     # margin after a full relink, less the model's rises after incremental ones.
     slack: float = 0.0
+
+
+#: The modules whose code decides the entities of stored facts (the model, its splink SQL, the
+#: clustering and the incremental relink). An index linked by other code (mosaicguard upgraded:
+#: new levels, new conflict rules) is relinked in full at its next `aggregate`, even when no
+#: document changed; before, it kept the old code's entities until a document changed, and then
+#: an incremental relink started from the old code's stored model.
+_LINKING_MODULES = ("model", "link", "splink_link", "link_incremental", "normalize")
+
+
+@functools.cache
+def linking_code() -> str:
+    """A digest of the linking modules' sources (stored in the index as `link_code`)."""
+    digest = hashlib.sha256()
+    for name in _LINKING_MODULES:
+        source = importlib.import_module(f"{__package__}.{name}").__file__
+        assert source is not None
+        digest.update(Path(source).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def threshold_weight(settings: AggregationSettings) -> float:

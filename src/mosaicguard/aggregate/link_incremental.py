@@ -130,6 +130,8 @@ def relink_incremental(store: FactStore, settings: AggregationSettings, engine: 
         return "no stored link state"
     if store.get_meta("link_settings") != settings.fingerprint():
         return "linking settings changed"
+    if store.get_meta("link_code") != _link.linking_code():
+        return "the linking code changed"
     old_model = LinkModel.from_json(old_text)
     changes = store.link_changes()
     old_df = store.stored_key_dfs()
