@@ -27,6 +27,7 @@ from .facts import Fact
 from .index import FactStore, StoredLink
 from .model import (
     AT_NAME_LABEL,
+    AT_VILLAGE_LABEL,
     BLOCK_MAX_DF,
     CONFLICT_KINDS,
     FAR_M,
@@ -452,8 +453,10 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
 
 
 def name_lift(score: PairScore) -> float:
-    """What the owner and the county at a shared name (model.NAME_CONTEXT_KINDS) add to a pair."""
-    return sum(c.weight for c in score.comparisons if c.level.endswith(AT_NAME_LABEL))
+    """What the owner and the county at a shared name (model.NAME_CONTEXT_KINDS), and the owner
+    at a shared village (model.OWN_AT_VILLAGE), add to a pair: ties weighed by a context's term
+    frequency, busy values included."""
+    return sum(c.weight for c in score.comparisons if c.level.endswith((AT_NAME_LABEL, AT_VILLAGE_LABEL)))
 
 
 def without_ambiguous_name_ties(records: Sequence[NodeRecord], scores: list[tuple[int, int, PairScore]],
