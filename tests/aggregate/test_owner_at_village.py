@@ -176,3 +176,39 @@ def test_an_acceptance_notice_as_close_to_two_projects_of_one_owner_in_one_villa
               if (s := model.score_pair(records[i], records[j])).weight >= limit]
     merged = groups_of(records, cluster(records, scores, settings, model)[0])
     assert any(merged[r.node] & {x.node for x in A} and merged[r.node] & {x.node for x in c} for r in records)
+
+
+def test_a_notice_tied_equally_to_two_projects_of_one_owner_in_one_village_joins_neither(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """v2w 100k (session 15): project A's notices give the village without its group; the same
+    office's project D gives its group 11 (`…侯家寨社区十一组`), and D's permit and acceptance notice
+    name a template works title with a key (`围墙及场坪工程`, 125 notices), so only D's EIA is in
+    this situation. A's acceptance notice is tied by the village and the office alone, at one
+    weight, to A's EIA and permit and to D's EIA; nothing in those notices disagrees (no group
+    against a group is no disagreement). Node order chose D. It joins neither
+    (`link._between_projects`)."""
+    n = 100_000
+    office = "湖南省华东营房保障中心"
+    village = "侯家寨社区"
+    a = project("a", village, office=office, amount=2754, office_df=76)
+    group = {f"grp:朱家岭乡|{village}|十一组": 3}
+    name = {"name:围墙及场坪": 125}
+    d0 = project("d", village, office=office, amount=1104, office_df=76, permit="198264725020")
+    d = [NodeRecord(("0-d-eia", 0), {**d0[0].keys, **group}),
+         NodeRecord(("0-d-permit", 0), {**d0[1].keys, **group, **name}),
+         NodeRecord(("0-d-acceptance", 0), {**d0[2].keys, **group, **name})]
+    records = [*d, *a]
+    population = [NodeRecord((f"other-{i}", 0), {f"own:office{i % 40}": 30, f"org:office{i % 40}": 30,
+                                                 f"vil:t|v{i}": 3}) for i in range(400)]
+    model = estimate_model([*records, *population], n)
+    limit = threshold_weight(AggregationSettings())
+    acceptance = a[2]
+    assert model.score_pair(acceptance, d[0]).weight == pytest.approx(model.score_pair(acceptance, a[0]).weight)
+    assert model.score_pair(acceptance, d[0]).weight >= limit
+    groups = linked_groups(records, model)
+    assert groups[a[0].node] == {a[0].node, a[1].node}  # A's EIA and permit: the amount
+    assert groups[d[0].node] == {r.node for r in d}
+    assert groups[acceptance.node] == {acceptance.node}  # neither
+    monkeypatch.setattr(link_module, "_between_projects", lambda *args: False)
+    groups = linked_groups(records, model)
+    assert groups[acceptance.node] == {acceptance.node, *(r.node for r in d)}  # node order chose D
