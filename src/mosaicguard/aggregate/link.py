@@ -30,6 +30,7 @@ from .facts import Fact
 from .index import FactStore, StoredLink
 from .model import (
     AT_NAME_LABEL,
+    AT_VILLAGE_LABEL,
     BLOCK_MAX_DF,
     CONFLICT_KINDS,
     FAR_M,
@@ -452,6 +453,12 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
     accepted: list[Link] = []
     refused = 0
     limit = threshold_weight(settings)
+    scores = list(scores)
+    village_ties: dict[int, list[int]] = defaultdict(list)
+    for i, j, s in scores:
+        if _village_tied(s, limit):
+            village_ties[i].append(j)
+            village_ties[j].append(i)
     for i, j, s in sorted(scores, key=lambda t: (-t[2].weight, records[t[0]].node, records[t[1]].node)):
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
@@ -460,6 +467,9 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
             # A buyer at a shared site (or with a shared amount) ties a notice to its project;
             # two projects already made of several notices each are not merged by it (one
             # buyer, two projects at one site).
+            refused += 1
+            continue
+        if village_ties and _village_tied(s, limit) and _between_projects(uf, village_ties, i, j):
             refused += 1
             continue
         state.setdefault(ri, _Cluster(records[ri]))
@@ -473,9 +483,38 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
     return accepted, refused
 
 
+def _village_tied(score: PairScore, limit: float) -> bool:
+    """Whether the owner at a shared village (model.OWN_AT_VILLAGE) lifts the pair over `limit`."""
+    lift = sum(c.weight for c in score.comparisons if c.level.endswith(AT_VILLAGE_LABEL))
+    return lift > 0 and score.weight - lift < limit
+
+
+def _between_projects(uf: UnionFind[int], ties: Mapping[int, list[int]], i: int, j: int) -> bool:
+    """Whether a notice alone (`i` or `j`, in no cluster yet) is tied by the owner at its village
+    to two clusters of several notices each: two projects of one owner in one village, and it is
+    as close to either (the same village, the same owner: the same weight). It joins neither.
+    v2w 100k (session 15): an office's acceptance notice naming the village without its group was
+    tied at +2.2 to its own EIA and permit (village only) and to the EIA of the office's other
+    project in that village (group 11); the weights were equal and node order chose the wrong one.
+    Nothing in the three notices disagrees (no group against a group is no disagreement); the two
+    clusters hold two permits."""
+    for n, other in ((i, j), (j, i)):
+        rn = uf.find(n)
+        if uf.size[rn] > 1:
+            continue
+        ro = uf.find(other)
+        if uf.size[ro] < 2:
+            continue
+        if any((r := uf.find(x)) != ro and r != rn and uf.size[r] > 1 for x in ties.get(n, ())):
+            return True
+    return False
+
+
 def name_lift(score: PairScore) -> float:
-    """What the owner and the county at a shared name (model.NAME_CONTEXT_KINDS) add to a pair."""
-    return sum(c.weight for c in score.comparisons if c.level.endswith(AT_NAME_LABEL))
+    """What the owner and the county at a shared name (model.NAME_CONTEXT_KINDS), and the owner
+    at a shared village (model.OWN_AT_VILLAGE), add to a pair: ties weighed by a context's term
+    frequency, busy values included."""
+    return sum(c.weight for c in score.comparisons if c.level.endswith((AT_NAME_LABEL, AT_VILLAGE_LABEL)))
 
 
 def without_ambiguous_name_ties(records: Sequence[NodeRecord], scores: list[tuple[int, int, PairScore]],

@@ -47,6 +47,7 @@ from .link import (
 from .model import (
     BLOCK_MAX_DF,
     MAX_CELL_POINTS,
+    NAME_CONTEXT_MAX_DF,
     LinkModel,
     NodeRecord,
     blocks,
@@ -60,6 +61,25 @@ from .model import (
 from .settings import AggregationSettings
 
 Id = tuple[int, int]  # (doc id, scope)
+
+def _village_owner_pairs(store: FactStore, moved: Iterable[str], df: Mapping[str, int]) -> set[tuple[Id, Id]]:
+    """The pairs of nodes sharing an owner whose df moved and is busy (BLOCK_MAX_DF to
+    NAME_CONTEXT_MAX_DF documents: a shared one weighs its term frequency at a shared village,
+    `model.OWN_AT_VILLAGE`, while the moved keys of at most BLOCK_MAX_DF documents are re-paired
+    above) and a village: their `own` level moved with it."""
+    owners = [k for k in moved if k.startswith("own:") and BLOCK_MAX_DF < df.get(k, 1) <= NAME_CONTEXT_MAX_DF]
+    out: set[tuple[Id, Id]] = set()
+    for holders in store.key_holders(owners).values():
+        nodes = set(holders)
+        by_village: dict[str, list[Id]] = defaultdict(list)
+        for d, s, k in store.doc_keys({d for d, _ in nodes}):
+            if k.startswith("vil:") and (d, s) in nodes and df.get(k, 1) <= BLOCK_MAX_DF:
+                by_village[k].append((d, s))
+        for hs in by_village.values():
+            hs = sorted(set(hs))
+            out.update((hs[x], hs[y]) for x in range(len(hs)) for y in range(x + 1, len(hs)))
+    return out
+
 
 def weight_rise(old: LinkModel, new: LinkModel) -> float | None:
     """An upper bound on how much a pair's match weight can rise from `old` to `new` when its
@@ -151,6 +171,8 @@ def relink_incremental(store: FactStore, settings: AggregationSettings, engine: 
     for k in moved:
         if (old_df.get(k, 1) <= BLOCK_MAX_DF) != (df.get(k, 1) <= BLOCK_MAX_DF):
             return f"a value crossed the busy bound ({BLOCK_MAX_DF} documents)"
+        if k.startswith("own:") and (old_df.get(k, 1) <= NAME_CONTEXT_MAX_DF) != (df.get(k, 1) <= NAME_CONTEXT_MAX_DF):
+            return f"an owner crossed {NAME_CONTEXT_MAX_DF} documents"
     coords = store.node_coords()
     cell_count = cell_counts(coords.values())
     added = {n: c for n, c in coords.items() if n[0] in changes.new_docs}
@@ -171,6 +193,7 @@ def relink_incremental(store: FactStore, settings: AggregationSettings, engine: 
         for k in ks & block_keys:
             pairs.update((node, h) for h in holders[k] if h != node)
     pairs.update(_pair_block_pairs(store, new_keys, df))
+    pairs.update(_village_owner_pairs(store, moved, df))
     changed_points = [*added.values(), *changes.removed_coords]
     if changed_points:
         # A place's term frequency (`coord_df`: nodes with a point within 1 km) moves for every

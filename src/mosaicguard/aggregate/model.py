@@ -311,6 +311,28 @@ NAME_CONTEXT_MAX_DF = NAME_CONTEXT_BUSY_BUCKETS[-1]
 NAME_CONTEXT_NAME_MAX_DF = 24
 #: Every bound of the `{kind}@name` levels, in order.
 AT_NAME_BOUNDS: tuple[int, ...] = (*DF_BUCKETS, *NAME_CONTEXT_BUSY_BUCKETS)
+#: The levels of an owner (`own`) shared by two mentions of one village (`vil`, df <=
+#: BLOCK_MAX_DF) when neither names a project (NAMING_KINDS; `owner_at_village`): plain term
+#: frequency (the `org` prior without its context floor), busy owners included up to
+#: NAME_CONTEXT_MAX_DF documents (the bounds AT_NAME_BOUNDS), as at a shared name. A notice that
+#: names no project (an EIA publicity, a permit, an acceptance notice with a works title such as
+#: `土建施工`) is tied to its project by its site and its owner only; at a road and number or a
+#: village group the buyer's `org` weighs its term frequency (ORG_AT_SITE), at a village without
+#: its group it was the context floor, and neutral past BLOCK_MAX_DF documents. A village is a
+#: locality (~14 projects of the domain world, a few dozen notices), and the owner a reader sees
+#: in two notices of one village is the project's: an unrelated notice of that village naming the
+#: same owner is the coincidence its term frequency measures. The term frequency of the village
+#: and of the owner do not change with the corpus size (both grow with it); the busy bound did:
+#: a provincial construction office is in ~50 notices at 100k and ~500 at 1M (neutral), so the
+#: acceptance notice of a project at a village without a group fell out of its EIA and permit at
+#: 1M (docs/benchmarks-aggregate.md, "Session 15 - nogroup"). The owner then counts once: the
+#: `org` comparison of such a pair is null (the owner's name is one of its organisations).
+#: Such a tie never merges two clusters of several notices, and a notice as close to two
+#: projects of one owner in one village joins neither (link.py: `_site_tied`,
+#: `ambiguous_name_ties`).
+OWN_AT_VILLAGE = "own@vil"
+#: How the labels of the OWN_AT_VILLAGE levels end (`share df<=500 at a shared village`).
+AT_VILLAGE_LABEL = "at a shared village"
 
 
 def at_name(kind: str) -> str:
@@ -373,7 +395,30 @@ def pair_block_keys(keys: Mapping[str, int]) -> list[str]:
     (`block_with_keys`: a village). The one composite rule of every engine (pure Python, splink's
     `pair_blk` column, the incremental relink, the draft check); `pair_block_parts` splits a
     token into the two keys whose holders it pairs."""
-    return [*buyer_amount_block_keys(keys), *block_with_keys(keys)]
+    return [*buyer_amount_block_keys(keys), *block_with_keys(keys), *village_owner_block_keys(keys)]
+
+
+def village_owner_block_keys(keys: Mapping[str, int]) -> list[str]:
+    """The composite tokens of a village and an owner of a node that names no project (the
+    OWN_AT_VILLAGE situation, `owner_at_village`): every (village held by 2 to BLOCK_MAX_DF
+    documents, owner held by 2 to NAME_CONTEXT_MAX_DF documents, the buyer mark excluded). A busy
+    owner (a provincial office in ~500 notices at 1M) is no second value of `block_with_keys`,
+    so without these two notices of one village and one such owner were never scored."""
+    villages: list[str] = []
+    owners: list[str] = []
+    for k, d in keys.items():  # one pass: this runs for every node of the corpus
+        kind = k[:k.find(":")]
+        if kind in NAMING_KINDS and d <= BLOCK_MAX_DF:
+            return []
+        if d < 2:
+            continue
+        if kind == "vil" and d <= BLOCK_MAX_DF:
+            villages.append(k)
+        elif kind == "own" and d <= NAME_CONTEXT_MAX_DF and not k.endswith(BUYER_MARK):
+            owners.append(k)
+    if not villages or not owners:
+        return []
+    return [f"{v}{PAIR_BLOCK_SEP}{o}" for v in sorted(villages) for o in sorted(owners)]
 
 
 def block_with_keys(keys: Mapping[str, int]) -> list[str]:
@@ -678,6 +723,8 @@ class LinkModel:
             shared = oa[0] & ob[0]
             if shared and at_name(kind) in self.levels and name_context(a, b):
                 return self._share_at_name(kind, a, b, shared)
+            if shared and OWN_AT_VILLAGE in self.levels and owner_at_village(a, b):
+                return self._share_at_name(kind, a, b, shared, OWN_AT_VILLAGE)
             if not shared and not buyer:
                 lv = self.developers_differ()
                 if lv is None:  # a model stored before the level existed: not compared
@@ -701,6 +748,9 @@ class LinkModel:
                 lv = self.levels[VIL_IN_NAME][0]
                 return ComparisonResult(kind, lv.label, lv.weight, a.values.get(key, key.split(":", 1)[1]),
                                         max(a.keys[key], b.keys[key]))
+        if kind == "org" and OWN_AT_VILLAGE in self.levels and owner_tied_at_village(a, b):
+            # the owner, one of the organisations, weighs at the shared village (OWN_AT_VILLAGE)
+            return ComparisonResult(kind, "null", 0.0)
         if kind == "org" and ORG_AT_SITE in self.levels and org_at_site(a, b):
             return self._share_level(kind, a, b, shared, ORG_AT_SITE)
         if kind == "org" and ORG_AT_AMOUNT in self.levels and org_at_amount(a, b):
@@ -723,15 +773,17 @@ class LinkModel:
             return ComparisonResult(kind, lv.label, lv.weight)
         return self._share_at_name(kind, a, b, shared)
 
-    def _share_at_name(self, kind: str, a: NodeRecord, b: NodeRecord, shared: frozenset[str]) -> ComparisonResult:
-        """The `{kind}@name` level of the rarest of the `shared` values (busy ones included)."""
+    def _share_at_name(self, kind: str, a: NodeRecord, b: NodeRecord, shared: frozenset[str],
+                       levels: str = "") -> ComparisonResult:
+        """The `{kind}@name` level (or `levels`: OWN_AT_VILLAGE) of the rarest of the `shared`
+        values (busy ones included)."""
         key = min(shared, key=lambda k: (max(a.keys[k], b.keys[k]), k))
         df = max(a.keys[key], b.keys[key])
         value = a.values.get(key, key.split(":", 1)[1])
         if df > NAME_CONTEXT_MAX_DF:
             lv = self.levels[kind][len(DF_BUCKETS)]
         else:
-            lv = self.levels[at_name(kind)][next(i for i, b_ in enumerate(AT_NAME_BOUNDS) if df <= b_)]
+            lv = self.levels[levels or at_name(kind)][next(i for i, b_ in enumerate(AT_NAME_BOUNDS) if df <= b_)]
         return ComparisonResult(kind, lv.label, lv.weight, value, df)
 
     def developers_differ(self) -> Level | None:
@@ -860,6 +912,7 @@ def estimate_model(records: Sequence[NodeRecord], documents: int, sample_pairs: 
     # the owner weighs as an organisation (its own prior is neutral sharing: u_min 1)
     for kind in NAME_CONTEXT_KINDS:
         levels[at_name(kind)] = tf_levels("org" if kind == "own" else kind, n_docs, AT_NAME_LABEL, AT_NAME_BOUNDS)
+    levels[OWN_AT_VILLAGE] = tf_levels("org", n_docs, AT_VILLAGE_LABEL, AT_NAME_BOUNDS)
     # Near levels: term frequency of the place (COORD_C). Far: sampled (points more than 1 km
     # apart are two places unless the sample says most pairs are; never counts for a link).
     n = sum(coord_hits)
@@ -925,6 +978,26 @@ def addr_at_campus(a: NodeRecord, b: NodeRecord) -> bool:
     (`names_project`) and they do not share an owner (`share_owner`). The one rule of every
     engine (the model, splink's `addr` levels on DuckDB and Spark)."""
     return names_project(a) != names_project(b) and not share_owner(a, b)
+
+
+def owner_at_village(a: NodeRecord, b: NodeRecord) -> bool:
+    """The condition of the OWN_AT_VILLAGE levels: the nodes share a village (`vil`) held by at
+    most BLOCK_MAX_DF documents and neither names a project (a code, alias or distinctive name
+    held by at most BLOCK_MAX_DF documents: NAMING_KINDS). The one rule of every engine (the
+    model, splink's `own` and `org` comparisons on DuckDB and Spark, through them the
+    incremental relink and the draft check)."""
+    return (bool(a.specific_keys("vil") & b.specific_keys("vil"))
+            and not any(r.specific_keys(k) for r in (a, b) for k in NAMING_KINDS))
+
+
+def owner_tied_at_village(a: NodeRecord, b: NodeRecord) -> bool:
+    """Whether the pair's `own` comparison is an OWN_AT_VILLAGE level: a shared owner, compared
+    (`owners_compared`), at a shared village (`owner_at_village`). Its `org` comparison is then
+    null: the owner is one of the organisations and counts once."""
+    oa, ob = owner_keys(a), owner_keys(b)
+    if oa is None or ob is None or not oa[0] & ob[0] or not owners_compared(a, b, oa[1] or ob[1]):
+        return False
+    return owner_at_village(a, b)
 
 
 #: The kinds of a place inside a county (facts.py gives a village's, a road's or a town's

@@ -41,6 +41,7 @@ from .model import (
     NEAR_M,
     ORG_AT_AMOUNT,
     ORG_AT_SITE,
+    OWN_AT_VILLAGE,
     PLACE_KINDS,
     SITE_KINDS,
     VIL_IN_NAME,
@@ -209,17 +210,27 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
     inter = "list_intersect" if dialect == "duckdb" else "array_intersect"
     lmin = "list_min" if dialect == "duckdb" else "array_min"
     comparisons: list[Any] = []
+    # model.owners_compared: two owners are compared when one of them is a buyer's, two
+    # developers unless on one campus (model.one_campus: a shared road and number, or points
+    # within 200 m)
+    campus = [f"{size}({inter}(addr_dfk_l, addr_dfk_r)) > 0"] if "addr" in kinds else []
+    campus.append(f"(lat_l IS NOT NULL AND lat_r IS NOT NULL AND {_haversine_sql()} <= {NEAR_M:.1f})")
+    own_not_compared = (f"{size}(own_dfk_l) = 0 OR {size}(own_dfk_r) = 0 OR ({size}(own_own_dfk_l) = 0"
+                        f" AND {size}(own_own_dfk_r) = 0 AND ({' OR '.join(campus)}))")
+    # model.owner_at_village: a shared village, neither naming a project
+    at_village = ""
+    if "vil" in kinds and "own" in kinds and OWN_AT_VILLAGE in model.levels:
+        at_village = f"{size}({inter}(vil_dfk_l, vil_dfk_r)) > 0" + "".join(
+            f" AND {size}({k}_dfk_l) = 0 AND {size}({k}_dfk_r) = 0" for k in NAMING_KINDS if k in kinds)
     for kind in kinds:
         levels = model.levels[kind]
         null = f"{size}({kind}_dfk_l) = 0 OR {size}({kind}_dfk_r) = 0"
         if kind == "own":
-            # model.owners_compared: two owners are compared when one of them is a buyer's, two
-            # developers unless on one campus (model.one_campus: a shared road and number, or
-            # points within 200 m)
-            campus = [f"{size}({inter}(addr_dfk_l, addr_dfk_r)) > 0"] if "addr" in kinds else []
-            campus.append(f"(lat_l IS NOT NULL AND lat_r IS NOT NULL AND {_haversine_sql()} <= {NEAR_M:.1f})")
-            null += (f" OR ({size}(own_own_dfk_l) = 0 AND {size}(own_own_dfk_r) = 0"
-                     f" AND ({' OR '.join(campus)}))")
+            null = own_not_compared
+        if kind == "org" and at_village:
+            # model.owner_tied_at_village: the owner weighs at the shared village, once
+            null += (f" OR (({at_village}) AND {size}({inter}(own_dfk_l, own_dfk_r)) > 0"
+                     f" AND NOT ({own_not_compared}))")
         named = kind in NAME_CONTEXT_KINDS and "name" in kinds and at_name(kind) in model.levels
         shared_name = _name_context_sql(dialect, kinds)
         if kind == "area":
@@ -286,6 +297,13 @@ def splink_settings(model: LinkModel, dialect: str, kinds: Sequence[str] = KINDS
             differ = levels[-1]
             cls_.append(cll.CustomLevel(shared_name, differ.label)
                         .configure(m_probability=differ.m, u_probability=differ.u))
+        if kind == "own" and at_village:
+            # a shared owner at a shared village (model.OWN_AT_VILLAGE), busy ones included
+            # (`own_dfk` holds them all); a node naming a project is never in this situation, so
+            # the levels at a shared name above are of other pairs
+            for bound, lv in zip(AT_NAME_BOUNDS, model.levels[OWN_AT_VILLAGE], strict=True):
+                cls_.append(cll.CustomLevel(f"({at_village}) AND {rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
+                            .configure(m_probability=lv.m, u_probability=lv.u))
         for b, bound in enumerate(DF_BUCKETS):
             lv = levels[b]
             cls_.append(cll.CustomLevel(f"{rarest} < '{bound + 1:0{DF_WIDTH}d}'", lv.label)
