@@ -288,16 +288,21 @@ def test_incremental_relink_equals_full_relink(domain: Path, tmp_path: Path, mar
         assert answers[0] == answers[1], draft.name
 
 
+def _set_meta(index: Path, key: str, value: str) -> None:
+    """What another version of mosaicguard would have written into the index's `meta`."""
+    con = sqlite3.connect(str(index))
+    con.execute("UPDATE meta SET value=? WHERE key=?", (value, key))
+    con.commit()
+    con.close()
+
+
 def test_an_index_of_another_schema_is_relinked_in_full(domain: Path, tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     shutil.copytree(domain / "corpus", corpus)
     policy = load_policy(str(domain / "policy.yaml"))
     index = tmp_path / "index.sqlite"
     first = _aggregate(index, corpus, policy)
-    con = sqlite3.connect(str(index))
-    con.execute("UPDATE meta SET value='1' WHERE key='schema'")
-    con.commit()
-    con.close()
+    _set_meta(index, "schema", "1")
     (corpus / "c0000" / "added.txt").write_text("项目名称：新增测试项目\n", encoding="utf-8")
     again = _aggregate(index, corpus, policy)
     assert again["corpus"]["linking"]["relink"] == "full"
@@ -334,10 +339,7 @@ def test_an_index_linked_by_other_code_is_relinked_in_full(domain: Path, tmp_pat
     (corpus / "c0000" / "added.txt").write_text("项目名称：新增测试项目\n", encoding="utf-8")
     third = _aggregate(index, corpus, policy)
     assert third["corpus"]["linking"]["relink"] == "incremental"
-    con = sqlite3.connect(str(index))
-    con.execute("UPDATE meta SET value='an older release' WHERE key='link_code'")
-    con.commit()
-    con.close()
+    _set_meta(index, "link_code", "an older release")
     (corpus / "c0000" / "added-2.txt").write_text("项目名称：又一测试项目\n", encoding="utf-8")
     fourth = _aggregate(index, corpus, policy)
     assert fourth["corpus"]["linking"]["full_relink_because"] == "the linking code changed"

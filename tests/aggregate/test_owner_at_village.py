@@ -17,6 +17,7 @@ import dataclasses
 
 import pytest
 
+from aggregate.test_name_context import groups_of
 from mosaicguard.aggregate import link as link_module
 from mosaicguard.aggregate.link import candidate_pairs, cluster, threshold_weight
 from mosaicguard.aggregate.link_incremental import is_candidate
@@ -131,15 +132,6 @@ def test_splink_evaluates_the_same_levels() -> None:
         assert p.match_weight == pytest.approx(expected.weight, abs=1e-6)
         for c in expected.comparisons:
             assert p.comparison_weights[c.comparison] == pytest.approx(c.weight, abs=1e-6), c
-
-
-def groups_of(records: list[NodeRecord], links: list) -> dict[tuple[str, int], frozenset[tuple[str, int]]]:  # type: ignore[type-arg]
-    groups: dict[tuple[str, int], set[tuple[str, int]]] = {r.node: {r.node} for r in records}
-    for lk in links:
-        merged = groups[lk.a] | groups[lk.b]
-        for n in merged:
-            groups[n] = merged
-    return {n: frozenset(g) for n, g in groups.items()}
 
 
 def linked_groups(records: list[NodeRecord], model: LinkModel) -> dict[tuple[str, int], frozenset[tuple[str, int]]]:
