@@ -485,8 +485,7 @@ def cluster(records: Sequence[NodeRecord], scores: Iterable[tuple[int, int, Pair
 
 def _village_tied(score: PairScore, limit: float) -> bool:
     """Whether the owner at a shared village (model.OWN_AT_VILLAGE) lifts the pair over `limit`."""
-    lift = sum(c.weight for c in score.comparisons if c.level.endswith(AT_VILLAGE_LABEL))
-    return lift > 0 and score.weight - lift < limit
+    return _lifted(score, _lift(score, (AT_VILLAGE_LABEL,)), limit)
 
 
 def _between_projects(uf: UnionFind[int], ties: Mapping[int, list[int]], i: int, j: int) -> bool:
@@ -514,7 +513,17 @@ def name_lift(score: PairScore) -> float:
     """What the owner and the county at a shared name (model.NAME_CONTEXT_KINDS), and the owner
     at a shared village (model.OWN_AT_VILLAGE), add to a pair: ties weighed by a context's term
     frequency, busy values included."""
-    return sum(c.weight for c in score.comparisons if c.level.endswith((AT_NAME_LABEL, AT_VILLAGE_LABEL)))
+    return _lift(score, (AT_NAME_LABEL, AT_VILLAGE_LABEL))
+
+
+def _lift(score: PairScore, labels: tuple[str, ...]) -> float:
+    """What the comparisons at the levels ending with `labels` add to a pair."""
+    return sum(c.weight for c in score.comparisons if c.level.endswith(labels))
+
+
+def _lifted(score: PairScore, lift: float, limit: float) -> bool:
+    """Whether `lift` (a context's ties) is what puts the pair at or over `limit`."""
+    return lift > 0 and score.weight - lift < limit
 
 
 def without_ambiguous_name_ties(records: Sequence[NodeRecord], scores: list[tuple[int, int, PairScore]],
@@ -545,7 +554,7 @@ def ambiguous_name_ties(scores: Iterable[tuple[H, H, PairScore]], record: Callab
     lifted: dict[frozenset[H], PairScore] = {}
     for i, j, s in scores:
         lift = name_lift(s)
-        if lift > 0 and s.weight - lift < limit:
+        if _lifted(s, lift, limit):
             lifted[frozenset((i, j))] = s
     if not lifted:
         return set()
@@ -570,8 +579,7 @@ def _site_tied(score: PairScore, limit: float) -> bool:
     if any(c.comparison == "org" and c.level.endswith((ORG_AT_SITE_LABEL, ORG_AT_AMOUNT_LABEL))
            for c in score.comparisons):
         return True
-    lift = name_lift(score)
-    return lift > 0 and score.weight - lift < limit
+    return _lifted(score, name_lift(score), limit)
 
 
 def entity_summaries(records: Sequence[NodeRecord], node_entity: Mapping[Node, str],
