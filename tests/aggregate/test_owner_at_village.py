@@ -204,27 +204,3 @@ def test_a_notice_tied_equally_to_two_projects_of_one_owner_in_one_village_joins
     monkeypatch.setattr(link_module, "_between_projects", lambda *args: False)
     groups = linked_groups(records, model)
     assert groups[acceptance.node] == {acceptance.node, *(r.node for r in d)}  # node order chose D
-
-
-def test_the_incremental_relink_rescores_pairs_of_a_village_whose_busy_owner_moved() -> None:
-    """A busy owner's df (200 to 2,000 documents) moves its OWN_AT_VILLAGE level; the pairs of its
-    holders that share a village are re-scored (`link_incremental._village_owner_pairs`), not
-    every pair of its holders (a provincial office's 500 notices)."""
-    from mosaicguard.aggregate.link_incremental import _village_owner_pairs
-
-    class Store:
-        def __init__(self) -> None:
-            self.keys = {(1, 0): ["own:O", "vil:t|v1"], (2, 0): ["own:O", "vil:t|v1"],
-                         (3, 0): ["own:O", "vil:t|v2"], (4, 0): ["own:O"], (5, 0): ["vil:t|v1"]}
-
-        def key_holders(self, keys: list[str]) -> dict[str, list[tuple[int, int]]]:
-            return {k: [n for n, ks in self.keys.items() if k in ks] for k in keys}
-
-        def doc_keys(self, docs: set[int]) -> list[tuple[int, int, str]]:
-            return [(d, s, k) for (d, s), ks in self.keys.items() if d in docs for k in ks]
-
-    df = {"own:O": 480, "vil:t|v1": 16, "vil:t|v2": 16}
-    assert _village_owner_pairs(Store(), ["own:O"], df) == {((1, 0), (2, 0))}  # type: ignore[arg-type]
-    # an owner of at most 200 documents is re-paired as every moved key is; the key did not move
-    assert _village_owner_pairs(Store(), ["own:O"], {**df, "own:O": 150}) == set()  # type: ignore[arg-type]
-    assert _village_owner_pairs(Store(), [], df) == set()  # type: ignore[arg-type]

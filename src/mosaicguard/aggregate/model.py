@@ -779,12 +779,17 @@ class LinkModel:
         values (busy ones included)."""
         key = min(shared, key=lambda k: (max(a.keys[k], b.keys[k]), k))
         df = max(a.keys[key], b.keys[key])
-        value = a.values.get(key, key.split(":", 1)[1])
+        lv = self.at_name_level(kind, df, levels)
+        return ComparisonResult(kind, lv.label, lv.weight, a.values.get(key, key.split(":", 1)[1]), df)
+
+    def at_name_level(self, kind: str, df: int, levels: str = "") -> Level:
+        """The level of a shared value of `kind` (NAME_CONTEXT_KINDS) held by `df` documents at a
+        shared name (`{kind}@name`; or `levels`: OWN_AT_VILLAGE): the first bound of
+        AT_NAME_BOUNDS it fits, the kind's neutral `df>200` level past NAME_CONTEXT_MAX_DF. Also
+        what the incremental relink bounds a busy value's move by (`link_incremental.busy_level_rise`)."""
         if df > NAME_CONTEXT_MAX_DF:
-            lv = self.levels[kind][len(DF_BUCKETS)]
-        else:
-            lv = self.levels[levels or at_name(kind)][next(i for i, b_ in enumerate(AT_NAME_BOUNDS) if df <= b_)]
-        return ComparisonResult(kind, lv.label, lv.weight, value, df)
+            return self.levels[kind][len(DF_BUCKETS)]
+        return self.levels[levels or at_name(kind)][next(i for i, b in enumerate(AT_NAME_BOUNDS) if df <= b)]
 
     def developers_differ(self) -> Level | None:
         """The `own` level of two developers that differ (DEVELOPERS_DIFFER), if the model has it."""
