@@ -175,6 +175,31 @@ def test_check_html_renders_pictures_and_masks_phones(demo: Manifest, capsys: py
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")  # self-contained
 
 
+def test_a_setting_without_effect_is_warned_of_and_changes_nothing(
+        demo: Manifest, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """`link_kinds` with an organisation at full weight would have merged every project of one
+    contractor in version 0.1: now ignored, said on stderr (even with -q) and in the report."""
+    answers = []
+    old = "  link_kinds: {org: {weight: 1.0, rare_df: 1000}}\n  max_df_fraction: 0.9\n"
+    for name, extra in (("plain", ""), ("old", old)):
+        policy = tmp_path / f"{name}.yaml"
+        policy.write_text(demo.policy.read_text(encoding="utf-8") + ("aggregation:\n" + extra if extra else ""),
+                          encoding="utf-8")
+        out = tmp_path / f"{name}.json"
+        capsys.readouterr()
+        main(["aggregate", str(demo.corpus), "--policy", str(policy), "-q", "--format", "json", "-o", str(out)])
+        err = capsys.readouterr().err
+        report = json.loads(out.read_text(encoding="utf-8"))
+        if extra:
+            assert "policy aggregation.link_kinds has no effect" in err
+            assert "policy aggregation.max_df_fraction has no effect" in err
+            assert report["corpus"]["ignored_settings"] == ["aggregation.max_df_fraction", "aggregation.link_kinds"]
+        else:
+            assert "no effect" not in err and "ignored_settings" not in report["corpus"]
+        answers.append((report["exposures"], report["entities"]))
+    assert answers[0] == answers[1]
+
+
 @pytest.mark.parametrize(("extra", "policy_text"), [
     ([], "aggregation: {min_link_weight: 7}\n"),
     ([], "aggregation: {no_such_key: 1}\n"),

@@ -5,22 +5,22 @@ from __future__ import annotations
 from mosaicguard.aggregate.fix import minimal_fix
 from mosaicguard.aggregate.link import UnionFind, candidate_pairs
 from mosaicguard.aggregate.model import NodeRecord
-from mosaicguard.aggregate.settings import AggregationSettings
+from mosaicguard.aggregate.settings import AggregationSettings, ignored_settings, settings_from_policy
+from mosaicguard.policy.schema import Policy
 
 S = AggregationSettings()
 
 
-def test_rare_values_link_common_ones_do_not() -> None:
-    assert S.link_weight("phone", 2, 300) >= S.min_link_weight
-    assert S.link_weight("phone", 100, 300) == 0.0  # a switchboard on a third of the notices
-    assert S.link_weight("phone", 9, 100_000) < S.min_link_weight  # busy even in a huge corpus
-    assert S.link_weight("code", 40, 300) == 1.0  # many notices about one tender is normal
-    assert S.link_weight("org", 2, 300) == 0.0  # a contractor alone never merges projects
-
-
-def test_policy_can_tune_kinds() -> None:
-    s = AggregationSettings.model_validate({"link_kinds": {"org": {"weight": 0.9, "rare_df": 3}}})
-    assert s.link_weight("org", 2, 300) >= s.min_link_weight
+def test_the_per_key_weights_of_version_0_1_are_accepted_ignored_and_named() -> None:
+    """An old policy still loads; its per-key weights change nothing, not even the fingerprint
+    an index's link state is kept under, and `ignored_settings` names them (the CLI warns)."""
+    old = Policy.model_validate({"version": 1, "aggregation": {
+        "max_df_fraction": 0.5, "link_kinds": {"org": {"weight": 1.0, "rare_df": 1000}}}})
+    assert ignored_settings(old) == ["aggregation.max_df_fraction", "aggregation.link_kinds"]
+    assert settings_from_policy(old).fingerprint() == S.fingerprint()
+    assert ignored_settings(Policy.model_validate({"version": 1})) == []
+    tuned = AggregationSettings.model_validate({"min_match_probability": 0.9})
+    assert tuned.fingerprint() != S.fingerprint()  # a setting that links differently relinks
 
 
 def test_union_find_groups() -> None:

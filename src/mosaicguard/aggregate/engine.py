@@ -20,7 +20,7 @@ from .index import FactStore, StoredLink
 from .link import Linking, LinkStats, link_corpus, linking_code
 from .result import AggregationResult, Evidence, Exposure, FixEntry, LinkView, RepeatView
 from .rules import RuleHit, RuleSet
-from .settings import AggregationSettings, combinations_for, settings_from_policy
+from .settings import AggregationSettings, combinations_for, ignored_settings, settings_from_policy
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,9 @@ class Aggregator:
             "rehashed": s.rehashed, "removed": s.removed, "rebuilt": s.rebuilt,
             "trusted_index": self.options.trust_index,
         }
+        ignored = ignored_settings(self.policy)
+        if ignored:  # accepted from an old policy, without effect: say so in the record
+            out["ignored_settings"] = ignored
         if self.link_stats is not None:
             ls = self.link_stats
             linking: dict[str, object] = {

@@ -4,16 +4,15 @@
 aggregation:
   min_match_probability: 0.8    # Fellegi-Sunter: a pair of mentions links at or above this
   strong_match_weight: 5.0      # a link joining two different codes/sites must reach this weight
-  min_link_weight: 0.5          # a shared value links two mentions only at or above this weight
   coordinate_radius_m: 200      # coordinates closer than this are one site
   location_precision: precise   # precise (village, street number, coordinates) | town
   default_combinations: true    # use the built-in combinations when the policy lists none
   exact_fix_max_facts: 16       # exact minimal-fix search up to this many candidate facts
-  link_kinds:                   # per kind of shared value: base weight and the document
-    phone: {weight: 0.8, rare_df: 5}   # frequency up to which it counts as rare
 ```
-A link's weight is `weight * min(1, rare_df / df)` where `df` is the number of documents holding
-the value; values held by more than `max_df_fraction` of all documents never link.
+How a pair's weight is made (comparisons, term frequency, the busy bound) is
+docs/aggregation.md. The per-key weights of version 0.1 (`min_link_weight`, `max_df_fraction`,
+`link_kinds`) are still accepted so that an old policy loads, but they change nothing:
+`ignored_settings` names those a policy sets, and `aggregate` / `check` warn of them.
 """
 
 from __future__ import annotations
@@ -35,23 +34,11 @@ class LinkKind(BaseModel):
     rare_df: int = Field(ge=1)
 
 
-# Why these numbers: a tender code is made to be unique (dozens of notices about one project are
-# normal); a project name needs a distinctive part and is rarer; an address or site coordinate is
-# shared by a handful of documents about one site; a phone number or a person shared by more than
-# a few documents is an agency switchboard or a busy official, not a site's fingerprint.
-DEFAULT_LINK_KINDS: dict[str, LinkKind] = {
-    "subject": LinkKind(weight=1.0, rare_df=1_000_000),
-    "code": LinkKind(weight=1.0, rare_df=60),
-    "name": LinkKind(weight=0.9, rare_df=8),
-    "unit": LinkKind(weight=0.9, rare_df=30),
-    "address": LinkKind(weight=0.8, rare_df=10),
-    "site": LinkKind(weight=0.8, rare_df=20),  # a named military installation
-    "coord": LinkKind(weight=0.8, rare_df=10),
-    "phone": LinkKind(weight=0.8, rare_df=5),
-    "person": LinkKind(weight=0.6, rare_df=2),
-    # A contractor works on many projects: its name alone must not merge them.
-    "org": LinkKind(weight=0.0, rare_df=1),
-}
+#: Keys of the per-key link weights of version 0.1 (`weight * min(1, rare_df / df)`, a value in
+#: more than `max_df_fraction` of the documents never linking). Linking is Fellegi-Sunter since
+#: (model.py: term frequency per level, the busy bound BLOCK_MAX_DF): these keys are validated and
+#: ignored, and left out of the settings' fingerprint (editing one does not relink the index).
+LEGACY_KEYS = ("min_link_weight", "max_df_fraction", "link_kinds")
 
 DEFAULT_COMBINATIONS: tuple[Combination, ...] = (
     Combination(attributes=("location", "purpose"), severity="critical"),
@@ -64,32 +51,29 @@ DEFAULT_COMBINATIONS: tuple[Combination, ...] = (
 class AggregationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    min_link_weight: float = Field(default=0.5, ge=0.0, le=1.0)
+    min_link_weight: float = Field(default=0.5, ge=0.0, le=1.0)  # LEGACY_KEYS: ignored
     # Fellegi-Sunter linking (model.py): a pair links at or above this match probability; a merge
     # that joins conflicting codes / precise addresses / far coordinates needs this match weight.
     min_match_probability: float = Field(default=0.8, gt=0.0, lt=1.0)
     strong_match_weight: float = Field(default=5.0, ge=0.0, le=60.0)
-    max_df_fraction: float = Field(default=0.05, gt=0.0, le=1.0)
+    max_df_fraction: float = Field(default=0.05, gt=0.0, le=1.0)  # LEGACY_KEYS: ignored
     coordinate_radius_m: float = Field(default=200.0, gt=0.0, le=50_000.0)
     location_precision: Literal["precise", "town"] = "precise"
     default_combinations: bool = True
     exact_fix_max_facts: int = Field(default=16, ge=0, le=24)
-    link_kinds: dict[str, LinkKind] = Field(default_factory=dict)
-
-    def kind(self, name: str) -> LinkKind:
-        return self.link_kinds.get(name) or DEFAULT_LINK_KINDS.get(name) or LinkKind(weight=0.0, rare_df=1)
-
-    def link_weight(self, kind: str, df: int, total_docs: int) -> float:
-        """How much a value shared by `df` of `total_docs` documents says "same site"."""
-        spec = self.kind(kind)
-        if df <= 1:
-            return spec.weight
-        if df > spec.rare_df and df > self.max_df_fraction * max(total_docs, 1):
-            return 0.0
-        return spec.weight * min(1.0, spec.rare_df / df)
+    link_kinds: dict[str, LinkKind] = Field(default_factory=dict)  # LEGACY_KEYS: ignored
 
     def fingerprint(self) -> str:
-        return hashlib.sha256(json.dumps(self.model_dump(), sort_keys=True).encode()).hexdigest()[:16]
+        """What an index's link state was made with (`meta.link_settings`): the keys that change
+        linking, LEGACY_KEYS left out."""
+        kept = self.model_dump(exclude=set(LEGACY_KEYS))
+        return hashlib.sha256(json.dumps(kept, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def ignored_settings(policy: Policy) -> list[str]:
+    """The LEGACY_KEYS the policy's `aggregation:` section sets (`aggregation.max_df_fraction`):
+    accepted, without effect. A setting that silently does nothing is a setting someone relies on."""
+    return [f"aggregation.{key}" for key in LEGACY_KEYS if key in policy.aggregation]
 
 
 def settings_from_policy(policy: Policy) -> AggregationSettings:

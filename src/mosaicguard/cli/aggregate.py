@@ -14,6 +14,7 @@ from ..aggregate.engine import AggregateOptions, Aggregator
 from ..aggregate.index import SQLiteFactStore
 from ..aggregate.report import render
 from ..aggregate.result import AggregationResult
+from ..aggregate.settings import ignored_settings
 from ..detect.base import Detector
 from ..errors import ConfigError
 from ..model import Document, Finding, Layer, Severity, mask
@@ -70,6 +71,9 @@ def _aggregator(args: argparse.Namespace, progress: Progress | None = None) -> t
         store = SQLiteFactStore(index)
     except Exception as exc:  # noqa: BLE001 - sqlite3 raises several kinds for a bad file
         raise ConfigError(f"--index {index}: cannot open as an SQLite index: {exc}") from None
+    for key in ignored_settings(policy):  # said even with --quiet: the policy asks for something not done
+        print(f"mosaicguard: warning: policy {key} has no effect (a per-key link weight of version 0.1; "
+              "linking is Fellegi-Sunter, docs/aggregation.md): remove it", file=sys.stderr)
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     options = AggregateOptions(policy=policy, policy_path=args.policy, jobs=jobs,
                                trust_index=getattr(args, "trust_index", False), on_progress=progress,
