@@ -64,6 +64,24 @@ _CANDIDATE = re.compile(
 _LABELLED = re.compile(
     r"(?P<label>中标价|中标金额|成交价|成交金额|合同价|合同金额|签约合同价|预算金额|最高限价|控制价|投资额|总投资)"
     r"[ ]?[(（](?P<unit>元|万元|亿元)[)）][ ]?[:：]?[ \t]*\n?[ \t]*(?P<num>" + _NUM + r")(?![0-9.%/])")
+# A money column's header cell: a money label with its unit in brackets, alone in its cell
+# (`投标报价(元/%)` on a line of its own, `名 次 | 中标候选人名称 | 投标报价(元) | 质量目标`).
+# Why: real candidates lists (shared/realworld zh_ycggzy_*-candidates, ycggzy.cn) give each
+# candidate's bid price one cell per line under `投标报价(元/%)`: 6 of 8 print prices
+# (`5674075.38` of qingjiang is its award notice's `中标价(元):` price, a link otherwise missed);
+# the domain generator writes the same as a pipe table. The header is searched on the text only
+# when it holds `元)` at all (cheap trigger; the common path stays the per-line memo).
+_COLUMN_LABEL = (r"签约合同价|合同价格|合同金额|合同价|中标金额|中标价格|中标价|成交金额|成交价格|成交价|"
+                 r"投标报价|投标总价|投标价格|投标价|评标价|报价|预算金额|最高限价|控制价|金额")
+_COLUMN_HEAD = re.compile(
+    rf"(?P<label>{_COLUMN_LABEL})[ ]?[(（](?P<unit>元/%|万元/%|元|万元|亿元)[)）]")
+_COLUMN_TRIGGER = re.compile(r"元(?:/%)?[)）]")
+_CELL_END = re.compile(r"[ ]*[\t|]")
+_BARE_NUMBER = re.compile(rf"[ \t]*(?P<num>{_NUM})[ \t]*")
+#: Under a `(元/%)` header a cell holds a price or a rate (`98.90` = 98.90 % of the ceiling, real
+#: yanglinqiao list): a rate is at most 100, and no real bid price is near 1,000 元 (the smallest of
+#: the real lists is 985,500.00), so a value below this is a rate, not an amount.
+RATE_OR_PRICE_FLOOR = Decimal(1000)
 # Every candidate holds one of these: lines without any are skipped without running _CANDIDATE.
 _TRIGGER = re.compile(r"[元$¥￥币]|美金|(?i:usd|rmb|cny|dollars)")
 _MULTIPLIER = {"千": 3, "万": 4, "十万": 5, "百万": 6, "千万": 7, "亿": 8,
@@ -244,6 +262,8 @@ class Money(FactExtractor):
         # A labelled amount may put its number on the line after the label: read on the text.
         folded = fold_same_length(text)
         for m in _LABELLED.finditer(folded):
+            if "\n" in folded[m.end("label"):m.start("num")] and _CELL_END.match(folded, m.end("num")):
+                continue  # a table's header then a row's first cell (`中标金额(万元)\n1\t...`): see columns
             number = m.group("num")
             unit = m.group("unit")
             scale = {"元": 0, "万元": 4, "亿元": 8}[unit]
@@ -253,6 +273,9 @@ class Money(FactExtractor):
             at = label_end - line_start
             out.append(self._span(text, m.start("num"), m.end("num"), folded[line_start:label_end], at, at,
                                   "CNY", value, _written_precision(number, scale)))
+        if _COLUMN_TRIGGER.search(folded):
+            seen = {(s.start, s.end) for s in out}
+            out.extend(s for s in _column_amounts(text, folded) if (s.start, s.end) not in seen)
         out.sort(key=lambda s: s.start)
         return out
 
@@ -263,12 +286,12 @@ class Money(FactExtractor):
         return span(text, start, end, "amount", None, key, detail)
 
 
-def _key_detail(line: str, at: int, at_end: int, currency: str, value: Decimal, precision: int
-                ) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """An amount's key and detail (its role read from `line` around `line[at:at_end]`)."""
+def _key_detail(line: str, at: int, at_end: int, currency: str, value: Decimal, precision: int,
+                role: str | None = None) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """An amount's key and detail (its role `role`, else read from `line` around `line[at:at_end]`)."""
     key, renderings = amount_keys(currency, value, precision)
     detail = (("currency", currency), ("value", format(value.normalize(), "f")),
-              ("precision", str(precision)), ("role", _role(line, at, at_end)),
+              ("precision", str(precision)), ("role", role or _role(line, at, at_end)),
               *(("rendering", r) for r in renderings))
     return key, detail
 
@@ -284,3 +307,82 @@ def _line_amounts(line: str) -> tuple[LineFind, ...]:
         if read is not None:
             found.append((m.start(), m.end(), *_key_detail(line, m.start(), m.end(), _currency(m.group()), *read)))
     return tuple(found)
+
+
+def _cells(line: str, sep: str) -> list[tuple[int, int]]:
+    """(start, end) in `line` of every `sep`-separated cell, blanks around it trimmed."""
+    out: list[tuple[int, int]] = []
+    at = 0
+    for part in line.split(sep):
+        start, end = at, at + len(part)
+        while start < end and line[start].isspace():
+            start += 1
+        while end > start and line[end - 1].isspace():
+            end -= 1
+        out.append((start, end))
+        at += len(part) + 1
+    return out
+
+
+def _column_role(label: str) -> str:
+    if re.search("中标|成交|合同|签约", label):
+        return "award"
+    if re.search("预算|限价|控制价", label):
+        return "budget"
+    return "bid" if re.search("报价|投标|评标", label) else "other"
+
+
+def _column_amounts(text: str, folded: str) -> list[FactSpan]:
+    """The amounts of every money column (see `_COLUMN_HEAD`): (a) a pipe- or tab-separated
+    table, the cell under the header in each following row of as many cells; (b) one cell per
+    line, the lines right after a line that is only the header, while they are bare numbers.
+    A cell that is not a bare number (`下浮率20.50%`, `98.90%`, `合格`) is no amount; under
+    `(元/%)` a number below RATE_OR_PRICE_FLOOR is a rate."""
+    lines: list[tuple[int, str]] = []
+    offset = 0
+    for line in folded.split("\n"):
+        if line.strip():
+            lines.append((offset, line))
+        offset += len(line) + 1
+    out: list[FactSpan] = []
+    for i, (_, line) in enumerate(lines):
+        if not _COLUMN_TRIGGER.search(line):
+            continue
+        sep = "|" if "|" in line else "\t" if "\t" in line else ""
+        cells = _cells(line, sep) if sep else [(0, len(line))]
+        for col, (a, b) in enumerate(cells):
+            head = _COLUMN_HEAD.fullmatch(line, a, b)
+            if head is None:
+                continue
+            label, unit = head.group("label"), head.group("unit")
+            for base, row in lines[i + 1:]:
+                if sep:
+                    row_cells = _cells(row, sep) if sep in row else []
+                    if len(row_cells) != len(cells):
+                        break
+                    c, d = row_cells[col]
+                else:
+                    c, d = 0, len(row)
+                num = _BARE_NUMBER.fullmatch(row, c, d)
+                if num is None:
+                    if sep:
+                        continue  # one row's cell is no number: the next rows may still be
+                    break
+                found = _column_amount(text, base, num, label, unit)
+                if found is not None:
+                    out.append(found)
+    return out
+
+
+def _column_amount(text: str, base: int, num: re.Match[str], label: str, unit: str) -> FactSpan | None:
+    number = num.group("num")
+    rate_or_price = unit.endswith("/%")
+    scale = {"元": 0, "万元": 4, "亿元": 8}[unit.removesuffix("/%")]
+    try:
+        value = Decimal(number.replace(",", "")).scaleb(scale)
+    except InvalidOperation:
+        return None
+    if value <= 0 or (rate_or_price and value < RATE_OR_PRICE_FLOOR):
+        return None
+    key, detail = _key_detail(label, 0, 0, "CNY", value, _written_precision(number, scale), _column_role(label))
+    return span(text, base + num.start("num"), base + num.end("num"), "amount", None, key, detail)
