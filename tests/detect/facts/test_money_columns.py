@@ -130,3 +130,11 @@ def test_real_candidates_lists(name: str) -> None:
     text = (REALWORLD / "docs" / f"zh_ycggzy_{name}-candidates.txt").read_text(encoding="utf-8")
     bids = [a[0] for a in amounts(text) if a[2] == "bid"]
     assert bids == PRICED[name]
+
+
+def test_a_bid_is_compared_at_its_own_precision_only() -> None:
+    # the winning bid is the award's price to the cent; no coarser renderings for a bid
+    (bid,) = X.extract("投标报价(元)\n5674075.38\n")
+    assert bid.key == "CNY:567407538e-2" and not [v for k, v in bid.detail if k == "rendering"]
+    (award,) = X.extract("中标金额(万元)\n567.41\n")
+    assert "CNY:57e5" in [v for k, v in award.detail if k == "rendering"]
