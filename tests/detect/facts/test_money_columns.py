@@ -82,6 +82,7 @@ def test_tab_table_column_in_wan_yuan_with_an_award_label() -> None:
         "投标报价(元/%)\n98.90\n98.55\n99.28\n质量目标\n",
         "名次 | 单位 | 投标报价(元/%) | 工期\n第一名 | 甲公司 | 98.90 | 90\n第二名 | 乙公司 | 97.5% | 90\n",
         "投标报价(元)\n98.90%\n",
+        "投标报价(万元/%)\n98.90\n",
         "下浮率(%)\n20.50\n",
         "费率(%)\n3.5\n",
         "投标折扣率（%） | 单位\n95.5 | 甲公司\n",
@@ -138,3 +139,7 @@ def test_a_bid_is_compared_at_its_own_precision_only() -> None:
     assert bid.key == "CNY:567407538e-2" and not [v for k, v in bid.detail if k == "rendering"]
     (award,) = X.extract("中标金额(万元)\n567.41\n")
     assert "CNY:57e5" in [v for k, v in award.detail if k == "rendering"]
+
+
+def test_a_price_in_wan_yuan_under_a_price_or_rate_header() -> None:
+    assert amounts("投标报价(万元/%)\n939.84\n") == [("939.84", "9398400", "bid", "CNY:93984e2")]

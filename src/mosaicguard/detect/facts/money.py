@@ -79,7 +79,8 @@ _CELL_END = re.compile(r"[ ]*[\t|]")
 _BARE_NUMBER = re.compile(rf"[ \t]*(?P<num>{_NUM})[ \t]*")
 #: Under a `(元/%)` header a cell holds a price or a rate (`98.90` = 98.90 % of the ceiling, real
 #: yanglinqiao list): a rate is at most 100, and no real bid price is near 1,000 元 (the smallest of
-#: the real lists is 985,500.00), so a value below this is a rate, not an amount.
+#: the real lists is 985,500.00), so a value below this is a rate, not an amount; so is a number
+#: of at most 100 as written under `(万元/%)` (`98.90` there is a rate as likely as 98.9 万元).
 RATE_OR_PRICE_FLOOR = Decimal(1000)
 # Every candidate holds one of these: lines without any are skipped without running _CANDIDATE.
 _TRIGGER = re.compile(r"[元$¥￥币]|美金|(?i:usd|rmb|cny|dollars)")
@@ -344,7 +345,7 @@ def _column_amounts(text: str, folded: str) -> list[FactSpan]:
         end = len(folded) if end < 0 else end
         line = folded[start:end]
         sep = "|" if "|" in line else "\t" if "\t" in line else ""
-        cells = _cells(line, sep) if sep else _cells(line, "\n")
+        cells = _cells(line, sep or "\n")  # no separator: the line is one cell
         at = (head.start() - start, head.end() - start)
         if at not in cells:
             continue  # the label is not a cell of its own (`中标价(元):6181910.08`, `投标报价(元)说明`)
@@ -383,7 +384,7 @@ def _column_amount(text: str, base: int, num: re.Match[str], label: str, unit: s
         value = Decimal(number.replace(",", "")).scaleb(scale)
     except InvalidOperation:
         return None
-    if value <= 0 or (rate_or_price and value < RATE_OR_PRICE_FLOOR):
+    if value <= 0 or (rate_or_price and (value < RATE_OR_PRICE_FLOOR or Decimal(number.replace(",", "")) <= 100)):
         return None
     role = _column_role(label)
     key, detail = _key_detail(label, 0, 0, "CNY", value, _written_precision(number, scale), role)
