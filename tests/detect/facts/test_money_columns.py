@@ -143,3 +143,19 @@ def test_a_bid_is_compared_at_its_own_precision_only() -> None:
 
 def test_a_price_in_wan_yuan_under_a_price_or_rate_header() -> None:
     assert amounts("投标报价(万元/%)\n939.84\n") == [("939.84", "9398400", "bid", "CNY:93984e2")]
+
+
+def test_a_long_table_with_repeated_headers_is_read_in_linear_time() -> None:
+    """A header row repeated on every page of a long table (or on every line of a hostile file)
+    starts a walk of its own: the walk before it stops there, so each row is read once. Without
+    that, 20,000 header rows walked to the table's end: 2 * 10^8 rows, a file holding
+    `aggregate` for hours (a timed bound, not a speed figure: it fails by two orders of magnitude)."""
+    import time
+
+    n = 20_000
+    text = "".join(f"第{i}名 | 投标报价(元) | 合格\n第{i}名 | {1_000_000 + i}.25 | 合格\n" for i in range(n))
+    t0 = time.perf_counter()
+    amounts = [s for s in Money().extract(text) if s.kind == "amount"]
+    elapsed = time.perf_counter() - t0
+    assert len(amounts) == n
+    assert elapsed < 20, elapsed

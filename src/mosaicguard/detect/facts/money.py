@@ -363,6 +363,8 @@ def _column_amounts(text: str, folded: str) -> list[FactSpan]:
                 if len(row_cells) != len(cells):
                     break
                 c, d = row_cells[col]
+                if _COLUMN_HEAD.fullmatch(row, c, d):
+                    break  # the header repeated (a page break): its own walk reads on, each row once
             else:
                 c, d = 0, len(row)
             num = _BARE_NUMBER.fullmatch(row, c, d)
