@@ -80,6 +80,10 @@ _PIPE_SIZE = re.compile("(?i:DN[0-9]{2,4}[A-Z]{0,4}|PE[0-9]{2,3}(?:SDR[0-9]{1,2}
 # two "different codes" of one tanker base's KC-46A beddown and counted against its link, and
 # `MH-139A` tied helicopter projects of two missile bases).
 _TYPE_DESIGNATOR = re.compile("[A-Z]{1,3}-[0-9]{1,3}[A-Z]?s?")
+# A fiscal year (`FY2027`, `FY2022-FY2027`, `FY2026-2030`) is a date (the `dates` extractor reads
+# it), not a project: as a code it tied a school district's playground to a Navy radar (two
+# unrelated items that both said `FY2027`, +12.6, one critical exposure; audit, session 16).
+_FISCAL_YEAR = re.compile("(?i:FY[0-9]{2}(?:[0-9]{2})?(?:[-/](?:FY)?[0-9]{2}(?:[0-9]{2})?)?)")
 
 
 # A person's or a firm's credential, not a project: certificate, licence and registration numbers
@@ -109,7 +113,7 @@ def _looks_like_code(token: str) -> bool:
     # a lower-case word inside (`000-square-foot`, `100-year`, `1400m2`) is prose or a unit
     if (_PROSE_OR_UNIT.search(token) or _CREDIT_CODE.fullmatch(token) or _ISO_DATE.fullmatch(token)
             or _GUID_OR_HASH.fullmatch(token) or _DATUM.fullmatch(token) or _PIPE_SIZE.fullmatch(token)
-            or _TYPE_DESIGNATOR.fullmatch(token)):
+            or _TYPE_DESIGNATOR.fullmatch(token) or _FISCAL_YEAR.fullmatch(token)):
         return False
     letters = sum(ch.isalpha() for ch in token)
     digits = sum(ch.isdigit() for ch in token)
