@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -173,6 +174,32 @@ def test_check_html_renders_pictures_and_masks_phones(demo: Manifest, capsys: py
     phone = (demo.drafts / "two-ways.txt").read_text(encoding="utf-8").split("电话:")[1].strip()
     assert phone not in html  # a personal number is masked for human eyes
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")  # self-contained
+
+
+@pytest.mark.parametrize("mode", ["aggregate", "check"])
+def test_redact_masks_names_ids_and_explanations(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path, mode: str) -> None:
+    """`--redact` masks every value a report quotes: entity names and ids (a code, a project
+    name), and the values an explanation quotes (a linking phone number), in JSON and in HTML."""
+    args = (["aggregate", str(demo.corpus)] if mode == "aggregate"
+            else ["check", str(demo.drafts / "two-ways.txt"), "--corpus", str(demo.corpus)])
+    args += ["--policy", str(demo.policy), "-q"]
+    _, plain = run(args, capsys)
+    data = json.loads(plain)
+    values = {n for e in data["exposures"] for n in e["entity"]["names"]}
+    values |= {e["entity"]["id"].partition(":")[2] for e in data["exposures"]
+               if e["entity"]["id"].startswith(("code:", "name:"))}
+    values |= {lk["value"] for e in data["exposures"] for lk in e["links"]}
+    values = {v for v in values if len(v) >= 6}
+    assert values
+    assert any(v in e["explanation"] for e in data["exposures"] for v in values)  # explanations quote them
+    _, red_json = run([*args, "--redact"], capsys)
+    red_html = tmp_path / "r.html"
+    run([*args, "--redact", "--format", "html", "-o", str(red_html)], capsys)
+    html = red_html.read_text(encoding="utf-8")
+    for v in sorted(values):
+        assert v not in red_json, v
+        assert escape(v) not in html, v
 
 
 @pytest.mark.parametrize(("extra", "policy_text"), [
