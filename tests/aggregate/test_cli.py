@@ -231,6 +231,40 @@ def test_unreadable_corpus_file_is_reported_not_fatal(demo: Manifest, capsys: py
     assert any(e["path"].endswith("broken.zip") for e in data["errors"])
 
 
+def test_unread_files_are_listed_on_every_indexed_run(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    """With an index, files that could not be read are listed again on later runs (not only on the
+    run that first met them), a dangling link is listed as scan lists it, and a file that could
+    not be read is read again (a timeout or a permission may have passed since, mtime unchanged)."""
+    import zipfile
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "ok.txt").write_text("招标编号:ZB-2026-1212\n采购内容:雷达天线罩\n交货地点:青山县王家镇李庄村\n",
+                                   encoding="utf-8")
+    (corpus / "junk.bin").write_bytes(bytes(range(256)) * 8)
+    with zipfile.ZipFile(corpus / "bundle.zip", "w") as zf:
+        zf.writestr("inner.pdf", b"%PDF-1.7 not really a pdf")
+    (corpus / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    index = tmp_path / "idx.sqlite"
+    args = ["aggregate", str(corpus), "--policy", str(demo.policy), "--index", str(index), "-q"]
+    _, first = run(args, capsys)
+    _, second = run(args, capsys)
+    expected = ["bundle.zip!inner.pdf", "gone.txt", "junk.bin"]
+    for out in (first, second):
+        assert sorted(Path(e["path"]).name for e in json.loads(out)["errors"]) == expected
+    assert json.loads(second)["corpus"]["read"] == 0  # nothing changed: nothing read
+    # ok.txt failed on some earlier run (a timeout), its size and mtime as they are now
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE docs SET status='error', error='timed out' WHERE path LIKE '%ok.txt'")
+        db.execute("DELETE FROM facts WHERE doc_id IN (SELECT doc_id FROM docs WHERE path LIKE '%ok.txt')")
+    _, third = run(args, capsys)
+    data = json.loads(third)
+    assert data["corpus"]["read"] == 1
+    assert sorted(Path(e["path"]).name for e in data["errors"]) == expected
+    assert [e["documents"] for e in data["exposures"]] == [[str(corpus / "ok.txt")]]
+
+
 def test_parallel_reading_gives_the_same_report(demo: Manifest, capsys: pytest.CaptureFixture[str]) -> None:
     _, one = run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "-q"], capsys)
     _, two = run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "-q", "--jobs", "2"], capsys)
