@@ -104,7 +104,12 @@ def test_table_label_never_takes_a_year_for_its_number() -> None:
 
 @pytest.mark.parametrize("text", ["在2025年度预算中", "in 2019 the office moved", "编号2025-13-45", "电话 2025 1234",
                                   # the year a national total reaches a figure
-                                  "到2025年投产总规模达到5000万千瓦", "2024年累计投产3000万千瓦"])
+                                  "到2025年投产总规模达到5000万千瓦", "2024年累计投产3000万千瓦",
+                                  # an age, a time ago, a return period (real Offutt stories)
+                                  "workspaces in the 80-year-old Glenn L. Martin-Nebraska Bomber Plant",
+                                  "Three years ago, the 55th Wing stood up the program office",
+                                  "to raise base facilities above the 100-year flood plain",
+                                  "a 50 year storm event", "a building 60 years old"])
 def test_not_schedules(text: str) -> None:
     assert [f for f in X.extract(text) if f.attr == "schedule"] == []
 

@@ -65,6 +65,11 @@ _DURATION = re.compile(
     + "|".join(_NUM_WORDS) + ")[- ](?P<u_en>calendar[- ]days?|days?|months?|years?)\\b)",
     re.IGNORECASE)
 
+# What follows an English "N years" that is no term of works: an age (`the 80-year-old bomber
+# plant`), a time ago (`Three years ago, the wing stood up ...`), a flood's or storm's return
+# period (`above the 100-year flood plain`). Real stories of issue 9's Offutt group: each was a
+# schedule fact, and `Three years` the "new" schedule of a check.
+_NOT_A_TERM = re.compile(r"(?i)[- ](?:old|ago)\b|[- ](?:flood|storm|rain|event|return)")
 # Durations in tables: `履约期限（天）` then the number in the next cell (`(天):</td><td>70`).
 # Run only when the text has `期(` or `期限(` (folded): it costs nothing on other notices.
 _TABLE_DURATION = re.compile(
@@ -252,6 +257,8 @@ class DateExtractor(FactExtractor):
         for m in self._candidates(folded):
             group = m.lastgroup or ""
             start, end = m.start(), m.end()
+            if group == "dur_en" and _NOT_A_TERM.match(folded, end):
+                continue  # an age (`80-year-old`), a time ago, a flood's return period: no schedule
             if group.startswith("dur"):
                 number = m.group("n_zh") or m.group("n_zh2") or m.group("n_en")
                 unit = m.group("u_zh") or m.group("u_zh2") or m.group("u_en")
