@@ -4,16 +4,13 @@
 aggregation:
   min_match_probability: 0.8    # Fellegi-Sunter: a pair of mentions links at or above this
   strong_match_weight: 5.0      # a link joining two different codes/sites must reach this weight
-  min_link_weight: 0.5          # a shared value links two mentions only at or above this weight
-  coordinate_radius_m: 200      # coordinates closer than this are one site
+  coordinate_radius_m: 200      # grid of stored points; in `check`, how close is the same point
   location_precision: precise   # precise (village, street number, coordinates) | town
   default_combinations: true    # use the built-in combinations when the policy lists none
   exact_fix_max_facts: 16       # exact minimal-fix search up to this many candidate facts
-  link_kinds:                   # per kind of shared value: base weight and the document
-    phone: {weight: 0.8, rare_df: 5}   # frequency up to which it counts as rare
 ```
-A link's weight is `weight * min(1, rare_df / df)` where `df` is the number of documents holding
-the value; values held by more than `max_df_fraction` of all documents never link.
+Legacy keys, accepted for old policies and not used by the linking model (model.py): the per-key
+weights `min_link_weight`, `max_df_fraction` and `link_kinds` (`link_weight` below is theirs).
 """
 
 from __future__ import annotations
