@@ -146,6 +146,24 @@ def test_changed_policy_subjects_rebuild_the_index(demo: Manifest, capsys: pytes
     assert data["corpus"]["rebuilt"] is True and data["corpus"]["read"] == data["corpus"]["documents"]
 
 
+def test_trust_index_refuses_an_index_of_another_policy_or_none(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                                                tmp_path: Path) -> None:
+    """`check --trust-index` answers from the index alone, so it refuses (exit 2) an index whose
+    facts were extracted for other protected subjects (the corpus's subject facts are missing: a
+    public exposure reads as new) and an index that holds nothing (a mistyped path: the corpus
+    would be read in full)."""
+    index = tmp_path / "idx.sqlite"
+    run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "--index", str(index), "-q"], capsys)
+    check = ["check", str(demo.drafts / "harmless.txt"), "--corpus", str(demo.corpus), "--trust-index", "-q"]
+    assert main([*check, "--policy", str(demo.policy), "--index", str(index)]) == 0
+    policy = tmp_path / "p.yaml"
+    policy.write_text(demo.policy.read_text(encoding="utf-8").replace("p7301", "p7302"), encoding="utf-8")
+    assert main([*check, "--policy", str(policy), "--index", str(index)]) == 2
+    assert "another policy" in capsys.readouterr().err
+    assert main([*check, "--policy", str(demo.policy), "--index", str(tmp_path / "typo.sqlite")]) == 2
+    assert "holds no linked corpus" in capsys.readouterr().err
+
+
 class _Collect(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
