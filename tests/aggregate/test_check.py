@@ -105,3 +105,18 @@ def test_fix_rescores_a_link_resting_on_two_values(tmp_path: Path) -> None:
     _, result = _check(tmp_path / "run", corpus, draft.read_text(encoding="utf-8"))
     (new,) = [e for e in result.exposures if e.new]
     assert [fx.value for fx in new.minimal_fix] == ["2027年3月竣工"] and new.fix_verified
+
+
+def test_fix_removes_what_the_draft_adds_before_what_is_public(tmp_path: Path) -> None:
+    """Among fixes of one size, the new site and date are removed rather than the purpose the
+    public notice already gives plus the code: the fix never leads with a repeated value."""
+    corpus = _corpus(tmp_path, {
+        "a.txt": "招标编号:ZB-2026-5151\n采购内容:雷达天线罩\n",
+        **{f"filler-{i:02d}.txt": f"通知 第{i}号:会议室开放时间调整。\n" for i in range(8)},
+    })
+    _, result = _check(tmp_path, corpus,
+                       "項目編號：ＺＢ－２０２６－５１５１，採購雷達天線罩。\n"
+                       "交货地点:青山县王家镇李庄村，計劃２０２７年３月竣工。\n")
+    assert [r.value for r in result.repeats_public] == ["雷達天線罩"]
+    assert result.exposures[0].new
+    assert sorted(fx.value for fx in result.minimal_fix) == ["青山县王家镇李庄村", "２０２７年３月竣工"]

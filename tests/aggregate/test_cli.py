@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -145,6 +146,24 @@ def test_changed_policy_subjects_rebuild_the_index(demo: Manifest, capsys: pytes
     assert data["corpus"]["rebuilt"] is True and data["corpus"]["read"] == data["corpus"]["documents"]
 
 
+def test_trust_index_refuses_an_index_of_another_policy_or_none(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                                                tmp_path: Path) -> None:
+    """`check --trust-index` answers from the index alone, so it refuses (exit 2) an index whose
+    facts were extracted for other protected subjects (the corpus's subject facts are missing: a
+    public exposure reads as new) and an index that holds nothing (a mistyped path: the corpus
+    would be read in full)."""
+    index = tmp_path / "idx.sqlite"
+    run(["aggregate", str(demo.corpus), "--policy", str(demo.policy), "--index", str(index), "-q"], capsys)
+    check = ["check", str(demo.drafts / "harmless.txt"), "--corpus", str(demo.corpus), "--trust-index", "-q"]
+    assert main([*check, "--policy", str(demo.policy), "--index", str(index)]) == 0
+    policy = tmp_path / "p.yaml"
+    policy.write_text(demo.policy.read_text(encoding="utf-8").replace("p7301", "p7302"), encoding="utf-8")
+    assert main([*check, "--policy", str(policy), "--index", str(index)]) == 2
+    assert "another policy" in capsys.readouterr().err
+    assert main([*check, "--policy", str(demo.policy), "--index", str(tmp_path / "typo.sqlite")]) == 2
+    assert "holds no linked corpus" in capsys.readouterr().err
+
+
 class _Collect(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -200,6 +219,32 @@ def test_a_setting_without_effect_is_warned_of_and_changes_nothing(
     assert answers[0] == answers[1]
 
 
+@pytest.mark.parametrize("mode", ["aggregate", "check"])
+def test_redact_masks_names_ids_and_explanations(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path, mode: str) -> None:
+    """`--redact` masks every value a report quotes: entity names and ids (a code, a project
+    name), and the values an explanation quotes (a linking phone number), in JSON and in HTML."""
+    args = (["aggregate", str(demo.corpus)] if mode == "aggregate"
+            else ["check", str(demo.drafts / "two-ways.txt"), "--corpus", str(demo.corpus)])
+    args += ["--policy", str(demo.policy), "-q"]
+    _, plain = run(args, capsys)
+    data = json.loads(plain)
+    values = {n for e in data["exposures"] for n in e["entity"]["names"]}
+    values |= {e["entity"]["id"].partition(":")[2] for e in data["exposures"]
+               if e["entity"]["id"].startswith(("code:", "name:"))}
+    values |= {lk["value"] for e in data["exposures"] for lk in e["links"]}
+    values = {v for v in values if len(v) >= 6}
+    assert values
+    assert any(v in e["explanation"] for e in data["exposures"] for v in values)  # explanations quote them
+    _, red_json = run([*args, "--redact"], capsys)
+    red_html = tmp_path / "r.html"
+    run([*args, "--redact", "--format", "html", "-o", str(red_html)], capsys)
+    html = red_html.read_text(encoding="utf-8")
+    for v in sorted(values):
+        assert v not in red_json, v
+        assert escape(v) not in html, v
+
+
 @pytest.mark.parametrize(("extra", "policy_text"), [
     ([], "aggregation: {min_link_weight: 7}\n"),
     ([], "aggregation: {no_such_key: 1}\n"),
@@ -227,6 +272,40 @@ def test_unreadable_corpus_file_is_reported_not_fatal(demo: Manifest, capsys: py
     data = json.loads(out)
     assert code == 1 and data["exposures"]
     assert any(e["path"].endswith("broken.zip") for e in data["errors"])
+
+
+def test_unread_files_are_listed_on_every_indexed_run(demo: Manifest, capsys: pytest.CaptureFixture[str],
+                                                      tmp_path: Path) -> None:
+    """With an index, files that could not be read are listed again on later runs (not only on the
+    run that first met them), a dangling link is listed as scan lists it, and a file that could
+    not be read is read again (a timeout or a permission may have passed since, mtime unchanged)."""
+    import zipfile
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "ok.txt").write_text("招标编号:ZB-2026-1212\n采购内容:雷达天线罩\n交货地点:青山县王家镇李庄村\n",
+                                   encoding="utf-8")
+    (corpus / "junk.bin").write_bytes(bytes(range(256)) * 8)
+    with zipfile.ZipFile(corpus / "bundle.zip", "w") as zf:
+        zf.writestr("inner.pdf", b"%PDF-1.7 not really a pdf")
+    (corpus / "gone.txt").symlink_to(tmp_path / "nowhere.txt")
+    index = tmp_path / "idx.sqlite"
+    args = ["aggregate", str(corpus), "--policy", str(demo.policy), "--index", str(index), "-q"]
+    _, first = run(args, capsys)
+    _, second = run(args, capsys)
+    expected = ["bundle.zip!inner.pdf", "gone.txt", "junk.bin"]
+    for out in (first, second):
+        assert sorted(Path(e["path"]).name for e in json.loads(out)["errors"]) == expected
+    assert json.loads(second)["corpus"]["read"] == 0  # nothing changed: nothing read
+    # ok.txt failed on some earlier run (a timeout), its size and mtime as they are now
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE docs SET status='error', error='timed out' WHERE path LIKE '%ok.txt'")
+        db.execute("DELETE FROM facts WHERE doc_id IN (SELECT doc_id FROM docs WHERE path LIKE '%ok.txt')")
+    _, third = run(args, capsys)
+    data = json.loads(third)
+    assert data["corpus"]["read"] == 1
+    assert sorted(Path(e["path"]).name for e in data["errors"]) == expected
+    assert [e["documents"] for e in data["exposures"]] == [[str(corpus / "ok.txt")]]
 
 
 def test_parallel_reading_gives_the_same_report(demo: Manifest, capsys: pytest.CaptureFixture[str]) -> None:

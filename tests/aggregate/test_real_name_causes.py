@@ -111,6 +111,16 @@ def test_an_organisations_bracketed_address_is_its_office() -> None:
     assert any(k.startswith("addr:") for f in site for k in f.keys)
 
 
+def test_a_contact_address_is_an_office() -> None:
+    """The Jiangxian pumped-storage EIA notice (real set) gives its consultant's
+    `联系地址:北京市朝阳区定福庄西街1号`: where to write, not where the station is (it was the
+    station's location in a critical exposure)."""
+    facts = FactExtractor(POLICY).extract_text(
+        "x.txt", "环评单位：某某咨询有限公司\n联系人:王工\n  联系地址:北京市朝阳区定福庄西街1号\n")
+    office = [f for f in facts if f.value == "北京市朝阳区定福庄西街1号"]
+    assert office and all(f.attr == "organisation" and not any(k.startswith("addr:") for k in f.keys) for f in office)
+
+
 def test_an_english_basin_is_named_but_a_harbor_alone_is_not() -> None:
     """Two TV stations told one award: `Wilmington Harbor Anchorage Basin`. `Wilmington Harbor`
     alone is every dredging job of that port (Inner Ocean Bar, South Atlantic harbors)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,23 @@ def test_samples_demo_report(run_cli, samples_dir: Path, tmp_path: Path) -> None
     assert "bank_card" in cats["tender-package.zip!招标文件/附件1-报价清单.csv"]
     unread = [name for name, fr in files.items() if fr["status"] != "ok"]
     assert unread == ["tender-package.zip!招标文件/附件2-总平面图.dwg"]
+
+
+def test_output_to_a_pipe_or_device_writes_to_it_and_never_replaces_it(tmp_path: Path) -> None:
+    """`-o /dev/null` (or a FIFO, `/dev/stdout`) is written to: the atomic rename of a regular
+    report would replace the node itself (as root it turned /dev/null into a root-only file)."""
+    import stat
+    import threading
+
+    from mosaicguard.cli.common import write_output
+
+    fifo = tmp_path / "report.fifo"
+    os.mkfifo(fifo)
+    got: list[str] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    write_output('{"files": []}\n', str(fifo))
+    reader.join(timeout=10)
+    assert got == ['{"files": []}\n']
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)  # still the pipe, not a file renamed over it
+    assert not list(tmp_path.glob(".mosaicguard-*"))

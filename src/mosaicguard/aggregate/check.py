@@ -215,7 +215,11 @@ class CheckGraph:
                     subjects.add(f.fix_item)
         subjects -= attrs
         linkers = {item for lk in component.draft_links for item in lk.linkers} - attrs - subjects
-        return sorted(attrs) + sorted(subjects) + sorted(linkers)
+        # What the draft only repeats from public documents comes after what it adds: among fixes
+        # of one size, removing the new site and date beats removing a public purpose and the code
+        # (a fix telling the reviewer to cut what is already public reads as a wrong answer).
+        repeated = {r.fact.fix_item for r in self.repeats(component)} & attrs
+        return sorted(attrs - repeated) + sorted(repeated) + sorted(subjects) + sorted(linkers)
 
 
 def without(draft: DraftDocument, facts: Sequence[Fact], removed: frozenset[tuple[str, str]]) -> str:

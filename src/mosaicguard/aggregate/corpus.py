@@ -73,6 +73,12 @@ def sync_corpus(
         store.clear()
         store.set_meta("fingerprint", fingerprint)
     known = store.documents()
+    # Archive members that were not read (`error`, `unsupported`), by their archive's path: an
+    # unchanged archive is not read again, and its members must still be listed.
+    unread_members: dict[str, list[DocRecord]] = {}
+    for path, record in known.items():
+        if "!" in path and record.status != "ok":
+            unread_members.setdefault(path.split("!", 1)[0], []).append(record)
     todo: list[tuple[InputFile, int, int]] = []
     seen: set[str] = set()
     exclude_names = {os.path.basename(p) for p in exclude}
@@ -81,16 +87,27 @@ def sync_corpus(
         if os.path.basename(item.disk_path) in exclude_names and os.path.realpath(item.disk_path) in exclude:
             continue
         stats.files += 1
-        seen.add(item.report_path)
         try:
             st = os.stat(item.disk_path)
-        except OSError:
+        except OSError as exc:
+            # A dangling link or a file gone while listing: listed (never skipped silently) and,
+            # if it was indexed, removed from the index with its facts.
+            stats.errors.append({"path": item.report_path, "status": "error",
+                                 "error": f"cannot open file: {exc.strerror or exc}"})
             continue
+        seen.add(item.report_path)
         rec = known.get(item.report_path)
-        if rec is not None and rec.size == st.st_size and rec.mtime_ns == st.st_mtime_ns:
+        # A file that could not be read is read again (a timeout or a permission may have passed);
+        # one of a kind the tool does not read is listed again, as on its first reading.
+        if (rec is not None and rec.status != "error" and rec.size == st.st_size
+                and rec.mtime_ns == st.st_mtime_ns):
             stats.reused += 1
+            for unread in (rec, *unread_members.get(item.report_path, ())):
+                if unread.status != "ok":
+                    stats.errors.append({"path": unread.path, "status": unread.status, "error": unread.error or ""})
             continue
-        if rec is not None and rec.size == st.st_size and rec.sha256 and _sha256_file(item.disk_path) == rec.sha256:
+        if (rec is not None and rec.status == "ok" and rec.size == st.st_size and rec.sha256
+                and _sha256_file(item.disk_path) == rec.sha256):
             store.touch_document(item.report_path, st.st_mtime_ns, st.st_size)
             stats.rehashed += 1
             continue

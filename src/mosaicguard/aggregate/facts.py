@@ -44,7 +44,7 @@ from ..policy.schema import Policy
 from .model import BUYER_MARK, amount_link_keys
 
 #: Bump when extraction changes: an index built by another version is rebuilt.
-EXTRACTOR_VERSION = "20"
+EXTRACTOR_VERSION = "21"
 
 # Unit designators are organisations (one unit runs many projects): a link key, not an anchor.
 ANCHOR_KINDS = frozenset({"code", "subject", "name"})
@@ -341,8 +341,12 @@ def _drop_aliases_in_firms(facts: list[Fact], text: str) -> list[Fact]:
 
 # An office's mailing address: labelled so, or given with its postcode (a site is not written
 # with a postcode: that is where letters go). `通讯地址` alone is not enough: a builder's
-# contact address is often its factory, the very site (real case gac_panyu_shilou_site).
-_OFFICE_LABEL = re.compile(r"(?:办公|邮寄|注册)地址|(?i:mailing|office|postal) address")
+# contact address is often its factory, the very site (real case gac_panyu_shilou_site). A
+# `联系地址` (contact address) is where to reach someone: the EIA notice of the Jiangxian
+# pumped-storage station (real set) gives its consultant's `联系地址:北京市朝阳区定福庄西街1号` and
+# no other precise place, and that Beijing street was the station's location in a critical
+# location+purpose exposure (audit, session 16).
+_OFFICE_LABEL = re.compile(r"(?:办公|邮寄|注册|联系)地址|(?i:mailing|office|postal|contact) address")
 _POSTCODE = re.compile(r"邮编|邮政编码|(?i:zip|postcode)")
 # An organisation's particulars in brackets after its name (`国网安徽省电力有限公司(地址:合肥市黄山路
 # 9号;联系电话:…)`, where an EIA notice lists the offices to read the report at): that body's

@@ -54,10 +54,34 @@ def _label(table: dict[str, tuple[str, str]], key: str) -> str:
     return f"{zh} / {en}"
 
 
+# Entity ids quote a value (`code:ZB20267301`, `name:…`) except these: a policy label
+# (`subject:p7301`) and a document path (`doc:corpus/a.txt#0`).
+_UNMASKED_ID_PREFIXES = ("subject:", "doc:")
+# A value quoted in an explanation (`linked by code 'ZB-2026-7301'`: Python's repr of a string).
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'|\"((?:[^\"\\]|\\.)*)\"")
+
+
+def mask_entity_id(entity: str) -> str:
+    """An entity id with its value masked (`code:ZB*****301`); labels and paths stay."""
+    if entity.startswith(_UNMASKED_ID_PREFIXES) or ":" not in entity:
+        return entity
+    prefix, _, value = entity.partition(":")
+    return f"{prefix}:{mask(value)}"
+
+
+def redact_explanation(text: str) -> str:
+    """An explanation with every value it quotes masked (`linked by phone '139*******345'`)."""
+    return _QUOTED.sub(lambda m: repr(mask(m.group(1) if m.group(1) is not None else m.group(2))), text)
+
+
 def render_json(result: AggregationResult, redact: bool = False) -> str:
     data = result.to_dict(__version__)
     if redact:
         for exp in data["exposures"]:
+            exp["entity"] = {"id": mask_entity_id(exp["entity"]["id"]),
+                             "names": [mask(n) for n in exp["entity"]["names"]]}
+            exp["explanation"] = redact_explanation(exp["explanation"])
+            exp["linked_entities"] = [mask_entity_id(e) for e in exp["linked_entities"]]
             for values in exp["attributes"].values():
                 for v in values:
                     v["value"] = mask(v["value"])
@@ -69,6 +93,7 @@ def render_json(result: AggregationResult, redact: bool = False) -> str:
         for fx in (*data["minimal_fix"], *data["repeats_public"]):
             fx["value"] = mask(fx["value"])
         for ent in data["entities"]:
+            ent["id"] = mask_entity_id(ent["id"])
             ent["names"] = [mask(n) for n in ent["names"]]
             if ent["weakest_link"]:
                 _mask_link(ent["weakest_link"])
@@ -144,7 +169,8 @@ def exposure_svg(exp: Exposure, redact: bool = False) -> str:
     x_doc, x_fact, x_ent = 80, 360, 690
     y_doc = {d: 25 + i * row for i, d in enumerate(docs)}
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 860 {height}" width="100%" role="img" '
-             f'aria-label="{escape(exp.entity_id)}" font-size="11" font-family="sans-serif">']
+             f'aria-label="{escape(mask_entity_id(exp.entity_id) if redact else exp.entity_id)}" font-size="11" '
+             'font-family="sans-serif">']
     ent_y = height // 2
     for i, ((attr, value), box) in enumerate(boxes.items()):
         y = 25 + i * row
@@ -173,6 +199,8 @@ def exposure_svg(exp: Exposure, redact: bool = False) -> str:
         parts.append(f'<rect x="{x_doc}" y="{y - 11}" width="200" height="22" rx="4" fill="{fill}" stroke="#5d6d7e"/>'
                      f'<text x="{x_doc + 6}" y="{y + 4}"><title>{escape(d)}</title>{escape(_short(d))}</text>')
     name = exp.names[0] if exp.names else exp.entity_id
+    if redact:
+        name = mask(name) if exp.names else mask_entity_id(name)
     parts.append(f'<rect x="{x_ent}" y="{ent_y - 16}" width="165" height="32" rx="6" fill="#fcf3cf" '
                  f'stroke="#b7950b"/><text x="{x_ent + 6}" y="{ent_y + 4}" font-weight="bold">'
                  f'{escape(_short(name, 22))}</text></svg>')
@@ -266,7 +294,7 @@ def _entities_html(result: AggregationResult, redact: bool) -> list[str]:
                          f"{weak['match_weight']:.2f} — "
                          + escape(_evidence_text(json.dumps(weak.get("evidence", [])), redact)))
         names = "、".join(escape(mask(n) if redact else n) for n in ent["names"][:4])
-        rows.append(f"<tr><td>{escape(ent['id'] if not redact else mask(ent['id']))}</td><td>{names}</td>"
+        rows.append(f"<tr><td>{escape(ent['id'] if not redact else mask_entity_id(ent['id']))}</td><td>{names}</td>"
                     f"<td>{ent['size']}</td><td>{weak_text}</td></tr>")
     return [f"<h2>实体 / entities: {len(rows)}</h2><table><tr><th>实体 / entity</th><th>名称 / names</th>"
             "<th>文档数 / documents</th><th>最弱关联 / weakest link</th></tr>" + "".join(rows) + "</table>"]
@@ -274,11 +302,13 @@ def _entities_html(result: AggregationResult, redact: bool) -> list[str]:
 
 def _exposure_html(exp: Exposure, redact: bool) -> str:
     sev = f"{severity_label(exp.severity.value, 'zh')} / {exp.severity.value}"
-    names = "、".join(escape(n) for n in exp.names[:5]) or escape(exp.entity_id)
+    names = ("、".join(escape(mask(n) if redact else n) for n in exp.names[:5])
+             or escape(mask_entity_id(exp.entity_id) if redact else exp.entity_id))
+    explanation = redact_explanation(exp.explanation) if redact else _scrub(exp.explanation)
     head = (f"<div class='exp sev-{exp.severity.value}'><h2>{names}"
             + ("<span class='new'>新增 / NEW</span>" if exp.new else "")
             + f"</h2><p>规则 / rule: <b>{escape(exp.rule)}</b> · 严重程度 / severity: <b>{sev}</b> · "
-            f"{escape(_scrub(exp.explanation))}</p>")
+            f"{escape(explanation)}</p>")
     rows: list[str] = []
     for attr, evs in _ordered_attributes(exp):
         for ev in evs:

@@ -4,7 +4,7 @@
 aggregation:
   min_match_probability: 0.8    # Fellegi-Sunter: a pair of mentions links at or above this
   strong_match_weight: 5.0      # a link joining two different codes/sites must reach this weight
-  coordinate_radius_m: 200      # coordinates closer than this are one site
+  coordinate_radius_m: 200      # grid of stored points; in `check`, how close is the same point
   location_precision: precise   # precise (village, street number, coordinates) | town
   default_combinations: true    # use the built-in combinations when the policy lists none
   exact_fix_max_facts: 16       # exact minimal-fix search up to this many candidate facts

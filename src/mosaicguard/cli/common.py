@@ -36,6 +36,13 @@ def write_output(text: str, destination: str) -> None:
         sys.stdout.flush()
         return
     target = Path(destination)
+    if target.exists() and not target.is_file():
+        # A device or a pipe (`-o /dev/null`, `-o /dev/stdout`, a FIFO): written to, never
+        # replaced. Renaming a file over it replaced /dev/null itself when run as root (audit,
+        # session 16: every later `> /dev/null` of the machine wrote a root-only file).
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        return
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".mosaicguard-", suffix=".tmp")
     try:

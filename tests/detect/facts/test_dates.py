@@ -104,7 +104,19 @@ def test_table_label_never_takes_a_year_for_its_number() -> None:
 
 @pytest.mark.parametrize("text", ["在2025年度预算中", "in 2019 the office moved", "编号2025-13-45", "电话 2025 1234",
                                   # the year a national total reaches a figure
-                                  "到2025年投产总规模达到5000万千瓦", "2024年累计投产3000万千瓦"])
+                                  "到2025年投产总规模达到5000万千瓦", "2024年累计投产3000万千瓦",
+                                  # an age, a time ago, a return period (real Offutt stories)
+                                  "workspaces in the 80-year-old Glenn L. Martin-Nebraska Bomber Plant",
+                                  "Three years ago, the 55th Wing stood up the program office",
+                                  "to raise base facilities above the 100-year flood plain",
+                                  "a 50 year storm event", "a building 60 years old",
+                                  # steps of the procedure in every award notice, not the works'
+                                  "中标人应在中标通知书发出之日起30日内与采购人签订合同。",
+                                  "投标保证金退还：中标通知书发出后5日内退还。", "可在公告期满后7日内提出质疑",
+                                  "通过电话、Email及信函的方式联系,时间自本项目公示之日起10日内。",
+                                  "自公示之日起7日内申请人、利害关系人可对以下拟作出的建设项目",
+                                  "The contractor has 15 years of experience.",
+                                  "Comments must be received within 30 days of this notice."])
 def test_not_schedules(text: str) -> None:
     assert [f for f in X.extract(text) if f.attr == "schedule"] == []
 

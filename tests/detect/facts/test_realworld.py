@@ -130,15 +130,16 @@ def test_hard_negatives_and_agencies_are_not_addresses() -> None:
 
 
 def test_chinese_notices_schedule_and_precise_location_counts() -> None:
-    """Measured figure (docs/facts.md): 28 of 43 Chinese notices carry a schedule fact and 27 a
-    precise location. The floor guards against regressions."""
+    """Measured figure (docs/facts.md): 23 of 43 Chinese notices carry a schedule fact and 27 a
+    precise location (28 schedules counted the deadlines of the procedure: no schedule of the
+    works). The floor guards against regressions."""
     truth = json.loads((REALWORLD / "truth.json").read_text(encoding="utf-8"))
     zh = [d["file"] for d in truth["documents"] if d["file"].startswith("zh_")]
     with_schedule = sum(any(f.attr == "schedule" for f in facts_of(d)) for d in zh)
     with_precise = sum(any(f.attr == "location" and f.get("precision") == "precise" for f in facts_of(d))
                        for d in zh)
     assert len(zh) == 43
-    assert with_schedule >= 28
+    assert with_schedule >= 23
     assert with_precise >= 27
 
 

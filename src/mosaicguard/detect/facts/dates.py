@@ -65,6 +65,19 @@ _DURATION = re.compile(
     + "|".join(_NUM_WORDS) + ")[- ](?P<u_en>calendar[- ]days?|days?|months?|years?)\\b)",
     re.IGNORECASE)
 
+# What follows an English "N years" that is no term of works: an age (`the 80-year-old bomber
+# plant`), a time ago (`Three years ago, the wing stood up ...`), a flood's or storm's return
+# period (`above the 100-year flood plain`). Real stories of issue 9's Offutt group: each was a
+# schedule fact, and `Three years` the "new" schedule of a check.
+_NOT_A_TERM = re.compile(r"(?i)[- ](?:old|ago)\b|[- ](?:flood|storm|rain|event|return)"
+                         r"| of (?:experience|this notice|(?:the )?(?:publication|notice))")
+# A bare `N日内` followed in its clause by a step of the procurement procedure is that step's
+# deadline, printed in every award notice (`中标通知书发出之日起30日内与采购人签订合同`, `保证金…5日内
+# 退还`, `7日内提出质疑`), not the works' schedule: as a schedule it made any award notice of a
+# sensitive project a new location+schedule exposure (audit, session 16). `合同签订后60日内交货`
+# (a delivery) is kept.
+_PROCEDURE_BEFORE = re.compile("公示|公告|异议|答复|质疑|投诉|听证")  # `自公示之日起7日内` (comments, hearings)
+_PROCEDURE_AFTER = re.compile("[^。；;，,\n]{0,16}?(?:签订|签署|退还|退回|提出|答复|质疑|投诉|支付|付款|缴纳|公示)")
 # Durations in tables: `履约期限（天）` then the number in the next cell (`(天):</td><td>70`).
 # Run only when the text has `期(` or `期限(` (folded): it costs nothing on other notices.
 _TABLE_DURATION = re.compile(
@@ -252,6 +265,11 @@ class DateExtractor(FactExtractor):
         for m in self._candidates(folded):
             group = m.lastgroup or ""
             start, end = m.start(), m.end()
+            if group == "dur_en" and _NOT_A_TERM.match(folded, end):
+                continue  # an age (`80-year-old`), a time ago, a flood's return period: no schedule
+            if group == "dur_zh2" and (_PROCEDURE_AFTER.match(folded, end)
+                                       or _PROCEDURE_BEFORE.search(folded, max(0, start - 12), start)):
+                continue  # `发出之日起30日内与采购人签订合同`, `公示之日起10日内`: a step of the procedure
             if group.startswith("dur"):
                 number = m.group("n_zh") or m.group("n_zh2") or m.group("n_en")
                 unit = m.group("u_zh") or m.group("u_zh2") or m.group("u_en")
