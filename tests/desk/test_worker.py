@@ -157,3 +157,41 @@ def test_serve_runs_a_worker_and_stops_it(tmp_path: Path) -> None:
     worker_pid = int(children[0])
     assert wait_until(lambda: not Path(f"/proc/{worker_pid}").exists() or
                       Path(f"/proc/{worker_pid}/stat").read_text().split()[2] == "Z", timeout=20)
+
+
+def test_a_trusted_index_of_another_policy_fails_the_check_with_the_reason(
+        service: Any, users: Users, tmp_path: Path) -> None:
+    """`serve --corpus-index DB` alone answers from the index as it is: an index whose facts were
+    extracted for another policy (here, without the desk policy's protected subjects) would
+    report an exposure already public as new. The job fails with the reason, as `check
+    --trust-index` refuses it (one rule: `Aggregator.trust_problem`); rebuilt, the retry is done."""
+    from mosaicguard.aggregate.engine import AggregateOptions, Aggregator
+    from mosaicguard.aggregate.index import SQLiteFactStore
+    from mosaicguard.policy.load import load_policy
+    from mosaicguard.policy.schema import Policy
+
+    index = tmp_path / "public.db"
+
+    def build(policy: Policy) -> None:
+        store = SQLiteFactStore(str(index))
+        try:
+            Aggregator(store, AggregateOptions(policy=policy)).aggregate([str(SAMPLES / "corpus")])
+        finally:
+            store.close()
+
+    build(Policy.model_validate({"version": 1}))
+    desk = DeskService(dataclasses.replace(service.settings, corpus_index=index, corpus_dirs=()))
+    try:
+        doc = realworld_docs()[1]
+        (draft_id,) = desk.submit(users.submitter, [Upload(doc.name, doc.read_bytes())])
+        assert worker.run_once(desk)
+        summary = desk.draft(users.submitter, draft_id).summary
+        assert summary.status == "failed"
+        assert summary.error and "built for another policy" in summary.error
+        assert service.settings.policy_path is not None
+        build(load_policy(str(service.settings.policy_path)))  # rebuilt for the desk's policy
+        assert desk.retry(users.submitter, draft_id).status == "queued"
+        assert worker.run_once(desk)
+        assert desk.draft(users.submitter, draft_id).summary.status == "done"
+    finally:
+        desk.close()

@@ -13,7 +13,7 @@ from ..model import Location, Severity
 from ..pipeline import ScanOptions
 from ..policy.schema import Policy
 from .check import CheckGraph, Component, DraftDocument, DraftLink, Repeat, read_drafts, without
-from .corpus import SyncStats, sync_corpus
+from .corpus import SyncStats, store_fingerprint, sync_corpus
 from .facts import ANCHOR_KINDS, Fact, FactExtractor, locate
 from .fix import minimal_fix
 from .index import FactStore, StoredLink
@@ -53,6 +53,20 @@ class Aggregator:
         self.timings: dict[str, float] = {}
 
     # -- corpus ------------------------------------------------------------------------------
+
+    def trust_problem(self) -> str | None:
+        """Why the index cannot answer as it is (`trust_index`: `check --trust-index`, the desk's
+        `--corpus-index` alone), or None: it holds no linked corpus (a mistyped path: the corpus
+        would be read in full, 30 min at 1M), or its facts were extracted for another policy or
+        extractor (other protected subjects, purposes or radius: the corpus's subject facts would
+        be missing and an exposure already public reported as new). One rule for the CLI and the
+        desk."""
+        if not self.store.linked_doc_count():
+            return "holds no linked corpus; build it with `mosaicguard aggregate CORPUS --index DB` first"
+        if self.store.get_meta("fingerprint") != store_fingerprint(self.policy, self.settings):
+            return ("was built for another policy (protected subjects, sensitive purposes, coordinate radius) or "
+                    "another mosaicguard version; refresh it with `mosaicguard aggregate CORPUS --index DB`")
+        return None
 
     def refresh(self, corpus: Sequence[str], exclude: Iterable[str] = ()) -> None:
         """Bring the index up to date with the corpus and re-link if anything changed."""

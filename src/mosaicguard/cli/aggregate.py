@@ -74,32 +74,16 @@ def _aggregator(args: argparse.Namespace, progress: Progress | None = None) -> t
     for key in ignored_settings(policy):  # said even with --quiet: the policy asks for something not done
         print(f"mosaicguard: warning: policy {key} has no effect (a per-key link weight of version 0.1; "
               "linking is Fellegi-Sunter, docs/aggregation.md): remove it", file=sys.stderr)
-    if getattr(args, "trust_index", False):
-        _require_trustworthy(store, policy, index)
     jobs = args.jobs if args.jobs > 0 else (os.cpu_count() or 1)
     options = AggregateOptions(policy=policy, policy_path=args.policy, jobs=jobs,
                                trust_index=getattr(args, "trust_index", False), on_progress=progress,
                                engine=args.engine, spark_master=args.spark_master)
-    return Aggregator(store, options), store
-
-
-def _require_trustworthy(store: SQLiteFactStore, policy: Policy, index: str) -> None:
-    """`--trust-index` answers from the index alone: one that holds no linked corpus (a mistyped
-    path: the corpus would be read in full, 30 min at 1M) or whose facts were extracted for
-    another policy (other protected subjects, purposes or radius, another extractor: the corpus's
-    subject facts would be missing and an exposure already public reported as new) is refused."""
-    from ..aggregate.corpus import store_fingerprint
-    from ..aggregate.settings import settings_from_policy
-
-    if not store.linked_doc_count():
+    aggregator = Aggregator(store, options)
+    problem = aggregator.trust_problem() if options.trust_index else None
+    if problem:
         store.close()
-        raise ConfigError(f"--trust-index: {index} holds no linked corpus; build it with "
-                          "`mosaicguard aggregate CORPUS --index DB` first")
-    if store.get_meta("fingerprint") != store_fingerprint(policy, settings_from_policy(policy)):
-        store.close()
-        raise ConfigError(f"--trust-index: {index} was built for another policy (protected subjects, sensitive "
-                          "purposes, coordinate radius) or another mosaicguard version; refresh it with "
-                          "`mosaicguard aggregate CORPUS --index DB`")
+        raise ConfigError(f"--trust-index: {index} {problem}")
+    return aggregator, store
 
 
 def _finish(args: argparse.Namespace, result: AggregationResult, policy_fail_on: str,

@@ -1044,6 +1044,9 @@ class DeskService:
         with _file_lock(self.settings.data_dir / "corpus-index.lock"):
             aggregator, store = self._aggregator(profile)
             try:
+                problem = aggregator.trust_problem() if aggregator.options.trust_index else None
+                if problem:  # an answer from it would be wrong: the job fails with the reason
+                    raise Conflict(f"the corpus index {self._index_path()} {problem}")
                 result = aggregator.check([str(disk_path)], self._corpus_paths())
             finally:
                 store.close()
@@ -1055,7 +1058,7 @@ class DeskService:
 
     def _index_published(self, target: Path, profile: str | None) -> int:
         """Add a published file to the corpus index (the corpus reader's own code) and re-link."""
-        from ..aggregate.corpus import extract_file, store_fingerprint
+        from ..aggregate.corpus import extract_file
         from ..aggregate.facts import FactExtractor
 
         with _file_lock(self.settings.data_dir / "corpus-index.lock"):
@@ -1064,9 +1067,9 @@ class DeskService:
                 if not aggregator.options.trust_index:
                     aggregator.refresh(self._corpus_paths())  # reads the new file like any corpus file
                 else:
-                    fingerprint = store_fingerprint(aggregator.policy, aggregator.settings)
-                    if store.get_meta("fingerprint") != fingerprint:
-                        raise Conflict("the corpus index was built with another policy; rebuild it")
+                    problem = aggregator.trust_problem()
+                    if problem:
+                        raise Conflict(f"the corpus index {self._index_path()} {problem}")
                     st = os.stat(target)
                     item = InputFile(str(target), str(target))
                     for record, facts in extract_file(FactExtractor(aggregator.policy), aggregator.scan_options,
