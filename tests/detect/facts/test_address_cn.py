@@ -144,3 +144,27 @@ def test_location_tree_is_read_from_jionlp_zip_before_jionlp_unzipped_it(tmp_pat
     (tmp_path / "china_location.txt").write_text(whole[:1000], encoding="utf-8")  # half unzipped
     assert dictionary_text("china_location.txt", tmp_path) == whole
     assert (tmp_path / "china_location.txt").read_text(encoding="utf-8") == whole[:1000]  # nothing written
+
+
+@pytest.mark.parametrize(("text", "village"), [
+    ("项目地点：四川省成都市金堂县赵镇永和村", "永和村"),
+    ("项目地点：江西省赣州市信丰县大塘埠镇太和村三组", "太和村"),
+    ("建设地点：湖南省长沙市浏阳市集里街道人和村", "人和村"),
+    ("项目地点：浙江省杭州市余杭区径山镇求是村", "求是村"),  # the audit's case (session 16)
+])
+def test_a_village_named_with_a_function_character_is_a_village(text: str, village: str) -> None:
+    """`和` and `是` are function words in running text and never open a name, but the second
+    character of a two-character village is a name (永和村, 太和村, 人和村, 求是村: common village
+    names), and the village was lost with its group: only the town was left."""
+    (found,) = addresses(text)
+    assert found[2] == "precise" and found[1].split("/")[-1 if "组" not in found[1] else -2] == village
+
+
+@pytest.mark.parametrize("text", [
+    "金堂县赵镇和村民代表座谈",  # 和村民: the villagers
+    "金堂县赵镇镇里和村里的干部",  # 村里: in the villages
+    "信丰县大塘埠镇是村级示范点",  # 是 opens no name
+    "信丰县大塘埠镇党委和村委会",  # 村委会 after 和: running text
+])
+def test_running_text_after_a_town_is_no_village(text: str) -> None:
+    assert all(p != "precise" for _, _, p in addresses(text)), addresses(text)

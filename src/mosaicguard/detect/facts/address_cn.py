@@ -57,6 +57,10 @@ _TOWN = re.compile(f"{_NAME}{{1,6}}?(?:街道办事处|街道|镇|乡)")
 _OPENER = "[于和向将](?![各每该本全其所])"
 _TOWN_OPENED = re.compile(f"{_OPENER}{_NAME}{{1,5}}?(?:街道|镇|乡)")
 _VILLAGE_OPENED = re.compile(f"{_OPENER}{_NAME}{{1,5}}?(?<![农乡])(?:社区|村)(?![民委])")
+# Right after a division, a village of two characters whose second is 和 or 是 (`永和村`, `太和村`,
+# `人和村`, `求是村`: common village names) though both are function words elsewhere; not before
+# 民/委/里/干 (`…和村民`, `…和村委`, `镇里和村里`, `…和村干部`: running text).
+_VILLAGE_MID = re.compile(f"{_NAME}[和是](?:社区|村)(?![民委里干])")
 _OPENED_AFTER = frozenset({"province", "city", "county", "town"})
 _DIVISION_OR_TOWN = re.compile("[省市县区镇乡]")
 
@@ -506,7 +510,8 @@ class ChineseAddressExtractor(FactExtractor):
             if m:
                 candidates.append(_Part("zone", m.start(), m.end(), m.group()))
         if "village" not in have:
-            m = _name_match(_VILLAGE, _VILLAGE_OPENED, folded, gap_end, opened)
+            m = _name_match(_VILLAGE, _VILLAGE_OPENED, folded, gap_end, opened) or \
+                (_VILLAGE_MID.match(folded, gap_end) if opened else None)
             if m and not _DIVISION_CHAR.search(m.group(), 0, len(m.group()) - 1):
                 candidates.append(_Part("village", m.start(), m.end(), m.group(), precise=True))
         if "road" not in have and not _HARD_SEP.search(folded, pos, gap_end):
