@@ -54,6 +54,9 @@ _EN_DATE = re.compile(
 _MONTH_NUMBER = {name: number for number, names in enumerate(
     ("jan january", "feb february", "mar march", "apr april", "may", "jun june", "jul july", "aug august",
      "sep sept september", "oct october", "nov november", "dec december"), start=1) for name in names.split()}
+#: The months' full English names, lower case (`march`): what `place_en` does not take for a town
+#: after `in`/`at` (`awarded in March 2024`).
+MONTH_NAMES = frozenset(max((n for n in _MONTH_NUMBER if _MONTH_NUMBER[n] == k), key=len) for k in range(1, 13))
 _MONTH_YEAR = re.compile(f"(?P<month>[a-z]+)\\.? (?P<year>{_Y})")
 _FY = re.compile(f"\\bFY ?(?:{_Y}|[0-9]{{2}})\\b")
 # Durations end at their unit: 工期180日历天, 60日内, 51-month, within 70 days

@@ -325,11 +325,10 @@ def _cells(line: str, sep: str) -> list[tuple[int, int]]:
 
 
 def _column_role(label: str) -> str:
-    if re.search("中标|成交|合同|签约", label):
-        return "award"
-    if re.search("预算|限价|控制价", label):
-        return "budget"
-    return "bid" if re.search("报价|投标|评标", label) else "other"
+    """A money column's role: the role words of any amount (`_ROLES`) read in its label; a
+    tender's own price (`投标总价`, `评标价`) is a bid."""
+    role = next((role for role, pattern in _ROLES if pattern.search(label)), None)
+    return role or ("bid" if re.search("投标|评标", label) else "other")
 
 
 def _column_amounts(text: str, folded: str) -> list[FactSpan]:

@@ -29,6 +29,7 @@ import ahocorasick_rs
 from ...heap import long_lived
 from ..normalize import fold_key
 from .base import FactExtractor, FactSpan
+from .dates import MONTH_NAMES
 from .orgs import EN_ORG_SUFFIX
 from .pinyin import is_pinyin
 from .tablecache import cache_file, cached
@@ -138,10 +139,6 @@ def _state_role(text: str, start: int, end: int) -> tuple[tuple[str, str], ...]:
     return () if text[max(0, start - 3):start].startswith(")") else _role(text, start)
 
 
-# Month names that are also cities of the gazetteer (March, Cambridgeshire): after `in`/`at` they
-# are a month (`awarded in March 2024`, `began in March`), never a place without `, State`.
-_MONTH_NAMES = frozenset({"January", "February", "March", "April", "May", "June", "July", "August",
-                          "September", "October", "November", "December"})
 _CITY_CONTEXT_BEFORE = re.compile(
     r"\b(?:near|in|outside|at|(?:north|south|east|west)(?:east|west)? of|city of|town of) $")
 
@@ -408,8 +405,10 @@ class EnglishPlaceExtractor(FactExtractor):
                         state_code = code
             before = text[max(0, start - 20):start]
             if not state_code and (not _CITY_CONTEXT_BEFORE.search(before)
-                                   or re.match(r" [A-Z]", text[end:end + 2]) or name in _MONTH_NAMES):
-                continue  # `in Federal Claims`, `in Fort Worth District`: part of a longer name
+                                   or re.match(r" [A-Z]", text[end:end + 2]) or name.lower() in MONTH_NAMES):
+                # `in Federal Claims`, `in Fort Worth District`: part of a longer name; `in March
+                # 2024`: a month that is also a town of the gazetteer (March, Cambridgeshire)
+                continue
             best = max(refs, key=lambda r: (state_code != "" and r[0] == f"US/{state_code}", r[2]))
             if state_code and best[0] != f"US/{state_code}":
                 continue  # `Bedford, Mass.` is not Bedford, Texas: the gazetteer has no such city
